@@ -1,0 +1,69 @@
+"""corpuskit: turn scraped web pages into a clean JSONL corpus with provenance.
+
+>>> import corpuskit
+>>> doc = corpuskit.clean_text("Dark Mode\\nAnzeige\\nDie Stadt baut eine neue Brücke über den Fluss.")
+>>> doc.text
+'Die Stadt baut eine neue Brücke über den Fluss.'
+"""
+
+from corpuskit.api import clean_documents, clean_files, clean_text
+from corpuskit.defaults import default_pipeline
+from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source, make_document
+from corpuskit.errors import CorpuskitError, DocumentRejected, InputError, RecipeError
+from corpuskit.executors import Provenance, SerialExecutor
+from corpuskit.explain import Explanation, LineVerdict, explain
+from corpuskit.normalize import PunctuationPolicy
+from corpuskit.pipeline import (
+    Pipeline,
+    Step,
+    annotator,
+    drop_if,
+    drop_lines_if,
+    normalizer,
+    remove_lines,
+    set_fields,
+    step_name,
+)
+from corpuskit.readers import read
+from corpuskit.report import RunReport
+from corpuskit.version import __version__
+from corpuskit.writers import JsonlWriter, MemoryWriter, Writer
+
+__all__ = [
+    "FIELDS",
+    "CorpuskitError",
+    "Document",
+    "DocumentRejected",
+    "Drop",
+    "Edit",
+    "Explanation",
+    "InputError",
+    "JsonlWriter",
+    "LineVerdict",
+    "MemoryWriter",
+    "Pipeline",
+    "Provenance",
+    "PunctuationPolicy",
+    "RecipeError",
+    "RemovedLine",
+    "RunReport",
+    "SerialExecutor",
+    "Source",
+    "Step",
+    "Writer",
+    "__version__",
+    "annotator",
+    "clean_documents",
+    "clean_files",
+    "clean_text",
+    "default_pipeline",
+    "drop_if",
+    "drop_lines_if",
+    "explain",
+    "make_document",
+    "normalizer",
+    "read",
+    "remove_lines",
+    "set_fields",
+    "step_name",
+]

@@ -1,0 +1,194 @@
+"""The ``corpuskit`` command: a thin layer over the library.
+
+Options become a pipeline and library calls; a ``CorpuskitError`` becomes one line on
+stderr and an exit code. Exit codes: 0 every page was written, 1 the run finished but
+some pages were rejected (see the rejects file), 2 a usage or input error stopped it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec
+
+import typer
+
+from corpuskit.api import clean_files
+from corpuskit.defaults import default_pipeline
+from corpuskit.document import Drop
+from corpuskit.errors import CorpuskitError
+from corpuskit.explain import Explanation, explain
+from corpuskit.normalize import PunctuationPolicy
+from corpuskit.pipeline import Pipeline
+from corpuskit.readers import FORMATS, read
+from corpuskit.version import __version__
+
+P = ParamSpec("P")
+
+app = typer.Typer(
+    help="Turn scraped web pages into a clean JSONL corpus with provenance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=f"Input format, one of {', '.join(FORMATS)}; default: detect."),
+]
+TextFieldOption = Annotated[
+    str, typer.Option("--text-field", help="JSONL field that holds the page text.")
+]
+
+
+def translate_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn a ``CorpuskitError`` from the library into one line on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except CorpuskitError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return run
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"corpuskit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn scraped web pages into a clean JSONL corpus with provenance."""
+
+
+def default_rejects(output: str) -> str | None:
+    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it; None for stdout.
+
+    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-")
+    ('out/corpus.rejects.jsonl', None)
+    """
+    if output == "-":
+        return None
+    path = Path(output)
+    stem = path.name.split(".")[0] or "corpus"
+    return str(path.with_name(f"{stem}.rejects.jsonl"))
+
+
+def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pipeline:
+    try:
+        policy = PunctuationPolicy(quotes, dashes, double_hyphen, ellipsis)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise CorpuskitError(str(error)) from None
+    return default_pipeline(policy)
+
+
+def _print_reject(drop: Drop) -> None:
+    typer.echo(f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip(), err=True)
+
+
+@app.command()
+@translate_errors
+def clean(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Corpus JSONL (.gz/.zst ok); - for stdout.")],
+    rejects: Annotated[
+        str | None,
+        typer.Option(help="Rejects JSONL; default: NAME.rejects.jsonl beside the output."),
+    ] = None,
+    format: FormatOption = None,
+    text_field: TextFieldOption = "text",
+    audit: Annotated[bool, typer.Option(help="Also record each removed line and its rule.")] = False,
+    manifest: Annotated[str | None, typer.Option(help="Write a run manifest (JSON) here.")] = None,
+    quotes: Annotated[str, typer.Option(help="Quotes: keep or ascii.")] = "keep",
+    dashes: Annotated[str, typer.Option(help="Dashes: keep or ascii.")] = "keep",
+    double_hyphen: Annotated[str, typer.Option(help="Double hyphen: keep or em_dash.")] = "keep",
+    ellipsis: Annotated[str, typer.Option(help="Ellipses: keep, char or dots.")] = "keep",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
+
+    Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
+    """
+    pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
+    rejects = rejects or default_rejects(output)
+    report = clean_files(
+        paths,
+        output,
+        pipeline=pipeline,
+        rejects=rejects,
+        manifest=manifest,
+        format=format,
+        text_field=text_field,
+        audit=audit,
+        on_reject=None if rejects else _print_reject,
+    )
+    if not quiet:
+        typer.echo(report.summary(), err=True)
+        if report.rejected and rejects:
+            typer.echo(f"rejects written to {rejects}", err=True)
+    raise typer.Exit(1 if report.rejected else 0)
+
+
+@app.command("explain")
+@translate_errors
+def explain_command(
+    page: Annotated[str, typer.Argument(help="A page file (or - for stdin) to explain.")],
+    format: FormatOption = None,
+    text_field: TextFieldOption = "text",
+    color: Annotated[
+        bool | None, typer.Option("--color/--no-color", help="Colour; default: when a terminal.")
+    ] = None,
+) -> None:
+    """Show a page line by line: kept, or removed by which step and rule; then its fields.
+
+    Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt
+    """
+    pipeline = default_pipeline()
+    use_color = sys.stdout.isatty() if color is None else color
+    for item in read([page], format=format, text_field=text_field):
+        if isinstance(item, Drop):
+            typer.echo(f"{item.source.location()}: cannot read: {item.reason} {item.detail}")
+            continue
+        typer.echo(render_explanation(explain(item, pipeline), item.source.location(), use_color))
+
+
+def render_explanation(explanation: Explanation, location: str, color: bool) -> str:
+    """The text ``corpuskit explain`` prints for one page."""
+    width = max((len(f"{v.step}:{v.rule}") for v in explanation.lines if v.rule), default=4)
+    out = [_paint(f"== {location}", "bold", color)]
+    for verdict in explanation.lines:
+        if verdict.kept:
+            out.append(f"{'kept':<{width}}  | {verdict.text}")
+        else:
+            mark = f"{verdict.step}:{verdict.rule}"
+            out.append(_paint(f"{mark:<{width}}  | {verdict.text}", "red", color))
+    for name, value in explanation.fields.items():
+        out.append(_paint(f"{name}: {value}", "green", color))
+    result = explanation.result
+    if isinstance(result, Drop):
+        out.append(_paint(f"rejected by {result.step}: {result.reason}", "red", color))
+    return "\n".join(out)
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    if not color:
+        return text
+    if style == "bold":
+        return typer.style(text, bold=True)
+    return typer.style(text, fg=style)
+
+
+def main() -> None:
+    """Entry point of the ``corpuskit`` script."""
+    app()

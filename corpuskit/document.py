@@ -1,0 +1,235 @@
+"""The data that flows through corpuskit: Document, Source, Edit, RemovedLine and Drop.
+
+Everything here is frozen data. A step never mutates a document; it returns a new one
+with ``dataclasses.replace`` (or the helpers below), so a document seen earlier in a
+pipeline stays exactly what it was. The record form (``to_record`` / ``from_record``) is
+the JSONL corpus line; reading a corpus line back gives the same Document, edits included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+#: Metadata fields a Document carries as attributes (and a corpus record at top level).
+FIELDS: tuple[str, ...] = ("title", "author", "published", "url", "lang", "lang_score")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document's raw bytes came from.
+
+    ``path`` is the input as the user gave it (``-`` for stdin), ``line`` the 1-based line
+    of a JSONL input, ``offset`` the byte offset of the record in the (decompressed)
+    stream, ``sha256`` the hash of the document's raw bytes, ``format`` the reader that
+    read it and ``encoding`` the codec its bytes were decoded with.
+    """
+
+    path: str
+    format: str = "text"
+    encoding: str = "utf-8"
+    sha256: str = ""
+    line: int | None = None
+    offset: int | None = None
+
+    def location(self) -> str:
+        """``path`` or ``path:line``, for messages."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "sha256": self.sha256,
+        }
+        if self.line is not None:
+            record["line"] = self.line
+        if self.offset is not None:
+            record["offset"] = self.offset
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Source:
+        return cls(
+            path=str(record["path"]),
+            format=str(record.get("format", "text")),
+            encoding=str(record.get("encoding", "utf-8")),
+            sha256=str(record.get("sha256", "")),
+            line=record.get("line"),
+            offset=record.get("offset"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """One line a step removed: its 1-based number in the step's input, text and rule."""
+
+    number: int
+    text: str
+    rule: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"line": self.number, "text": self.text, "rule": self.rule}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What one step did to a document.
+
+    ``removed`` counts removed lines by the rule that removed them; ``lines`` keeps the
+    lines themselves (written to the corpus only with ``--audit``); ``fields`` names the
+    metadata fields the step set.
+    """
+
+    step: str
+    chars_before: int
+    chars_after: int
+    removed: Mapping[str, int] = field(default_factory=dict)
+    lines: tuple[RemovedLine, ...] = ()
+    fields: tuple[str, ...] = ()
+
+    def to_record(self, audit: bool = False) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "step": self.step,
+            "chars_before": self.chars_before,
+            "chars_after": self.chars_after,
+        }
+        if self.removed:
+            record["removed"] = dict(self.removed)
+        if self.fields:
+            record["fields"] = list(self.fields)
+        if audit and self.lines:
+            record["lines"] = [line.to_record() for line in self.lines]
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Edit:
+        return cls(
+            step=str(record["step"]),
+            chars_before=int(record["chars_before"]),
+            chars_after=int(record["chars_after"]),
+            removed=dict(record.get("removed", {})),
+            lines=tuple(
+                RemovedLine(int(r["line"]), str(r["text"]), str(r["rule"]))
+                for r in record.get("lines", ())
+            ),
+            fields=tuple(record.get("fields", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One page: its text, metadata fields, where it came from and what was done to it.
+
+    ``meta`` holds everything else: fields carried unchanged from an input record (so
+    nothing the user had is lost) and fields set by annotating steps.
+    """
+
+    id: str
+    text: str
+    source: Source
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    lang_score: float | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    edits: tuple[Edit, ...] = ()
+
+    def with_text(self, text: str, edit: Edit) -> Document:
+        """A copy with new text and ``edit`` appended to the history."""
+        return replace(self, text=text, edits=(*self.edits, edit))
+
+    def fields(self) -> dict[str, Any]:
+        """The metadata attributes (``FIELDS``) that are set."""
+        values = {name: getattr(self, name) for name in FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
+
+    def to_record(self, audit: bool = False) -> dict[str, Any]:
+        """The corpus line for this document; writers add run-level provenance.
+
+        Removed lines themselves are kept only with ``audit``; their counts always are.
+        """
+        return {
+            "id": self.id,
+            "text": self.text,
+            **self.fields(),
+            "meta": dict(self.meta),
+            "source": self.source.to_record(),
+            "provenance": {"edits": [edit.to_record(audit) for edit in self.edits]},
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Document:
+        """Inverse of ``to_record``; reads a corpus line back."""
+        edits = record.get("provenance", {}).get("edits", ())
+        return cls(
+            id=str(record["id"]),
+            text=str(record["text"]),
+            source=Source.from_record(record["source"]),
+            meta=dict(record.get("meta", {})),
+            edits=tuple(Edit.from_record(e) for e in edits),
+            **{name: record[name] for name in FIELDS if record.get(name) is not None},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """A document a step or reader rejected, with the step's name and a reason.
+
+    ``document`` is the rejected document when there was one; a reader that could not
+    produce a document leaves it ``None`` and fills ``source`` with the raw location.
+    """
+
+    step: str
+    reason: str
+    source: Source
+    detail: str = ""
+    document: Document | None = None
+
+    @property
+    def id(self) -> str | None:
+        return None if self.document is None else self.document.id
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "id": self.id,
+            "step": self.step,
+            "reason": self.reason,
+            "detail": self.detail,
+            "source": self.source.to_record(),
+        }
+        if self.document is not None:
+            record["text"] = self.document.text
+            record.update(self.document.fields())
+            record["edits"] = [edit.to_record() for edit in self.document.edits]
+        return record
+
+
+def sha256_hex(raw: bytes) -> str:
+    """Hex SHA-256 of raw bytes, as recorded in ``Source.sha256``."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def stable_id(source: Source) -> str:
+    """An id that is the same on every run for the same input.
+
+    Built from the path as given, the line and the hash of the raw bytes, so two copies
+    of a page in different files get different ids while a re-run reproduces them.
+
+    >>> stable_id(Source("a.txt", sha256="00"))
+    'd3ef7e7b1eb1a0d5'
+    """
+    key = f"{source.path}\0{source.line or 0}\0{source.sha256}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
+def make_document(
+    text: str, source: Source, *, doc_id: str | None = None, **fields: Any
+) -> Document:
+    """A new Document for ``text`` read from ``source``; the id defaults to ``stable_id``."""
+    return Document(id=doc_id or stable_id(source), text=text, source=source, **fields)

@@ -1,0 +1,43 @@
+"""Errors corpuskit raises, translated once into messages and exit codes by the CLI.
+
+::
+
+    CorpuskitError           anything corpuskit reports as a clear one-line message
+     ├── InputError          an input path, format or option that cannot be used
+     ├── RecipeError         a pipeline or step configuration that cannot be built
+     └── DocumentRejected    clean_text() on a page the pipeline rejected (carries the Drop)
+
+Problems with single documents never raise during a run: they become ``Drop`` records
+in the rejects file, so one bad page cannot stop a night's run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corpuskit.document import Drop
+
+
+class CorpuskitError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+    exit_code = 2
+
+
+class InputError(CorpuskitError):
+    """An input path, format or option that cannot be used."""
+
+
+class RecipeError(CorpuskitError):
+    """A pipeline or step configuration that cannot be built."""
+
+
+class DocumentRejected(CorpuskitError):
+    """Raised by ``clean_text`` when the pipeline rejects the page; ``drop`` says why."""
+
+    exit_code = 1
+
+    def __init__(self, drop: Drop) -> None:
+        super().__init__(f"rejected by {drop.step}: {drop.reason}")
+        self.drop = drop

@@ -1,0 +1,1 @@
+"""Steps that remove lines, lift fields, annotate or drop documents."""

@@ -1,0 +1,246 @@
+"""Steps, the adapters that make them from plain functions, and the Pipeline.
+
+A **step** is any callable ``Document -> Document | Drop``. To implement one:
+
+- be deterministic: the same document gives the same result on every run and worker;
+- do no I/O and keep no state between documents (corpus-wide state belongs to the
+  executor's corpus passes);
+- never mutate the input: return a new Document (``Document.with_text`` or
+  ``dataclasses.replace``) with an ``Edit`` saying what changed, or the very same
+  object when nothing changed, so that an unchanged text adds no Edit;
+- return a ``Drop`` with a short, stable ``reason`` to reject the document.
+
+A step's name is ``step.name`` if it has one, else the function's ``__name__``. The same
+word names it in recipes, the CLI, ``Edit.step``, ``Drop.step`` and run reports.
+
+Most steps need no class: write a function and wrap it with an adapter,
+
+- ``normalizer(f)`` for ``str -> str`` text fixes,
+- ``drop_lines_if(pred)`` for a line predicate (return ``True`` or the rule's name),
+- ``drop_if(pred)`` for a document predicate (return ``True`` or the reason),
+- ``annotator(f)`` for a function that returns fields to set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeAlias
+
+import orjson
+
+from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine
+
+Step: TypeAlias = Callable[[Document], Document | Drop]
+LinePredicate: TypeAlias = Callable[[str], bool | str | None]
+DocPredicate: TypeAlias = Callable[[Document], bool | str | None]
+
+
+def step_name(step: Step) -> str:
+    """The name a step is known by everywhere (recipes, edits, drops, reports)."""
+    name = getattr(step, "name", None) or getattr(step, "__name__", None)
+    return str(name or type(step).__name__)
+
+
+def step_config(step: Step) -> dict[str, Any]:
+    """What identifies a step's behaviour, for the configuration hash."""
+    config = getattr(step, "config", None)
+    function = getattr(step, "function", step)
+    origin = f"{getattr(function, '__module__', '?')}:{getattr(function, '__qualname__', '?')}"
+    return {"step": step_name(step), "origin": origin, "config": dict(config or {})}
+
+
+def remove_lines(
+    doc: Document, step: str, rules: Sequence[str | None], fields: Mapping[str, Any] | None = None
+) -> Document:
+    """Remove the lines of ``doc.text`` whose rule is set, keeping the rule as the reason.
+
+    ``rules`` has one entry per line of ``doc.text.split("\\n")``. ``fields`` are set as
+    in ``set_fields``, recorded in the same Edit. Returns ``doc`` itself when nothing
+    changes.
+    """
+    lines = doc.text.split("\n")
+    if len(rules) != len(lines):
+        raise ValueError(f"{step}: {len(rules)} rules for {len(lines)} lines")
+    attributes, extra = _changed_fields(doc, fields or {})
+    if not any(rules) and not attributes and not extra:
+        return doc
+    pairs = list(zip(lines, rules, strict=True))
+    removed = tuple(
+        RemovedLine(number, line, rule) for number, (line, rule) in enumerate(pairs, 1) if rule
+    )
+    text = "\n".join(line for line, rule in pairs if not rule)
+    edit = Edit(
+        step,
+        len(doc.text),
+        len(text),
+        removed=dict(sorted(Counter(line.rule for line in removed).items())),
+        lines=removed,
+        fields=tuple(sorted({**attributes, **extra})),
+    )
+    meta = {**doc.meta, **extra} if extra else doc.meta
+    return replace(doc, **attributes, text=text, meta=meta, edits=(*doc.edits, edit))
+
+
+def set_fields(doc: Document, step: str, values: Mapping[str, Any]) -> Document:
+    """Set metadata: names in ``FIELDS`` become attributes, others go into ``meta``.
+
+    Returns ``doc`` itself when every value is already what it would be set to.
+    """
+    attributes, extra = _changed_fields(doc, values)
+    if not attributes and not extra:
+        return doc
+    edit = Edit(step, len(doc.text), len(doc.text), fields=tuple(sorted({**attributes, **extra})))
+    meta = {**doc.meta, **extra} if extra else doc.meta
+    return replace(doc, **attributes, meta=meta, edits=(*doc.edits, edit))
+
+
+def _changed_fields(
+    doc: Document, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values that differ from ``doc``'s, split into attributes and ``meta`` keys."""
+    attributes = {k: v for k, v in values.items() if k in FIELDS and getattr(doc, k) != v}
+    extra = {k: v for k, v in values.items() if k not in FIELDS and doc.meta.get(k, ...) != v}
+    return attributes, extra
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionStep:
+    """A step made by an adapter from a plain function; see the module docstring."""
+
+    name: str
+    function: Callable[..., Any]
+    kind: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    def __call__(self, doc: Document) -> Document | Drop:
+        if self.kind == "normalizer":
+            text = self.function(doc.text)
+            if text == doc.text:
+                return doc
+            return doc.with_text(text, Edit(self.name, len(doc.text), len(text)))
+        if self.kind == "drop_lines_if":
+            return remove_lines(doc, self.name, [self._line_rule(line) for line in doc.text.split("\n")])
+        if self.kind == "drop_if":
+            verdict = self.function(doc)
+            if not verdict:
+                return doc
+            reason = verdict if isinstance(verdict, str) else self.name
+            return Drop(self.name, reason, doc.source, document=doc)
+        return set_fields(doc, self.name, self.function(doc) or {})
+
+    def _line_rule(self, line: str) -> str | None:
+        verdict = self.function(line)
+        if not verdict:
+            return None
+        return verdict if isinstance(verdict, str) else self.name
+
+
+def _adapter(kind: str, function: Callable[..., Any], name: str | None, config: Mapping[str, Any] | None) -> FunctionStep:
+    return FunctionStep(name or function.__name__, function, kind, dict(config or {}))
+
+
+def normalizer(
+    function: Callable[[str], str], *, name: str | None = None, config: Mapping[str, Any] | None = None
+) -> FunctionStep:
+    """A step from a ``str -> str`` text fix; records characters before and after."""
+    return _adapter("normalizer", function, name, config)
+
+
+def drop_lines_if(
+    predicate: LinePredicate, *, name: str | None = None, config: Mapping[str, Any] | None = None
+) -> FunctionStep:
+    """A step that removes each line for which ``predicate`` returns ``True`` or a rule name.
+
+    >>> from corpuskit.document import make_document, Source
+    >>> step = drop_lines_if(lambda line: line == "Share", name="share_button")
+    >>> doc = step(make_document("Title\\nShare\\nText.", Source("-")))
+    >>> doc.text, doc.edits[0].removed
+    ('Title\\nText.', {'share_button': 1})
+    """
+    return _adapter("drop_lines_if", predicate, name, config)
+
+
+def drop_if(
+    predicate: DocPredicate, *, name: str | None = None, config: Mapping[str, Any] | None = None
+) -> FunctionStep:
+    """A step that rejects a document when ``predicate`` returns ``True`` or a reason."""
+    return _adapter("drop_if", predicate, name, config)
+
+
+def annotator(
+    function: Callable[[Document], Mapping[str, Any] | None],
+    *,
+    name: str | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> FunctionStep:
+    """A step that sets the fields ``function`` returns (``FIELDS`` or ``meta`` keys)."""
+    return _adapter("annotator", function, name, config)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An ordered tuple of steps, itself a step: it stops at the first Drop.
+
+    A step that raises rejects that document (reason ``error``, the exception as detail)
+    instead of stopping the run.
+    """
+
+    steps: tuple[Step, ...]
+
+    def __init__(self, steps: Iterable[Step]) -> None:
+        object.__setattr__(self, "steps", tuple(steps))
+        names = [step_name(s) for s in self.steps]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"step names must be unique in a pipeline: {', '.join(duplicates)}")
+
+    name = "pipeline"
+
+    def __call__(self, doc: Document) -> Document | Drop:
+        for step in self.steps:
+            try:
+                result = step(doc)
+            except Exception as error:  # the error policy: reject the document, go on
+                detail = f"{type(error).__name__}: {error}"
+                return Drop(step_name(step), "error", doc.source, detail, doc)
+            if isinstance(result, Drop):
+                return result
+            doc = result
+        return doc
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(step_name(s) for s in self.steps)
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Each step's name, origin and configuration, in order."""
+        return [step_config(s) for s in self.steps]
+
+    def config_hash(self) -> str:
+        """A short hash of ``describe()``: equal hashes mean the same configuration."""
+        blob = orjson.dumps(self.describe(), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def then(self, *steps: Step) -> Pipeline:
+        """A pipeline with ``steps`` appended."""
+        return Pipeline((*self.steps, *steps))
+
+    def before(self, name: str, *steps: Step) -> Pipeline:
+        """A pipeline with ``steps`` inserted before the step called ``name``."""
+        at = self._index(name)
+        return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
+
+    def without(self, *names: str) -> Pipeline:
+        """A pipeline without the steps called ``names``."""
+        for name in names:
+            self._index(name)
+        return Pipeline(s for s in self.steps if step_name(s) not in names)
+
+    def _index(self, name: str) -> int:
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise KeyError(f"no step named {name!r}; steps: {', '.join(self.names)}") from None

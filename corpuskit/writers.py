@@ -1,0 +1,170 @@
+"""Write JSONL records atomically: the corpus, the rejects, the run manifest.
+
+A **writer** takes records one at a time, already encoded as JSON lines by
+``encode_record`` (the executor encodes once, so a record that strict JSON cannot hold is
+rejected before any writer sees it). To implement one:
+
+- ``write(line)`` accepts one encoded record; it may buffer;
+- ``close()`` makes everything written visible at once (for files: the temporary file
+  is renamed to its final name), and ``discard()`` throws it all away, so a failed run
+  never leaves a half-written file under the final name;
+- both are safe to call once; use the writer as a context manager to get the right one.
+
+``JsonlWriter`` writes files (``.gz`` and ``.zst`` compressed by name) or standard output
+(``-``); ``MemoryWriter`` keeps records in a list, for tests and for library users who
+want the records without a file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Protocol, Self
+
+import orjson
+import zstandard  # type: ignore[import-untyped]
+
+from corpuskit.errors import InputError
+
+
+class Writer(Protocol):
+    """Receives records; ``close`` publishes them, ``discard`` drops them."""
+
+    def write(self, line: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+def encode_record(record: Mapping[str, Any]) -> bytes:
+    """One strict JSON line (UTF-8, newline-terminated, keys in insertion order).
+
+    Raises ``orjson.JSONEncodeError`` for what strict JSON cannot hold (lone surrogates,
+    non-string keys); the executor turns that into a reject.
+
+    >>> encode_record({"id": "a", "text": "Grüße"})
+    b'{"id":"a","text":"Gr\\xc3\\xbc\\xc3\\x9fe"}\\n'
+    """
+    return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def encode_reject(record: Mapping[str, Any]) -> bytes:
+    """Like ``encode_record``, but never fails: a reject must always be recorded.
+
+    What strict JSON cannot hold is escaped (``\\udc80`` for a lone surrogate).
+    """
+    try:
+        return encode_record(record)
+    except orjson.JSONEncodeError:
+        return (json.dumps(record, ensure_ascii=True, default=repr) + "\n").encode("ascii")
+
+
+class _WriterBase:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+
+class JsonlWriter(_WriterBase):
+    """JSONL to a file, written under a temporary name and renamed on ``close``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self._temp: str | None = None
+        self._raw: IO[bytes]
+        if self.path == "-":
+            self._raw = sys.stdout.buffer
+        else:
+            self._raw = self._open_temp(Path(self.path))
+        self._stream = _compressor(self.path, self._raw)
+        self.count = 0
+
+    def _open_temp(self, path: Path) -> IO[bytes]:
+        if path.is_dir():
+            raise InputError(f"output {path} is a directory; name a file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, self._temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        except OSError as error:
+            raise InputError(f"cannot write {path}: {error.strerror}") from None
+        return os.fdopen(handle, "wb")
+
+    def write(self, line: bytes) -> None:
+        self._stream.write(line)
+        self.count += 1
+
+    def close(self) -> None:
+        if self._stream is not self._raw:
+            self._stream.close()
+        self._raw.flush()
+        if self._temp is None:
+            return
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.chmod(self._temp, 0o644)
+        os.replace(self._temp, self.path)
+        self._temp = None
+
+    def discard(self) -> None:
+        if self._temp is None:
+            return
+        self._raw.close()
+        os.unlink(self._temp)
+        self._temp = None
+
+
+def _compressor(path: str, raw: IO[bytes]) -> IO[bytes]:
+    """Compress by file name; ``mtime=0`` keeps gzip output identical between runs."""
+    if path.endswith(".gz"):
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+    if path.endswith(".zst"):
+        writer: IO[bytes] = zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
+        return writer
+    return raw
+
+
+class MemoryWriter(_WriterBase):
+    """Keeps records in ``records``; ``closed`` tells whether they were published."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+        self.closed = False
+
+    def write(self, line: bytes) -> None:
+        self.records.append(orjson.loads(line))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def discard(self) -> None:
+        self.records.clear()
+
+
+def write_json(path: str | os.PathLike[str], record: Mapping[str, Any]) -> None:
+    """Write one pretty JSON document atomically (the run manifest)."""
+    target = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    os.chmod(temp, 0o644)
+    os.replace(temp, target)
