@@ -48,7 +48,8 @@ def step_config(step: Step) -> dict[str, Any]:
     """What identifies a step's behaviour, for the configuration hash."""
     config = getattr(step, "config", None)
     function = getattr(step, "function", step)
-    origin = f"{getattr(function, '__module__', '?')}:{getattr(function, '__qualname__', '?')}"
+    qualname = getattr(function, "__qualname__", None) or type(function).__qualname__
+    origin = f"{getattr(function, '__module__', '?')}:{qualname}"
     return {"step": step_name(step), "origin": origin, "config": dict(config or {})}
 
 

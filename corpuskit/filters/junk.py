@@ -127,9 +127,9 @@ class JunkLines:
     def __call__(self, doc: Document) -> Document:
         lines = doc.text.split("\n")
         reasons = [self.rules.rule_for(line) for line in lines]
-        for index, reason in enumerate(reasons):
-            if reason in self.rules.blocks:
-                self._extend_block(lines, reasons, index, reason)
+        headings = [(i, rule) for i, rule in enumerate(reasons) if rule in self.rules.blocks]
+        for index, rule in headings:
+            self._extend_block(lines, reasons, index, rule)
         return remove_lines(doc, self.name, reasons)
 
     def _extend_block(

@@ -16,6 +16,8 @@ def collapse_blank_lines(doc: Document) -> Document:
     >>> collapse_blank_lines(make_document("\\nUno.\\n\\n\\n\\nDos.\\n\\n", Source("-"))).text
     'Uno.\\n\\nDos.'
     """
+    if not doc.text:
+        return doc
     lines = doc.text.split("\n")
     blank = [not line.strip() for line in lines]
     first = blank.index(False) if False in blank else len(lines)

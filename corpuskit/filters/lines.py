@@ -6,7 +6,7 @@ import re
 
 # Decoration that frames a label without changing what it says: "» Menu", "Search:",
 # "[Advertisement]", "– Share –". Trimmed before a line is compared with a phrase list.
-DECORATION = " \t:|»«›‹>•·*-–—…#()[]{}/\\"
+DECORATION = " \t:|»«›‹>•·*-–—…#[]{}/\\"
 _SPACES = re.compile(r"\s+")
 TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "'", "’", ")")
 

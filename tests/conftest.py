@@ -1,0 +1,39 @@
+"""Shared test helpers: real documents from strings, the seed pages, the benchmark pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpuskit.document import Document, Source, make_document, sha256_hex
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CASES = Path(__file__).resolve().parent / "cases"
+SHARED = ROOT.parent / "shared"
+BENCH_PAGES = SHARED / "bench" / "traf-dev" / "pages"
+
+
+def load_cases(name: str) -> list[dict[str, Any]]:
+    """The labelled cases of ``tests/cases/<name>.jsonl``."""
+    lines = (CASES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def doc_from(text: str, path: str = "test.txt", **fields: Any) -> Document:
+    """A Document as a reader would make it from ``text``."""
+    source = Source(path, sha256=sha256_hex(text.encode("utf-8", "surrogatepass")))
+    return make_document(text, source, **fields)
+
+
+@pytest.fixture
+def make_doc() -> Callable[..., Document]:
+    return doc_from
+
+
+def seed_pages() -> list[Path]:
+    return sorted((FIXTURES / "pages").glob("*.txt"))

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpuskit.document import Document, Drop
+from corpuskit.pipeline import (
+    Pipeline,
+    annotator,
+    drop_if,
+    drop_lines_if,
+    normalizer,
+    set_fields,
+    step_name,
+)
+from tests.conftest import doc_from
+
+
+def shout(text: str) -> str:
+    return text.upper()
+
+
+def test_normalizer_records_an_edit_only_on_change() -> None:
+    step = normalizer(shout)
+    doc = doc_from("abc")
+    changed = step(doc)
+    assert isinstance(changed, Document)
+    assert changed.text == "ABC"
+    assert [(e.step, e.chars_before, e.chars_after) for e in changed.edits] == [("shout", 3, 3)]
+    same = doc_from("ABC")
+    assert step(same) is same
+    assert doc.text == "abc", "the input document is never mutated"
+
+
+def test_drop_lines_if_names_reason_per_line() -> None:
+    def cookie_or_share(line: str) -> str | bool:
+        return "cookie_notice" if "cookies" in line else line == "Share"
+
+    step = drop_lines_if(cookie_or_share, name="widgets")
+    doc = step(doc_from("We use cookies.\nText.\nShare"))
+    assert isinstance(doc, Document)
+    assert doc.text == "Text."
+    assert doc.edits[-1].removed == {"cookie_notice": 1, "widgets": 1}
+
+
+def test_drop_if_gives_step_and_reason() -> None:
+    step = drop_if(lambda doc: "too_short" if len(doc.text) < 5 else None, name="min_length")
+    result = step(doc_from("abc"))
+    assert isinstance(result, Drop)
+    assert (result.step, result.reason) == ("min_length", "too_short")
+    assert result.document is not None and result.document.text == "abc"
+    kept = doc_from("long enough")
+    assert step(kept) is kept
+
+
+def test_annotator_sets_fields_and_meta() -> None:
+    step = annotator(lambda doc: {"url": "https://example.org/a", "words": len(doc.text.split())})
+    doc = step(doc_from("two words"))
+    assert isinstance(doc, Document)
+    assert doc.url == "https://example.org/a"
+    assert doc.meta == {"words": 2}
+    assert doc.edits[-1].fields == ("url", "words")
+    assert step(doc) is doc
+
+
+def test_pipeline_stops_at_first_drop_and_turns_errors_into_drops() -> None:
+    def explode(doc: Document) -> Document:
+        raise RuntimeError("boom")
+
+    never = normalizer(shout, name="never")
+    result = Pipeline([drop_if(lambda d: True, name="reject_all"), never])(doc_from("x"))
+    assert isinstance(result, Drop) and result.step == "reject_all"
+    failed = Pipeline([explode])(doc_from("x"))
+    assert isinstance(failed, Drop)
+    assert (failed.step, failed.reason, failed.detail) == ("explode", "error", "RuntimeError: boom")
+
+
+def test_pipeline_composition_and_names() -> None:
+    first, second = normalizer(shout), normalizer(str.strip, name="strip")
+    pipeline = Pipeline([first]).then(second)
+    assert pipeline.names == ("shout", "strip")
+    assert pipeline.without("shout").names == ("strip",)
+    assert pipeline.before("shout", normalizer(str.lower, name="lower")).names == ("lower", "shout", "strip")
+    with pytest.raises(KeyError, match="no step named 'nope'"):
+        pipeline.without("nope")
+    with pytest.raises(ValueError, match="unique"):
+        Pipeline([first, first])
+    assert step_name(pipeline) == "pipeline"
+
+
+def test_config_hash_follows_configuration() -> None:
+    a = Pipeline([normalizer(shout, config={"x": 1})])
+    b = Pipeline([normalizer(shout, config={"x": 2})])
+    assert a.config_hash() == Pipeline([normalizer(shout, config={"x": 1})]).config_hash()
+    assert a.config_hash() != b.config_hash()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_drop_lines_if_never_changes_kept_lines(text: str) -> None:
+    step = drop_lines_if(lambda line: line.startswith("x"), name="x")
+    doc = step(doc_from(text))
+    assert isinstance(doc, Document)
+    kept = [line for line in text.split("\n") if not line.startswith("x")]
+    assert doc.text == "\n".join(kept)
+
+
+@given(st.text(max_size=100))
+def test_drop_if_never_changes_text(text: str) -> None:
+    doc = doc_from(text)
+    result = drop_if(lambda d: False, name="never")(doc)
+    assert result is doc
+
+
+def test_set_fields_without_change_returns_same_document() -> None:
+    doc = doc_from("x", title="T")
+    assert set_fields(doc, "s", {"title": "T"}) is doc
