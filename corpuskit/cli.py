@@ -160,7 +160,8 @@ def explain_command(
         if isinstance(item, Drop):
             typer.echo(f"{item.source.location()}: cannot read: {item.reason} {item.detail}")
             continue
-        typer.echo(render_explanation(explain(item, pipeline), item.source.location(), use_color))
+        rendered = render_explanation(explain(item, pipeline), item.source.location(), use_color)
+        typer.echo(rendered, color=use_color)
 
 
 def render_explanation(explanation: Explanation, location: str, color: bool) -> str:

@@ -8,12 +8,13 @@ that cannot be written (strict JSON cannot hold it) is rejected, not lost.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
 
 from corpuskit.document import Document, Drop
+from corpuskit.explain import traced
 from corpuskit.pipeline import Pipeline
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
@@ -33,7 +34,13 @@ class Provenance:
         return cls(config=pipeline.config_hash(), audit=audit)
 
     def record(self, doc: Document) -> dict[str, Any]:
-        """The corpus record of ``doc``, with run provenance before the edits."""
+        """The corpus record of ``doc``, with run provenance before the edits.
+
+        With ``audit``, removed lines are numbered as in the page as read (see ``traced``).
+        """
+        if self.audit:
+            lines = doc.text.count("\n") + 1 + sum(len(edit.lines) for edit in doc.edits)
+            doc = replace(doc, edits=traced(doc.edits, lines))
         record = doc.to_record(self.audit)
         record["provenance"] = {
             "corpuskit": self.version,

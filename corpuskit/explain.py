@@ -7,7 +7,7 @@ back to the lines of the page as it was read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corpuskit.document import Document, Drop, Edit
@@ -54,25 +54,37 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     result = pipeline(doc)
     final = result if isinstance(result, Document) else result.document
     original = doc.text.split("\n")
-    verdicts: dict[int, tuple[str, str]] = {}
-    alive = list(range(len(original)))
-    for edit in (final.edits if final is not None else ())[len(doc.edits) :]:
-        alive = _apply(edit, alive, verdicts)
+    new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
+    verdicts = {
+        line.number: (edit.step, line.rule) for edit in traced(new_edits, len(original)) for line in edit.lines
+    }
     return Explanation(
         tuple(
-            LineVerdict(i + 1, line, *verdicts.get(i, (None, None)))
-            for i, line in enumerate(original)
+            LineVerdict(number, line, *verdicts.get(number, (None, None)))
+            for number, line in enumerate(original, 1)
         ),
         result,
     )
 
 
-def _apply(edit: Edit, alive: list[int], verdicts: dict[int, tuple[str, str]]) -> list[int]:
-    """Mark the lines ``edit`` removed; return the original indices still alive."""
-    if not edit.lines:
-        return alive
-    gone = {line.number - 1: line.rule for line in edit.lines}
-    for position, rule in gone.items():
-        if position < len(alive):
-            verdicts[alive[position]] = (edit.step, rule)
-    return [index for position, index in enumerate(alive) if position not in gone]
+def traced(edits: tuple[Edit, ...], lines: int | None = None) -> tuple[Edit, ...]:
+    """``edits`` with each removed line numbered as in the page before the first edit.
+
+    Steps number removed lines in their own input; this follows the removals through
+    the edits. ``lines`` is the page's line count when known; otherwise it is the count
+    after the edits plus the lines they removed (no step adds lines).
+    """
+    alive = list(range(1, (lines or sum(len(e.lines) for e in edits) + 1) + 1))
+    out = []
+    for edit in edits:
+        if not edit.lines:
+            out.append(edit)
+            continue
+        gone = {line.number - 1 for line in edit.lines}
+        renumbered = tuple(
+            replace(line, number=alive[line.number - 1]) if line.number <= len(alive) else line
+            for line in edit.lines
+        )
+        out.append(replace(edit, lines=renumbered))
+        alive = [number for position, number in enumerate(alive) if position not in gone]
+    return tuple(out)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -58,12 +59,20 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
 def encode_reject(record: Mapping[str, Any]) -> bytes:
     """Like ``encode_record``, but never fails: a reject must always be recorded.
 
-    What strict JSON cannot hold is escaped (``\\udc80`` for a lone surrogate).
+    What strict JSON cannot hold is replaced: a lone surrogate by U+FFFD, any other
+    value by its ``repr``.
+
+    >>> encode_reject({"text": "a\\ud800b"}) == '{"text": "a\\ufffdb"}\\n'.encode()
+    True
     """
     try:
         return encode_record(record)
     except orjson.JSONEncodeError:
-        return (json.dumps(record, ensure_ascii=True, default=repr) + "\n").encode("ascii")
+        text = json.dumps(record, ensure_ascii=False, default=repr)
+        return (_SURROGATE.sub("\ufffd", text) + "\n").encode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _WriterBase:

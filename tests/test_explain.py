@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from corpuskit.defaults import default_pipeline
+from corpuskit.document import Drop
+from corpuskit.explain import explain
+from tests.conftest import doc_from, seed_pages
+
+
+def test_every_line_of_the_seed_is_explained() -> None:
+    page = seed_pages()[1]
+    text = page.read_text(encoding="utf-8")
+    explanation = explain(doc_from(text), default_pipeline())
+    assert [v.text for v in explanation.lines] == text.split("\n")
+    verdicts = {v.text: (v.step, v.rule) for v in explanation.lines if v.text}
+    assert verdicts["Recommended Stories"] == ("junk_lines", "related_links")
+    assert verdicts["3 hours ago"] == ("junk_lines", "relative_time")
+    assert verdicts["4"] == ("junk_lines", "counter")
+    assert verdicts["Published On 5 Feb 2026"] == ("lift_metadata", "dateline")
+    assert explanation.fields["published"] == "2026-02-05"
+    kept = [v.text for v in explanation.lines if v.kept]
+    assert "He accused neighbours India and Afghanistan of backing the fighters, allegations which New Delhi and Kabul deny." in kept
+
+
+def test_explain_a_rejected_page() -> None:
+    explanation = explain(doc_from("Logo\nMenu"), default_pipeline())
+    assert isinstance(explanation.result, Drop)
+    assert [v.rule for v in explanation.lines] == ["site_chrome", "site_chrome"]
