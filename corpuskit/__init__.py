@@ -1,9 +1,9 @@
 """corpuskit: turn scraped web pages into a clean JSONL corpus with provenance.
 
 >>> import corpuskit
->>> doc = corpuskit.clean_text("Dark Mode\\nAnzeige\\nDie Stadt baut eine neue Brücke über den Fluss.")
->>> doc.text
-'Die Stadt baut eine neue Brücke über den Fluss.'
+>>> doc = corpuskit.clean_text("Dark Mode\\nAnzeige\\nDie Stadt baut eine neue Brücke.")
+>>> doc.text, doc.lang
+('Die Stadt baut eine neue Brücke.', 'de')
 """
 
 from corpuskit.api import clean_documents, clean_files, clean_text

@@ -36,7 +36,9 @@ app = typer.Typer(
 
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", "-f", help=f"Input format, one of {', '.join(FORMATS)}; default: detect."),
+    typer.Option(
+        "--format", "-f", help=f"Input format, one of {', '.join(FORMATS)}; default: detect."
+    ),
 ]
 TextFieldOption = Annotated[
     str, typer.Option("--text-field", help="JSONL field that holds the page text.")
@@ -94,21 +96,28 @@ def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pi
 
 
 def _print_reject(drop: Drop) -> None:
-    typer.echo(f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip(), err=True)
+    typer.echo(
+        f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip(),
+        err=True,
+    )
 
 
 @app.command()
 @translate_errors
 def clean(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Corpus JSONL (.gz/.zst ok); - for stdout.")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Corpus JSONL (.gz/.zst ok); - for stdout.")
+    ],
     rejects: Annotated[
         str | None,
         typer.Option(help="Rejects JSONL; default: NAME.rejects.jsonl beside the output."),
     ] = None,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
-    audit: Annotated[bool, typer.Option(help="Also record each removed line and its rule.")] = False,
+    audit: Annotated[
+        bool, typer.Option(help="Also record each removed line and its rule.")
+    ] = False,
     manifest: Annotated[str | None, typer.Option(help="Write a run manifest (JSON) here.")] = None,
     quotes: Annotated[str, typer.Option(help="Quotes: keep or ascii.")] = "keep",
     dashes: Annotated[str, typer.Option(help="Dashes: keep or ascii.")] = "keep",

@@ -56,7 +56,9 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     original = doc.text.split("\n")
     new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
     verdicts = {
-        line.number: (edit.step, line.rule) for edit in traced(new_edits, len(original)) for line in edit.lines
+        line.number: (edit.step, line.rule)
+        for edit in traced(new_edits, len(original))
+        for line in edit.lines
     }
     return Explanation(
         tuple(

@@ -123,7 +123,9 @@ class FunctionStep:
                 return doc
             return doc.with_text(text, Edit(self.name, len(doc.text), len(text)))
         if self.kind == "drop_lines_if":
-            return remove_lines(doc, self.name, [self._line_rule(line) for line in doc.text.split("\n")])
+            return remove_lines(
+                doc, self.name, [self._line_rule(line) for line in doc.text.split("\n")]
+            )
         if self.kind == "drop_if":
             verdict = self.function(doc)
             if not verdict:
@@ -139,12 +141,17 @@ class FunctionStep:
         return verdict if isinstance(verdict, str) else self.name
 
 
-def _adapter(kind: str, function: Callable[..., Any], name: str | None, config: Mapping[str, Any] | None) -> FunctionStep:
+def _adapter(
+    kind: str, function: Callable[..., Any], name: str | None, config: Mapping[str, Any] | None
+) -> FunctionStep:
     return FunctionStep(name or function.__name__, function, kind, dict(config or {}))
 
 
 def normalizer(
-    function: Callable[[str], str], *, name: str | None = None, config: Mapping[str, Any] | None = None
+    function: Callable[[str], str],
+    *,
+    name: str | None = None,
+    config: Mapping[str, Any] | None = None,
 ) -> FunctionStep:
     """A step from a ``str -> str`` text fix; records characters before and after."""
     return _adapter("normalizer", function, name, config)

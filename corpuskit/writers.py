@@ -26,10 +26,10 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Protocol, Self
+from typing import IO, Any, Protocol, Self, cast
 
 import orjson
-import zstandard  # type: ignore[import-untyped]
+import zstandard
 
 from corpuskit.errors import InputError
 
@@ -80,7 +80,10 @@ class _WriterBase:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if kind is None:
             self.close()
@@ -145,7 +148,7 @@ class JsonlWriter(_WriterBase):
 def _compressor(path: str, raw: IO[bytes]) -> IO[bytes]:
     """Compress by file name; ``mtime=0`` keeps gzip output identical between runs."""
     if path.endswith(".gz"):
-        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+        return cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
     if path.endswith(".zst"):
         writer: IO[bytes] = zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
         return writer

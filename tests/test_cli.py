@@ -32,7 +32,9 @@ def test_clean_fixtures_folder(tmp_path: Path) -> None:
 
 def test_rejects_and_exit_code(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("Advertisement\n\n", encoding="utf-8")
-    (tmp_path / "page.txt").write_text("Die Stadt baut eine neue Brücke über den Fluss.\n", encoding="utf-8")
+    (tmp_path / "page.txt").write_text(
+        "Die Stadt baut eine neue Brücke über den Fluss.\n", encoding="utf-8"
+    )
     out, rejects = tmp_path / "out" / "c.jsonl", tmp_path / "out" / "r.jsonl"
     result = runner.invoke(
         app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--rejects", str(rejects)]
@@ -61,7 +63,13 @@ def test_stdin_to_stdout_with_audit() -> None:
 
 def test_jsonl_gz_input_keeps_user_fields(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl.gz"
-    rows = [{"id": "x1", "body": "Logo\nEl ayuntamiento aprobó el presupuesto el lunes.", "site": "ex.es"}]
+    rows = [
+        {
+            "id": "x1",
+            "body": "Logo\nEl ayuntamiento aprobó el presupuesto el lunes.",
+            "site": "ex.es",
+        }
+    ]
     source.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
     out = tmp_path / "c.jsonl.gz"
     result = runner.invoke(app, ["clean", str(source), "-o", str(out), "--text-field", "body"])
@@ -76,7 +84,10 @@ def test_jsonl_gz_input_keeps_user_fields(tmp_path: Path) -> None:
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]
-    assert runner.invoke(app, [*args, "--quotes", "ascii", "--double-hyphen", "em_dash"]).exit_code == 0
+    assert (
+        runner.invoke(app, [*args, "--quotes", "ascii", "--double-hyphen", "em_dash"]).exit_code
+        == 0
+    )
     text = str(records(out)[0]["text"])
     assert "“" not in text and '"Follow-up' in text and "personnel --including" in text
     run = json.loads(manifest.read_text())
@@ -86,7 +97,10 @@ def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
 
 
 def test_bad_option_is_one_clear_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["clean", str(FIXTURES / "pages"), "-o", str(tmp_path / "c.jsonl"), "--quotes", "fancy"])
+    result = runner.invoke(
+        app,
+        ["clean", str(FIXTURES / "pages"), "-o", str(tmp_path / "c.jsonl"), "--quotes", "fancy"],
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.output
@@ -106,7 +120,9 @@ def test_explain_marks_lines_and_fields() -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"== {page}"
-    assert any(line.startswith("junk_lines:site_chrome") and line.endswith("| Dark Mode") for line in lines)
+    assert any(
+        line.startswith("junk_lines:site_chrome") and line.endswith("| Dark Mode") for line in lines
+    )
     assert any(line.startswith("lift_metadata:byline") for line in lines)
     assert "author: Our Correspondent" in lines
     assert "\x1b[" not in result.stdout

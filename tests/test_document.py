@@ -35,7 +35,9 @@ documents = st.builds(
             chars_before=st.integers(0, 999),
             chars_after=st.integers(0, 999),
             removed=st.dictionaries(st.sampled_from(["counter", "byline"]), st.integers(1, 9)),
-            lines=st.lists(st.builds(RemovedLine, st.integers(1, 99), TEXT, st.just("counter"))).map(tuple),
+            lines=st.lists(
+                st.builds(RemovedLine, st.integers(1, 99), TEXT, st.just("counter"))
+            ).map(tuple),
             fields=st.lists(st.sampled_from(["title", "author"]), unique=True).map(tuple),
         ),
         max_size=3,
@@ -63,6 +65,14 @@ def test_record_without_audit_keeps_counts_not_lines() -> None:
 def test_stable_id_depends_on_path_line_and_bytes() -> None:
     base = Source("a.jsonl", sha256="ab", line=1)
     assert stable_id(base) == stable_id(Source("a.jsonl", sha256="ab", line=1))
-    assert len({stable_id(base), stable_id(Source("a.jsonl", sha256="ab", line=2)),
+    assert (
+        len(
+            {
+                stable_id(base),
+                stable_id(Source("a.jsonl", sha256="ab", line=2)),
                 stable_id(Source("b.jsonl", sha256="ab", line=1)),
-                stable_id(Source("a.jsonl", sha256="cd", line=1))}) == 4
+                stable_id(Source("a.jsonl", sha256="cd", line=1)),
+            }
+        )
+        == 4
+    )

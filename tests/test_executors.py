@@ -28,7 +28,10 @@ def test_every_document_ends_in_corpus_or_rejects() -> None:
 
 def test_records_carry_provenance_and_reasons() -> None:
     corpus, rejects, seen = MemoryWriter(), MemoryWriter(), []
-    items = [doc_from("Dark Mode\nAnzeige\nDer Rat tagt am Montag im Rathaus der Stadt."), doc_from("Logo")]
+    items = [
+        doc_from("Dark Mode\nAnzeige\nDer Rat tagt am Montag im Rathaus der Stadt."),
+        doc_from("Logo"),
+    ]
     pipeline = default_pipeline()
     report = SerialExecutor(pipeline, audit=True).run(items, corpus, rejects, seen.append)
     [record] = corpus.records
@@ -47,7 +50,10 @@ def test_records_carry_provenance_and_reasons() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    items = [doc_from(f"Menu\nSatz Nummer {i} ist ein ganzer Satz mit genug Wörtern darin.") for i in range(5)]
+    items = [
+        doc_from(f"Menu\nSatz Nummer {i} ist ein ganzer Satz mit genug Wörtern darin.")
+        for i in range(5)
+    ]
     runs = []
     for _ in range(2):
         corpus = MemoryWriter()

@@ -18,7 +18,10 @@ def test_every_line_of_the_seed_is_explained() -> None:
     assert verdicts["Published On 5 Feb 2026"] == ("lift_metadata", "dateline")
     assert explanation.fields["published"] == "2026-02-05"
     kept = [v.text for v in explanation.lines if v.kept]
-    assert "He accused neighbours India and Afghanistan of backing the fighters, allegations which New Delhi and Kabul deny." in kept
+    assert (
+        "He accused neighbours India and Afghanistan of backing the fighters, "
+        "allegations which New Delhi and Kabul deny." in kept
+    )
 
 
 def test_explain_a_rejected_page() -> None:

@@ -61,7 +61,13 @@ def test_every_article_paragraph_survives_intact(page: Path) -> None:
 
 
 JUNK = {
-    "000_65b90cb01bb8e496": ["Dark Mode", "Logo", "Advertisement", "Comment / Reply From", "By Our"],
+    "000_65b90cb01bb8e496": [
+        "Dark Mode",
+        "Logo",
+        "Advertisement",
+        "Comment / Reply From",
+        "By Our",
+    ],
     "004_e49c3928493beb6e": ["Recommended Stories", "list 1 of 3", "3 hours ago", "Published On"],
 }
 
@@ -79,7 +85,8 @@ def test_no_junk_line_remains(page: Path) -> None:
 def test_fields_are_lifted() -> None:
     first, second = (cleaned(page) for page in seed_pages())
     assert first.title == (
-        "Pakistan security forces kill 197 militants in major counter-terrorism operation in Balochistan"
+        "Pakistan security forces kill 197 militants in major counter-terrorism operation "
+        "in Balochistan"
     )
     assert first.title not in first.text
     assert (first.author, first.published) == ("Our Correspondent", "2026-02-04")

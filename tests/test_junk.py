@@ -79,7 +79,9 @@ def test_removed_lines_are_recorded_with_numbers() -> None:
 
 
 def test_custom_rules_table() -> None:
-    table = {"rules": {"cookie_banner": {"description": "x", "phrases": {"en": ["We use cookies"]}}}}
+    table = {
+        "rules": {"cookie_banner": {"description": "x", "phrases": {"en": ["We use cookies"]}}}
+    }
     step = JunkLines(JunkRules.from_table(table))
     doc = step(doc_from("We use cookies\nAdvertisement"))
     assert doc.text == "Advertisement"

@@ -30,13 +30,22 @@ def test_repeated_headline_becomes_title() -> None:
     assert doc.title == "Big storm hits the coast"
     assert doc.author == "Ana Ruiz"
     rules = [(r.number, r.rule) for r in doc.edits[-1].lines]
-    assert rules == [(2, "headline"), (4, "repeated_headline"), (5, "byline"), (7, "repeated_headline")]
+    assert rules == [
+        (2, "headline"),
+        (4, "repeated_headline"),
+        (5, "byline"),
+        (7, "repeated_headline"),
+    ]
     assert set(doc.edits[-1].fields) == {"title", "author"}
 
 
 def test_line_before_byline_is_headline() -> None:
     doc = LiftMetadata()(doc_from("Neue Brücke eröffnet\n\nVon Anna Muster\nDie Brücke ist offen."))
-    assert (doc.title, doc.author, doc.text) == ("Neue Brücke eröffnet", "Anna Muster", "\nDie Brücke ist offen.")
+    assert (doc.title, doc.author, doc.text) == (
+        "Neue Brücke eröffnet",
+        "Anna Muster",
+        "\nDie Brücke ist offen.",
+    )
 
 
 def test_no_headline_is_invented() -> None:
@@ -46,7 +55,9 @@ def test_no_headline_is_invented() -> None:
 
 
 def test_known_title_is_kept_and_its_copies_removed() -> None:
-    doc = LiftMetadata()(doc_from("Site headline here\nText of the page.", title="Site headline here"))
+    doc = LiftMetadata()(
+        doc_from("Site headline here\nText of the page.", title="Site headline here")
+    )
     assert doc.title == "Site headline here"
     assert doc.text == "Text of the page."
     assert doc.edits[-1].removed == {"repeated_headline": 1}
@@ -67,6 +78,11 @@ def test_byline_only_in_header() -> None:
 
 
 def test_header_end() -> None:
-    lines = ["Logo", "", "Headline", "This sentence has more than twelve words in it, so it is prose."]
+    lines = [
+        "Logo",
+        "",
+        "Headline",
+        "This sentence has more than twelve words in it, so it is prose.",
+    ]
     assert header_end(lines) == 3
     assert header_end(["x"] * 40) == 15

@@ -81,7 +81,11 @@ def test_pipeline_composition_and_names() -> None:
     pipeline = Pipeline([first]).then(second)
     assert pipeline.names == ("shout", "strip")
     assert pipeline.without("shout").names == ("strip",)
-    assert pipeline.before("shout", normalizer(str.lower, name="lower")).names == ("lower", "shout", "strip")
+    assert pipeline.before("shout", normalizer(str.lower, name="lower")).names == (
+        "lower",
+        "shout",
+        "strip",
+    )
     with pytest.raises(KeyError, match="no step named 'nope'"):
         pipeline.without("nope")
     with pytest.raises(ValueError, match="unique"):

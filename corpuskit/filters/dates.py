@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 # A time of day after the date: "10:45", "10.45 Uhr", "à 10h45", "3:05 PM PKT", "| 09:00".
-TIME = r"(?:\s*(?:[,|·•-]|at|um|à|a las|alle)?\s*\d{1,2}[:h.]\d{2}(?::\d{2})?(?:\s*(?:am|pm|uhr|h))?(?:\s*\(?[a-z]{2,5}\)?)?)?"
+TIME = (
+    r"(?:\s*(?:[,|·•-]|at|um|à|a las|alle)?\s*\d{1,2}[:h.]\d{2}(?::\d{2})?"
+    r"(?:\s*(?:am|pm|uhr|h))?(?:\s*\(?[a-z]{2,5}\)?)?)?"
+)
 
 
 def _alternation(words: Sequence[str]) -> str:

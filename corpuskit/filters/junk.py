@@ -56,7 +56,9 @@ class JunkRules:
     def from_table(cls, table: Mapping[str, Any]) -> JunkRules:
         """Compile a table shaped like ``junk.toml``."""
         rules: Mapping[str, Mapping[str, Any]] = table["rules"]
-        phrases = {line_key(p): name for name, rule in rules.items() for p in _each(rule, "phrases")}
+        phrases = {
+            line_key(p): name for name, rule in rules.items() for p in _each(rule, "phrases")
+        }
         alternatives = [
             f"(?P<{name}>{'|'.join(f'(?:{p})' for p in patterns)})"
             for name, rule in rules.items()

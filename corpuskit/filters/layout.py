@@ -30,6 +30,7 @@ def collapse_blank_lines(doc: Document) -> Document:
 
 
 def _empty(doc: Document) -> str | None:
+    """Reject a page whose text is empty or only whitespace, with the reason ``empty``."""
     return None if doc.text.strip() else "empty"
 
 

@@ -92,8 +92,10 @@ class MetadataVocabulary:
         """``(field, ISO date)`` for a dateline or a line that is only a date.
 
         >>> vocabulary = MetadataVocabulary.default()
-        >>> vocabulary.date("Published On 5 Feb 2026"), vocabulary.date("Aktualisiert am 04.02.2026")
-        (('published', '2026-02-05'), ('modified', '2026-02-04'))
+        >>> vocabulary.date("Published On 5 Feb 2026")
+        ('published', '2026-02-05')
+        >>> vocabulary.date("Aktualisiert am 04.02.2026")
+        ('modified', '2026-02-04')
         """
         line = line.strip()
         if len(line) > MAX_DATELINE_CHARS:
@@ -160,7 +162,9 @@ class LiftMetadata:
         unset = {k: v for k, v in values.items() if _unset(doc, k)}
         return remove_lines(doc, self.name, reasons, unset)
 
-    def _lift_dates(self, lines: list[str], reasons: list[str | None], values: dict[str, Any]) -> None:
+    def _lift_dates(
+        self, lines: list[str], reasons: list[str | None], values: dict[str, Any]
+    ) -> None:
         for index, line in enumerate(lines):
             found = self.vocabulary.date(line) if line else None
             if found:
