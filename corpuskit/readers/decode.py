@@ -1,0 +1,171 @@
+"""Bytes to text: choosing a codec, recognising binary files and unifying line breaks.
+
+Web pages and text dumps come in every encoding, often with a wrong or missing label.
+``decode_bytes`` never raises: it tries the likeliest codec first and ends with one that
+cannot fail, and it says which codec it used so ``Source.encoding`` can record it. The
+order follows the recipe the ``traf-dev`` naive texts were made with (see
+``shared/bench/README.md``, "The naive text"): a byte order mark, then (for HTML) the
+encoding the page declares, read the way browsers read labels, then UTF-8. What is left
+is a page whose declared charset fails (decoded with it, bad bytes replaced, as in that
+recipe) or bytes that declare nothing: windows-1252, else Latin-1 (where the recipe
+replaces bytes, Latin-1 keeps every one).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4.dammit import EncodingDetector
+
+#: Byte order marks and the codec each one decides (UTF-32 before UTF-16: the UTF-32 LE
+#: mark starts with the UTF-16 LE one).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+#: Charset labels browsers know and Python does not, as Python spells them.
+LABEL_ALIASES: dict[str, str] = {
+    "windows-874": "cp874",
+    "x-gbk": "gbk",
+    "x-sjis": "shift_jis",
+}
+
+#: A declared label (as Python's codec name) -> the codec browsers actually decode it
+#: with (WHATWG Encoding Standard): pages labelled Latin-1 are really windows-1252 and so
+#: on. A UTF-16/32 label inside 8-bit markup is a lie (the markup itself was readable as
+#: ASCII), so browsers read UTF-8.
+BROWSER_CODECS: dict[str, str] = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "tis-620": "cp874",
+    "iso8859-11": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+    "utf-32": "utf-8",
+    "utf-32-le": "utf-8",
+    "utf-32-be": "utf-8",
+}
+
+#: How far a NUL byte counts as the sign of a binary file.
+BINARY_WINDOW = 8192
+
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
+    """Decode ``raw`` and name the codec used, without ever raising.
+
+    The first rule that applies wins: a byte order mark (undecodable bytes after it become
+    U+FFFD); for ``html``, the charset the page declares, if the bytes decode with it
+    strictly; UTF-8. Then, for a page that declares a charset, that charset with
+    undecodable bytes replaced by U+FFFD (such pages are mostly right and have a stray
+    byte, often inside a script); for anything else windows-1252, then Latin-1, which
+    maps every byte and so cannot fail and loses nothing. The name is Python's
+    (``codecs.lookup(name).name``).
+
+    >>> decode_bytes("naïve".encode("utf-8"))
+    ('naïve', 'utf-8')
+    >>> decode_bytes("naïve – “quoted”".encode("cp1252"))
+    ('naïve – “quoted”', 'cp1252')
+    >>> decode_bytes(b'<meta charset="iso-8859-1"><p>caf\\xe9 \\x80', html=True)
+    ('<meta charset="iso-8859-1"><p>café €', 'cp1252')
+    """
+    bom_codec = _bom_codec(raw)
+    if bom_codec is not None:
+        return raw.decode(bom_codec, errors="replace"), _bom_name(raw, bom_codec)
+    declared = declared_codec(raw) if html else None
+    for codec in (declared, "utf-8") if declared else ("utf-8", "cp1252"):
+        text = _strict(raw, codec)
+        if text is not None:
+            return text, codec
+    if declared:
+        return raw.decode(declared, errors="replace"), declared
+    return raw.decode("latin-1"), "iso8859-1"
+
+
+def declared_codec(raw: bytes) -> str | None:
+    """The codec a browser would use for the charset ``raw`` declares, or None.
+
+    The declaration is found by bs4 (XML declaration, ``<meta charset>``, ``<meta
+    http-equiv>``); a label Python does not know, or names a codec that is no charset
+    (``base64``, ``idna``), counts as no declaration.
+
+    >>> declared_codec(b'<meta http-equiv="Content-Type" content="text/html; charset=GBK">')
+    'gb18030'
+    >>> declared_codec(b'<meta charset="klingon">') is None
+    True
+    """
+    label = EncodingDetector.find_declared_encoding(raw, is_html=True)
+    if not label:
+        return None
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup(LABEL_ALIASES.get(label, label)).name
+        b"\x80<".decode(name, errors="replace")  # only charsets decode any bytes this way
+    except (LookupError, UnicodeError):
+        return None
+    return BROWSER_CODECS.get(name, name)
+
+
+def has_bom(raw: bytes) -> bool:
+    """Whether ``raw`` starts with a UTF-8, UTF-16 or UTF-32 byte order mark."""
+    return _bom_codec(raw) is not None
+
+
+def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is binary data rather than text: NUL bytes near the start.
+
+    Text in UTF-16 or UTF-32 is full of NUL bytes, so a byte order mark rules this out.
+
+    >>> looks_binary(b"PK\\x03\\x04\\x00\\x00"), looks_binary(b"plain text")
+    (True, False)
+    >>> looks_binary("text".encode("utf-16"))
+    False
+    """
+    return b"\x00" in raw[:BINARY_WINDOW] and not has_bom(raw)
+
+
+def normalize_newlines(text: str) -> str:
+    """Make ``"\\n"`` the only line break, changing nothing else.
+
+    CRLF, a lone CR, vertical tab, form feed, NEL (U+0085) and the Unicode line and
+    paragraph separators each become one ``"\\n"``; later steps count lines and rely on
+    the count staying what it was after reading.
+
+    >>> normalize_newlines("one\\r\\ntwo\\rthree\\u2028four\\x0cfive  ")
+    'one\\ntwo\\nthree\\nfour\\nfive  '
+    """
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def _bom_codec(raw: bytes) -> str | None:
+    """The codec the byte order mark at the start of ``raw`` decides, or None."""
+    return next((codec for bom, codec in BOMS if raw.startswith(bom)), None)
+
+
+def _bom_name(raw: bytes, codec: str) -> str:
+    """The name to record for a BOM-decided codec: the byte order made explicit."""
+    if codec == "utf-8-sig":
+        return codec
+    little = raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE))
+    return f"{codec}-{'le' if little else 'be'}"
+
+
+def _strict(raw: bytes, codec: str) -> str | None:
+    """``raw`` decoded with ``codec``, or None when it does not decode without error."""
+    try:
+        return raw.decode(codec)
+    except (UnicodeError, LookupError):  # LookupError: a declared non-text codec (base64)
+        return None

@@ -1,0 +1,88 @@
+"""Which reader an input needs: by its name's extension, else by its first bytes.
+
+The extension is read after a compression suffix is removed (``a.html.gz`` is HTML). An
+unknown extension, or stdin, is sniffed: markup that opens like a web page is HTML, a
+first line that is a JSON object is JSONL, anything else is plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import BinaryIO
+
+import orjson
+
+from corpuskit.readers.compression import strip_suffix
+from corpuskit.readers.decode import decode_bytes
+
+#: Extension (lower case) -> format.
+EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+#: How much of the start of an input is sniffed for markup.
+SNIFF_BYTES = 4096
+
+#: A doctype or an html/head/body tag that starts a line or follows another tag: prose
+#: that merely mentions "<html>" is not a page.
+_MARKUP = re.compile(r"(?:^|>)\s*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.M)
+
+
+def format_from_name(name: str) -> str | None:
+    """The format ``name``'s extension names, or None when it names none.
+
+    >>> format_from_name("dump/page.HTM.gz"), format_from_name("c.ndjson.zst")
+    ('html', 'jsonl')
+    >>> format_from_name("page.php") is None
+    True
+    """
+    extension = os.path.splitext(strip_suffix(name)[0])[1]
+    return EXTENSIONS.get(extension.lower())
+
+
+def sniff_format(stream: BinaryIO) -> str:
+    """The format of a decompressed ``stream``, judged by its first bytes.
+
+    Reads the first ``SNIFF_BYTES`` and, when the first line goes on past them, the rest
+    of that line (a JSONL record can be long).
+    """
+    head = stream.read(SNIFF_BYTES)
+    if looks_like_html(head):
+        return "html"
+    first, *rest = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)
+    if not first.startswith(b"{"):
+        return "text"
+    if not rest and len(head) == SNIFF_BYTES:
+        first += stream.readline()
+    return "jsonl" if is_json_object(first) else "text"
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the start of an input is a web page: a doctype or an html/head/body tag.
+
+    >>> looks_like_html(b" <!DOCTYPE html><p>x"), looks_like_html(b"<div>x</div><body>")
+    (True, True)
+    >>> looks_like_html(b"a < b"), looks_like_html(b"Write <html> first.")
+    (False, False)
+    """
+    return _MARKUP.search(decode_bytes(head)[0]) is not None
+
+
+def is_json_object(line: bytes) -> bool:
+    """Whether ``line`` parses as a JSON object.
+
+    >>> is_json_object(b'{"text": "hi"}'), is_json_object(b"[1, 2]"), is_json_object(b"{x")
+    (True, False, False)
+    """
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False

@@ -1,0 +1,40 @@
+"""The text reader: one document per file, the file's text unchanged but for line breaks.
+
+Also home of ``decode_page``, the first half of every page reader (text and HTML): it
+hashes the raw bytes, rejects binary files and decodes the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
+from corpuskit.readers.decode import BINARY_WINDOW, decode_bytes, looks_binary, normalize_newlines
+
+
+def read_text(path: str, raw: bytes) -> Document | Drop:
+    """The document for a plain-text file whose (decompressed) bytes are ``raw``.
+
+    An empty file gives a document with empty text: rejecting it is the pipeline's job.
+
+    >>> read_text("notes.txt", b"first\\r\\nsecond\\r\\n").text
+    'first\\nsecond\\n'
+    """
+    decoded = decode_page(path, raw, "text")
+    if isinstance(decoded, Drop):
+        return decoded
+    text, source = decoded
+    return make_document(normalize_newlines(text), source)
+
+
+def decode_page(path: str, raw: bytes, format: str) -> tuple[str, Source] | Drop:
+    """The decoded text of a page file and its ``Source``, or a ``binary`` drop.
+
+    For ``format="html"`` the charset the page declares is honoured.
+    """
+    source = Source(path=path, format=format, sha256=sha256_hex(raw))
+    if looks_binary(raw):
+        detail = f"NUL bytes in the first {BINARY_WINDOW} bytes: not a text file"
+        return Drop("read", "binary", source, detail)
+    text, encoding = decode_bytes(raw, html=format == "html")
+    return text, replace(source, encoding=encoding)

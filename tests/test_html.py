@@ -1,0 +1,201 @@
+"""corpuskit.html: text laid out by blocks, furniture dropped, metadata from the head."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.html import extract
+from corpuskit.readers import decode_bytes
+from tests.conftest import BENCH_PAGES
+
+BENCH = sorted(BENCH_PAGES.glob("*.html.gz"))[:5]
+GOLD = BENCH_PAGES.parent / "gold.jsonl"
+
+
+def text_of(markup: str) -> str:
+    return extract(markup).text
+
+
+# --- layout -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        (
+            "<p>Read <a href='/x'>this</a> and <b>that</b>, <em>now</em>.</p>",
+            "Read this and that, now.",
+        ),
+        ("<div>one</div><div>two</div>", "one\ntwo"),
+        ("<p>one</p><p>two</p>", "one\n\ntwo"),
+        ("<h2>Title</h2>Body<br>next line", "Title\n\nBody\nnext line"),
+        ("<ul><li>one</li><li>two <i>2</i></li></ul>after", "one\ntwo 2\n\nafter"),
+        (
+            "<table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td>1</td></tr></table>",
+            "k | v\na | 1",
+        ),
+        ("<p>  spaced \n\t out   words </p>", "spaced out words"),
+        ("<p>non\xa0breaking\xa0space</p>", "non\xa0breaking\xa0space"),
+        ("<pre>line one\n  line two\n</pre>", "line one\nline two"),
+        ("<p>a<!-- a comment --> b</p><!DOCTYPE html>", "a b"),
+        ("<div><div><p>deep</p></div></div><p></p><p> </p><div>x</div>", "deep\n\nx"),
+        ("<span>in</span><span>line</span>", "inline"),
+    ],
+)
+def test_layout(markup: str, text: str) -> None:
+    assert text_of(markup) == text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<script>var a = '<p>no</p>';</script>",
+        "<style>p { color: red }</style>",
+        "<noscript>Please enable JavaScript</noscript>",
+        "<template><p>later</p></template>",
+        "<svg><title>icon</title><text>svg</text></svg>",
+        "<iframe>frame</iframe>",
+        "<nav><a>Home</a> <a>News</a></nav>",
+        "<header>Site name</header>",
+        "<footer>© 2024 Example</footer>",
+        "<aside>Related stories</aside>",
+        "<form><label>Search</label><button>Go</button></form>",
+        "<div role='navigation'>Menu</div>",
+        "<div role='banner'>Logo</div>",
+        "<div role='contentinfo'>Imprint</div>",
+        "<div role='complementary'>Sidebar</div>",
+    ],
+)
+def test_page_furniture_and_code_are_dropped(junk: str) -> None:
+    body = "<p>" + "The article itself goes on for a while. " * 5 + "</p>"
+    assert text_of(f"<html><body>{junk}{body}</body></html>") == body[3:-4].strip()
+
+
+def test_furniture_that_holds_the_whole_page_is_kept() -> None:
+    # An unclosed <header> swallows the article (as on traf-dev 6cc7c60955c1deff).
+    markup = "<body><header><nav>Home</nav><div>Logo<p>" + "Article text. " * 20
+    text = text_of(markup)
+    assert text.startswith("Logo\n\nArticle text.")
+    assert "Home" not in text
+
+
+def test_comments_in_scripts_and_stray_tags_do_not_leak() -> None:
+    markup = "<p>one</p><script>if (a</p>b) { document.write('<p>x') }</script></div></p><p>two"
+    assert text_of(markup) == "one\n\ntwo"
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def test_metadata_from_the_head() -> None:
+    page = extract(
+        '<html lang="PT-br"><head><title>\n  Page   title </title>'
+        '<meta property="og:title" content="Social title">'
+        '<link rel="alternate canonical" href="https://example.org/a">'
+        '<meta property="og:url" content="https://example.org/og">'
+        '<meta name="Description" content="What it is about">'
+        '<meta property="og:description" content="Social description">'
+        "</head><body><p>x</p></body></html>"
+    )
+    assert page.title == "Social title"
+    assert page.url == "https://example.org/a"
+    assert page.description == "What it is about"
+    assert page.lang == "pt-br"
+
+
+def test_metadata_fallbacks() -> None:
+    page = extract(
+        "<html><head><title> Page \n title </title>"
+        '<meta property="og:url" content=" https://example.org/og ">'
+        '<meta property="og:description" content="Social description">'
+        "</head><body><svg><title>icon</title></svg><p>x</p></body></html>"
+    )
+    assert (page.title, page.url) == ("Page title", "https://example.org/og")
+    assert page.description == "Social description"
+    assert page.lang is None
+
+
+def test_no_metadata() -> None:
+    page = extract("<p>only text</p>")
+    assert (page.title, page.url, page.lang, page.description) == (None, None, None, None)
+
+
+def test_metadata_left_in_the_body_by_broken_markup_is_found() -> None:
+    page = extract('<html lang=""><p>x</p><meta name="description" content="late"><title>T</title>')
+    assert (page.text, page.title, page.description, page.lang) == ("x", "T", "late", None)
+
+
+def test_xml_lang() -> None:
+    assert extract('<html xml:lang="EN-gb"><p>x</p></html>').lang == "en-gb"
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "",
+        "just words",
+        "<",
+        "</p></div></body>",
+        "<p><b><i>unclosed",
+        "<table><td>cell<p>para</table>",
+        "<a href='x'><p>block in inline</p></a>",
+        "<?xml version='1.0' encoding='utf-8'?><html><p>x</p></html>",
+        "<p>nul\x00char</p>",
+        "<div>" * 5000 + "deep" + "</div>" * 5000,
+        "<html><head><title>t</title><body><p>x",
+    ],
+)
+def test_malformed_markup_never_raises(markup: str) -> None:
+    page = extract(markup)
+    assert "\n\n\n" not in page.text
+    assert page.text == page.text.strip()
+
+
+PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<div>", "</div>", "<br>", "<li>", "<ul>", "</ul>", "<td>", "<tr>",
+        "<table>", "</table>", "<a>", "</a>", "<b>", "<nav>", "</nav>", "<pre>", "</pre>",
+        "<script>", "</script>", "<!--", "-->", "<h1>", "</h1>", " ", "\n", "\t", "\xa0",
+        "word", "Wort", "слово", "&amp;", "&nbsp;", "<", ">", "\r",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES, max_size=40))
+def test_text_invariants_on_random_markup(pieces: list[str]) -> None:
+    text = extract("".join(pieces)).text
+    lines = text.split("\n")
+    assert "\n\n\n" not in text and "\r" not in text
+    assert all(line == line.strip() for line in lines)
+    assert all("  " not in line and "\t" not in line for line in lines)
+    assert not text or (lines[0] and lines[-1])
+
+
+# --- real pages ---------------------------------------------------------------------------
+
+
+def gold_passages() -> dict[str, list[str]]:
+    records = (json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines())
+    return {record["id"]: record["with"] for record in records}
+
+
+@pytest.mark.parametrize("page", BENCH, ids=lambda path: path.name[:16])
+def test_bench_pages(page: Path) -> None:
+    markup, _ = decode_bytes(gzip.decompress(page.read_bytes()), html=True)
+    extracted = extract(markup)
+    assert extracted.title and extracted.text
+    assert "<script" not in extracted.text and "function(" not in extracted.text
+    flat = re.sub(r"\s+", " ", extracted.text)
+    for passage in gold_passages()[page.name[:16]]:
+        assert re.sub(r"\s+", " ", passage) in flat
