@@ -12,6 +12,7 @@ from corpuskit.errors import DocumentRejected
 from corpuskit.executors import Provenance, SerialExecutor
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import read
+from corpuskit.readers.decode import normalize_newlines
 from corpuskit.report import RunReport
 from corpuskit.writers import JsonlWriter, write_json
 
@@ -27,7 +28,7 @@ def clean_text(
     """
     raw = text.encode("utf-8", "surrogatepass")
     source = source or Source(path="<string>", sha256=sha256_hex(raw))
-    doc = make_document(text.replace("\r\n", "\n").replace("\r", "\n"), source)
+    doc = make_document(normalize_newlines(text), source)
     result = (pipeline or default_pipeline())(doc)
     if isinstance(result, Drop):
         raise DocumentRejected(result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, ParamSpec
@@ -201,4 +202,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 def main() -> None:
     """Entry point of the ``corpuskit`` script."""
+    # bs4 warns about XHTML parsed as HTML and about markup that looks like a file name;
+    # for a batch run over scraped pages these are noise, not something to act on.
+    warnings.filterwarnings("ignore", module="bs4")
     app()

@@ -96,3 +96,10 @@ def test_patterns_stay_fast_on_adversarial_lines() -> None:
     for line in lines * 20:
         RULES.rule_for(line)
     assert time.perf_counter() - start < 1.0
+
+
+def test_stray_number_only_when_isolated() -> None:
+    page = "Zutaten\n6\nmittelgroße Eier\n\nShare\n12\nTweet\n\n4\n"
+    doc = JunkLines()(doc_from(page))
+    assert doc.text == "Zutaten\n6\nmittelgroße Eier\n\n\n"
+    assert doc.edits[-1].removed == {"site_chrome": 2, "stray_number": 2}

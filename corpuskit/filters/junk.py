@@ -10,12 +10,12 @@ The filter is deliberately conservative: a phrase must be the whole line, so art
 prose that merely *contains* "advertisement" or "search" is never touched.
 
 >>> from corpuskit.document import make_document, Source
->>> page = "Dark Mode\\nAnzeige\\nDer Rat hat entschieden.\\n3 hours ago\\nVor 2 Stunden"
+>>> page = "Dark Mode\\nAnzeige\\nDer Rat hat entschieden.\\n3 hours ago\\nVor 2 Stunden\\n\\n4"
 >>> doc = JunkLines()(make_document(page, Source("-")))
 >>> doc.text
-'Der Rat hat entschieden.'
+'Der Rat hat entschieden.\\n'
 >>> dict(doc.edits[-1].removed)
-{'advertisement': 1, 'relative_time': 2, 'site_chrome': 1}
+{'advertisement': 1, 'relative_time': 2, 'site_chrome': 1, 'stray_number': 1}
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class JunkRules:
     phrases: Mapping[str, str]
     pattern: re.Pattern[str] | None
     blocks: frozenset[str]
+    isolated: frozenset[str]
     max_pattern_chars: int
     digest: str
 
@@ -69,6 +70,7 @@ class JunkRules:
             phrases=phrases,
             pattern=re.compile("|".join(alternatives)) if alternatives else None,
             blocks=frozenset(name for name, rule in rules.items() if rule.get("block")),
+            isolated=frozenset(name for name, rule in rules.items() if rule.get("isolated")),
             max_pattern_chars=int(table.get("max_pattern_chars", 200)),
             digest=hashlib.sha256(blob).hexdigest()[:16],
         )
@@ -132,7 +134,18 @@ class JunkLines:
         headings = [(i, rule) for i, rule in enumerate(reasons) if rule in self.rules.blocks]
         for index, rule in headings:
             self._extend_block(lines, reasons, index, rule)
-        return remove_lines(doc, self.name, reasons)
+        return remove_lines(doc, self.name, self._keep_embedded(lines, reasons))
+
+    def _keep_embedded(self, lines: list[str], reasons: list[str | None]) -> list[str | None]:
+        """Undo ``isolated`` rules on lines that have text (not junk) next to them."""
+
+        def is_text(index: int) -> bool:
+            return 0 <= index < len(lines) and not reasons[index] and bool(lines[index].strip())
+
+        return [
+            None if rule in self.rules.isolated and (is_text(i - 1) or is_text(i + 1)) else rule
+            for i, rule in enumerate(reasons)
+        ]
 
     def _extend_block(
         self, lines: list[str], reasons: list[str | None], heading: int, rule: str
