@@ -85,4 +85,5 @@ def test_header_end() -> None:
         "This sentence has more than twelve words in it, so it is prose.",
     ]
     assert header_end(lines) == 3
-    assert header_end(["x"] * 40) == 15
+    assert header_end(["x"] * 80) == 60
+    assert header_end(["5 Feb 2026", *lines], ["dateline", None, None, None, None]) == 4

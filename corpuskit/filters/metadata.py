@@ -29,12 +29,17 @@ from corpuskit.filters.lines import ends_sentence, normalized_equal, word_count
 from corpuskit.pipeline import remove_lines
 
 # The header of a page ends at its first prose line (this many words and a sentence
-# ending) or after this many non-blank lines; headlines and bylines are looked for there
-# only, so a sentence starting "By ..." deep in an article is never taken for a byline.
+# ending) or after this many non-blank lines (menus can be long). Headlines and bylines
+# are looked for there only, so a sentence starting "By ..." deep in an article is never
+# taken for a byline. Re-check the fixtures and bench/quality.py after changing them.
 PROSE_WORDS = 12
-HEADER_LINES = 15
+HEADER_LINES = 60
 # A headline has a few words and no sentence-final period; a name has at most six words.
 HEADLINE_WORDS = (3, 30)
+# A printed-twice headline comes back at once (at most this many non-blank lines later)
+# and not over and over: a line repeated more often is a menu item or a caption credit.
+HEADLINE_GAP = 2
+HEADLINE_MAX_COPIES = 3
 NAME_WORDS = 6
 # Datelines and dates are short; longer lines are not parsed at all.
 MAX_DATELINE_CHARS = 100
@@ -80,7 +85,7 @@ class MetadataVocabulary:
             return None
         name = match["name"].strip(" ,|-–—")
         words = name.replace(",", " ").split()
-        if not 0 < len(words) <= NAME_WORDS or ends_sentence(name):
+        if not 0 < len(words) <= NAME_WORDS or ends_sentence(name) or name.endswith(":"):
             return None
         if any(c.isdigit() for c in name):
             return None
@@ -116,11 +121,15 @@ def _spaces(text: str) -> str:
     return " ".join(text.split())
 
 
-def header_end(lines: Sequence[str]) -> int:
-    """Index just past the page header: the first prose line, or ``HEADER_LINES`` lines."""
+def header_end(lines: Sequence[str], reasons: Sequence[str | None] | None = None) -> int:
+    """Index just past the page header: the first prose line, or ``HEADER_LINES`` lines.
+
+    Lines that already have a reason (datelines) do not count, so that removing them
+    does not move the header's end when the page is cleaned again.
+    """
     seen = 0
     for index, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip() or (reasons and reasons[index]):
             continue
         if word_count(line) >= PROSE_WORDS and ends_sentence(line):
             return index
@@ -155,9 +164,9 @@ class LiftMetadata:
         lines = doc.text.split("\n")
         reasons: list[str | None] = [None] * len(lines)
         values: dict[str, Any] = {}
-        end = header_end(lines)
         self._lift_dates(lines, reasons, values)
-        author_at = self._lift_byline(lines[:end], reasons, values)
+        end = header_end(lines, reasons)
+        author_at = self._lift_bylines(lines[:end], reasons, values)
         self._lift_headline(lines, end, author_at, reasons, values, doc.title)
         unset = {k: v for k, v in values.items() if _unset(doc, k)}
         return remove_lines(doc, self.name, reasons, unset)
@@ -171,16 +180,18 @@ class LiftMetadata:
                 reasons[index] = "dateline"
                 values.setdefault(found[0], found[1])
 
-    def _lift_byline(
+    def _lift_bylines(
         self, header: list[str], reasons: list[str | None], values: dict[str, Any]
     ) -> int | None:
+        """Remove every byline of the header; the first one names the author."""
+        first = None
         for index, line in enumerate(header):
             author = None if reasons[index] else self.vocabulary.author(line)
             if author:
                 reasons[index] = "byline"
-                values["author"] = author
-                return index
-        return None
+                values.setdefault("author", author)
+                first = index if first is None else first
+        return first
 
     def _lift_headline(
         self,
@@ -206,16 +217,27 @@ class LiftMetadata:
 def _find_headline(
     lines: list[str], end: int, author_at: int | None, reasons: list[str | None]
 ) -> str | None:
-    """A header line printed again later, or else the line just before the byline."""
+    """A header line printed again right after itself, or else the line before the byline."""
     candidates = [i for i in range(end) if not reasons[i] and is_headline_like(lines[i])]
     for index in candidates:
-        if any(normalized_equal(lines[index], other) for other in lines[index + 1 :]):
+        if _printed_twice(lines, index, reasons):
             return lines[index]
     if author_at is not None:
         before = [i for i in candidates if i < author_at]
         if before and all(not lines[i].strip() for i in range(before[-1] + 1, author_at)):
             return lines[before[-1]]
     return None
+
+
+def _printed_twice(lines: list[str], index: int, reasons: list[str | None]) -> bool:
+    """Whether ``lines[index]`` comes again within ``HEADLINE_GAP`` non-blank lines (not
+    counting lines already lifted), and at most ``HEADLINE_MAX_COPIES`` times in all."""
+    after = range(index + 1, len(lines))
+    following = [lines[i] for i in after if lines[i].strip() and not reasons[i]][:HEADLINE_GAP]
+    if not any(normalized_equal(lines[index], line) for line in following):
+        return False
+    copies = sum(normalized_equal(lines[index], line) for line in lines)
+    return copies <= HEADLINE_MAX_COPIES
 
 
 def _unset(doc: Document, name: str) -> bool:

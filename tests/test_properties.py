@@ -1,0 +1,94 @@
+"""Invariants of the default pipeline: idempotent, deterministic, nothing lost silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit import Document, default_pipeline, read
+from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+
+PIPELINE = default_pipeline()
+
+# Pages where a second cleaning still removes something, and why. Kept strict: a page
+# that becomes idempotent must leave this list, a new one must be explained here.
+KNOWN_NOT_IDEMPOTENT = {
+    # the byline "von Redaktion," sits just past the 60-line header window in the first
+    # pass; lines lifted then (a headline printed twice) bring it inside the second time
+    "2aa18c88cf448c49",
+    # a calendar: day numbers next to a date line stay "embedded" in the first pass;
+    # once the date is lifted they are isolated stray numbers
+    "5b06437c15190350",
+}
+
+
+def clean(doc: Document) -> Document:
+    result = PIPELINE(doc)
+    assert isinstance(result, Document), result
+    return result
+
+
+def is_idempotent(doc: Document) -> bool:
+    once = clean(doc)
+    twice = PIPELINE(once)
+    return isinstance(twice, Document) and (twice.text, twice.fields()) == (
+        once.text,
+        once.fields(),
+    )
+
+
+@pytest.mark.parametrize("page", seed_pages(), ids=lambda p: p.stem)
+def test_cleaning_a_cleaned_seed_changes_nothing(page: Path) -> None:
+    [doc] = read([str(page)])
+    assert isinstance(doc, Document)
+    once = clean(doc)
+    twice = clean(once)
+    assert twice.text == once.text
+    assert twice.edits == once.edits, "a second pass adds no edit"
+
+
+@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
+def test_cleaning_benchmark_pages_twice_changes_nothing() -> None:
+    not_idempotent = set()
+    for doc in read(sorted(str(p) for p in BENCH_PAGES.glob("*.txt"))):
+        if isinstance(doc, Document) and doc.text.strip() and not is_idempotent(doc):
+            not_idempotent.add(Path(doc.source.path).name.split(".")[0])
+    assert not_idempotent == KNOWN_NOT_IDEMPOTENT
+
+
+LINES = st.sampled_from(
+    [
+        "",
+        "Advertisement",
+        "Dark Mode",
+        "Menu",
+        "3 hours ago",
+        "12 Comments",
+        "4",
+        "Recommended Stories",
+        "Wednesday, 04 February 2026",
+        "By Ana Ruiz",
+        "Storm closes the coastal road",
+        "Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister am Montag.",
+        "The council voted on Tuesday to reopen the bridge in spring, officials said.",
+        "El ayuntamiento aprobó el presupuesto para el próximo año con amplia mayoría.",
+        "Short line without stop",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=25))
+def test_pipeline_is_deterministic_and_accounts_for_every_page(lines: list[str]) -> None:
+    doc = doc_from("\n".join(lines))
+    first, second = PIPELINE(doc), PIPELINE(doc)
+    assert first == second
+    if isinstance(first, Document):
+        assert first.text.strip()
+        kept = set(first.text.split("\n")) - {""}
+        assert kept <= set(lines), "no line is invented or altered beyond normalization"
+    else:
+        assert (first.step, first.reason) == ("drop_empty", "empty")
