@@ -15,14 +15,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from corpuskit.document import Document
-from corpuskit.normalize import (
+from corpuskit.chardata import (
     FTFY_CONFIG,
     INVISIBLE_CHARS,
     MOJIBAKE_CLUE_RE,
     MOJIBAKE_ENCODINGS,
     SPACE_CHARS,
     WHITESPACE_CONTROLS,
+)
+from corpuskit.document import Document
+from corpuskit.normalize import (
     PunctuationPolicy,
     fix_encoding,
     normalize_punctuation,
