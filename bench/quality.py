@@ -19,6 +19,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import corpuskit
@@ -44,6 +45,7 @@ def main() -> int:
     parser.add_argument("--mode", choices=("text", "html"), default="text")
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
+    warnings.filterwarnings("ignore", module="bs4")  # XHTML pages parsed as HTML: noise here
 
     docs = load_pages(args.folder, args.mode)
     pipeline = corpuskit.default_pipeline()
