@@ -69,14 +69,14 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     )
 
 
-def traced(edits: tuple[Edit, ...], lines: int | None = None) -> tuple[Edit, ...]:
+def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
     """``edits`` with each removed line numbered as in the page before the first edit.
 
     Steps number removed lines in their own input; this follows the removals through
-    the edits. ``lines`` is the page's line count when known; otherwise it is the count
-    after the edits plus the lines they removed (no step adds lines).
+    the edits. ``lines`` is the page's line count before the first edit (no step adds
+    lines, so it is the count after the edits plus the lines they removed).
     """
-    alive = list(range(1, (lines or sum(len(e.lines) for e in edits) + 1) + 1))
+    alive = list(range(1, lines + 1))
     out = []
     for edit in edits:
         if not edit.lines:
