@@ -18,7 +18,7 @@ want the records without a file.
 from __future__ import annotations
 
 import gzip
-import json
+import math
 import os
 import re
 import sys
@@ -59,20 +59,54 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
 def encode_reject(record: Mapping[str, Any]) -> bytes:
     """Like ``encode_record``, but never fails: a reject must always be recorded.
 
-    What strict JSON cannot hold is replaced: a lone surrogate by U+FFFD, any other
-    value by its ``repr``.
+    What strict JSON cannot hold is replaced as ``strict_json`` says.
 
-    >>> encode_reject({"text": "a\\ud800b"}) == '{"text": "a\\ufffdb"}\\n'.encode()
-    True
+    >>> encode_reject({"text": "a\\ud800b", "score": float("inf")})
+    b'{"text":"a\\xef\\xbf\\xbdb","score":null}\\n'
     """
     try:
         return encode_record(record)
     except orjson.JSONEncodeError:
-        text = json.dumps(record, ensure_ascii=False, default=repr)
-        return (_SURROGATE.sub("\ufffd", text) + "\n").encode("utf-8")
+        return encode_record(strict_json(record))
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with everything strict JSON cannot hold replaced, so orjson can write it.
+
+    - a lone surrogate (in a string or a key) becomes U+FFFD, as a decoder does with a
+      byte it cannot read;
+    - NaN and the infinities become None (``null``), as orjson and JavaScript write them:
+      the field stays a number-or-null for whoever reads the corpus;
+    - an integer beyond 64 bits becomes its decimal digits as a string: exact, where a
+      float would round it, and few JSON readers hold such integers anyway;
+    - a key that is not a string becomes ``str(key)``, a tuple a list, and any other
+      value its ``repr``.
+
+    Recursive: a value nested deeper than Python's recursion limit raises
+    ``RecursionError`` (the JSONL reader reports it as ``too_deep``; rejects are shallow).
+
+    >>> strict_json({"a\\ud800": [float("nan"), 2**70, (1, "ok")], 3: None})
+    {'a�': [None, '1180591620717411303424', [1, 'ok']], '3': None}
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if _INT_MIN <= value <= _INT_MAX else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {strict_json(str(k)): strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(item) for item in value]
+    return repr(value)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: The integers orjson writes: signed and unsigned 64-bit.
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
 
 
 class _WriterBase:

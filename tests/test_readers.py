@@ -5,8 +5,17 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
+import signal
+import socket
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import pytest
@@ -16,9 +25,11 @@ from hypothesis import strategies as st
 
 from corpuskit.document import Document, Drop, sha256_hex, stable_id
 from corpuskit.errors import InputError
+from corpuskit.limits import Limits, MiB
 from corpuskit.readers import FORMATS, decode_bytes, read
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.detect import format_from_name
+from corpuskit.writers import encode_record
 from tests.conftest import BENCH_PAGES, SHARED
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
@@ -312,6 +323,106 @@ def test_directory_loop_and_broken_link_are_unreadable(tmp_path: Path) -> None:
     assert gone.detail == "No such file or directory"
 
 
+def test_link_to_itself_in_a_folder_leaves_its_siblings_readable(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", b"kept")
+    (tmp_path / "self.txt").symlink_to(tmp_path / "self.txt")
+    kept, loop = read_all(tmp_path)
+    assert isinstance(kept, Document) and kept.text == "kept"
+    assert isinstance(loop, Drop) and loop.reason == "unreadable"
+    assert loop.detail == "Too many levels of symbolic links"
+
+
+@pytest.mark.parametrize("spec", ["{root}", "{root}/*"])
+def test_special_files_found_in_a_folder_or_glob_are_never_opened(
+    tmp_path: Path, spec: str
+) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would wait for a writer forever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "socket.txt"))
+    pipe, sock = read_all(spec.format(root=tmp_path))
+    assert (pipe.reason, sock.reason) == ("not_a_file", "not_a_file")
+    assert pipe.detail.startswith("a named pipe (FIFO), not a regular file")
+    assert sock.detail.startswith("a socket, not a regular file")
+
+
+def test_fifo_named_explicitly_is_read_from_its_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+
+    def writer() -> None:
+        with open(fifo, "wb") as stream:  # waits until a reader opens the FIFO
+            stream.write(jsonl({"text": "one"}, {"text": "two"}))
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    wait_until_blocked_in_open(thread)
+    with deadline(10):
+        assert [doc.text for doc in read_all(fifo)] == ["one", "two"]  # type: ignore[union-attr]
+    thread.join(5)
+
+
+def wait_until_blocked_in_open(thread: threading.Thread) -> None:
+    """Wait (up to 5 s) until ``thread`` waits in the open of a FIFO for a reader.
+
+    A writer counts as one from the moment it calls open; corpuskit reads a FIFO that no
+    writer has open as empty, so the test must not read before. Linux shows where a
+    thread waits in /proc; elsewhere this just waits a moment.
+    """
+    wchan = Path(f"/proc/self/task/{thread.native_id}/wchan")
+    for _ in range(500):
+        if wchan.exists() and wchan.read_text() == "wait_for_partner":
+            return
+        time.sleep(0.01)
+
+
+def test_fifo_named_explicitly_without_writer_reads_as_empty(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    with deadline(10):
+        assert read_doc(tmp_path / "pipe.txt").text == ""
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang, when the block takes longer than ``seconds``."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_device_named_explicitly_is_read_within_the_limit() -> None:
+    drop = read_drop("/dev/zero", limits=Limits(max_file_bytes=MiB))
+    assert (drop.reason, drop.source.format) == ("too_large", "text")  # no NUL seen: never read
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path)
+    for name in (b"caf\xe9.txt", b"caf\xe8.txt"):
+        with open(os.path.join(folder, name), "wb") as stream:
+            stream.write(b"same content")
+    os.symlink(b"missing", os.path.join(folder, b"gone\xff.txt"))
+    first, second, gone = read_all(tmp_path)
+    assert isinstance(first, Document) and isinstance(second, Document)
+    assert first.source.path == second.source.path == f"{tmp_path}/caf\ufffd.txt"
+    assert first.meta == {"source_path_bytes": f"{quote(str(tmp_path))}/caf%E8.txt"}
+    assert second.meta == {"source_path_bytes": f"{quote(str(tmp_path))}/caf%E9.txt"}
+    assert first.id != second.id  # the ids come from the exact names
+    assert (gone.reason, gone.source.path) == ("unreadable", f"{tmp_path}/gone\ufffd.txt")
+    assert gone.detail.endswith(
+        f"(file name bytes, percent-encoded: {quote(str(tmp_path))}/gone%FF.txt)"
+    )
+    assert orjson.loads(encode_record(first.to_record()))["source"]["path"].endswith(
+        "caf\ufffd.txt"
+    )
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_file_without_permission_is_unreadable(tmp_path: Path) -> None:
     path = write(tmp_path / "secret.txt", b"x")
@@ -358,6 +469,14 @@ def test_stdin_is_sniffed(data: bytes, format: str, text: str) -> None:
 def test_stdin_format_can_be_forced() -> None:
     doc = read_doc("-", stdin=io.BytesIO(b"<p>markup kept as text</p>"), format="text")
     assert doc.text == "<p>markup kept as text</p>"
+
+
+def test_stdin_is_read_once_as_a_stream_that_cannot_be_rewound() -> None:
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as stream:
+        stream.write(gzip.compress(jsonl({"text": "piped"})))
+    with os.fdopen(read_end, "rb") as pipe:
+        assert read_doc("-", stdin=pipe).text == "piped"
 
 
 # --- format detection ---------------------------------------------------------------------
@@ -497,11 +616,45 @@ def test_jsonl_other_text_field(tmp_path: Path) -> None:
     assert read_drop(path, text_field="body").reason == "missing_text"
 
 
-def test_jsonl_accepts_nan_and_big_integers(tmp_path: Path) -> None:
-    line = b'{"text": "x", "v": NaN, "n": 123456789012345678901234}\n'
-    doc = read_doc(write(tmp_path / "c.jsonl", line))
-    assert doc.meta["n"] == 123456789012345678901234
-    assert doc.meta["v"] != doc.meta["v"]  # NaN
+@pytest.mark.parametrize(
+    ("line", "meta"),
+    [
+        (b'"v": NaN, "w": -Infinity, "x": 1e400', {"v": None, "w": None, "x": None}),
+        (b'"n": 123456789012345678901234', {"n": "123456789012345678901234"}),
+        (b'"n": -9999999999999999999', {"n": "-9999999999999999999"}),
+        (b'"n": 18446744073709551615, "m": -12', {"n": 18446744073709551615, "m": -12}),
+        (b'"n": ' + b"7" * 5000, {"n": "7" * 5000}),  # beyond Python's 4,300 digits
+        (b'"s": "a\\ud800b", "\\udfff": ["\\ud83d\\ude00"]', {"s": "a\ufffdb", "\ufffd": ["😀"]}),
+        (b'"a": 1, "a": 2', {"a": 2}),  # duplicate keys: the last one wins
+    ],
+)
+def test_jsonl_values_strict_json_cannot_hold(tmp_path: Path, line: bytes, meta: Any) -> None:
+    doc = read_doc(write(tmp_path / "c.jsonl", b'{"text": "x", ' + line + b"}\n"))
+    assert doc.meta == meta
+    assert orjson.loads(orjson.dumps(doc.meta)) == meta  # writable as strict JSON
+
+
+def test_jsonl_lone_surrogate_in_text_becomes_replacement_character(tmp_path: Path) -> None:
+    doc = read_doc(write(tmp_path / "c.jsonl", b'{"text": "caf\\udce9 ok"}\n'))
+    assert doc.text == "caf\ufffd ok"
+
+
+def test_jsonl_nesting_beyond_the_limit_is_too_deep(tmp_path: Path) -> None:
+    def nested(levels: int) -> bytes:  # the record is level 1
+        return b'{"text": "x", "v": ' + b"[" * (levels - 1) + b"]" * (levels - 1) + b"}"
+
+    lines = [nested(128), nested(129), nested(5000), nested(200).replace(b'"x"', b'"\xe9"')]
+    results = read_all(write(tmp_path / "c.jsonl", b"\n".join(lines)))
+    assert isinstance(results[0], Document)
+    for drop in results[1:]:
+        assert isinstance(drop, Drop) and drop.reason == "too_deep", drop
+        assert drop.detail == (
+            "nested deeper than 128 levels; raise it with Limits(max_json_depth=...)"
+        )
+    assert isinstance(
+        read_one(write(tmp_path / "d.jsonl", nested(129)), limits=Limits(max_json_depth=200)),
+        Document,
+    )
 
 
 def test_jsonl_line_that_is_not_utf8_is_decoded_like_text(tmp_path: Path) -> None:
@@ -514,6 +667,90 @@ def test_jsonl_streams_a_large_file(tmp_path: Path) -> None:
     docs = read_all(write(tmp_path / "big.jsonl.zst", zst(data)))
     assert len(docs) == 20000
     assert (docs[-1].id, docs[-1].source.line) == ("19999", 20000)
+
+
+# --- size limits --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("compress", [bytes, gzip.compress, zst], ids=["plain", "gz", "zst"])
+@pytest.mark.parametrize(("suffix", "format"), [(".txt", "text"), (".html", "html")])
+def test_file_size_limit(tmp_path: Path, compress: Any, suffix: str, format: str) -> None:
+    limits = Limits(max_file_bytes=1000)
+    at_limit = write(tmp_path / f"a{suffix}", compress(b"x" * 1000))
+    assert read_doc(at_limit, limits=limits).text == "x" * 1000
+    drop = read_drop(write(tmp_path / f"b{suffix}", compress(b"x" * 1001)), limits=limits)
+    assert (drop.step, drop.reason, drop.source.format) == ("read", "too_large", format)
+    assert drop.detail == (
+        "more than 1,000 bytes (decompressed); raise it with Limits(max_file_bytes=...)"
+    )
+
+
+def test_jsonl_line_size_limit(tmp_path: Path) -> None:
+    def line(size: int) -> bytes:  # a record of exactly ``size`` bytes
+        return b'{"text": "' + b"x" * (size - 12) + b'"}'
+
+    lines = [line(100) + b"\r\n", line(101) + b"\n", line(5000) + b"\n", line(100)]
+    data = b"".join(lines)
+    results = read_all(write(tmp_path / "c.jsonl", data), limits=Limits(max_line_bytes=100))
+    assert [key(r) for r in results] == [(1, None), (2, "too_large"), (3, "too_large"), (4, None)]
+    assert [r.source.offset for r in results] == [0, 102, 204, 5205]
+    assert results[1].detail == (
+        "line longer than 100 bytes; raise it with Limits(max_line_bytes=...)"
+    )
+
+
+def key(result: Document | Drop) -> tuple[int | None, str | None]:
+    return result.source.line, None if isinstance(result, Document) else result.reason
+
+
+def test_html_tag_limit(tmp_path: Path) -> None:
+    page = write(tmp_path / "a.html", b"<p>x</p>" * 50)
+    assert read_doc(page, limits=Limits(max_html_tags=100)).text
+    drop = read_drop(page, limits=Limits(max_html_tags=99))
+    assert drop.reason == "too_large"
+    assert drop.detail == "more than 99 tags; raise it with Limits(max_html_tags=...)"
+
+
+BOMBS = {
+    "bomb.txt.gz": lambda data: gzip.compress(data, 9),
+    "bomb.txt.zst": lambda data: zstandard.ZstdCompressor(level=19).compress(data),
+    "bomb.jsonl.gz": lambda data: gzip.compress(b'{"text": "' + data, 9),
+}
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_bombs_never_inflate_in_memory(tmp_path: Path, name: str) -> None:
+    bomb = write(tmp_path / name, BOMBS[name](b" " * (64 * MiB)))
+    assert bomb.stat().st_size < MiB
+    limits = Limits(max_file_bytes=MiB, max_line_bytes=MiB)
+    tracemalloc.start()
+    try:
+        [drop] = read_all(bomb, limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(drop, Drop) and drop.reason == "too_large"
+    assert peak < 40 * MiB  # the limit, plus at most one 16 MiB zstd step
+
+
+def test_sniffing_reads_no_more_of_a_first_line_than_the_limit(tmp_path: Path) -> None:
+    # The sniffer sees 4,096 bytes and at most one line limit more: not a whole record.
+    path = write(tmp_path / "records.dat", jsonl({"text": "x" * 20_000}, {"text": "y"}))
+    assert read_doc(path, limits=Limits(max_line_bytes=1000)).source.format == "text"
+    assert len(read_all(path, limits=Limits(max_line_bytes=30_000))) == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_file_bytes": 0}, "max_file_bytes must be a positive integer, not 0"),
+        ({"max_line_bytes": 1.5}, "max_line_bytes must be a positive integer, not 1.5"),
+        ({"max_json_depth": 254}, "max_json_depth must be between 1 and 253, not 254"),
+    ],
+)
+def test_limits_are_checked(options: Any, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        Limits(**options)
 
 
 # --- HTML files ---------------------------------------------------------------------------

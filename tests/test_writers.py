@@ -9,7 +9,14 @@ import pytest
 import zstandard
 
 from corpuskit.errors import InputError
-from corpuskit.writers import JsonlWriter, MemoryWriter, encode_record, encode_reject, write_json
+from corpuskit.writers import (
+    JsonlWriter,
+    MemoryWriter,
+    encode_record,
+    encode_reject,
+    strict_json,
+    write_json,
+)
 
 
 def lines(path: Path) -> list[dict[str, object]]:
@@ -60,6 +67,38 @@ def test_strict_json_and_reject_fallback() -> None:
         encode_record({"text": "\ud800"})
     assert json.loads(encode_reject({"text": "\ud800"})) == {"text": "\ufffd"}
     assert encode_record({"x": float("nan")}) == b'{"x":null}\n'
+
+
+@pytest.mark.parametrize(
+    ("value", "strict"),
+    [
+        ("a\ud800b\udfff", "a\ufffdb\ufffd"),
+        (float("nan"), None),
+        (float("-inf"), None),
+        (1.5, 1.5),
+        (2**64 - 1, 2**64 - 1),
+        (2**64, str(2**64)),
+        (-(2**63) - 1, str(-(2**63) - 1)),
+        (True, True),
+        ({1: (None, "x"), "\udc80": {}}, {"1": [None, "x"], "\ufffd": {}}),
+        ({"k": {1, 2}}, {"k": "{1, 2}"}),
+    ],
+)
+def test_strict_json(value: object, strict: object) -> None:
+    assert strict_json(value) == strict
+    assert orjson.loads(encode_record({"v": strict_json(value)})) == {"v": strict}
+
+
+def test_rejects_are_always_strict_json() -> None:
+    record = {"text": "\ud800", "score": float("nan"), "n": 2**70, "keys": {(1, 2): 1}}
+    line = encode_reject(record)
+    assert b"NaN" not in line
+    assert json.loads(line, parse_constant=float) == {
+        "text": "\ufffd",
+        "score": None,
+        "n": str(2**70),
+        "keys": {"(1, 2)": 1},
+    }
 
 
 def test_memory_writer_and_manifest(tmp_path: Path) -> None:

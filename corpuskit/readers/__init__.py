@@ -2,7 +2,9 @@
 
 ``read`` expands the specs (files, folders, globs, ``-`` for stdin; see ``paths``),
 decompresses gzip and zstd transparently (``compression``), picks a reader per input by
-name or content (``detect``) and hands on text whose only line break is ``"\\n"``.
+name or content (``detect``) and hands on text whose only line break is ``"\\n"``. Each
+input is read once, front to back, in bounded pieces (``streams``), so pipes work and
+no input costs more memory than its size limit (``corpuskit.limits``).
 
 ==========  ====================================================  ================
 format      one document per                                      module
@@ -13,30 +15,39 @@ format      one document per                                      module
 ==========  ====================================================  ================
 
 Every input is accounted for: what cannot become a document is a ``Drop`` with step
-``read`` and one of the reasons ``not_found``, ``unreadable``, ``bad_compression``,
-``binary``, ``not_json``, ``not_object``, ``missing_text``, ``text_not_string``.
-Problems with single inputs never raise; only a bad option does (``InputError``).
+``read`` and one of the reasons ``not_found``, ``unreadable``, ``not_a_file``,
+``bad_compression``, ``binary``, ``too_large``, ``too_deep``, ``not_json``,
+``not_object``, ``missing_text``, ``text_not_string``, or ``error`` (a bug: an
+exception nobody expected, reported rather than raised). Problems with single inputs
+never raise; only a bad option does (``InputError``). docs/robustness.md lists every
+hostile input and what becomes of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from corpuskit.document import Document, Drop
 from corpuskit.errors import InputError
+from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
 from corpuskit.readers.detect import format_from_name, sniff_format
 from corpuskit.readers.html import read_html
 from corpuskit.readers.jsonl import read_jsonl
-from corpuskit.readers.paths import Input, expand, input_drop
+from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
+from corpuskit.readers.streams import read_capped
 from corpuskit.readers.text import read_text
 
-__all__ = ["FORMATS", "decode_bytes", "read"]
+__all__ = ["FORMATS", "Limits", "decode_bytes", "read"]
 
 #: The input formats, each the name of a reader.
 FORMATS = ("text", "html", "jsonl")
+
+#: The ``meta`` key that keeps the exact bytes of a file name that is not UTF-8.
+PATH_BYTES_KEY = "source_path_bytes"
 
 
 def read(
@@ -45,13 +56,15 @@ def read(
     format: str | None = None,
     text_field: str = "text",
     stdin: BinaryIO | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
     ``inputs`` are paths, folders, glob patterns or ``-`` (a single string is one spec,
     not a sequence of one-letter specs). ``format`` forces one reader for every input
     (else each is detected); ``text_field`` names the JSONL field holding the text;
-    ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None). Raises
+    ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None); ``limits``
+    bounds what one document may cost (``DEFAULT_LIMITS`` when None). Raises
     ``InputError`` at once for an unknown ``format``; everything else is reported lazily,
     input by input.
     """
@@ -59,40 +72,85 @@ def read(
         choices = ", ".join(FORMATS)
         raise InputError(f"unknown input format {format!r} (choose from {choices})")
     specs = [inputs] if isinstance(inputs, str) else inputs
-    return _read_all(specs, format, text_field, stdin)
+    return _read_all(specs, format, text_field, stdin, limits or DEFAULT_LIMITS)
 
 
 def _read_all(
-    inputs: Iterable[str], format: str | None, text_field: str, stdin: BinaryIO | None
+    inputs: Iterable[str],
+    format: str | None,
+    text_field: str,
+    stdin: BinaryIO | None,
+    limits: Limits,
 ) -> Iterator[Document | Drop]:
     for item in expand(inputs, stdin):
         if isinstance(item, Drop):
-            yield item
+            yield from printable([item], item.source.path)
         else:
-            yield from read_input(item, format, text_field)
+            yield from printable(read_input(item, format, text_field, limits), item.path)
 
 
-def read_input(item: Input, format: str | None, text_field: str) -> Iterator[Document | Drop]:
+def read_input(
+    item: Input, format: str | None, text_field: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Document | Drop]:
     """The documents of one input; a damaged archive or an I/O error ends it with a drop.
 
     For JSONL, the records read before such an error are still yielded.
     """
     found = format or format_from_name(item.path)
     try:
-        found = found or detect_format(item)
         with item.open() as raw, decompressed(raw, item.path) as stream:
-            if found == "jsonl":
-                yield from read_jsonl(item.path, stream, text_field)
-            else:
-                reader = read_html if found == "html" else read_text
-                yield reader(item.path, stream.read())
+            if found is None:
+                found, stream = sniff_format(stream, limits.max_line_bytes)
+            yield from _documents(item.path, stream, found, text_field, limits)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
         yield input_drop(item.path, "unreadable", exc.strerror or str(exc), found)
+    except Exception as exc:  # a bug must cost one input, not the run, and be reported
+        yield input_drop(item.path, "error", f"{type(exc).__name__}: {exc}", found)
 
 
-def detect_format(item: Input) -> str:
-    """The format of an input whose name does not tell, sniffed from its content."""
-    with item.open() as raw, decompressed(raw, item.path) as stream:
-        return sniff_format(stream)
+def _documents(
+    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits
+) -> Iterator[Document | Drop]:
+    """The documents of a decompressed input stream in a known format."""
+    if format == "jsonl":
+        yield from read_jsonl(path, stream, text_field, limits)
+        return
+    raw = read_capped(stream, limits.max_file_bytes)
+    if raw is None:
+        size = f"{limits.max_file_bytes:,}"
+        detail = f"more than {size} bytes (decompressed); {how_to_raise('max_file_bytes')}"
+        yield input_drop(path, "too_large", detail, format)
+    elif format == "html":
+        yield read_html(path, raw, limits)
+    else:
+        yield read_text(path, raw)
+
+
+def printable(results: Iterable[Document | Drop], path: str) -> Iterator[Document | Drop]:
+    """The ``results`` of the input ``path``, naming it in valid UTF-8 (``printable_path``).
+
+    Untouched when the name is valid UTF-8, the common case.
+    """
+    shown = printable_path(path)
+    if shown is None:
+        yield from results
+        return
+    quoted = quoted_path(path)
+    for result in results:
+        yield with_printable_path(result, shown, quoted)
+
+
+def with_printable_path(result: Document | Drop, printable: str, quoted: str) -> Document | Drop:
+    """``result`` with ``printable`` as its path, and the exact name ``quoted`` kept.
+
+    The exact bytes go to ``meta[PATH_BYTES_KEY]`` of a document (a JSONL record's own
+    field of that name wins) or to the end of a drop's detail. The id stays the one made
+    from the exact name, so files whose names differ only in such bytes keep distinct ids.
+    """
+    source = replace(result.source, path=printable)
+    if isinstance(result, Document):
+        return replace(result, source=source, meta={PATH_BYTES_KEY: quoted, **result.meta})
+    detail = f"{result.detail} (file name bytes, percent-encoded: {quoted})".lstrip()
+    return replace(result, source=source, detail=detail)

@@ -15,6 +15,7 @@ import orjson
 
 from corpuskit.readers.compression import strip_suffix
 from corpuskit.readers.decode import decode_bytes
+from corpuskit.readers.streams import prefixed, read_upto
 
 #: Extension (lower case) -> format.
 EXTENSIONS: dict[str, str] = {
@@ -48,21 +49,29 @@ def format_from_name(name: str) -> str | None:
     return EXTENSIONS.get(extension.lower())
 
 
-def sniff_format(stream: BinaryIO) -> str:
-    """The format of a decompressed ``stream``, judged by its first bytes.
+def sniff_format(stream: BinaryIO, max_line_bytes: int) -> tuple[str, BinaryIO]:
+    """The format of a decompressed ``stream``, judged by its first bytes, and the stream.
 
     Reads the first ``SNIFF_BYTES`` and, when the first line goes on past them, the rest
-    of that line (a JSONL record can be long).
+    of that line up to ``max_line_bytes`` (a JSONL record can be long; a longer first
+    line is no record this reader could read). What was read is replayed: the stream
+    returned starts at the beginning again.
+
+    >>> import io
+    >>> format, stream = sniff_format(io.BytesIO(b'{"text": "hi"}\\n'), 100)
+    >>> format, stream.read()
+    ('jsonl', b'{"text": "hi"}\\n')
     """
-    head = stream.read(SNIFF_BYTES)
+    head = read_upto(stream, SNIFF_BYTES)
     if looks_like_html(head):
-        return "html"
+        return "html", prefixed(head, stream)
     first, *rest = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)
     if not first.startswith(b"{"):
-        return "text"
+        return "text", prefixed(head, stream)
     if not rest and len(head) == SNIFF_BYTES:
-        first += stream.readline()
-    return "jsonl" if is_json_object(first) else "text"
+        more = stream.readline(max_line_bytes)
+        first, head = first + more, head + more
+    return ("jsonl" if is_json_object(first) else "text"), prefixed(head, stream)
 
 
 def looks_like_html(head: bytes) -> bool:

@@ -4,32 +4,60 @@ The page is decoded honouring the charset it declares (see ``decode_bytes``). Ti
 URL become the document's fields; the language the page declares in ``<html lang>`` and
 its description go to ``meta`` (``declared_lang``, ``description``): the ``lang`` field is
 left to language identification, which measures rather than trusts.
+
+A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
+counting before parsing: the parsed tree costs about a kilobyte per element.
 """
 
 from __future__ import annotations
 
+import re
+from itertools import islice
 from typing import Any
 
 from corpuskit.document import Document, Drop, make_document
 from corpuskit.html import Extracted, extract
+from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.text import decode_page
 
+#: What an HTML tokenizer takes for the start of a tag, comment or declaration.
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
 
-def read_html(path: str, raw: bytes) -> Document | Drop:
+
+def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Document | Drop:
     """The document for a web page whose (decompressed) bytes are ``raw``.
 
     >>> doc = read_html("a.html", b"<html lang=de><title>Hallo</title><p>Guten Tag</p>")
     >>> doc.title, doc.text, doc.meta
     ('Hallo', 'Guten Tag', {'declared_lang': 'de'})
+    >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
+    'too_large'
     """
     decoded = decode_page(path, raw, "html")
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    if more_tags_than(markup, limits.max_html_tags):
+        detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
+        return Drop("read", "too_large", source, detail)
     page = extract(markup)
     text = normalize_newlines(page.text)
     return make_document(text, source, title=page.title, url=page.url, meta=page_meta(page))
+
+
+def more_tags_than(markup: str, limit: int) -> bool:
+    """Whether ``markup`` starts more than ``limit`` tags (comments and doctypes count).
+
+    Counting stops at the limit, and every ``<`` is counted first (fast, and an upper
+    bound), so a huge page costs no more than ``limit`` matches.
+
+    >>> more_tags_than("<p>a < b</p><br>", 3), more_tags_than("<p>a < b</p><br>", 2)
+    (False, True)
+    """
+    if markup.count("<") <= limit:
+        return False
+    return next(islice(_TAG_START.finditer(markup), limit, None), None) is not None
 
 
 def page_meta(page: Extracted) -> dict[str, Any]:

@@ -2,28 +2,45 @@
 
 Each non-blank line is one JSON object whose ``text_field`` holds the text. Nothing the
 user had is lost: a usable ``id`` (a string or an integer) becomes the document id, and
-every other field is carried unchanged into ``meta`` (an ``id`` of another type stays
-there too). Fields such as ``title`` or ``url`` are not interpreted: they stay in ``meta``.
+every other field is carried into ``meta`` (an ``id`` of another type stays there too).
+Fields such as ``title`` or ``url`` are not interpreted: they stay in ``meta``. Two
+records with the same ``id`` are two documents with that id: a reader streams and does
+not remember ids (deduplication is a corpus step's job).
 
 A line that cannot become a document is a ``Drop``: ``not_json``, ``not_object``,
-``missing_text`` or ``text_not_string``. Blank lines are not records and are skipped.
+``missing_text``, ``text_not_string``, ``too_large`` (a line longer than
+``Limits.max_line_bytes``, never held in memory whole) or ``too_deep`` (nested deeper
+than ``Limits.max_json_depth``). Blank lines are not records and are skipped; only
+``"\\n"`` ends a line, so U+2028 or U+0085 inside a string do not split a record.
 
 Lines are UTF-8. A line that is not valid UTF-8 is decoded like a text file (see
 ``decode_bytes``: windows-1252, else Latin-1), so no byte is lost, and its
 ``Source.encoding`` names the codec used.
+
+Every record becomes strict JSON, so its corpus line can always be written: orjson
+reads the valid lines, and refuses what strict JSON cannot hold; those lines are read
+by the standard library's parser and made strict by ``strict_json``: a lone surrogate
+(``"\\ud800"``) becomes U+FFFD, ``NaN`` and ``Infinity`` become ``null``, an integer
+beyond 64 bits becomes a string of its digits. Of duplicate keys the last one wins, as
+in both parsers.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from itertools import count
 from typing import Any, BinaryIO
 
 import orjson
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
+from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import decode_bytes, normalize_newlines
+from corpuskit.readers.streams import CHUNK
+from corpuskit.writers import strict_json
 
 #: Python type -> the JSON name used in drop details.
 JSON_TYPES: dict[type, str] = {
@@ -36,23 +53,69 @@ JSON_TYPES: dict[type, str] = {
     type(None): "null",
 }
 
+#: An integer of 19 digits or more standing as a value: it may not fit in 64 bits, and
+#: orjson would turn it into a rounded float. Such lines go to the standard parser, which
+#: keeps it exact. A false match (inside a string) costs only the slower parser.
+_LONG_INTEGER = re.compile(rb"[:,\[]\s*-?\d{19,}\s*[,\]}]")
 
-def read_jsonl(path: str, stream: BinaryIO, text_field: str = "text") -> Iterator[Document | Drop]:
+
+def read_jsonl(
+    path: str, stream: BinaryIO, text_field: str = "text", limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Document | Drop]:
     """A document or a drop for each non-blank line of a (decompressed) JSONL ``stream``.
 
     ``Source.line`` is the 1-based line number, ``Source.offset`` the byte offset of the
     line's start in the stream and ``Source.sha256`` the hash of the line's bytes
     without its line break.
     """
+    for number, offset, line in numbered_lines(stream, limits.max_line_bytes):
+        source = Source(path, format="jsonl", line=number, offset=offset)
+        if line is None:
+            size = f"{limits.max_line_bytes:,}"
+            detail = f"line longer than {size} bytes; {how_to_raise('max_line_bytes')}"
+            yield Drop("read", "too_large", source, detail)
+        elif line.strip():
+            yield read_record(line, source, text_field, limits)
+
+
+def numbered_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, int, bytes | None]]:
+    """``(number, offset, line)`` for each line of ``stream``, line break removed.
+
+    ``line`` is None for a line longer than ``max_bytes``: it is read past in chunks,
+    never held whole.
+
+    >>> import io
+    >>> list(numbered_lines(io.BytesIO(b"ab\\r\\n\\nabcd\\nabc"), 3))
+    [(1, 0, b'ab'), (2, 4, b''), (3, 5, None), (4, 10, b'abc')]
+    """
     offset = 0
-    for number, line in enumerate(stream, start=1):
-        if line.strip():
-            source = Source(path, format="jsonl", line=number, offset=offset)
-            yield read_record(line.rstrip(b"\r\n"), source, text_field)
-        offset += len(line)
+    for number in count(1):
+        line = stream.readline(max_bytes + 2)  # room for the content and "\r\n"
+        if not line:
+            return
+        size = len(line)
+        if not line.endswith(b"\n") and size == max_bytes + 2:
+            size += _skip_line(stream)
+            yield number, offset, None
+        else:
+            content = line.rstrip(b"\n").removesuffix(b"\r")
+            yield number, offset, content if len(content) <= max_bytes else None
+        offset += size
 
 
-def read_record(line: bytes, source: Source, text_field: str = "text") -> Document | Drop:
+def _skip_line(stream: BinaryIO) -> int:
+    """Read past the rest of the current line; the number of bytes skipped."""
+    skipped = 0
+    while part := stream.readline(CHUNK):
+        skipped += len(part)
+        if part.endswith(b"\n"):
+            break
+    return skipped
+
+
+def read_record(
+    line: bytes, source: Source, text_field: str = "text", limits: Limits = DEFAULT_LIMITS
+) -> Document | Drop:
     """The document for one JSONL line (without its line break) read from ``source``.
 
     >>> doc = read_record(b'{"id": 7, "text": "a\\\\r\\\\nb", "lang": "en"}', Source("c.jsonl"))
@@ -60,30 +123,81 @@ def read_record(line: bytes, source: Source, text_field: str = "text") -> Docume
     ('7', 'a\\nb', {'lang': 'en'})
     >>> read_record(b'[1]', Source("c.jsonl")).reason
     'not_object'
+    >>> read_record(b'{"text": "x", "n": NaN, "s": "\\\\udc00"}', Source("c.jsonl")).meta
+    {'n': None, 's': '�'}
     """
     source = replace(source, sha256=sha256_hex(line))
+    too_deep = f"nested deeper than {limits.max_json_depth} levels; "
+    too_deep += how_to_raise("max_json_depth")
     try:
         record, encoding = parse_line(line)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        return Drop("read", "too_deep", source, too_deep)
+    except ValueError as exc:
         return Drop("read", "not_json", source, f"not JSON: {exc}")
     source = replace(source, encoding=encoding)
     if not isinstance(record, dict):
         return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
+    if _brackets(line) > limits.max_json_depth and depth(record) > limits.max_json_depth:
+        return Drop("read", "too_deep", source, too_deep)
     return record_document(record, source, text_field)
 
 
 def parse_line(line: bytes) -> tuple[Any, str]:
-    """The JSON value of ``line`` and the codec its bytes were decoded with.
+    """The JSON value of ``line``, strict (see the module docstring), and its codec.
 
-    orjson parses valid UTF-8; what it rejects is decoded with ``decode_bytes`` and
-    given to the standard library's parser, which also accepts ``NaN`` and ``Infinity``
-    and integers beyond 64 bits. Raises ``ValueError`` for a line that is not JSON.
+    orjson parses valid UTF-8; what it refuses is decoded with ``decode_bytes`` and
+    given to the standard library's parser, which also accepts lone surrogates, ``NaN``,
+    ``Infinity`` and integers beyond 64 bits, and then made strict. Raises
+    ``ValueError`` for a line that is not JSON and ``RecursionError`` for one nested
+    too deep for the standard parser (about 1,000 levels).
     """
-    try:
-        return orjson.loads(line), "utf-8"
-    except orjson.JSONDecodeError:
-        text, encoding = decode_bytes(line)
-        return json.loads(text), encoding
+    if not _LONG_INTEGER.search(line):
+        try:
+            return orjson.loads(line), "utf-8"
+        except orjson.JSONDecodeError:
+            pass
+    text, encoding = decode_bytes(line)
+    return strict_json(json.loads(text, parse_int=_integer)), encoding
+
+
+def _integer(digits: str) -> int | str:
+    """A JSON integer: an ``int`` within 64 bits, else the digits as they were written.
+
+    Never converts a long digit string (Python refuses more than 4,300 digits, and the
+    conversion time grows with the square of the length).
+
+    >>> _integer("-12"), _integer("1" * 30)
+    (-12, '111111111111111111111111111111')
+    """
+    if len(digits.lstrip("-")) > 20:
+        return digits
+    value = int(digits)
+    return value if -(2**63) <= value < 2**64 else digits
+
+
+def _brackets(line: bytes) -> int:
+    """How many objects and arrays ``line`` opens at most: a bound on its depth."""
+    return line.count(b"{") + line.count(b"[")
+
+
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests objects and arrays (a scalar is 0, ``{}`` is 1).
+
+    Iterative, so a deep value cannot exhaust Python's stack.
+
+    >>> depth({"a": [1, {"b": []}]}), depth("x")
+    (4, 0)
+    """
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def record_document(record: Mapping[str, Any], source: Source, text_field: str) -> Document | Drop:

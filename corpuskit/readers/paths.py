@@ -5,37 +5,58 @@ a folder that leads back into itself each become a ``Drop`` (step ``read``); onl
 files and folders (name starting with ``.``) found *inside* a folder are skipped, as
 version-control and editor files live there. A hidden path given by name is read.
 
+Only regular files are read from folders and glob matches: a named pipe, socket or
+device found there is a ``not_a_file`` drop, never opened (a FIFO with no writer would
+block the run). Named explicitly, such a file is read like ``cat`` reads it (``-``,
+``/dev/stdin``, ``<(zcat dump.gz)``), except that the open never waits: a FIFO no process
+writes to reads as empty.
+
 The order is deterministic: specs in the order given, and inside a folder or a glob's
 matches, paths sorted as strings.
+
+File names are kept as Python holds them: bytes that are not UTF-8 become lone
+surrogates (``surrogateescape``). ``printable_path`` and ``quoted_path`` give the two
+forms a record needs: valid UTF-8 text, and the exact bytes.
 """
 
 from __future__ import annotations
 
 import glob
-import io
 import os
+import re
 import stat
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import BinaryIO
 
 from corpuskit.document import Drop, Source
+from corpuskit.readers.streams import prefixed
 
 #: The spec that means standard input.
 STDIN = "-"
 
 _GLOB_CHARS = frozenset("*?[")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: File types that are not regular files, as named in ``not_a_file`` drops.
+SPECIAL_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Input:
     """One input to read: the path to record in ``Source.path`` and how to open it.
 
-    ``open`` returns a fresh, seekable binary stream of the raw (maybe compressed) bytes
-    on every call, so an input can be sniffed and then read from its start.
+    ``open`` returns a binary stream of the raw (maybe compressed) bytes, to be read once
+    from its start: it may be a pipe, which cannot be rewound.
     """
 
     path: str
@@ -49,11 +70,11 @@ def expand(specs: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Inpu
     """
     for spec in specs:
         if spec == STDIN:
-            yield _spooled(STDIN, (stdin if stdin is not None else sys.stdin.buffer).read)
+            yield Input(STDIN, partial(_borrowed, stdin))
         elif os.path.isdir(spec):
             yield from _walk(spec)
         elif os.path.exists(spec):
-            yield _file(spec)
+            yield _file(spec, found=False)
         elif _GLOB_CHARS.intersection(spec):
             yield from _matches(spec)
         else:
@@ -75,24 +96,66 @@ def unreadable(path: str, detail: str) -> Drop:
     return input_drop(path, "unreadable", detail)
 
 
-def _file(path: str) -> Input | Drop:
-    """A named file; a pipe or device (``/dev/stdin``) is read once, into memory."""
+def open_input(path: str) -> BinaryIO:
+    """``path`` opened for reading, without ever waiting for the open itself.
+
+    Opening a FIFO waits until some process opens it for writing; ``O_NONBLOCK`` returns
+    at once instead (it changes nothing for a regular file). Reads then block as usual,
+    and a FIFO that no process writes to reads as empty.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        regular = stat.S_ISREG(os.stat(path).st_mode)
-    except OSError as exc:
-        return unreadable(path, exc.strerror or str(exc))
-    if regular:
-        return Input(path, lambda: open(path, "rb"))
-    return _spooled(path, Path(path).read_bytes)
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
-def _spooled(path: str, read: Callable[[], bytes]) -> Input | Drop:
-    """An input whose bytes can be read only once (stdin, a pipe), kept in memory."""
+def printable_path(path: str) -> str | None:
+    """``path`` as valid UTF-8 text, or None when it already is.
+
+    Each byte of the name that is not UTF-8 (a lone surrogate once decoded by Python)
+    becomes U+FFFD, so every record naming the file is valid UTF-8 JSON.
+
+    >>> printable_path(os.fsdecode(b"caf\\xe9 menu.txt")), printable_path("Grüße.txt")
+    ('caf� menu.txt', None)
+    """
+    return _SURROGATE.sub("\ufffd", path) if _SURROGATE.search(path) else None
+
+
+def quoted_path(path: str) -> str:
+    """The exact bytes of ``path``, percent-encoded (``urllib.parse.unquote_to_bytes``).
+
+    >>> quoted_path(os.fsdecode(b"caf\\xe9 menu.txt"))
+    'caf%E9%20menu.txt'
+    """
     try:
-        data = read()
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that no file name byte stands for
+        raw = path.encode("utf-8", "surrogatepass")
+    return urllib.parse.quote(raw, safe="/")
+
+
+def _borrowed(stdin: BinaryIO | None) -> BinaryIO:
+    """Standard input as a stream whose closing leaves standard input open."""
+    return prefixed(b"", stdin if stdin is not None else sys.stdin.buffer)
+
+
+def _file(path: str, *, found: bool) -> Input | Drop:
+    """An input for a file named (``found`` False) or found in a folder or by a glob.
+
+    A found file that is not a regular file is a ``not_a_file`` drop, never opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
     except OSError as exc:
         return unreadable(path, exc.strerror or str(exc))
-    return Input(path, partial(io.BytesIO, data))
+    if found and not stat.S_ISREG(mode):
+        kind = next((name for test, name in SPECIAL_FILES if test(mode)), "a special file")
+        detail = f"{kind}, not a regular file: only regular files are read from a folder or a glob"
+        return input_drop(path, "not_a_file", detail)
+    return Input(path, partial(open_input, path))
 
 
 def _matches(pattern: str) -> Iterator[Input | Drop]:
@@ -107,13 +170,13 @@ def _matches(pattern: str) -> Iterator[Input | Drop]:
         if os.path.isdir(path):
             yield from _walk(path)
         else:
-            yield _file(path)
+            yield _file(path, found=True)
 
 
 def _walk(top: str) -> Iterator[Input | Drop]:
     """The files under folder ``top``, sorted by path, hidden names skipped."""
     for path, problem in sorted(_tree(top), key=lambda found: found[0]):
-        yield _file(path) if problem is None else unreadable(path, problem)
+        yield _file(path, found=True) if problem is None else unreadable(path, problem)
 
 
 def _tree(top: str) -> list[tuple[str, str | None]]:
@@ -147,5 +210,17 @@ def _entries(folder: str) -> tuple[list[str], list[str]]:
     with os.scandir(folder) as entries:
         for entry in entries:
             if not entry.name.startswith("."):
-                (folders if entry.is_dir() else files).append(entry.path)
+                (folders if _is_folder(entry) else files).append(entry.path)
     return folders, files
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder, links followed.
+
+    A link that cannot be followed (one that points to itself raises ``ELOOP``) counts
+    as a file: reading it then reports why, and its siblings are still read.
+    """
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

@@ -1,0 +1,90 @@
+"""How much one input may make corpuskit read, hold and parse: the readers' size limits.
+
+A scraped corpus holds hostile inputs: a gzip or zstd bomb that inflates a few kilobytes
+to gigabytes, a JSONL "record" that is one 2 GB line, a page of a million nested tags.
+Each limit below bounds the memory and the time one document can cost. It is enforced
+while reading, in bounded chunks, so the input that breaks it never materializes: the
+reader stops one byte past the limit and yields a ``Drop`` (step ``read``, reason
+``too_large`` or ``too_deep``) whose detail names the limit and how to raise it.
+
+The defaults are far above what real pages need (the largest of the 696 traf-dev pages
+is 1.6 MB with 13,423 tags, nested 43 deep) and low enough that a worst-case input stays
+within a few hundred megabytes of memory. Raise one with ``read(..., limits=Limits(...))``.
+
+>>> Limits().max_file_bytes == 64 * MiB
+True
+>>> Limits(max_json_depth=1000)
+Traceback (most recent call last):
+...
+corpuskit.errors.InputError: max_json_depth must be between 1 and 253, not 1000
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from corpuskit.errors import InputError
+
+#: One mebibyte.
+MiB = 1 << 20
+
+#: The deepest JSONL record a corpus line can carry: orjson writes at most 254 nested
+#: levels, and a corpus record puts a record's fields one level down, inside ``meta``.
+MAX_WRITABLE_JSON_DEPTH = 253
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The size limits the readers enforce on each document; all are inclusive maxima.
+
+    ``max_file_bytes``: decompressed bytes of one text or HTML file (one document).
+    64 MiB is 40 times the largest traf-dev page and 2x the 30 MB single-line dump the
+    hostile tests read; the whole file is held in memory once as bytes and once as text,
+    and the text pipeline takes about 10 s on 64 MiB. Re-measure the hostile suite's run
+    time (``tests/test_hostile.py``) after raising it.
+
+    ``max_line_bytes``: bytes of one JSONL line (one record), line break excluded. Half
+    the file limit because a record is parsed into a JSON value on top of its bytes and
+    its text; 32 MiB still holds a whole scraped book as one record.
+
+    ``max_html_tags``: tags in one HTML page, counted as ``<`` followed by a letter,
+    ``/``, ``!`` or ``?`` before parsing. The parsed tree costs about 1 kB per element in
+    BeautifulSoup (a page of 1,000,000 elements took 15 s and 950 MB), so a 64 MiB page
+    of bare tags would need 10 GB. 250,000 is 18 times the largest traf-dev page and
+    bounds a page to about 250 MB and 4 s. Re-measure with ``bench/quality.py`` if
+    lowered.
+
+    ``max_json_depth``: nesting levels of one JSONL record, the record itself being
+    level 1. Web-crawl records nest fewer than 10 levels; 128 is the default recursion
+    limit of serde_json, a common reader of such corpora. It cannot exceed
+    ``MAX_WRITABLE_JSON_DEPTH``: a deeper record could not be written back.
+    """
+
+    max_file_bytes: int = 64 * MiB
+    max_line_bytes: int = 32 * MiB
+    max_html_tags: int = 250_000
+    max_json_depth: int = 128
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"{field.name} must be a positive integer, not {value!r}")
+        if self.max_json_depth > MAX_WRITABLE_JSON_DEPTH:
+            raise InputError(
+                f"max_json_depth must be between 1 and {MAX_WRITABLE_JSON_DEPTH}, "
+                f"not {self.max_json_depth}"
+            )
+
+
+#: The limits ``read`` applies when given none.
+DEFAULT_LIMITS = Limits()
+
+
+def how_to_raise(name: str) -> str:
+    """The hint a ``too_large`` or ``too_deep`` drop ends with.
+
+    >>> how_to_raise("max_file_bytes")
+    'raise it with Limits(max_file_bytes=...)'
+    """
+    return f"raise it with Limits({name}=...)"
