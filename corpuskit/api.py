@@ -10,6 +10,8 @@ from corpuskit.defaults import default_pipeline
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import DocumentRejected
 from corpuskit.executors import Provenance, SerialExecutor
+from corpuskit.limits import Limits
+from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import read
 from corpuskit.readers.decode import normalize_newlines
@@ -38,10 +40,13 @@ def clean_text(
 def clean_documents(
     documents: Iterable[Document | Drop], pipeline: Pipeline | None = None
 ) -> Iterator[Document | Drop]:
-    """Run ``pipeline`` (the default one if None) over documents, lazily, in order."""
-    pipeline = pipeline or default_pipeline()
-    for item in documents:
-        yield pipeline(item) if isinstance(item, Document) else item
+    """Run ``pipeline`` (the default one if None) over documents, in order.
+
+    Lazy, except that corpus steps (``repeated_lines``) count over all documents first.
+    """
+    _, remaining, items = corpus_passes(pipeline or default_pipeline(), documents)
+    for item in items:
+        yield remaining(item) if isinstance(item, Document) else item
 
 
 def clean_files(
@@ -56,16 +61,18 @@ def clean_files(
     audit: bool = False,
     on_reject: Callable[[Drop], None] | None = None,
     stdin: BinaryIO | None = None,
+    limits: Limits | None = None,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
     Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
-    under their names only when the run completes.
+    under their names only when the run completes. ``limits`` bound what one input may
+    hold (``Limits()`` by default).
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
-    items = read(inputs, format=format, text_field=text_field, stdin=stdin)
     with ExitStack() as stack:
+        items = read(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
         corpus = stack.enter_context(JsonlWriter(output))
         rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
         report = SerialExecutor(pipeline, audit).run(items, corpus, rejected, on_reject)

@@ -1,34 +1,55 @@
 """The default pipeline for scraped pages, and the order its steps run in.
 
-1. normalizers: repair encoding (ftfy), NFC, control characters, whitespace, punctuation
+1. normalizers: repair encoding (ftfy), control characters, NFC, whitespace, punctuation
    policy; none of them adds or removes a line, so line numbers stay meaningful;
-2. ``junk_lines``: ads, chrome, widgets, counters, link blocks;
+2. ``junk_lines``: ads, chrome, widgets, counters, link blocks, by named rules;
 3. ``lift_metadata``: headline, byline, dates into fields (after junk, so "Logo" or an
    ad label between headline and byline does not hide them);
-4. ``collapse_blank_lines``: one blank line between paragraphs;
-5. ``detect_language`` on the cleaned text;
-6. ``drop_empty``: a page with nothing left goes to rejects.
+4. ``repeated_lines``: short lines found on many pages of the corpus (a corpus step: it
+   counts over the whole run first, and does nothing on a run too small to count); after
+   the named rules, so that what they can name keeps its precise reason;
+5. ``detect_language`` on the page's longest lines, so that the next step knows which
+   stopwords to count;
+6. ``classify_lines``: the remaining lines scored in context; furniture goes;
+7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
+8. ``collapse_blank_lines``: one blank line between paragraphs;
+9. ``drop_empty``: a page with nothing left goes to rejects.
+
+``preparation_steps`` are steps 1-5: the line model is trained on pages as they leave
+them (bench/train_line_model.py), so they belong together.
 """
 
 from __future__ import annotations
 
-from corpuskit.filters.junk import JunkLines
+from corpuskit.filters.classify import ClassifyLines
+from corpuskit.filters.junk import IsolatedLines, JunkLines
 from corpuskit.filters.language import DetectLanguage
 from corpuskit.filters.layout import collapse_blank_lines, drop_empty
 from corpuskit.filters.metadata import LiftMetadata
+from corpuskit.filters.repeated import RepeatedLines
 from corpuskit.normalize import PunctuationPolicy, normalize_steps
-from corpuskit.pipeline import Pipeline
+from corpuskit.pipeline import Pipeline, Step
+
+
+def preparation_steps(punctuation: PunctuationPolicy | None = None) -> list[Step]:
+    """The steps before ``classify_lines``: normalize, named junk, metadata, language."""
+    return [
+        *normalize_steps(punctuation or PunctuationPolicy()),
+        JunkLines(),
+        LiftMetadata(),
+        RepeatedLines(),
+        DetectLanguage(),
+    ]
 
 
 def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
     """The pipeline ``corpuskit clean`` runs unless told otherwise."""
     return Pipeline(
         [
-            *normalize_steps(punctuation or PunctuationPolicy()),
-            JunkLines(),
-            LiftMetadata(),
+            *preparation_steps(punctuation),
+            ClassifyLines(),
+            IsolatedLines(),
             collapse_blank_lines,
-            DetectLanguage(),
             drop_empty,
         ]
     )

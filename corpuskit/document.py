@@ -65,14 +65,27 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class RemovedLine:
-    """One line a step removed: its 1-based number in the step's input, text and rule."""
+    """One line a step removed: its 1-based number in the step's input, text and rule.
+
+    ``features`` holds what decided a classifier's removal (its score and the features
+    that weighed most against the line); rule-based removals leave it empty.
+    """
 
     number: int
     text: str
     rule: str
+    features: Mapping[str, float] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
-        return {"line": self.number, "text": self.text, "rule": self.rule}
+        record: dict[str, Any] = {"line": self.number, "text": self.text, "rule": self.rule}
+        if self.features:
+            record["features"] = dict(self.features)
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> RemovedLine:
+        features = dict(record.get("features", {}))
+        return cls(int(record["line"]), str(record["text"]), str(record["rule"]), features)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +125,7 @@ class Edit:
             chars_before=int(record["chars_before"]),
             chars_after=int(record["chars_after"]),
             removed=dict(record.get("removed", {})),
-            lines=tuple(
-                RemovedLine(int(r["line"]), str(r["text"]), str(r["rule"]))
-                for r in record.get("lines", ())
-            ),
+            lines=tuple(RemovedLine.from_record(r) for r in record.get("lines", ())),
             fields=tuple(record.get("fields", ())),
         )
 

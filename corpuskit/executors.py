@@ -1,13 +1,16 @@
 """Executors own the loop: run a pipeline over documents, write results, count them.
 
-This release ships the serial executor; output order is input order. The record
+This release ships the serial executor; output order is input order. Corpus steps are
+fitted first (``passes.corpus_passes``), reading the input once. The record
 format, the error policy and the report are the same for every executor: a document
 that cannot be written (strict JSON cannot hold it) is rejected, not lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,6 +18,7 @@ import orjson
 
 from corpuskit.document import Document, Drop
 from corpuskit.explain import traced
+from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
@@ -55,6 +59,24 @@ def reject_record(drop: Drop) -> dict[str, Any]:
     return drop.to_record()
 
 
+#: Allocations between two young-generation garbage collections during a run. Cleaning
+#: allocates many short-lived objects (lines, features, edits) and makes few reference
+#: cycles, so Python's default of 700 spends about a tenth of a run collecting for
+#: nothing (bench/quality.py on traf-dev: 87 -> 97 pages/s with collection off).
+GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the young-generation GC threshold for the duration of a run, then restore it."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 @dataclass
 class SerialExecutor:
     """Runs the pipeline in this process, one document after another, in input order."""
@@ -72,8 +94,22 @@ class SerialExecutor:
         """Clean ``items`` into ``corpus``; drops go to ``rejects`` and ``on_reject``."""
         provenance = Provenance.of(self.pipeline, self.audit)
         report = RunReport()
+        with fewer_collections():
+            self._loop(items, corpus, rejects, on_reject, provenance, report)
+        return report
+
+    def _loop(
+        self,
+        items: Iterable[Document | Drop],
+        corpus: Writer,
+        rejects: Writer | None,
+        on_reject: Callable[[Drop], None] | None,
+        provenance: Provenance,
+        report: RunReport,
+    ) -> None:
+        _, remaining, items = corpus_passes(self.pipeline, items)
         for item in items:
-            result = self.pipeline(item) if isinstance(item, Document) else item
+            result = remaining(item) if isinstance(item, Document) else item
             if isinstance(result, Document):
                 result = self._write(result, provenance, corpus)
             if isinstance(result, Drop):
@@ -82,7 +118,6 @@ class SerialExecutor:
                 if on_reject is not None:
                     on_reject(result)
             report.add(result)
-        return report
 
     @staticmethod
     def _write(doc: Document, provenance: Provenance, corpus: Writer) -> Document | Drop:

@@ -13,6 +13,12 @@ A **step** is any callable ``Document -> Document | Drop``. To implement one:
 A step's name is ``step.name`` if it has one, else the function's ``__name__``. The same
 word names it in recipes, the CLI, ``Edit.step``, ``Drop.step`` and run reports.
 
+A **corpus step** needs the whole corpus before it can judge a page (lines repeated
+across a site, duplicates). It is a step with three more methods: ``new_state()``
+returns empty, mergeable state; ``observe(doc, state)`` adds one document (as the steps
+before it left it); ``fitted(state)`` returns the step to run. The executor runs the
+counting pass; unfitted, a corpus step changes nothing.
+
 Most steps need no class: write a function and wrap it with an adapter,
 
 - ``normalizer(f)`` for ``str -> str`` text fixes,
@@ -27,7 +33,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import orjson
 
@@ -36,6 +42,24 @@ from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine
 Step: TypeAlias = Callable[[Document], Document | Drop]
 LinePredicate: TypeAlias = Callable[[str], bool | str | None]
 DocPredicate: TypeAlias = Callable[[Document], bool | str | None]
+
+
+@runtime_checkable
+class CorpusStep(Protocol):
+    """A step that counts over the whole corpus first; see the module docstring."""
+
+    def __call__(self, doc: Document) -> Document | Drop: ...
+
+    def new_state(self) -> Any: ...
+
+    def observe(self, doc: Document, state: Any) -> None: ...
+
+    def fitted(self, state: Any) -> Step: ...
+
+
+def has_run(doc: Document, name: str) -> bool:
+    """Whether the step called ``name`` changed ``doc`` before (its history says so)."""
+    return any(edit.step == name for edit in doc.edits)
 
 
 def step_name(step: Step) -> str:
@@ -54,13 +78,17 @@ def step_config(step: Step) -> dict[str, Any]:
 
 
 def remove_lines(
-    doc: Document, step: str, rules: Sequence[str | None], fields: Mapping[str, Any] | None = None
+    doc: Document,
+    step: str,
+    rules: Sequence[str | None],
+    fields: Mapping[str, Any] | None = None,
+    features: Mapping[int, Mapping[str, float]] | None = None,
 ) -> Document:
     """Remove the lines of ``doc.text`` whose rule is set, keeping the rule as the reason.
 
     ``rules`` has one entry per line of ``doc.text.split("\\n")``. ``fields`` are set as
-    in ``set_fields``, recorded in the same Edit. Returns ``doc`` itself when nothing
-    changes.
+    in ``set_fields``, recorded in the same Edit; ``features`` (by 0-based line index)
+    say what decided a removal. Returns ``doc`` itself when nothing changes.
     """
     lines = doc.text.split("\n")
     if len(rules) != len(lines):
@@ -69,8 +97,11 @@ def remove_lines(
     if not any(rules) and not attributes and not extra:
         return doc
     pairs = list(zip(lines, rules, strict=True))
+    why = features or {}
     removed = tuple(
-        RemovedLine(number, line, rule) for number, (line, rule) in enumerate(pairs, 1) if rule
+        RemovedLine(number, line, rule, why.get(number - 1, {}))
+        for number, (line, rule) in enumerate(pairs, 1)
+        if rule
     )
     text = "\n".join(line for line, rule in pairs if not rule)
     edit = Edit(
@@ -240,6 +271,15 @@ class Pipeline:
         """A pipeline with ``steps`` inserted before the step called ``name``."""
         at = self._index(name)
         return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
+
+    def replace(self, name: str, step: Step) -> Pipeline:
+        """A pipeline with the step called ``name`` replaced by ``step``."""
+        at = self._index(name)
+        return Pipeline((*self.steps[:at], step, *self.steps[at + 1 :]))
+
+    def corpus_steps(self) -> tuple[int, ...]:
+        """Positions of the corpus steps, in order."""
+        return tuple(i for i, step in enumerate(self.steps) if isinstance(step, CorpusStep))
 
     def without(self, *names: str) -> Pipeline:
         """A pipeline without the steps called ``names``."""

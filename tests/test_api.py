@@ -35,8 +35,11 @@ def test_default_step_names_are_stable() -> None:
         "normalize_punctuation",
         "junk_lines",
         "lift_metadata",
-        "collapse_blank_lines",
+        "repeated_lines",
         "detect_language",
+        "classify_lines",
+        "isolated_lines",
+        "collapse_blank_lines",
         "drop_empty",
     )
 

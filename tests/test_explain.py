@@ -14,7 +14,7 @@ def test_every_line_of_the_seed_is_explained() -> None:
     verdicts = {v.text: (v.step, v.rule) for v in explanation.lines if v.text}
     assert verdicts["Recommended Stories"] == ("junk_lines", "related_links")
     assert verdicts["3 hours ago"] == ("junk_lines", "relative_time")
-    assert verdicts["4"] == ("junk_lines", "stray_number")
+    assert verdicts["4"] == ("classify_lines", "boilerplate")
     assert verdicts["Published On 5 Feb 2026"] == ("lift_metadata", "dateline")
     assert explanation.fields["published"] == "2026-02-05"
     kept = [v.text for v in explanation.lines if v.kept]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.data import load_table
-from corpuskit.filters.junk import JunkLines, JunkRules, is_list_item
+from corpuskit.filters.junk import IsolatedLines, JunkLines, JunkRules, is_list_item
 from tests.conftest import doc_from, load_cases
 
 RULES = JunkRules.default()
@@ -101,5 +101,9 @@ def test_patterns_stay_fast_on_adversarial_lines() -> None:
 def test_stray_number_only_when_isolated() -> None:
     page = "Zutaten\n6\nmittelgroße Eier\n\nShare\n12\nTweet\n\n4\n"
     doc = JunkLines()(doc_from(page))
-    assert doc.text == "Zutaten\n6\nmittelgroße Eier\n\n\n"
-    assert doc.edits[-1].removed == {"site_chrome": 2, "stray_number": 2}
+    assert doc.text == "Zutaten\n6\nmittelgroße Eier\n\n12\n\n4\n", "junk_lines leaves numbers"
+    assert doc.edits[-1].removed == {"site_chrome": 2}
+    isolated = IsolatedLines()(doc)
+    assert isolated.text == "Zutaten\n6\nmittelgroße Eier\n\n\n"
+    assert isolated.edits[-1].removed == {"stray_number": 2}
+    assert IsolatedLines()(isolated) is isolated

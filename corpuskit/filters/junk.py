@@ -10,12 +10,12 @@ The filter is deliberately conservative: a phrase must be the whole line, so art
 prose that merely *contains* "advertisement" or "search" is never touched.
 
 >>> from corpuskit.document import make_document, Source
->>> page = "Dark Mode\\nAnzeige\\nDer Rat hat entschieden.\\n3 hours ago\\nVor 2 Stunden\\n\\n4"
+>>> page = "Dark Mode\\nAnzeige\\nDer Rat hat entschieden.\\n3 hours ago\\nVor 2 Stunden"
 >>> doc = JunkLines()(make_document(page, Source("-")))
 >>> doc.text
-'Der Rat hat entschieden.\\n'
+'Der Rat hat entschieden.'
 >>> dict(doc.edits[-1].removed)
-{'advertisement': 1, 'relative_time': 2, 'site_chrome': 1, 'stray_number': 1}
+{'advertisement': 1, 'relative_time': 2, 'site_chrome': 1}
 """
 
 from __future__ import annotations
@@ -134,18 +134,8 @@ class JunkLines:
         headings = [(i, rule) for i, rule in enumerate(reasons) if rule in self.rules.blocks]
         for index, rule in headings:
             self._extend_block(lines, reasons, index, rule)
-        return remove_lines(doc, self.name, self._keep_embedded(lines, reasons))
-
-    def _keep_embedded(self, lines: list[str], reasons: list[str | None]) -> list[str | None]:
-        """Undo ``isolated`` rules on lines that have text (not junk) next to them."""
-
-        def is_text(index: int) -> bool:
-            return 0 <= index < len(lines) and not reasons[index] and bool(lines[index].strip())
-
-        return [
-            None if rule in self.rules.isolated and (is_text(i - 1) or is_text(i + 1)) else rule
-            for i, rule in enumerate(reasons)
-        ]
+        isolated = self.rules.isolated
+        return remove_lines(doc, self.name, [None if r in isolated else r for r in reasons])
 
     def _extend_block(
         self, lines: list[str], reasons: list[str | None], heading: int, rule: str
@@ -165,3 +155,38 @@ class JunkLines:
                 return
             reasons[index] = reasons[index] or rule
             items, blanks = items + 1, 0
+
+
+@dataclass(frozen=True)
+class IsolatedLines:
+    """Step ``isolated_lines``: the ``isolated`` rules (a lone number: a comment count),
+    applied where nothing but blank lines or the page's edge surrounds the line.
+
+    It runs after every other line filter, so that "nothing around it" means nothing
+    left around it: a count beside a share button is judged once the button is gone,
+    and the cleaned page holds no stray number a second cleaning would find.
+
+    >>> from corpuskit.document import make_document, Source
+    >>> IsolatedLines()(make_document("Zutaten\\n6\\nEier\\n\\n12\\n", Source("-"))).text
+    'Zutaten\\n6\\nEier\\n\\n'
+    """
+
+    rules: JunkRules = field(default_factory=JunkRules.default)
+    name = "isolated_lines"
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"rules": self.rules.digest}
+
+    def __call__(self, doc: Document) -> Document:
+        lines = doc.text.split("\n")
+        blank = [not line.strip() for line in lines] + [True]  # [-1] is the edge before
+        rules = [
+            self._rule(line) if blank[i - 1] and blank[i + 1] and not blank[i] else None
+            for i, line in enumerate(lines)
+        ]
+        return remove_lines(doc, self.name, rules)
+
+    def _rule(self, line: str) -> str | None:
+        rule = self.rules.rule_for(line)
+        return rule if rule in self.rules.isolated else None

@@ -35,11 +35,12 @@ UNDETERMINED: tuple[str, float] = ("und", 0.0)
 #: changing it.
 MIN_LETTERS = 20
 
-#: Detect on the first this many characters only. langdetect's cost grows with the
-#: length of the text (it copies and scans it character by character in Python), while
-#: its answer on prose is stable well before 2,000 characters (a few hundred words).
-#: With 2,000, the 696 traf-dev pages take about 4 ms each.
-MAX_CHARS = 2000
+#: Detect on this many characters only. langdetect's cost grows with the length of the
+#: text (it copies and scans it character by character in Python), while its answer on
+#: prose is stable after a few hundred words. On the 696 traf-dev pages (their longest
+#: lines, see ``prose_sample``): 2,000 characters take 3.7 ms a page, 1,000 take 2.5 ms
+#: and agree with 2,000 on 99.6% of the pages. Re-measure that agreement if you change it.
+MAX_CHARS = 1000
 
 #: langdetect codes that are not ISO 639-1, and the ISO code they count towards.
 ISO_639_1: dict[str, str] = {"zh-cn": "zh", "zh-tw": "zh"}
@@ -127,14 +128,33 @@ class LanguageDetector:
         return {**self.__dict__, "_factory": None}
 
 
+def prose_sample(text: str, max_chars: int) -> str:
+    """The longest lines of ``text``, longest first, up to about ``max_chars`` characters.
+
+    >>> prose_sample("Menu\\nA long line of prose.\\nLogin", 10)
+    'A long line of prose.'
+    """
+    lines = sorted((line.strip() for line in text.split("\n")), key=len, reverse=True)
+    sample: list[str] = []
+    size = 0
+    for line in lines:
+        if not line or size >= max_chars:
+            break
+        sample.append(line)
+        size += len(line) + 1
+    return "\n".join(sample)
+
+
 @dataclass(frozen=True)
 class DetectLanguage:
     """The ``detect_language`` step: set ``lang`` and ``lang_score`` from the text.
 
     ``lang`` is an ISO 639-1 code or "und"; ``lang_score`` langdetect's probability for
-    it. Run it on cleaned text: menus and cookie banners in another language than the
-    article (often English on a German page) otherwise sway the first ``max_chars``
-    characters. The step never drops a document; a filter on ``lang`` can.
+    it. The sample is the page's longest lines (``prose_sample``), not its first
+    characters: menus and cookie banners, often in English on a German page, are short
+    lines, so the language is that of the prose even before the page is cleaned, and
+    ``classify_lines`` can use it. The step never drops a document; a filter on
+    ``lang`` can.
 
     >>> from corpuskit.document import Source, make_document
     >>> page = make_document("Le chlorothalonil sera interdit dès 2020 en Suisse.", Source("-"))
@@ -157,5 +177,7 @@ class DetectLanguage:
         return {"min_letters": self.min_letters, "max_chars": self.max_chars}
 
     def __call__(self, doc: Document) -> Document:
-        lang, score = self.detector.detect(doc.text)
+        if doc.lang is not None:  # known already (a cleaned page): kept, as other fields are
+            return doc
+        lang, score = self.detector.detect(prose_sample(doc.text, self.max_chars))
         return set_fields(doc, self.name, {"lang": lang, "lang_score": score})

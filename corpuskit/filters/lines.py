@@ -19,7 +19,7 @@ def line_key(line: str) -> str:
     >>> line_key("COMMENT  /  Reply From")
     'comment / reply from'
     """
-    return _SPACES.sub(" ", line.strip(DECORATION)).casefold()
+    return " ".join(line.strip(DECORATION).split()).casefold()
 
 
 def word_count(line: str) -> int:
@@ -46,4 +46,4 @@ def normalized_equal(a: str, b: str) -> bool:
     >>> normalized_equal("Breaking  News", "breaking news")
     True
     """
-    return _SPACES.sub(" ", a.strip()).casefold() == _SPACES.sub(" ", b.strip()).casefold()
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

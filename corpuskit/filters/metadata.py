@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
 from corpuskit.filters.dates import DateReader
 from corpuskit.filters.lines import ends_sentence, normalized_equal, word_count
-from corpuskit.pipeline import remove_lines
+from corpuskit.pipeline import has_run, remove_lines
 
 # The header of a page ends at its first prose line (this many words and a sentence
 # ending) or after this many non-blank lines (menus can be long). Headlines and bylines
@@ -103,7 +104,7 @@ class MetadataVocabulary:
         ('modified', '2026-02-04')
         """
         line = line.strip()
-        if len(line) > MAX_DATELINE_CHARS:
+        if len(line) > MAX_DATELINE_CHARS or not any(map(str.isdigit, line)):
             return None
         match = self.dateline.fullmatch(line)
         if match and (iso := self.dates.parse(match["date"])):
@@ -161,6 +162,10 @@ class LiftMetadata:
         return {"prose_words": PROSE_WORDS, "header_lines": HEADER_LINES}
 
     def __call__(self, doc: Document) -> Document:
+        if has_run(doc, "classify_lines"):
+            # A cleaned page has lost its header: two copies of a line that stood apart,
+            # with furniture between them, would now look like a headline printed twice.
+            return doc
         lines = doc.text.split("\n")
         reasons: list[str | None] = [None] * len(lines)
         values: dict[str, Any] = {}
@@ -232,8 +237,8 @@ def _find_headline(
 def _printed_twice(lines: list[str], index: int, reasons: list[str | None]) -> bool:
     """Whether ``lines[index]`` comes again within ``HEADLINE_GAP`` non-blank lines (not
     counting lines already lifted), and at most ``HEADLINE_MAX_COPIES`` times in all."""
-    after = range(index + 1, len(lines))
-    following = [lines[i] for i in after if lines[i].strip() and not reasons[i]][:HEADLINE_GAP]
+    after = (i for i in range(index + 1, len(lines)) if lines[i].strip() and not reasons[i])
+    following = [lines[i] for i in islice(after, HEADLINE_GAP)]
     if not any(normalized_equal(lines[index], line) for line in following):
         return False
     copies = sum(normalized_equal(lines[index], line) for line in lines)

@@ -1,0 +1,127 @@
+"""Remove lines that recur across many pages: site furniture that no single page reveals.
+
+"Impressum", "Neueste Kommentare", "Erforderliche Felder sind mit * markiert", "Privacy
+Policy": a line printed on many pages of a site, or of the whole corpus, is furniture
+(the idea of CCNet, Wenzek et al. 2019, which drops paragraphs seen elsewhere in a
+shard). No phrase list can name them all, but counting finds them.
+
+``repeated_lines`` is a **corpus step**: the executor first shows it every page
+(``observe``, after the steps before it, so lines are compared in the same normalized
+form), then runs the fitted step, which removes the short lines counted on at least
+``min_pages`` pages of their scope. Counts are kept per line hash, not per line, and
+merge by addition, so workers can count apart. A scope with fewer than ``min_run_pages``
+pages is left alone: there is not enough to count (``clean_text`` on one page, say).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from corpuskit.document import Document
+from corpuskit.filters.lines import line_key
+from corpuskit.pipeline import remove_lines
+
+# A line on two different pages of its scope is furniture: across the 659 sites of the
+# traf-dev benchmark, lines on two or more pages hold 449 of its 2,088 junk passages and
+# 8 of its 2,075 main-text passages. Re-check with bench/quality.py after changing.
+MIN_PAGES = 2
+# Only short lines count: a long line found on two pages is a copied paragraph, the
+# business of duplicate removal, not furniture. Ten words covers menus, labels, legal
+# lines and widget captions.
+MAX_WORDS = 10
+# Below this many pages in a scope, recurrence means little; the step does nothing.
+MIN_RUN_PAGES = 20
+
+
+@dataclass
+class LineCounts:
+    """Pages per line hash and pages per scope; mergeable by addition."""
+
+    lines: Counter[tuple[str, int]] = field(default_factory=Counter)
+    pages: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: LineCounts) -> None:
+        self.lines.update(other.lines)
+        self.pages.update(other.pages)
+
+
+def line_hash(line: str) -> int:
+    """A stable 64-bit hash of a line's normalized form (the same in every process).
+
+    >>> line_hash("  Neueste   Kommentare ") == line_hash("neueste kommentare")
+    True
+    """
+    digest = hashlib.blake2b(line_key(line).encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@dataclass(frozen=True)
+class RepeatedLines:
+    """Step ``repeated_lines``: drop short lines found on ``min_pages`` pages of a scope.
+
+    ``scope`` is ``corpus`` (every page counts together) or ``site`` (pages of one host,
+    from the page's URL, else of one source folder or file).
+    """
+
+    min_pages: int = MIN_PAGES
+    max_words: int = MAX_WORDS
+    min_run_pages: int = MIN_RUN_PAGES
+    scope: Literal["corpus", "site"] = "corpus"
+    counts: LineCounts | None = field(default=None, compare=False, repr=False)
+    name = "repeated_lines"
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {
+            "min_pages": self.min_pages,
+            "max_words": self.max_words,
+            "min_run_pages": self.min_run_pages,
+            "scope": self.scope,
+        }
+
+    def new_state(self) -> LineCounts:
+        return LineCounts()
+
+    def observe(self, doc: Document, state: LineCounts) -> None:
+        """Count the page once for its scope and once for each distinct short line."""
+        scope = self.scope_of(doc)
+        state.pages[scope] += 1
+        state.lines.update({(scope, h) for h in self._hashes(doc.text.split("\n"))})
+
+    def fitted(self, state: LineCounts) -> RepeatedLines:
+        """This step with the counts of a whole corpus."""
+        return replace(self, counts=state)
+
+    def scope_of(self, doc: Document) -> str:
+        if self.scope == "corpus":
+            return ""
+        if doc.url:
+            return urlsplit(doc.url).hostname or doc.url
+        return os.path.dirname(doc.source.path) or doc.source.path
+
+    def __call__(self, doc: Document) -> Document:
+        counts = self.counts
+        scope = self.scope_of(doc)
+        if counts is None or counts.pages[scope] < self.min_run_pages:
+            return doc
+        lines = doc.text.split("\n")
+        hashes = [line_hash(line) if self._countable(line) else None for line in lines]
+        rules = [
+            "repeated_line"
+            if h is not None and counts.lines[(scope, h)] >= self.min_pages
+            else None
+            for h in hashes
+        ]
+        return remove_lines(doc, self.name, rules)
+
+    def _countable(self, line: str) -> bool:
+        """Short lines with at least one letter ("|" or "1" are left to other rules)."""
+        return 0 < len(line.split()) <= self.max_words and any(map(str.isalpha, line))
+
+    def _hashes(self, lines: list[str]) -> set[int]:
+        return {line_hash(line) for line in lines if self._countable(line)}

@@ -1,0 +1,72 @@
+"""Corpus passes: fit corpus steps while reading the input once.
+
+A corpus step (``pipeline.CorpusStep``) must see every document before it can judge
+one. The steps before it run once per document, in a first pass that shows each result
+to the corpus step and spools it (pickled, to a temporary file, in input order); the
+fitted step and the steps after it then run over the spool. So every input is read
+once, even stdin or a pipe, and no step runs twice on a document. With several corpus
+steps there is one pass, and one spool, per corpus step. The spool holds the documents
+as the steps before the corpus step left them: about the size of the input, on disk.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from corpuskit.document import Document, Drop
+from corpuskit.pipeline import CorpusStep, Pipeline, step_name
+
+
+def corpus_passes(
+    pipeline: Pipeline, items: Iterable[Document | Drop]
+) -> tuple[Pipeline, Pipeline, Iterable[Document | Drop]]:
+    """Fit every corpus step of ``pipeline`` over ``items``.
+
+    Returns the fitted pipeline, the steps that are still to run (from the last corpus
+    step on), and the documents to run them on, in input order. Without corpus steps
+    this is ``(pipeline, pipeline, items)`` and reads nothing.
+    """
+    start, stream = 0, items
+    for position in pipeline.corpus_steps():
+        step = pipeline.steps[position]
+        assert isinstance(step, CorpusStep)
+        state = step.new_state()
+        spool = _spool(Pipeline(pipeline.steps[start:position]), stream, step, state)
+        pipeline = pipeline.replace(step_name(step), step.fitted(state))
+        start, stream = position, _unspool(spool)
+    return pipeline, Pipeline(pipeline.steps[start:]), stream
+
+
+def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Document | Drop]) -> Pipeline:
+    """The pipeline with its corpus steps fitted over ``items`` (for ``explain``, benches)."""
+    fitted, _, rest = corpus_passes(pipeline, items)
+    for _ in rest:  # drain the spools so that they are closed and removed
+        pass
+    return fitted
+
+
+def _spool(
+    before: Pipeline, items: Iterable[Document | Drop], step: CorpusStep, state: object
+) -> IO[bytes]:
+    """Run ``before`` over ``items``, show each document to ``step``, keep every result."""
+    spool = tempfile.TemporaryFile(prefix="corpuskit-pass-")  # noqa: SIM115 (_unspool closes)
+    for item in items:
+        result = before(item) if isinstance(item, Document) else item
+        if isinstance(result, Document):
+            step.observe(result, state)
+        pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)  # one pickle per item
+    spool.seek(0)
+    return spool
+
+
+def _unspool(spool: IO[bytes]) -> Iterator[Document | Drop]:
+    """The spooled results, in order; the spool is closed (and removed) at the end."""
+    with spool:
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
