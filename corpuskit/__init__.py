@@ -12,8 +12,11 @@ from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source
 from corpuskit.errors import CorpuskitError, DocumentRejected, InputError, RecipeError
 from corpuskit.executors import Provenance, SerialExecutor
 from corpuskit.explain import Explanation, LineVerdict, explain
+from corpuskit.limits import Limits
 from corpuskit.normalize import PunctuationPolicy
+from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import (
+    CorpusStep,
     Pipeline,
     Step,
     annotator,
@@ -31,6 +34,7 @@ from corpuskit.writers import JsonlWriter, MemoryWriter, Writer
 
 __all__ = [
     "FIELDS",
+    "CorpusStep",
     "CorpuskitError",
     "Document",
     "DocumentRejected",
@@ -39,6 +43,7 @@ __all__ = [
     "Explanation",
     "InputError",
     "JsonlWriter",
+    "Limits",
     "LineVerdict",
     "MemoryWriter",
     "Pipeline",
@@ -60,6 +65,7 @@ __all__ = [
     "drop_if",
     "drop_lines_if",
     "explain",
+    "fit_corpus_steps",
     "make_document",
     "normalizer",
     "read",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
@@ -21,7 +21,9 @@ from corpuskit.defaults import default_pipeline
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError
 from corpuskit.explain import Explanation, explain
+from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
+from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import FORMATS, read
 from corpuskit.version import __version__
@@ -125,6 +127,12 @@ def clean(
     double_hyphen: Annotated[str, typer.Option(help="Double hyphen: keep or em_dash.")] = "keep",
     ellipsis: Annotated[str, typer.Option(help="Ellipses: keep, char or dots.")] = "keep",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    max_file_mb: Annotated[
+        int, typer.Option(help="Largest text/HTML file, decompressed (MiB).")
+    ] = Limits().max_file_bytes // MiB,
+    max_line_mb: Annotated[
+        int, typer.Option(help="Largest JSONL record (MiB).")
+    ] = Limits().max_line_bytes // MiB,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -142,6 +150,7 @@ def clean(
         text_field=text_field,
         audit=audit,
         on_reject=None if rejects else _print_reject,
+        limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
     )
     if not quiet:
         typer.echo(report.summary(), err=True)
@@ -159,12 +168,20 @@ def explain_command(
     color: Annotated[
         bool | None, typer.Option("--color/--no-color", help="Colour; default: when a terminal.")
     ] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option(help="Count repeated lines over these pages too (files, folders, globs)."),
+    ] = None,
 ) -> None:
     """Show a page line by line: kept, or removed by which step and rule; then its fields.
 
-    Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt
+    Without --corpus, corpus steps (repeated_lines) have nothing to count and keep quiet.
+
+    Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt --corpus fixtures/pages
     """
     pipeline = default_pipeline()
+    if corpus:
+        pipeline = fit_corpus_steps(pipeline, read(corpus, format=format, text_field=text_field))
     use_color = sys.stdout.isatty() if color is None else color
     for item in read([page], format=format, text_field=text_field):
         if isinstance(item, Drop):
@@ -183,13 +200,21 @@ def render_explanation(explanation: Explanation, location: str, color: bool) -> 
             out.append(f"{'kept':<{width}}  | {verdict.text}")
         else:
             mark = f"{verdict.step}:{verdict.rule}"
-            out.append(_paint(f"{mark:<{width}}  | {verdict.text}", "red", color))
+            why = _features(verdict.features)
+            out.append(_paint(f"{mark:<{width}}  | {verdict.text}{why}", "red", color))
     for name, value in explanation.fields.items():
         out.append(_paint(f"{name}: {value}", "green", color))
     result = explanation.result
     if isinstance(result, Drop):
         out.append(_paint(f"rejected by {result.step}: {result.reason}", "red", color))
     return "\n".join(out)
+
+
+def _features(features: Mapping[str, float]) -> str:
+    """``   [score -1.2; in_main_region -0.8, ...]`` for a classifier's decision."""
+    if not features:
+        return ""
+    return "   [" + ", ".join(f"{name} {value:+.2f}" for name, value in features.items()) + "]"
 
 
 def _paint(text: str, style: str, color: bool) -> str:

@@ -7,7 +7,8 @@ back to the lines of the page as it was read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corpuskit.document import Document, Drop, Edit
@@ -22,6 +23,7 @@ class LineVerdict:
     text: str
     step: str | None = None
     rule: str | None = None
+    features: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def kept(self) -> bool:
@@ -56,13 +58,13 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     original = doc.text.split("\n")
     new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
     verdicts = {
-        line.number: (edit.step, line.rule)
+        line.number: (edit.step, line.rule, line.features)
         for edit in traced(new_edits, len(original))
         for line in edit.lines
     }
     return Explanation(
         tuple(
-            LineVerdict(number, line, *verdicts.get(number, (None, None)))
+            LineVerdict(number, line, *verdicts.get(number, (None, None, {})))
             for number, line in enumerate(original, 1)
         ),
         result,

@@ -37,7 +37,8 @@ def corpus_passes(
         spool = _spool(Pipeline(pipeline.steps[start:position]), stream, step, state)
         pipeline = pipeline.replace(step_name(step), step.fitted(state))
         start, stream = position, _unspool(spool)
-    return pipeline, Pipeline(pipeline.steps[start:]), stream
+    remaining = pipeline if start == 0 else Pipeline(pipeline.steps[start:])
+    return pipeline, remaining, stream
 
 
 def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Document | Drop]) -> Pipeline:

@@ -134,3 +134,32 @@ def test_version_and_help() -> None:
     assert runner.invoke(app, ["--version"]).stdout.startswith("corpuskit ")
     help_text = runner.invoke(app, ["clean", "--help"]).stdout
     assert "Example:" in help_text and "--rejects" in help_text
+
+
+def test_explain_with_a_corpus_counts_repeated_lines(tmp_path: Path) -> None:
+    for i in range(25):
+        body = f"Impressum\nDer Rat hat am Montag über den Haushalt {i} beraten und abgestimmt."
+        (tmp_path / f"{i:02}.txt").write_text(body, encoding="utf-8")
+    page = tmp_path / "00.txt"
+    alone = runner.invoke(app, ["explain", str(page)])
+    assert "repeated_lines:repeated_line" not in alone.stdout
+    counted = runner.invoke(app, ["explain", str(page), "--corpus", str(tmp_path)])
+    assert counted.exit_code == 0
+    assert "repeated_lines:repeated_line  | Impressum" in counted.stdout
+
+
+def test_classifier_removals_show_their_features() -> None:
+    page = FIXTURES / "pages" / "004_e49c3928493beb6e.txt"
+    lines = runner.invoke(app, ["explain", str(page)]).stdout.splitlines()
+    [four] = [line for line in lines if line.endswith("]") and "| 4 " in line]
+    assert four.startswith("classify_lines:boilerplate") and "score -" in four
+
+
+def test_size_limit_option_rejects_with_a_hint(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("Ein Satz mit genug Wörtern, damit er bleibt.\n" * 30_000, encoding="utf-8")
+    out = tmp_path / "c.jsonl"
+    result = runner.invoke(app, ["clean", str(big), "-o", str(out), "--max-file-mb", "1"])
+    assert result.exit_code == 1
+    [reject] = records(tmp_path / "c.rejects.jsonl")
+    assert reject["reason"] == "too_large"
