@@ -9,7 +9,13 @@
 from corpuskit.api import clean_documents, clean_files, clean_text
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source, make_document
-from corpuskit.errors import CorpuskitError, DocumentRejected, InputError, RecipeError
+from corpuskit.errors import (
+    CorpuskitError,
+    DocumentRejected,
+    InputError,
+    RecipeError,
+    RunStopped,
+)
 from corpuskit.executors import Provenance, SerialExecutor
 from corpuskit.explain import Explanation, LineVerdict, explain
 from corpuskit.limits import Limits
@@ -52,6 +58,7 @@ __all__ = [
     "RecipeError",
     "RemovedLine",
     "RunReport",
+    "RunStopped",
     "SerialExecutor",
     "Source",
     "Step",

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import DocumentRejected
-from corpuskit.executors import Provenance, SerialExecutor
+from corpuskit.executors import TIME_LIMIT, Provenance, SerialExecutor
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
@@ -62,12 +62,16 @@ def clean_files(
     on_reject: Callable[[Drop], None] | None = None,
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
+    strict: bool = False,
+    time_limit: float | None = TIME_LIMIT,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
     Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
     under their names only when the run completes. ``limits`` bound what one input may
-    hold (``Limits()`` by default).
+    hold (``Limits()`` by default), ``time_limit`` the seconds one document may take
+    (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and
+    no output file appears.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
@@ -75,7 +79,8 @@ def clean_files(
         items = read(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
         corpus = stack.enter_context(JsonlWriter(output))
         rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
-        report = SerialExecutor(pipeline, audit).run(items, corpus, rejected, on_reject)
+        executor = SerialExecutor(pipeline, audit, strict, time_limit)
+        report = executor.run(items, corpus, rejected, on_reject)
     if manifest:
         write_json(manifest, _manifest(inputs, pipeline, report, audit))
     return report

@@ -2,7 +2,8 @@
 
 Options become a pipeline and library calls; a ``CorpuskitError`` becomes one line on
 stderr and an exit code. Exit codes: 0 every page was written, 1 the run finished but
-some pages were rejected (see the rejects file), 2 a usage or input error stopped it.
+some pages were rejected (see the rejects file), or ``--strict`` stopped it at the
+first reject (nothing written), 2 a usage or input error stopped it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from corpuskit.api import clean_files
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError
+from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
@@ -133,6 +135,10 @@ def clean(
     max_line_mb: Annotated[
         int, typer.Option(help="Largest JSONL record (MiB).")
     ] = Limits().max_line_bytes // MiB,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds one document may take; 0: no limit.")
+    ] = TIME_LIMIT,
+    strict: Annotated[bool, typer.Option(help="Stop at the first reject; write nothing.")] = False,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -151,6 +157,8 @@ def clean(
         audit=audit,
         on_reject=None if rejects else _print_reject,
         limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
+        strict=strict,
+        time_limit=time_limit or None,
     )
     if not quiet:
         typer.echo(report.summary(), err=True)

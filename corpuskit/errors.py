@@ -5,7 +5,8 @@
     CorpuskitError           anything corpuskit reports as a clear one-line message
      ├── InputError          an input path, format or option that cannot be used
      ├── RecipeError         a pipeline or step configuration that cannot be built
-     └── DocumentRejected    clean_text() on a page the pipeline rejected (carries the Drop)
+     ├── DocumentRejected    clean_text() on a page the pipeline rejected (carries the Drop)
+     └── RunStopped          a strict run stopped at its first reject (carries the Drop)
 
 Problems with single documents never raise during a run: they become ``Drop`` records
 in the rejects file, so one bad page cannot stop a night's run.
@@ -40,4 +41,18 @@ class DocumentRejected(CorpuskitError):
 
     def __init__(self, drop: Drop) -> None:
         super().__init__(f"rejected by {drop.step}: {drop.reason}")
+        self.drop = drop
+
+
+class RunStopped(CorpuskitError):
+    """A run with ``strict`` stopped at its first reject; ``drop`` says which and why."""
+
+    exit_code = 1
+
+    def __init__(self, drop: Drop) -> None:
+        detail = f" ({drop.detail})" if drop.detail else ""
+        super().__init__(
+            f"stopped at the first reject (--strict): {drop.source.location()}: "
+            f"{drop.step}: {drop.reason}{detail}; nothing was written"
+        )
         self.drop = drop

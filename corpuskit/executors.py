@@ -9,6 +9,8 @@ that cannot be written (strict JSON cannot hold it) is rejected, not lost.
 from __future__ import annotations
 
 import gc
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -17,6 +19,7 @@ from typing import Any
 import orjson
 
 from corpuskit.document import Document, Drop
+from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
@@ -77,12 +80,50 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+#: Seconds one document may take by default. The slowest of the hostile inputs (a 30 MB
+#: single line) takes about 10 s; a normal page a few milliseconds.
+TIME_LIMIT = 60.0
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``TimeoutError`` in this thread once ``seconds`` have passed.
+
+    Uses ``SIGALRM``, so it works in the main thread on POSIX systems and does nothing
+    elsewhere. A signal is handled between Python instructions: one long call into C (a
+    regular expression match) finishes before it; the junk patterns are linear for that
+    reason (tests/test_junk.py times them on adversarial lines).
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass
 class SerialExecutor:
-    """Runs the pipeline in this process, one document after another, in input order."""
+    """Runs the pipeline in this process, one document after another, in input order.
+
+    ``time_limit`` bounds the seconds one document may take (a document over it is
+    rejected with the reason ``timeout``); ``strict`` stops the run at the first reject,
+    with ``RunStopped``, so that nothing is written.
+    """
 
     pipeline: Pipeline
     audit: bool = False
+    strict: bool = False
+    time_limit: float | None = TIME_LIMIT
 
     def run(
         self,
@@ -109,15 +150,24 @@ class SerialExecutor:
     ) -> None:
         _, remaining, items = corpus_passes(self.pipeline, items)
         for item in items:
-            result = remaining(item) if isinstance(item, Document) else item
+            result = self._clean(remaining, item) if isinstance(item, Document) else item
             if isinstance(result, Document):
                 result = self._write(result, provenance, corpus)
             if isinstance(result, Drop):
+                if self.strict:
+                    raise RunStopped(result)
                 if rejects is not None:
                     rejects.write(encode_reject(reject_record(result)))
                 if on_reject is not None:
                     on_reject(result)
             report.add(result)
+
+    def _clean(self, pipeline: Pipeline, doc: Document) -> Document | Drop:
+        try:
+            with time_limit(self.time_limit):
+                return pipeline(doc)
+        except TimeoutError as error:  # between two steps
+            return Drop("pipeline", "timeout", doc.source, str(error), doc)
 
     @staticmethod
     def _write(doc: Document, provenance: Provenance, corpus: Writer) -> Document | Drop:

@@ -223,8 +223,9 @@ def annotator(
 class Pipeline:
     """An ordered tuple of steps, itself a step: it stops at the first Drop.
 
-    A step that raises rejects that document (reason ``error``, the exception as detail)
-    instead of stopping the run.
+    A step that raises rejects that document (reason ``error``, the exception as detail;
+    ``timeout`` for a ``TimeoutError``, as the executor's time limit raises) instead of
+    stopping the run.
     """
 
     steps: tuple[Step, ...]
@@ -242,6 +243,8 @@ class Pipeline:
         for step in self.steps:
             try:
                 result = step(doc)
+            except TimeoutError as error:  # the executor's time limit for one document
+                return Drop(step_name(step), "timeout", doc.source, str(error), doc)
             except Exception as error:  # the error policy: reject the document, go on
                 detail = f"{type(error).__name__}: {error}"
                 return Drop(step_name(step), "error", doc.source, detail, doc)

@@ -163,3 +163,16 @@ def test_size_limit_option_rejects_with_a_hint(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [reject] = records(tmp_path / "c.rejects.jsonl")
     assert reject["reason"] == "too_large"
+
+
+def test_strict_writes_nothing_and_says_why_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Die Stadt baut eine neue Brücke über den Fluss.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text("Advertisement\n", encoding="utf-8")
+    out = tmp_path / "out" / "c.jsonl"
+    result = runner.invoke(app, ["clean", str(tmp_path), "-o", str(out), "--strict"])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: stopped at")
+    assert "b.txt: drop_empty: empty" in result.stderr
+    assert not out.exists() and not out.with_name("c.rejects.jsonl").exists()

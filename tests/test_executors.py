@@ -60,3 +60,33 @@ def test_output_is_deterministic() -> None:
         SerialExecutor(default_pipeline()).run(items, corpus)
         runs.append(corpus.records)
     assert runs[0] == runs[1]
+
+
+def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
+    import time
+
+    def slow(text: str) -> str:
+        if "slow" in text:
+            time.sleep(5)
+        return text
+
+    items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    start = time.perf_counter()
+    executor = SerialExecutor(Pipeline([normalizer(slow, name="slow_step")]), time_limit=0.3)
+    report = executor.run(items, corpus, rejects)
+    assert time.perf_counter() - start < 3
+    assert [(r["step"], r["reason"]) for r in rejects.records] == [("slow_step", "timeout")]
+    assert "took longer than 0.3 s" in rejects.records[0]["detail"]
+    assert [r["text"] for r in corpus.records] == ["fast page"]
+    assert report.rejected_by == {"slow_step: timeout": 1}
+
+
+def test_strict_stops_at_the_first_reject() -> None:
+    import pytest
+
+    from corpuskit.errors import RunStopped
+
+    items = [doc_from("Satz eins ist ein ganzer Satz.", "a.txt"), doc_from("Logo", "b.txt")]
+    with pytest.raises(RunStopped, match=r"b.txt: drop_empty: empty"):
+        SerialExecutor(default_pipeline(), strict=True).run(items, MemoryWriter())
