@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import compress, pairwise
+from operator import mul
+from typing import Any, NamedTuple
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
@@ -56,6 +57,10 @@ class LineModel:
     context_weights: tuple[float, ...]
     threshold: float
     digest: str
+    pulls: Pulls = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pulls", Pulls.of(self.context_weights))
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> LineModel:
@@ -80,23 +85,22 @@ class LineModel:
         extra = context(self._stage(features, self.weights))
         second = self._stage(features, self.context_weights)
         tail = self.context_weights[len(NAMES) :]
-        return [s + _dot(tail, c) for s, c in zip(second, extra, strict=True)], extra
+        return [s + sum(map(mul, tail, c)) for s, c in zip(second, extra, strict=True)], extra
 
     def _stage(self, features: PageFeatures, weights: Sequence[float]) -> list[float]:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
         split = len(LINE_NAMES)
         line_w, block_w = weights[:split], weights[split : len(NAMES)]
-        per_block = [_dot(block_w, part) for part in features.block_parts]
+        per_block = [sum(map(mul, block_w, part)) for part in features.block_parts]
         return [
-            _dot(line_w, part) + per_block[b]
+            sum(map(mul, line_w, part)) + per_block[b]
             for part, b in zip(features.line_parts, features.blocks, strict=True)
         ]
 
     def block_pulls(self, block_part: Sequence[float]) -> list[tuple[float, str]]:
-        """A block's strongest pulls on the final score, lowest first (shared by its lines)."""
-        weights = self.context_weights[len(LINE_NAMES) : len(NAMES)]
-        pulls = zip(map(operator.mul, weights, block_part), BLOCK_NAMES, strict=True)
-        return sorted(pulls)[:EXPLAINED_FEATURES]
+        """A block's strongest pulls down on the final score, lowest first (shared by
+        its lines); see ``Pulls``."""
+        return self.pulls.of_block(block_part)
 
     def against(
         self, line_part: Sequence[float], block: list[tuple[float, str]], extra: Sequence[float]
@@ -105,30 +109,111 @@ class LineModel:
 
         ``block`` is ``block_pulls`` of the line's block; ``extra`` its context inputs.
         """
-        weights = self.context_weights
+        return self.pulls.against(line_part, block, extra)
+
+    def explain(
+        self,
+        features: PageFeatures,
+        scores: Sequence[float],
+        extra: Sequence[Sequence[float]],
+        lines: Sequence[int],
+    ) -> dict[int, dict[str, float]]:
+        """For each of ``lines`` (positions in ``features``), by its index in the page:
+        its final score and the features that pulled it down the most (``against``)."""
+        blocks: dict[int, list[tuple[float, str]]] = {}
+        why = {}
+        of_block, against = self.pulls.of_block, self.pulls.against
+        for k in lines:
+            b = features.blocks[k]
+            if b not in blocks:
+                blocks[b] = of_block(features.block_parts[b])
+            pulls = against(features.line_parts[k], blocks[b], extra[k])
+            why[features.lines[k]] = {"score": round(scores[k], 3), **pulls}
+        return why
+
+
+class Weighted(NamedTuple):
+    """Some features' second-stage weights and names, and which of a part's values
+    they weigh (``mask``, as for ``itertools.compress``)."""
+
+    mask: tuple[bool, ...]
+    weights: tuple[float, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, weights: Sequence[float], names: Sequence[str], negative: bool) -> Weighted:
+        """The features of ``names`` (all, or only those of negative weight)."""
+        mask = tuple(w < 0 or not negative for w in weights)
+        return cls(mask, tuple(compress(weights, mask)), tuple(compress(names, mask)))
+
+    def pulls(self, values: Sequence[float]) -> Iterator[tuple[float, str]]:
+        """``(weight * value, name)`` of each of these features."""
+        return zip(map(mul, self.weights, compress(values, self.mask)), self.names, strict=False)
+
+
+@dataclass(frozen=True)
+class Pulls:
+    """Which features pull a line's final score down, and how much (for explanations).
+
+    A feature's pull is its second-stage weight times its value. Every line and block
+    feature is at least 0 (lengths, shares, flags, position: ``tests/test_features.py``
+    checks it on real pages), so only the features with a negative weight can pull a
+    score down, and only those are looked at: about half of them, for each of the many
+    lines a page loses. The context inputs can be negative: all three are looked at.
+    """
+
+    line: Weighted
+    block: Weighted
+    context: Weighted
+
+    @classmethod
+    def of(cls, weights: Sequence[float]) -> Pulls:
+        """The pulls of the second stage's ``weights`` (``NAMES`` + ``CONTEXT_NAMES``)."""
+        split, end = len(LINE_NAMES), len(NAMES)
+        return cls(
+            Weighted.of(weights[:split], LINE_NAMES, negative=True),
+            Weighted.of(weights[split:end], BLOCK_NAMES, negative=True),
+            Weighted.of(weights[end:], CONTEXT_NAMES, negative=False),
+        )
+
+    def of_block(self, block_part: Sequence[float]) -> list[tuple[float, str]]:
+        """The ``EXPLAINED_FEATURES`` lowest pulls of a block's features, lowest first:
+        only these can be among the strongest on any of its lines."""
+        return sorted(self.block.pulls(block_part))[:EXPLAINED_FEATURES]
+
+    def against(
+        self, line_part: Sequence[float], block: list[tuple[float, str]], extra: Sequence[float]
+    ) -> dict[str, float]:
+        """The ``EXPLAINED_FEATURES`` strongest pulls down on a line (rounded), strongest
+        first, among its own features, its context inputs and its block's ``block``;
+        equal pulls in name order."""
+        # Weighted.pulls of the line and of its context, written out: this runs for
+        # every line a page loses, and two calls fewer are a tenth of its time.
+        line, near = self.line, self.context
         pulls = [
-            *zip(map(operator.mul, weights, line_part), LINE_NAMES, strict=False),
-            *zip(map(operator.mul, weights[len(NAMES) :], extra), CONTEXT_NAMES, strict=True),
+            *zip(map(mul, line.weights, compress(line_part, line.mask)), line.names, strict=False),
+            *zip(map(mul, near.weights, compress(extra, near.mask)), near.names, strict=False),
             *block,
         ]
-        return {
-            name: round(pull, 3) for pull, name in sorted(pulls)[:EXPLAINED_FEATURES] if pull < 0
-        }
-
-
-def _dot(weights: Sequence[float], row: Sequence[float]) -> float:
-    return float(sum(map(operator.mul, weights, row)))
+        pulls.sort()
+        return {name: round(pull, 3) for pull, name in pulls[:EXPLAINED_FEATURES] if pull < 0}
 
 
 def context(first: Sequence[float]) -> list[list[float]]:
-    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``)."""
-    out = []
-    for k, own in enumerate(first):
-        before, after = first[max(0, k - 2) : k], first[k + 1 : k + 3]
-        previous = sum(before) / len(before) if before else EDGE_SCORE
-        following = sum(after) / len(after) if after else EDGE_SCORE
-        out.append([previous, following, math.tanh(own)])
-    return out
+    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``).
+
+    >>> [[round(x, 2) for x in inputs] for inputs in context([1.0, 2.0, 4.0, -1.0])]
+    [[-3.0, 3.0, 0.76], [1.0, 1.5, 0.96], [1.5, -1.0, 1.0], [3.0, -3.0, -0.76]]
+    """
+    if not first:
+        return []
+    # means[j]: the mean of lines j and j + 1, the two lines before line j + 2 and the
+    # two after line j - 1; one line short of the edge, the one line; at it, EDGE_SCORE.
+    means = [(a + b) / 2 for a, b in pairwise(first)]
+    size = len(first)
+    previous = [EDGE_SCORE, first[0], *means][:size]
+    following = [*means[1:], first[-1], EDGE_SCORE][-size:]
+    return list(map(list, zip(previous, following, map(math.tanh, first), strict=True)))
 
 
 def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[list[float]]:
@@ -159,21 +244,16 @@ class ClassifyLines:
         if has_run(doc, self.name):
             return doc
         lines = doc.text.split("\n")
-        if sum(1 for line in lines if line.strip()) < MIN_LINES:
-            return doc
         features = page_features(lines, self.stopwords.get(doc.lang))
+        if len(features.lines) < MIN_LINES:
+            return doc
         scores, extra = self.model.scores(features)
-        low = [k for k, score in enumerate(scores) if score < self.model.threshold]
+        threshold = self.model.threshold
+        low = [k for k, score in enumerate(scores) if score < threshold]
         if not low:
             return doc
         rules: list[str | None] = [None] * len(lines)
-        why: dict[int, dict[str, float]] = {}
-        blocks: dict[int, list[tuple[float, str]]] = {}
         for k in low:
-            b = features.blocks[k]
-            if b not in blocks:
-                blocks[b] = self.model.block_pulls(features.block_parts[b])
-            pulls = self.model.against(features.line_parts[k], blocks[b], extra[k])
             rules[features.lines[k]] = "boilerplate"
-            why[features.lines[k]] = {"score": round(scores[k], 3), **pulls}
+        why = self.model.explain(features, scores, extra, low)
         return remove_lines(doc, self.name, rules, features=why)

@@ -130,7 +130,8 @@ class JunkLines:
 
     def __call__(self, doc: Document) -> Document:
         lines = doc.text.split("\n")
-        reasons = [self.rules.rule_for(line) for line in lines]
+        rule_for = self.rules.rule_for
+        reasons = [rule_for(line) if line else None for line in lines]
         headings = [(i, rule) for i, rule in enumerate(reasons) if rule in self.rules.blocks]
         for index, rule in headings:
             self._extend_block(lines, reasons, index, rule)

@@ -8,6 +8,7 @@ import re
 # "[Advertisement]", "– Share –". Trimmed before a line is compared with a phrase list.
 DECORATION = " \t:|»«›‹>•·*-–—…#[]{}/\\"
 _SPACES = re.compile(r"\s+")
+_ASCII_DIGIT = re.compile("[0-9]")
 TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "'", "’", ")")
 
 
@@ -18,17 +19,28 @@ def line_key(line: str) -> str:
     'lesen sie auch'
     >>> line_key("COMMENT  /  Reply From")
     'comment / reply from'
+    >>> line_key("Neueste\u00a0Kommentare\t")
+    'neueste kommentare'
     """
-    return " ".join(line.strip(DECORATION).split()).casefold()
+    key = line.strip(DECORATION)
+    # Runs of whitespace become one space. Most lines have none to collapse: their only
+    # whitespace is single spaces (the other whitespace characters are all unprintable),
+    # and splitting and joining them again, on every line of every page, is skipped.
+    if "  " in key or not key.isprintable():
+        key = " ".join(key.split())
+    return key.casefold()
 
 
 def word_count(line: str) -> int:
     """Whitespace-separated words.
 
-    >>> word_count("Pakistan deploys helicopters, drones")
-    4
+    >>> word_count("Pakistan deploys helicopters, drones"), word_count(" Zwei\u00a0Wörter ")
+    (4, 2)
     """
-    return len(line.split())
+    text = line.strip(" ")
+    if "  " in text or not text.isprintable():  # as in line_key: mostly single spaces
+        return len(text.split())
+    return text.count(" ") + 1 if text else 0
 
 
 def ends_sentence(line: str) -> bool:
@@ -40,10 +52,36 @@ def ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(TERMINAL)
 
 
+def normalized(line: str) -> str:
+    """The line with case and runs of whitespace ignored (see ``normalized_equal``).
+
+    >>> normalized("  Breaking  NEWS "), normalized("Breaking\u00a0News")
+    ('breaking news', 'breaking news')
+    """
+    text = line.strip(" ")
+    if "  " in text or not text.isprintable():  # as in line_key: mostly nothing to do
+        text = " ".join(text.split())
+    return text.casefold()
+
+
 def normalized_equal(a: str, b: str) -> bool:
     """Equal when case and runs of whitespace are ignored.
 
     >>> normalized_equal("Breaking  News", "breaking news")
     True
     """
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return normalized(a) == normalized(b)
+
+
+def has_digit(line: str) -> bool:
+    """Whether a character of ``line`` is a digit (``str.isdigit``: "7", "²", "٣").
+
+    Most lines have none, and are searched in C when they are ASCII, where a digit can
+    only be 0-9; the others are tested character by character.
+
+    >>> has_digit("Published 5 Feb"), has_digit("Seite ²"), has_digit("No date here")
+    (True, True, False)
+    """
+    if line.isascii():
+        return _ASCII_DIGIT.search(line) is not None
+    return any(map(str.isdigit, line))

@@ -26,7 +26,13 @@ from typing import Any
 from corpuskit.data import load_table
 from corpuskit.document import Document
 from corpuskit.filters.dates import DateReader
-from corpuskit.filters.lines import ends_sentence, normalized_equal, word_count
+from corpuskit.filters.lines import (
+    ends_sentence,
+    has_digit,
+    normalized,
+    normalized_equal,
+    word_count,
+)
 from corpuskit.pipeline import has_run, remove_lines
 
 # The header of a page ends at its first prose line (this many words and a sentence
@@ -104,7 +110,7 @@ class MetadataVocabulary:
         ('modified', '2026-02-04')
         """
         line = line.strip()
-        if len(line) > MAX_DATELINE_CHARS or not any(map(str.isdigit, line)):
+        if len(line) > MAX_DATELINE_CHARS or not has_digit(line):
             return None
         match = self.dateline.fullmatch(line)
         if match and (iso := self.dates.parse(match["date"])):
@@ -179,8 +185,9 @@ class LiftMetadata:
     def _lift_dates(
         self, lines: list[str], reasons: list[str | None], values: dict[str, Any]
     ) -> None:
+        date = self.vocabulary.date
         for index, line in enumerate(lines):
-            found = self.vocabulary.date(line) if line else None
+            found = date(line) if line else None
             if found:
                 reasons[index] = "dateline"
                 values.setdefault(found[0], found[1])
@@ -212,8 +219,9 @@ class LiftMetadata:
             return
         values["title"] = headline.strip()
         first = True
+        wanted = normalized(headline)
         for index, line in enumerate(lines):
-            if not reasons[index] and line.strip() and normalized_equal(line, headline):
+            if not reasons[index] and line.strip() and normalized(line) == wanted:
                 in_header = index < end and first and not known_title
                 reasons[index] = "headline" if in_header else "repeated_headline"
                 first = False
@@ -241,7 +249,8 @@ def _printed_twice(lines: list[str], index: int, reasons: list[str | None]) -> b
     following = [lines[i] for i in islice(after, HEADLINE_GAP)]
     if not any(normalized_equal(lines[index], line) for line in following):
         return False
-    copies = sum(normalized_equal(lines[index], line) for line in lines)
+    wanted = normalized(lines[index])
+    copies = sum(normalized(line) == wanted for line in lines)
     return copies <= HEADLINE_MAX_COPIES
 
 
