@@ -187,14 +187,7 @@ class Pulls:
         """The ``EXPLAINED_FEATURES`` strongest pulls down on a line (rounded), strongest
         first, among its own features, its context inputs and its block's ``block``;
         equal pulls in name order."""
-        # Weighted.pulls of the line and of its context, written out: this runs for
-        # every line a page loses, and two calls fewer are a tenth of its time.
-        line, near = self.line, self.context
-        pulls = [
-            *zip(map(mul, line.weights, compress(line_part, line.mask)), line.names, strict=False),
-            *zip(map(mul, near.weights, compress(extra, near.mask)), near.names, strict=False),
-            *block,
-        ]
+        pulls = [*self.line.pulls(line_part), *self.context.pulls(extra), *block]
         pulls.sort()
         return {name: round(pull, 3) for pull, name in pulls[:EXPLAINED_FEATURES] if pull < 0}
 
