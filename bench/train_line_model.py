@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from quality import load_score  # bench/quality.py, beside this script
 
 import corpuskit
 from corpuskit.defaults import preparation_steps
@@ -43,14 +43,6 @@ ITERATIONS = 3000
 RATE = 0.5
 FOLDS = 5
 MODEL = Path(__file__).resolve().parent.parent / "corpuskit" / "data" / "line_model.toml"
-
-
-def load_score(folder: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("score", folder.parent / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def prepared_pages(folder: Path) -> dict[str, Document]:

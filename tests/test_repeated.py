@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpuskit.document import Document
-from corpuskit.filters.repeated import LineCounts, RepeatedLines, line_hash
+from corpuskit.filters.repeated import RepeatedLines, line_hash
 from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
 from tests.conftest import doc_from
@@ -76,4 +76,3 @@ def test_fit_corpus_steps_runs_the_steps_before() -> None:
     fitted_pipeline = fit_corpus_steps(upper, docs)
     result = fitted_pipeline(docs[0])
     assert isinstance(result, Document) and result.text == f"{PROSE} 0"
-    assert isinstance(LineCounts(), LineCounts)
