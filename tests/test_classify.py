@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 from operator import mul
@@ -124,6 +125,23 @@ def test_explanations_match_a_slow_explanation(page: Path) -> None:
     assert {line.number: dict(line.features) for line in removed(result)} == (
         slow_explanations(doc)
     )
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_explanations_read_pickle_and_serialize_as_dicts(page: Path) -> None:
+    """Explanations are worked out when read; to every reader they are plain dicts."""
+    _, result = classified(page)
+    lines = removed(result)
+    if not lines:
+        pytest.skip("the classifier removed nothing here")
+    copied = pickle.loads(pickle.dumps(result))
+    assert copied == result
+    assert all(type(line.features) is dict for line in removed(copied))
+    audited = json.loads(json.dumps(result.to_record(audit=True)))
+    listed = [line for edit in audited["provenance"]["edits"] for line in edit.get("lines", ())]
+    assert [line["features"] for line in listed if line["rule"] == "boilerplate"] == [
+        dict(line.features) for line in lines
+    ]
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)

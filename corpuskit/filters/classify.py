@@ -97,39 +97,72 @@ class LineModel:
             for part, b in zip(features.line_parts, features.blocks, strict=True)
         ]
 
-    def block_pulls(self, block_part: Sequence[float]) -> list[tuple[float, str]]:
-        """A block's strongest pulls down on the final score, lowest first (shared by
-        its lines); see ``Pulls``."""
-        return self.pulls.of_block(block_part)
-
-    def against(
-        self, line_part: Sequence[float], block: list[tuple[float, str]], extra: Sequence[float]
-    ) -> dict[str, float]:
-        """The features that pulled a line's final score down the most, with their pull.
-
-        ``block`` is ``block_pulls`` of the line's block; ``extra`` its context inputs.
-        """
-        return self.pulls.against(line_part, block, extra)
-
     def explain(
         self,
         features: PageFeatures,
         scores: Sequence[float],
         extra: Sequence[Sequence[float]],
         lines: Sequence[int],
-    ) -> dict[int, dict[str, float]]:
+    ) -> dict[int, Explanation]:
         """For each of ``lines`` (positions in ``features``), by its index in the page:
-        its final score and the features that pulled it down the most (``against``)."""
-        blocks: dict[int, list[tuple[float, str]]] = {}
-        why = {}
-        of_block, against = self.pulls.of_block, self.pulls.against
-        for k in lines:
-            b = features.blocks[k]
-            if b not in blocks:
-                blocks[b] = of_block(features.block_parts[b])
-            pulls = against(features.line_parts[k], blocks[b], extra[k])
-            why[features.lines[k]] = {"score": round(scores[k], 3), **pulls}
-        return why
+        its final score and the features that pulled it down the most (``Pulls.against``).
+
+        The explanations are worked out when first read (``--audit``, ``explain``): a
+        plain run removes thousands of lines and never looks at why.
+        """
+        page = _Page(self.pulls, features, scores, extra, {})
+        return {features.lines[k]: Explanation(page, k) for k in lines}
+
+
+class _Page(NamedTuple):
+    """What the explanations of one page's lines share (``blocks``: block pulls so far)."""
+
+    pulls: Pulls
+    features: PageFeatures
+    scores: Sequence[float]
+    extra: Sequence[Sequence[float]]
+    blocks: dict[int, list[tuple[float, str]]]
+
+
+class Explanation(Mapping[str, float]):
+    """A removed line's score and the features that pulled it down the most, by name.
+
+    A read-only mapping like the dict it stands for (equal to it, pickled as it), whose
+    values are computed on first access.
+    """
+
+    __slots__ = ("_index", "_page", "_values")
+
+    def __init__(self, page: _Page, index: int) -> None:
+        self._page = page
+        self._index = index
+        self._values: dict[str, float] | None = None
+
+    def _resolve(self) -> dict[str, float]:
+        if self._values is None:
+            page, k = self._page, self._index
+            b = page.features.blocks[k]
+            block = page.blocks.get(b)
+            if block is None:
+                block = page.blocks[b] = page.pulls.of_block(page.features.block_parts[b])
+            pulls = page.pulls.against(page.features.line_parts[k], block, page.extra[k])
+            self._values = {"score": round(page.scores[k], 3), **pulls}
+        return self._values
+
+    def __getitem__(self, name: str) -> float:
+        return self._resolve()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resolve())
+
+    def __len__(self) -> int:
+        return len(self._resolve())
+
+    def __repr__(self) -> str:
+        return repr(self._resolve())
+
+    def __reduce__(self) -> tuple[type[dict[str, float]], tuple[dict[str, float]]]:
+        return dict, (self._resolve(),)
 
 
 class Weighted(NamedTuple):

@@ -24,6 +24,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from corpuskit.document import Document
+from corpuskit.filters.detector import FastDetector
 from corpuskit.pipeline import set_fields
 
 #: The answer when the language cannot be told: ISO 639-2 "und" (undetermined).
@@ -84,6 +85,7 @@ class LanguageDetector:
     min_letters: int = MIN_LETTERS
     max_chars: int = MAX_CHARS
     _factory: DetectorFactory | None = field(default=None, init=False, repr=False)
+    _words: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def detect(self, text: str) -> tuple[str, float]:
         """The ISO 639-1 code of the language of ``text`` and its probability (4 decimals).
@@ -104,7 +106,7 @@ class LanguageDetector:
 
     def _scores(self, sample: str) -> dict[str, float]:
         """langdetect's probabilities for ``sample``, summed by ISO code; {} if none."""
-        detector = self.factory.create()
+        detector = FastDetector(self.factory, self._words)
         detector.set_max_text_length(len(sample))
         detector.append(sample)
         try:
@@ -125,7 +127,7 @@ class LanguageDetector:
         return self._factory
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_factory": None}
+        return {**self.__dict__, "_factory": None, "_words": {}}
 
 
 def prose_sample(text: str, max_chars: int) -> str:
