@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from typing import BinaryIO
+from dataclasses import asdict
+from functools import partial
+from typing import Any, BinaryIO
 
+from corpuskit.checkpoint import Checkpoint
 from corpuskit.defaults import default_pipeline
-from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
-from corpuskit.errors import DocumentRejected
+from corpuskit.document import Document, Drop, InputEnd, Source, make_document, sha256_hex
+from corpuskit.errors import DocumentRejected, InputError, RunStopped
 from corpuskit.executors import TIME_LIMIT, Provenance, SerialExecutor
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
-from corpuskit.readers import read
+from corpuskit.readers import read_marked
 from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
-from corpuskit.writers import JsonlWriter, write_json
+from corpuskit.version import __version__
+from corpuskit.writers import STDOUT, JsonlWriter, write_json
 
 
 def clean_text(
@@ -64,25 +69,79 @@ def clean_files(
     limits: Limits | None = None,
     strict: bool = False,
     time_limit: float | None = TIME_LIMIT,
+    resume: bool = False,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
     Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
-    under their names only when the run completes. ``limits`` bound what one input may
-    hold (``Limits()`` by default), ``time_limit`` the seconds one document may take
-    (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and
-    no output file appears.
+    under their names only when the run completes; until then the run works in
+    ``<output>.partial/`` (see ``corpuskit.checkpoint``), and a run that was killed is
+    continued with ``resume``, skipping the inputs it finished: the output is the same,
+    byte for byte, as if it had never stopped. ``limits`` bound what one input may hold
+    (``Limits()`` by default), ``time_limit`` the seconds one document may take
+    (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
+    output file appears.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
-    with ExitStack() as stack:
-        items = read(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
-        corpus = stack.enter_context(JsonlWriter(output))
-        rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
-        executor = SerialExecutor(pipeline, audit, strict, time_limit)
-        report = executor.run(items, corpus, rejected, on_reject)
+    limits = limits or Limits()
+    executor = SerialExecutor(pipeline, audit, strict, time_limit)
+    reading = partial(
+        read_marked, inputs, format=format, text_field=text_field, stdin=stdin, limits=limits
+    )
+    if output == STDOUT:
+        if resume:
+            raise InputError("--resume needs an output file; standard output cannot be resumed")
+        with ExitStack() as stack:
+            corpus = stack.enter_context(JsonlWriter(output))
+            rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
+            report = executor.run(reading(), corpus, rejected, on_reject)
+    else:
+        if resume and STDIN in inputs:
+            raise InputError("cannot resume a run that reads standard input (it is gone)")
+        run = {
+            "corpuskit": __version__,
+            "config": pipeline.config_hash(),
+            "inputs": inputs,
+            "format": format,
+            "text_field": text_field,
+            "limits": asdict(limits),
+            "audit": audit,
+            "time_limit": time_limit,
+            "rejects": rejects,
+        }
+        report = _checkpointed(executor, reading, run, output, rejects, on_reject, resume)
     if manifest:
         write_json(manifest, _manifest(inputs, pipeline, report, audit))
+    return report
+
+
+def _checkpointed(
+    executor: SerialExecutor,
+    reading: Callable[..., Iterator[Document | Drop | InputEnd]],
+    run: dict[str, Any],
+    output: str,
+    rejects: str | None,
+    on_reject: Callable[[Drop], None] | None,
+    resume: bool,
+) -> RunReport:
+    """Run ``executor`` with a checkpoint in ``<output>.partial/``, then publish."""
+    steps = len(executor.pipeline.corpus_steps())
+    checkpoint = Checkpoint.start(
+        output, run, resume=resume, rejects=rejects is not None, corpus_steps=steps
+    )
+    try:
+        items = reading(done=checkpoint.done)
+        report = executor.run(
+            items, checkpoint.corpus, checkpoint.rejects, on_reject, journal=checkpoint
+        )
+    except RunStopped:
+        checkpoint.discard()
+        raise
+    except BaseException:
+        checkpoint.release()  # kept: the run can be resumed
+        raise
+    checkpoint.publish(output, rejects)
     return report
 
 

@@ -3,7 +3,8 @@
 Options become a pipeline and library calls; a ``CorpuskitError`` becomes one line on
 stderr and an exit code. Exit codes: 0 every page was written, 1 the run finished but
 some pages were rejected (see the rejects file), or ``--strict`` stopped it at the
-first reject (nothing written), 2 a usage or input error stopped it.
+first reject (nothing written), 2 a usage or input error stopped it, 130 it was
+interrupted (Ctrl-C; its partial output is kept: ``--resume`` continues it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Annotated, ParamSpec
 import typer
 
 from corpuskit.api import clean_files
+from corpuskit.checkpoint import partial_folder
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError
@@ -139,6 +141,10 @@ def clean(
         float, typer.Option(help="Seconds one document may take; 0: no limit.")
     ] = TIME_LIMIT,
     strict: Annotated[bool, typer.Option(help="Stop at the first reject; write nothing.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(help="Continue an interrupted run of this command, if there is one."),
+    ] = False,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -146,20 +152,26 @@ def clean(
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
     rejects = rejects or default_rejects(output)
-    report = clean_files(
-        paths,
-        output,
-        pipeline=pipeline,
-        rejects=rejects,
-        manifest=manifest,
-        format=format,
-        text_field=text_field,
-        audit=audit,
-        on_reject=None if rejects else _print_reject,
-        limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
-        strict=strict,
-        time_limit=time_limit or None,
-    )
+    try:
+        report = clean_files(
+            paths,
+            output,
+            pipeline=pipeline,
+            rejects=rejects,
+            manifest=manifest,
+            format=format,
+            text_field=text_field,
+            audit=audit,
+            on_reject=None if rejects else _print_reject,
+            limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
+            strict=strict,
+            time_limit=time_limit or None,
+            resume=resume,
+        )
+    except KeyboardInterrupt:
+        kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
+        typer.echo(f"interrupted{kept}: run it again with --resume to continue", err=True)
+        raise typer.Exit(130) from None
     if not quiet:
         typer.echo(report.summary(), err=True)
         if report.rejected and rejects:

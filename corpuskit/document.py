@@ -1,4 +1,4 @@
-"""The data that flows through corpuskit: Document, Source, Edit, RemovedLine and Drop.
+"""The data that flows through corpuskit: Document, Source, Edit, RemovedLine, Drop, InputEnd.
 
 Everything here is frozen data. A step never mutates a document; it returns a new one
 with ``dataclasses.replace`` (or the helpers below), so a document seen earlier in a
@@ -218,6 +218,19 @@ class Drop:
             record.update(self.document.fields())
             record["edits"] = [edit.to_record() for edit in self.document.edits]
         return record
+
+
+@dataclass(frozen=True, slots=True)
+class InputEnd:
+    """Marks the end of one input in a stream of documents (``readers.read_marked``).
+
+    Everything read from the input numbered ``index`` (0-based, in reading order), at
+    ``path``, came before it. Executors use it to checkpoint a run input by input; steps
+    never see it (the corpus passes hand it on untouched, as they do drops).
+    """
+
+    index: int
+    path: str
 
 
 def sha256_hex(raw: bytes) -> str:

@@ -14,11 +14,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document, Drop, InputEnd
 from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.passes import corpus_passes
@@ -111,6 +111,22 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class Journal(Protocol):
+    """Where a run records its progress, to be resumed (``checkpoint.Checkpoint``).
+
+    ``report`` and ``states`` are what an interrupted run left (an empty report and None
+    for a new run); ``save_states`` keeps the corpus steps' states once they are fitted,
+    ``input_done`` records that everything of one input is written.
+    """
+
+    report: RunReport
+    states: list[object] | None
+
+    def save_states(self, states: list[object]) -> None: ...
+
+    def input_done(self, end: InputEnd, report: RunReport) -> None: ...
+
+
 @dataclass
 class SerialExecutor:
     """Runs the pipeline in this process, one document after another, in input order.
@@ -127,29 +143,44 @@ class SerialExecutor:
 
     def run(
         self,
-        items: Iterable[Document | Drop],
+        items: Iterable[Document | Drop | InputEnd],
         corpus: Writer,
         rejects: Writer | None = None,
         on_reject: Callable[[Drop], None] | None = None,
+        journal: Journal | None = None,
     ) -> RunReport:
-        """Clean ``items`` into ``corpus``; drops go to ``rejects`` and ``on_reject``."""
+        """Clean ``items`` into ``corpus``; drops go to ``rejects`` and ``on_reject``.
+
+        With a ``journal``, each ``InputEnd`` in ``items`` is recorded there once the
+        input's records are written, and the run goes on from where the journal's run
+        stopped (its report, its corpus steps' states).
+        """
         provenance = Provenance.of(self.pipeline, self.audit)
-        report = RunReport()
         with fewer_collections():
-            self._loop(items, corpus, rejects, on_reject, provenance, report)
-        return report
+            return self._loop(items, corpus, rejects, on_reject, provenance, journal)
 
     def _loop(
         self,
-        items: Iterable[Document | Drop],
+        items: Iterable[Document | Drop | InputEnd],
         corpus: Writer,
         rejects: Writer | None,
         on_reject: Callable[[Drop], None] | None,
         provenance: Provenance,
-        report: RunReport,
-    ) -> None:
-        _, remaining, items = corpus_passes(self.pipeline, items)
+        journal: Journal | None,
+    ) -> RunReport:
+        report = RunReport()
+        if journal is None:
+            _, remaining, items = corpus_passes(self.pipeline, items)
+        else:
+            report.merge(journal.report)
+            _, remaining, items = corpus_passes(
+                self.pipeline, items, states=journal.states, on_fitted=journal.save_states
+            )
         for item in items:
+            if isinstance(item, InputEnd):
+                if journal is not None:
+                    journal.input_done(item, report)
+                continue
             result = self._clean(remaining, item) if isinstance(item, Document) else item
             if isinstance(result, Document):
                 result = self._write(result, provenance, corpus)
@@ -161,6 +192,7 @@ class SerialExecutor:
                 if on_reject is not None:
                     on_reject(result)
             report.add(result)
+        return report
 
     def _clean(self, pipeline: Pipeline, doc: Document) -> Document | Drop:
         try:

@@ -13,35 +13,60 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator
-from typing import IO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, TypeVar
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
+
+#: What flows through the passes: documents, drops, and markers they hand on untouched
+#: (``InputEnd``).
+Item = TypeVar("Item")
 
 
 def corpus_passes(
-    pipeline: Pipeline, items: Iterable[Document | Drop]
-) -> tuple[Pipeline, Pipeline, Iterable[Document | Drop]]:
+    pipeline: Pipeline,
+    items: Iterable[Item],
+    *,
+    states: Sequence[object] | None = None,
+    on_fitted: Callable[[list[object]], None] | None = None,
+) -> tuple[Pipeline, Pipeline, Iterable[Item]]:
     """Fit every corpus step of ``pipeline`` over ``items``.
 
     Returns the fitted pipeline, the steps that are still to run (from the last corpus
     step on), and the documents to run them on, in input order. Without corpus steps
-    this is ``(pipeline, pipeline, items)`` and reads nothing.
+    this is ``(pipeline, pipeline, items)`` and reads nothing. Anything in ``items``
+    that is not a Document is handed on in its place.
+
+    ``on_fitted`` receives the corpus steps' fitted states once every pass is over (a
+    checkpoint saves them); given such ``states`` instead, the steps are fitted from
+    them without a pass, and every step runs on ``items`` (a resumed run).
     """
-    start, stream = 0, items
-    for position in pipeline.corpus_steps():
+    positions = pipeline.corpus_steps()
+    if states is not None:
+        if len(states) != len(positions):
+            raise ValueError(f"{len(states)} saved states for {len(positions)} corpus steps")
+        for position, state in zip(positions, states, strict=True):
+            step = pipeline.steps[position]
+            assert isinstance(step, CorpusStep)
+            pipeline = pipeline.replace(step_name(step), step.fitted(state))
+        return pipeline, pipeline, items
+    start, stream, fitted = 0, items, []
+    for position in positions:
         step = pipeline.steps[position]
         assert isinstance(step, CorpusStep)
         state = step.new_state()
         spool = _spool(Pipeline(pipeline.steps[start:position]), stream, step, state)
         pipeline = pipeline.replace(step_name(step), step.fitted(state))
         start, stream = position, _unspool(spool)
+        fitted.append(state)
+    if on_fitted is not None:
+        on_fitted(fitted)
     remaining = pipeline if start == 0 else Pipeline(pipeline.steps[start:])
     return pipeline, remaining, stream
 
 
-def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Document | Drop]) -> Pipeline:
+def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Item]) -> Pipeline:
     """The pipeline with its corpus steps fitted over ``items`` (for ``explain``, benches)."""
     fitted, _, rest = corpus_passes(pipeline, items)
     for _ in rest:  # drain the spools so that they are closed and removed
@@ -49,9 +74,7 @@ def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Document | Drop]) -> Pi
     return fitted
 
 
-def _spool(
-    before: Pipeline, items: Iterable[Document | Drop], step: CorpusStep, state: object
-) -> IO[bytes]:
+def _spool(before: Pipeline, items: Iterable[Item], step: CorpusStep, state: object) -> IO[bytes]:
     """Run ``before`` over ``items``, show each document to ``step``, keep every result."""
     spool = tempfile.TemporaryFile(prefix="corpuskit-pass-")  # noqa: SIM115 (_unspool closes)
     for item in items:
@@ -63,7 +86,7 @@ def _spool(
     return spool
 
 
-def _unspool(spool: IO[bytes]) -> Iterator[Document | Drop]:
+def _unspool(spool: IO[bytes]) -> Iterator[Any]:
     """The spooled results, in order; the spool is closed (and removed) at the end."""
     with spool:
         while True:

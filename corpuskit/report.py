@@ -63,6 +63,20 @@ class RunReport:
             "changed_by_step": dict(self.changed_by_step.most_common()),
         }
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RunReport:
+        """Inverse of ``to_record`` (a resumed run starts from its checkpoint's report)."""
+        return cls(
+            read=int(record["read"]),
+            written=int(record["written"]),
+            rejected=int(record["rejected"]),
+            chars_in=int(record["chars_in"]),
+            chars_out=int(record["chars_out"]),
+            lines_removed=Counter(record["lines_removed"]),
+            rejected_by=Counter(record["rejected_by"]),
+            changed_by_step=Counter(record["changed_by_step"]),
+        )
+
     def summary(self) -> str:
         """A few lines for people: pages read, written, rejected, lines removed per rule."""
         lines = [f"pages: {self.read} read, {self.written} written, {self.rejected} rejected"]

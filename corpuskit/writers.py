@@ -17,10 +17,12 @@ want the records without a file.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -32,6 +34,9 @@ import orjson
 import zstandard
 
 from corpuskit.errors import InputError
+
+#: The output name that means standard output.
+STDOUT = "-"
 
 
 class Writer(Protocol):
@@ -138,7 +143,7 @@ class JsonlWriter(_WriterBase):
         self.path = str(path)
         self._temp: str | None = None
         self._raw: IO[bytes]
-        if self.path == "-":
+        if self.path == STDOUT:
             self._raw = sys.stdout.buffer
         else:
             self._raw = self._open_temp(Path(self.path))
@@ -179,6 +184,10 @@ class JsonlWriter(_WriterBase):
         self._temp = None
 
 
+#: The file name endings that ``JsonlWriter`` compresses.
+COMPRESSED = (".gz", ".zst")
+
+
 def _compressor(path: str, raw: IO[bytes]) -> IO[bytes]:
     """Compress by file name; ``mtime=0`` keeps gzip output identical between runs."""
     if path.endswith(".gz"):
@@ -204,6 +213,47 @@ class MemoryWriter(_WriterBase):
 
     def discard(self) -> None:
         self.records.clear()
+
+
+def publish(part: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Make the finished JSONL file ``part`` appear as ``target``, atomically.
+
+    Compressed by ``target``'s name as ``JsonlWriter`` does. ``part`` stays where it is (a run
+    killed while publishing can publish again); uncompressed, ``target`` becomes a hard
+    link to it where the file system allows, else a copy.
+    """
+    target = Path(target)
+    if not target.name.endswith(COMPRESSED) and _linked(part, target):
+        return
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as raw, open(part, "rb") as source:
+            stream = _compressor(str(target), raw)
+            shutil.copyfileobj(source, stream, 1 << 20)
+            if stream is not raw:
+                stream.close()
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def _linked(part: str | os.PathLike[str], target: Path) -> bool:
+    """Hard-link ``part`` as ``target`` (replacing it); False where links are not possible."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.link")
+    try:
+        os.chmod(part, 0o644)
+        os.link(part, temp)
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        return False
+    return True
 
 
 def write_json(path: str | os.PathLike[str], record: Mapping[str, Any]) -> None:

@@ -25,11 +25,11 @@ hostile input and what becomes of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import BinaryIO
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document, Drop, InputEnd
 from corpuskit.errors import InputError
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
@@ -41,7 +41,7 @@ from corpuskit.readers.paths import Input, expand, input_drop, printable_path, q
 from corpuskit.readers.streams import read_capped
 from corpuskit.readers.text import read_text
 
-__all__ = ["FORMATS", "Limits", "decode_bytes", "read"]
+__all__ = ["FORMATS", "Limits", "decode_bytes", "read", "read_marked"]
 
 #: The input formats, each the name of a reader.
 FORMATS = ("text", "html", "jsonl")
@@ -68,11 +68,31 @@ def read(
     ``InputError`` at once for an unknown ``format``; everything else is reported lazily,
     input by input.
     """
+    items = read_marked(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
+    return (item for item in items if not isinstance(item, InputEnd))
+
+
+def read_marked(
+    inputs: Iterable[str],
+    *,
+    format: str | None = None,
+    text_field: str = "text",
+    stdin: BinaryIO | None = None,
+    limits: Limits | None = None,
+    done: Sequence[str] = (),
+) -> Iterator[Document | Drop | InputEnd]:
+    """As ``read``, with an ``InputEnd`` after the documents of each input, and the
+    first ``len(done)`` inputs skipped unread (to resume a run that finished them).
+
+    ``done`` holds the paths of the inputs to skip, as their ``InputEnd`` gave them; an
+    input that is not the one ``done`` names at its position raises ``InputError``: the
+    inputs changed since, and skipping by position would skip the wrong ones.
+    """
     if format is not None and format not in FORMATS:
         choices = ", ".join(FORMATS)
         raise InputError(f"unknown input format {format!r} (choose from {choices})")
     specs = [inputs] if isinstance(inputs, str) else inputs
-    return _read_all(specs, format, text_field, stdin, limits or DEFAULT_LIMITS)
+    return _read_all(specs, format, text_field, stdin, limits or DEFAULT_LIMITS, done)
 
 
 def _read_all(
@@ -81,12 +101,23 @@ def _read_all(
     text_field: str,
     stdin: BinaryIO | None,
     limits: Limits,
-) -> Iterator[Document | Drop]:
-    for item in expand(inputs, stdin):
+    done: Sequence[str],
+) -> Iterator[Document | Drop | InputEnd]:
+    for index, item in enumerate(expand(inputs, stdin)):
+        path = item.source.path if isinstance(item, Drop) else item.path
+        shown = printable_path(path) or path
+        if index < len(done):
+            if shown != done[index]:
+                raise InputError(
+                    f"input {index + 1} is {shown}, but was {done[index]} in the run being "
+                    "resumed: the inputs changed; start afresh (without --resume)"
+                )
+            continue
         if isinstance(item, Drop):
-            yield from printable([item], item.source.path)
+            yield from printable([item], path)
         else:
-            yield from printable(read_input(item, format, text_field, limits), item.path)
+            yield from printable(read_input(item, format, text_field, limits), path)
+        yield InputEnd(index, shown)
 
 
 def read_input(
