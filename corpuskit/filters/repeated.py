@@ -36,10 +36,11 @@ MIN_PAGES = 2
 MAX_WORDS = 10
 # Below this many pages in a scope, recurrence means little; the step does nothing.
 MIN_RUN_PAGES = 20
-# Lines whose hash LineHashes remembers before it starts again. Every page is hashed
-# twice (counted, then cleaned) and furniture recurs from page to page: the 696 traf-dev
-# pages hold 77,512 distinct short lines in 133,832. At about 200 bytes a line this is
-# 20 MB at most; a corpus with more distinct lines just hashes some twice.
+# Lines LineHashes remembers before it starts again. Every page is looked at twice
+# (counted, then cleaned) and furniture recurs from page to page: the 696 traf-dev pages
+# hold 77,512 distinct short lines in 133,832. Long lines are remembered too, as not
+# counted; at a few hundred bytes a line this is some 30 MB at most, and a corpus with
+# more distinct lines just hashes some twice.
 MEMO_LINES = 100_000
 
 
@@ -65,31 +66,51 @@ def line_hash(line: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+def countable(line: str, max_words: int) -> bool:
+    """Whether ``repeated_lines`` counts a line: at most ``max_words`` words and at least
+    one letter ("|" or "1" are left to other rules; blank lines have no words).
+
+    Splitting stops after ``max_words`` words: a longer line is not counted, however
+    long it is, so a paragraph is not cut into all its words to learn that.
+
+    >>> countable("Neueste Kommentare", 10), countable("| 1 |", 10), countable("", 10)
+    (True, False, False)
+    """
+    words = len(line.split(None, max_words))
+    return 0 < words <= max_words and any(map(str.isalpha, line))
+
+
 class LineHashes:
-    """``line_hash`` with a memory of the last ``MEMO_LINES`` lines it hashed.
+    """The ``line_hash`` of a countable line, None for any other line, with a memory of
+    the last ``MEMO_LINES`` lines it was asked about.
 
     A ``RepeatedLines`` step owns one and shares it with its fitted copy, so that a page
-    counted in the first pass is not hashed again when it is cleaned, nor a menu line
-    again on every page. A copy sent to another process (pickled) starts empty.
+    counted in the first pass is neither hashed nor judged countable again when it is
+    cleaned, nor a menu line again on every page. A copy sent to another process
+    (pickled) starts empty.
 
-    >>> hashed = LineHashes()
+    >>> hashed = LineHashes(max_words=10)
     >>> hashed("Impressum") == hashed("Impressum") == line_hash("Impressum")
+    True
+    >>> hashed("| 1 |") is None
     True
     """
 
-    def __init__(self) -> None:
-        self._known: dict[str, int] = {}
+    def __init__(self, max_words: int = MAX_WORDS) -> None:
+        self.max_words = max_words
+        self._known: dict[str, int | None] = {}
 
-    def __call__(self, line: str) -> int:
-        digest = self._known.get(line)
-        if digest is None:
-            if len(self._known) >= MEMO_LINES:
-                self._known.clear()
-            digest = self._known[line] = line_hash(line)
+    def __call__(self, line: str) -> int | None:
+        known = self._known
+        if line in known:
+            return known[line]
+        if len(known) >= MEMO_LINES:
+            known.clear()
+        digest = known[line] = line_hash(line) if countable(line, self.max_words) else None
         return digest
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_known": {}}
+        return {"max_words": self.max_words, "_known": {}}
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,12 @@ class RepeatedLines:
     hashed: LineHashes = field(default_factory=LineHashes, compare=False, repr=False)
     name = "repeated_lines"
 
+    def __post_init__(self) -> None:
+        # A memo made for another max_words (the default one, or one shared by a copy
+        # made with ``dataclasses.replace``) would judge lines by the wrong count.
+        if self.hashed.max_words != self.max_words:
+            object.__setattr__(self, "hashed", LineHashes(self.max_words))
+
     @property
     def config(self) -> dict[str, Any]:
         return {
@@ -124,7 +151,7 @@ class RepeatedLines:
         """Count the page once for its scope and once for each distinct short line."""
         scope = self.scope_of(doc)
         state.pages[scope] += 1
-        hashes = {h for h in self._hashes(doc.text.split("\n")) if h is not None}
+        hashes = {h for h in map(self.hashed, doc.text.split("\n")) if h is not None}
         state.lines.update({(scope, h) for h in hashes})
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
@@ -146,20 +173,6 @@ class RepeatedLines:
         seen, least = counts.lines, self.min_pages
         rules = [
             "repeated_line" if h is not None and seen[(scope, h)] >= least else None
-            for h in self._hashes(doc.text.split("\n"))
+            for h in map(self.hashed, doc.text.split("\n"))
         ]
         return remove_lines(doc, self.name, rules)
-
-    def _countable(self, line: str) -> bool:
-        """Short lines with at least one letter ("|" or "1" are left to other rules).
-
-        Splitting stops after ``max_words`` words: a longer line is not counted, however
-        long it is, so a paragraph is not cut into all its words to learn that.
-        """
-        words = len(line.split(None, self.max_words))
-        return 0 < words <= self.max_words and any(map(str.isalpha, line))
-
-    def _hashes(self, lines: list[str]) -> list[int | None]:
-        """The ``line_hash`` of each countable line, None for the others (and blanks)."""
-        countable, hashed = self._countable, self.hashed
-        return [hashed(line) if line and countable(line) else None for line in lines]
