@@ -33,6 +33,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import not_
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import orjson
@@ -96,19 +98,18 @@ def remove_lines(
     attributes, extra = _changed_fields(doc, fields or {})
     if not any(rules) and not attributes and not extra:
         return doc
-    pairs = list(zip(lines, rules, strict=True))
     why = features or {}
     removed = tuple(
-        RemovedLine(number, line, rule, why.get(number - 1, {}))
-        for number, (line, rule) in enumerate(pairs, 1)
+        RemovedLine(index + 1, lines[index], rule, why.get(index, {}))
+        for index, rule in enumerate(rules)
         if rule
     )
-    text = "\n".join(line for line, rule in pairs if not rule)
+    text = "\n".join(compress(lines, map(not_, rules)))
     edit = Edit(
         step,
         len(doc.text),
         len(text),
-        removed=dict(sorted(Counter(line.rule for line in removed).items())),
+        removed=dict(sorted(Counter(filter(None, rules)).items())),
         lines=removed,
         fields=tuple(sorted({**attributes, **extra})),
     )
