@@ -135,13 +135,19 @@ def _checkpointed(
         report = executor.run(
             items, checkpoint.corpus, checkpoint.rejects, on_reject, journal=checkpoint
         )
+        checkpoint.publish(output, rejects)
     except RunStopped:
         checkpoint.discard()
         raise
+    except OSError as error:  # the output's disk is full, gone, read-only
+        checkpoint.release()
+        raise InputError(
+            f"cannot write {output}: {error.strerror or error}; the run so far is kept in "
+            f"{checkpoint.folder}: fix that and run again with --resume"
+        ) from None
     except BaseException:
         checkpoint.release()  # kept: the run can be resumed
         raise
-    checkpoint.publish(output, rejects)
     return report
 
 

@@ -139,14 +139,17 @@ class Checkpoint:
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            checkpoint = cls(folder, _locked(folder / LOCK, output))
         except OSError as error:
-            raise InputError(f"cannot write {folder}: {error.strerror}") from None
-        checkpoint = cls(folder, _locked(folder / LOCK, output))
+            raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
         try:
             entries = checkpoint._resumed(run, corpus_steps) if started else []
             if not started:
                 checkpoint._begin(run)
             checkpoint._open(entries, rejects)
+        except OSError as error:
+            checkpoint.release()
+            raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
         except BaseException:
             checkpoint.release()
             raise

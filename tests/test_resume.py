@@ -253,3 +253,12 @@ def test_journal_lines_the_files_do_not_cover_are_redone(tmp_path: Path) -> None
         assert not (folder / STATES).exists()
     finally:
         resumed.release()
+
+
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "corpus.jsonl"
+    result = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write") and "Traceback" not in result.stderr
