@@ -1,4 +1,4 @@
-"""HTML to text and metadata: the page's readable text, line by line, and its head fields.
+"""HTML to text: the page's readable text, line by line.
 
 A first, simple extraction. It drops what is never page text (scripts, styles, the head)
 and the landmarks of page furniture (``nav``, ``header``, ``footer``, ``aside``, forms and
@@ -10,25 +10,19 @@ blocks are set apart by one blank line; table cells are joined with ``" | "``.
 
 Whitespace inside a line is collapsed the way HTML renders it (ASCII spaces, tabs and
 newlines; non-breaking spaces are kept for the normalizer to judge) and lines are
-stripped. Text and stray metadata come from one walk over the parsed tree; only the
-head is searched apart.
+stripped. Text and stray metadata tags come from one walk over the parsed tree.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, PreformattedString, Tag
+
+from corpuskit.html.metadata import METADATA_TAGS, attribute
 
 #: Elements dropped with everything inside them: never page text.
 SKIPPED_TAGS = frozenset({"script", "style", "template", "svg", "iframe", "head"})
-
-#: Elements that hold metadata, not text (the text of ``title`` is the title), wherever
-#: they are: broken markup leaves them in the body on 8 of the 696 traf-dev pages.
-METADATA_TAGS = ("title", "meta", "link")
 
 #: Page furniture: landmarks of navigation, banners, footers, side bars and forms, and
 #: ``noscript`` (notices to turn JavaScript on, tracking pixels).
@@ -65,49 +59,7 @@ LINE_TAGS = frozenset(
 CELL_TAGS = frozenset({"td", "th"})
 CELL_SEPARATOR = " | "
 
-#: ``<meta>`` names and properties read, and ``<link rel>`` values.
-META_KEYS = frozenset({"og:title", "og:url", "og:description", "description"})
-LINK_RELS = frozenset({"canonical"})
-
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """What ``extract`` finds in a page: its text and the metadata its markup declares."""
-
-    text: str
-    title: str | None
-    url: str | None
-    lang: str | None  # declared <html lang>, lowercased, as given
-    description: str | None
-
-
-def extract(markup: str) -> Extracted:
-    """The text and metadata of an HTML page. Never raises on malformed markup.
-
-    >>> page = extract(
-    ...     '<html lang="EN"><head><title> A  day </title></head><body>'
-    ...     '<nav>Home | News</nav><p>It was a <a href="/x">fine</a> day.</p>'
-    ...     "<ul><li>one<li>two</ul><script>var x = '<p>';</script></body></html>"
-    ... )
-    >>> page.text, page.title, page.lang
-    ('It was a fine day.\\n\\none\\ntwo', 'A day', 'en')
-    """
-    # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
-    # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
-    soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
-    head = soup.find("head")
-    tags = head.find_all(METADATA_TAGS) if isinstance(head, Tag) else []
-    text = body_text(soup, tags)
-    found = metadata(tags)
-    return Extracted(
-        text=text,
-        title=found.get("og:title") or found.get("title"),
-        url=found.get("canonical") or found.get("og:url"),
-        lang=declared_lang(soup),
-        description=found.get("description") or found.get("og:description"),
-    )
 
 
 def body_text(root: Tag, metadata_tags: list[Tag] | None = None) -> str:
@@ -116,6 +68,7 @@ def body_text(root: Tag, metadata_tags: list[Tag] | None = None) -> str:
     The ``METADATA_TAGS`` met on the way are appended to ``metadata_tags`` when given,
     so that stray metadata costs no second pass over the tree.
 
+    >>> from bs4 import BeautifulSoup
     >>> body_text(BeautifulSoup("<table><tr><th>a<td>b</table>x<br>y", "lxml"))
     'a | b\\n\\nx\\ny'
     """
@@ -162,48 +115,6 @@ def is_furniture(tag: Tag) -> bool:
     return tag.name in FURNITURE_TAGS or not FURNITURE_ROLES.isdisjoint(roles)
 
 
-def metadata(tags: Iterable[Tag]) -> dict[str, str]:
-    """The title, ``META_KEYS`` and ``LINK_RELS`` values among ``tags`` (``METADATA_TAGS``).
-
-    The first non-empty value of each key wins; whitespace in values is collapsed.
-    """
-    found: dict[str, str] = {}
-    for tag in tags:
-        key, value = _metadata_entry(tag)
-        value = _HTML_SPACE.sub(" ", value).strip()
-        if key and value and key not in found:
-            found[key] = value
-    return found
-
-
-def declared_lang(soup: BeautifulSoup) -> str | None:
-    """The language the page declares on its ``<html>`` element, lowercased, or None."""
-    root = soup.find("html")
-    if not isinstance(root, Tag):
-        return None
-    lang = (attribute(root, "lang") or attribute(root, "xml:lang")).strip().lower()
-    return lang or None
-
-
-def attribute(tag: Tag, name: str) -> str:
-    """The value of ``tag``'s attribute ``name`` as one string ("" when absent)."""
-    value = tag.get(name)
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else " ".join(value)
-
-
-def _metadata_entry(tag: Tag) -> tuple[str | None, str]:
-    """The metadata key and value one ``title``/``meta``/``link`` tag holds, if any."""
-    if tag.name == "title":
-        return "title", tag.get_text()
-    if tag.name == "link":
-        rels = LINK_RELS.intersection(attribute(tag, "rel").lower().split())
-        return (min(rels), attribute(tag, "href")) if rels else (None, "")
-    key = (attribute(tag, "property") or attribute(tag, "name")).strip().lower()
-    return (key, attribute(tag, "content")) if key in META_KEYS else (None, "")
-
-
 class TextSizes:
     """``len(tag.get_text())`` of tags, each element's text counted once per page.
 
@@ -215,6 +126,7 @@ class TextSizes:
     square of the depth. Counting a subtree records the size of every tag in it, from
     its children's, so measuring any tag inside costs nothing more.
 
+    >>> from bs4 import BeautifulSoup
     >>> soup = BeautifulSoup("<nav>ab<nav>cd<!-- no --><script>no</script></nav></nav>", "lxml")
     >>> sizes = TextSizes()
     >>> [sizes.of(nav) for nav in soup.find_all("nav")]
