@@ -16,7 +16,7 @@ from corpuskit.errors import (
     RecipeError,
     RunStopped,
 )
-from corpuskit.executors import Provenance, SerialExecutor
+from corpuskit.executors import ProcessExecutor, Provenance, SerialExecutor
 from corpuskit.explain import Explanation, LineVerdict, explain
 from corpuskit.limits import Limits
 from corpuskit.normalize import PunctuationPolicy
@@ -53,6 +53,7 @@ __all__ = [
     "LineVerdict",
     "MemoryWriter",
     "Pipeline",
+    "ProcessExecutor",
     "Provenance",
     "PunctuationPolicy",
     "RecipeError",

@@ -12,7 +12,7 @@ from corpuskit.checkpoint import Checkpoint
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import Document, Drop, InputEnd, Source, make_document, sha256_hex
 from corpuskit.errors import DocumentRejected, InputError, RunStopped
-from corpuskit.executors import TIME_LIMIT, Provenance, SerialExecutor
+from corpuskit.executors import TIME_LIMIT, ProcessExecutor, Provenance, SerialExecutor
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
@@ -70,6 +70,7 @@ def clean_files(
     strict: bool = False,
     time_limit: float | None = TIME_LIMIT,
     resume: bool = False,
+    workers: int = 1,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
@@ -80,12 +81,17 @@ def clean_files(
     byte for byte, as if it had never stopped. ``limits`` bound what one input may hold
     (``Limits()`` by default), ``time_limit`` the seconds one document may take
     (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
-    output file appears.
+    output file appears. ``workers`` > 1 cleans in that many processes
+    (``ProcessExecutor``); the output is the same, byte for byte.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     limits = limits or Limits()
-    executor = SerialExecutor(pipeline, audit, strict, time_limit)
+    executor = (
+        ProcessExecutor(pipeline, audit, strict, time_limit, workers)
+        if workers > 1
+        else SerialExecutor(pipeline, audit, strict, time_limit)
+    )
     reading = partial(
         read_marked, inputs, format=format, text_field=text_field, stdin=stdin, limits=limits
     )

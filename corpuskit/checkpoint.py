@@ -242,11 +242,15 @@ class Checkpoint:
 
 
 def _locked(path: Path, output: str) -> IO[bytes]:
-    """``path`` opened and locked; another live run holding it is an error."""
+    """``path`` opened and locked; another live run holding it is an error.
+
+    A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone, so
+    worker processes forked from it do not hold it, and it goes when the process dies.
+    """
     lock = path.open("ab")
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
         lock.close()
         raise InputError(f"another corpuskit run is writing {output}") from None
     return lock

@@ -27,6 +27,7 @@ from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
+from corpuskit.parallel import cpu_count
 from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import FORMATS, read
@@ -145,6 +146,9 @@ def clean(
         bool,
         typer.Option(help="Continue an interrupted run of this command, if there is one."),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; default: every core. Same output.")
+    ] = cpu_count(),
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -167,6 +171,7 @@ def clean(
             strict=strict,
             time_limit=time_limit or None,
             resume=resume,
+            workers=workers,
         )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""

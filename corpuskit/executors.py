@@ -13,7 +13,8 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 import orjson
@@ -21,6 +22,7 @@ import orjson
 from corpuskit.document import Document, Drop, InputEnd
 from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
+from corpuskit.parallel import CHUNK_SIZE, WorkerPool, cpu_count
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.report import RunReport
@@ -127,6 +129,48 @@ class Journal(Protocol):
     def input_done(self, end: InputEnd, report: RunReport) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What cleaning one item leaves for the writing loop: the encoded corpus line, or
+    the drop and its encoded rejects line; and the item's counts for the report."""
+
+    counts: RunReport
+    line: bytes | None = None
+    drop: Drop | None = None
+    reject: bytes | None = None
+
+
+def outcome(
+    pipeline: Pipeline, provenance: Provenance, seconds: float | None, item: Document | Drop
+) -> Outcome:
+    """Clean one document (or take a reader's drop) and encode what is to be written.
+
+    Runs where the cleaning runs: in this process, or in a worker (``ProcessExecutor``),
+    so that encoding is parallel too and only bytes and counts come back.
+    """
+    result = clean_one(pipeline, item, seconds) if isinstance(item, Document) else item
+    line = None
+    if isinstance(result, Document):
+        try:
+            line = encode_record(provenance.record(result))
+        except orjson.JSONEncodeError as error:
+            result = Drop("write", "unserializable", result.source, str(error), result)
+    counts = RunReport()
+    counts.add(result)
+    if isinstance(result, Drop):
+        return Outcome(counts, drop=result, reject=encode_reject(reject_record(result)))
+    return Outcome(counts, line=line)
+
+
+def clean_one(pipeline: Pipeline, doc: Document, seconds: float | None) -> Document | Drop:
+    """``pipeline(doc)`` within ``seconds`` (a document over it is a ``timeout`` drop)."""
+    try:
+        with time_limit(seconds):
+            return pipeline(doc)
+    except TimeoutError as error:  # between two steps
+        return Drop("pipeline", "timeout", doc.source, str(error), doc)
+
+
 @dataclass
 class SerialExecutor:
     """Runs the pipeline in this process, one document after another, in input order.
@@ -159,6 +203,10 @@ class SerialExecutor:
         with fewer_collections():
             return self._loop(items, corpus, rejects, on_reject, provenance, journal)
 
+    def map(self, task: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``task`` over ``items``, in order; the one thing executors do differently."""
+        return map(task, items)
+
     def _loop(
         self,
         items: Iterable[Document | Drop | InputEnd],
@@ -169,43 +217,60 @@ class SerialExecutor:
         journal: Journal | None,
     ) -> RunReport:
         report = RunReport()
-        if journal is None:
-            _, remaining, items = corpus_passes(self.pipeline, items)
-        else:
+        if journal is not None:
             report.merge(journal.report)
-            _, remaining, items = corpus_passes(
-                self.pipeline, items, states=journal.states, on_fitted=journal.save_states
-            )
-        for item in items:
-            if isinstance(item, InputEnd):
+        _, remaining, items = corpus_passes(
+            self.pipeline,
+            items,
+            states=None if journal is None else journal.states,
+            on_fitted=None if journal is None else journal.save_states,
+            mapper=self.map,
+        )
+        task = partial(outcome, remaining, provenance, self.time_limit)
+        for done in self.map(partial(_outcome_or_marker, task), items):
+            if isinstance(done, InputEnd):
                 if journal is not None:
-                    journal.input_done(item, report)
+                    journal.input_done(done, report)
                 continue
-            result = self._clean(remaining, item) if isinstance(item, Document) else item
-            if isinstance(result, Document):
-                result = self._write(result, provenance, corpus)
-            if isinstance(result, Drop):
+            if isinstance(done, Drop):  # a worker died on it: it never got an outcome
+                done = outcome(remaining, provenance, None, done)
+            if done.drop is not None:
                 if self.strict:
-                    raise RunStopped(result)
-                if rejects is not None:
-                    rejects.write(encode_reject(reject_record(result)))
+                    raise RunStopped(done.drop)
+                if rejects is not None and done.reject is not None:
+                    rejects.write(done.reject)
                 if on_reject is not None:
-                    on_reject(result)
-            report.add(result)
+                    on_reject(done.drop)
+            elif done.line is not None:
+                corpus.write(done.line)
+            report.merge(done.counts)
         return report
 
-    def _clean(self, pipeline: Pipeline, doc: Document) -> Document | Drop:
-        try:
-            with time_limit(self.time_limit):
-                return pipeline(doc)
-        except TimeoutError as error:  # between two steps
-            return Drop("pipeline", "timeout", doc.source, str(error), doc)
 
-    @staticmethod
-    def _write(doc: Document, provenance: Provenance, corpus: Writer) -> Document | Drop:
-        try:
-            line = encode_record(provenance.record(doc))
-        except orjson.JSONEncodeError as error:
-            return Drop("write", "unserializable", doc.source, str(error), doc)
-        corpus.write(line)
-        return doc
+def _outcome_or_marker(task: Callable[[Any], Outcome], item: Any) -> Any:
+    """The outcome of a document or a drop; markers (``InputEnd``) are handed on."""
+    return task(item) if isinstance(item, Document | Drop) else item
+
+
+@dataclass
+class ProcessExecutor(SerialExecutor):
+    """Runs the pipeline in ``workers`` processes; output identical to ``SerialExecutor``.
+
+    Both passes run in the workers (the steps before a corpus step, then the rest, with
+    encoding), in chunks; this process reads, counts for the corpus steps, and writes in
+    input order. A document whose worker process dies (twice) is rejected with the reason
+    ``worker_died``; the run goes on.
+    """
+
+    workers: int = field(default_factory=cpu_count)
+    chunk_size: int = CHUNK_SIZE
+
+    def map(self, task: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        return WorkerPool(self.workers, self.chunk_size).map(task, items, _died)
+
+
+def _died(item: Any, detail: str) -> Any:
+    """What stands for an item whose worker died: a drop for a document."""
+    if isinstance(item, Document):
+        return Drop("pipeline", "worker_died", item.source, detail, item)
+    return item

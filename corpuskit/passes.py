@@ -14,10 +14,14 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import IO, Any, TypeVar
 
 from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
+
+#: Runs a function over items, in order (``map``, or a process pool's ordered map).
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 #: What flows through the passes: documents, drops, and markers they hand on untouched
 #: (``InputEnd``).
@@ -30,6 +34,7 @@ def corpus_passes(
     *,
     states: Sequence[object] | None = None,
     on_fitted: Callable[[list[object]], None] | None = None,
+    mapper: Mapper = map,
 ) -> tuple[Pipeline, Pipeline, Iterable[Item]]:
     """Fit every corpus step of ``pipeline`` over ``items``.
 
@@ -41,6 +46,8 @@ def corpus_passes(
     ``on_fitted`` receives the corpus steps' fitted states once every pass is over (a
     checkpoint saves them); given such ``states`` instead, the steps are fitted from
     them without a pass, and every step runs on ``items`` (a resumed run).
+    ``mapper`` runs the steps before a corpus step over the items (``map`` here, a
+    process pool in ``ProcessExecutor``); the corpus step observes in this process.
     """
     positions = pipeline.corpus_steps()
     if states is not None:
@@ -56,7 +63,8 @@ def corpus_passes(
         step = pipeline.steps[position]
         assert isinstance(step, CorpusStep)
         state = step.new_state()
-        spool = _spool(Pipeline(pipeline.steps[start:position]), stream, step, state)
+        before = partial(_prepared, Pipeline(pipeline.steps[start:position]))
+        spool = _spool(mapper(before, stream), step, state)
         pipeline = pipeline.replace(step_name(step), step.fitted(state))
         start, stream = position, _unspool(spool)
         fitted.append(state)
@@ -74,11 +82,15 @@ def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Item]) -> Pipeline:
     return fitted
 
 
-def _spool(before: Pipeline, items: Iterable[Item], step: CorpusStep, state: object) -> IO[bytes]:
-    """Run ``before`` over ``items``, show each document to ``step``, keep every result."""
+def _prepared(before: Pipeline, item: Any) -> Any:
+    """``before(item)`` for a document; anything else is handed on."""
+    return before(item) if isinstance(item, Document) else item
+
+
+def _spool(results: Iterable[Any], step: CorpusStep, state: object) -> IO[bytes]:
+    """Show each document of ``results`` to ``step`` and keep every result, in order."""
     spool = tempfile.TemporaryFile(prefix="corpuskit-pass-")  # noqa: SIM115 (_unspool closes)
-    for item in items:
-        result = before(item) if isinstance(item, Document) else item
+    for result in results:
         if isinstance(result, Document):
             step.observe(result, state)
         pickle.dump(result, spool, protocol=pickle.HIGHEST_PROTOCOL)  # one pickle per item

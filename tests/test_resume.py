@@ -219,13 +219,29 @@ def test_a_strict_run_that_stops_leaves_nothing(tmp_path: Path) -> None:
 
 def test_two_runs_cannot_write_the_same_output(tmp_path: Path) -> None:
     out = tmp_path / "corpus.jsonl"
-    first = Checkpoint.start(str(out), {"run": 1})
+    holder = subprocess.Popen(  # another process, as the lock is per process
+        [sys.executable, "-c", HOLD_CHECKPOINT, str(out)], stdout=subprocess.PIPE, text=True
+    )
     try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
         second = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out), "--resume"])
         assert second.exit_code == 2
         assert "another corpuskit run is writing" in second.stderr
     finally:
-        first.release()
+        holder.kill()
+        holder.wait()
+    # The lock dies with its process: the run can now be resumed (here: redone).
+    again = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out), "--resume"])
+    assert "another corpuskit run" not in again.stderr
+
+
+HOLD_CHECKPOINT = """
+import sys, time
+from corpuskit.checkpoint import Checkpoint
+held = Checkpoint.start(sys.argv[1], {"run": 1})
+print("ready", flush=True)
+time.sleep(120)
+"""
 
 
 def test_journal_lines_the_files_do_not_cover_are_redone(tmp_path: Path) -> None:
