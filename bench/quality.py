@@ -10,6 +10,11 @@ included, reading excluded) and lines removed per rule.
     python bench/quality.py ../shared/bench/traf-dev --mode text
     python bench/quality.py ../shared/bench/traf-dev --mode html --out bench/out/html.jsonl
     python bench/quality.py ../shared/bench/traf-dev --pipeline mymodule:my_pipeline
+    python bench/quality.py ../shared/bench/traf-dev --against-trafilatura
+
+``--against-trafilatura`` times corpuskit's HTML mode and trafilatura's ``extract`` from
+the same decompressed page bytes (decoding and parsing included, one process, the same
+run) and prints both scores and the speed ratio (``pip install trafilatura``).
 
 A rejected page (nothing left) is scored as an empty prediction, as score.py does.
 ``tests/test_quality_gate.py`` runs ``measure`` and compares with ``bench/baseline.json``.
@@ -18,6 +23,7 @@ A rejected page (nothing left) is scored as an empty prediction, as score.py doe
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib
 import importlib.util
 import json
@@ -35,6 +41,7 @@ from corpuskit.document import Document, Drop
 from corpuskit.executors import fewer_collections
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
+from corpuskit.readers.html import read_html
 
 
 @dataclass
@@ -107,6 +114,60 @@ def measure(folder: Path, mode: str = "text", pipeline: Pipeline | None = None) 
     )
 
 
+def raw_pages(folder: Path) -> dict[str, bytes]:
+    """Each page's HTML bytes, decompressed, by page id (read before any timing)."""
+    paths = sorted((folder / "pages").glob("*.html.gz"))
+    return {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) for p in paths}
+
+
+def html_end_to_end(folder: Path, pages: dict[str, bytes]) -> tuple[dict[str, Any], float]:
+    """corpuskit's HTML mode from the page bytes: decoding, parsing, extraction and the
+    default pipeline (corpus pass included), timed together; (segment scores, pages/s)."""
+    start = time.perf_counter()
+    with warnings.catch_warnings(), fewer_collections():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        docs = [read_html(f"{pid}.html", raw) for pid, raw in pages.items()]
+        _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), docs)
+        results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
+    speed = len(pages) / (time.perf_counter() - start)
+    texts = ["" if isinstance(r, Drop) else r.text for r in results]
+    return score_texts(folder, dict(zip(pages, texts, strict=True))), speed
+
+
+def trafilatura_run(folder: Path, pages: dict[str, bytes]) -> tuple[dict[str, Any], float]:
+    """trafilatura's ``extract`` with its defaults on the same bytes; (scores, pages/s)."""
+    import trafilatura
+
+    start = time.perf_counter()
+    texts = {pid: trafilatura.extract(raw) or "" for pid, raw in pages.items()}
+    speed = len(pages) / (time.perf_counter() - start)
+    return score_texts(folder, texts), speed
+
+
+def score_texts(folder: Path, predictions: dict[str, str]) -> dict[str, Any]:
+    """Segment scores of ``predictions`` (page id -> text) by the benchmark's score.py."""
+    gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
+    segments: dict[str, Any] = load_score(folder).score(gold, predictions)["segments"]
+    return segments
+
+
+def against_trafilatura(folder: Path) -> str:
+    """corpuskit's HTML mode and trafilatura on the same pages, in this one process."""
+    pages = raw_pages(folder)
+    ours, our_speed = html_end_to_end(folder, pages)
+    theirs, their_speed = trafilatura_run(folder, pages)
+    rows = [("corpuskit html", ours, our_speed), ("trafilatura extract", theirs, their_speed)]
+    lines = [f"{len(pages)} pages, from the page bytes (parsing included), one process"]
+    for name, s, speed in rows:
+        lines.append(
+            f"{name:20} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+            f"F {s['f1']:.3f}  pages/s {speed:.0f}"
+        )
+    lines.append(f"speed ratio corpuskit / trafilatura: {our_speed / their_speed:.2f}")
+    return "\n".join(lines)
+
+
 def named_pipeline(spec: str | None) -> Pipeline | None:
     """``module:function`` -> the Pipeline that function returns."""
     if spec is None:
@@ -124,7 +185,15 @@ def main() -> int:
     parser.add_argument("--mode", choices=("text", "html"), default="text")
     parser.add_argument("--pipeline", help="module:function returning the Pipeline to measure")
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
+    parser.add_argument(
+        "--against-trafilatura",
+        action="store_true",
+        help="HTML mode and trafilatura's extract from the page bytes, side by side",
+    )
     args = parser.parse_args()
+    if args.against_trafilatura:
+        print(against_trafilatura(args.folder))
+        return 0
     result = measure(args.folder, args.mode, named_pipeline(args.pipeline))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
