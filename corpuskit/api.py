@@ -71,6 +71,7 @@ def clean_files(
     time_limit: float | None = TIME_LIMIT,
     resume: bool = False,
     workers: int = 1,
+    on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
@@ -82,7 +83,8 @@ def clean_files(
     (``Limits()`` by default), ``time_limit`` the seconds one document may take
     (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
     output file appears. ``workers`` > 1 cleans in that many processes
-    (``ProcessExecutor``); the output is the same, byte for byte.
+    (``ProcessExecutor``); the output is the same, byte for byte. ``on_progress`` sees
+    the run's report as it goes (``SerialExecutor.run``).
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
@@ -101,7 +103,7 @@ def clean_files(
         with ExitStack() as stack:
             corpus = stack.enter_context(JsonlWriter(output))
             rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
-            report = executor.run(reading(), corpus, rejected, on_reject)
+            report = executor.run(reading(), corpus, rejected, on_reject, on_progress=on_progress)
     else:
         if resume and STDIN in inputs:
             raise InputError("cannot resume a run that reads standard input (it is gone)")
@@ -116,7 +118,9 @@ def clean_files(
             "time_limit": time_limit,
             "rejects": rejects,
         }
-        report = _checkpointed(executor, reading, run, output, rejects, on_reject, resume)
+        report = _checkpointed(
+            executor, reading, run, output, rejects, on_reject, on_progress, resume
+        )
     if manifest:
         write_json(manifest, _manifest(inputs, pipeline, report, audit))
     return report
@@ -129,6 +133,7 @@ def _checkpointed(
     output: str,
     rejects: str | None,
     on_reject: Callable[[Drop], None] | None,
+    on_progress: Callable[[RunReport, InputEnd | None], None] | None,
     resume: bool,
 ) -> RunReport:
     """Run ``executor`` with a checkpoint in ``<output>.partial/``, then publish."""
@@ -139,7 +144,12 @@ def _checkpointed(
     try:
         items = reading(done=checkpoint.done)
         report = executor.run(
-            items, checkpoint.corpus, checkpoint.rejects, on_reject, journal=checkpoint
+            items,
+            checkpoint.corpus,
+            checkpoint.rejects,
+            on_reject,
+            journal=checkpoint,
+            on_progress=on_progress,
         )
         checkpoint.publish(output, rejects)
     except RunStopped:

@@ -9,6 +9,7 @@ interrupted (Ctrl-C; its partial output is kept: ``--resume`` continues it).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import warnings
@@ -30,6 +31,7 @@ from corpuskit.normalize import PunctuationPolicy
 from corpuskit.parallel import cpu_count
 from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
+from corpuskit.progress import ProgressBar, count_inputs
 from corpuskit.readers import FORMATS, read
 from corpuskit.version import __version__
 
@@ -156,23 +158,26 @@ def clean(
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
     rejects = rejects or default_rejects(output)
+    bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
     try:
-        report = clean_files(
-            paths,
-            output,
-            pipeline=pipeline,
-            rejects=rejects,
-            manifest=manifest,
-            format=format,
-            text_field=text_field,
-            audit=audit,
-            on_reject=None if rejects else _print_reject,
-            limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
-            strict=strict,
-            time_limit=time_limit or None,
-            resume=resume,
-            workers=workers,
-        )
+        with bar or contextlib.nullcontext():
+            report = clean_files(
+                paths,
+                output,
+                pipeline=pipeline,
+                rejects=rejects,
+                manifest=manifest,
+                format=format,
+                text_field=text_field,
+                audit=audit,
+                on_reject=None if rejects else _print_reject,
+                limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
+                strict=strict,
+                time_limit=time_limit or None,
+                resume=resume,
+                workers=workers,
+                on_progress=bar,
+            )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
         typer.echo(f"interrupted{kept}: run it again with --resume to continue", err=True)

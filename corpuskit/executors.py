@@ -192,16 +192,18 @@ class SerialExecutor:
         rejects: Writer | None = None,
         on_reject: Callable[[Drop], None] | None = None,
         journal: Journal | None = None,
+        on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
     ) -> RunReport:
         """Clean ``items`` into ``corpus``; drops go to ``rejects`` and ``on_reject``.
 
         With a ``journal``, each ``InputEnd`` in ``items`` is recorded there once the
         input's records are written, and the run goes on from where the journal's run
-        stopped (its report, its corpus steps' states).
+        stopped (its report, its corpus steps' states). ``on_progress`` sees the report
+        after each document and each finished input (with its ``InputEnd``).
         """
         provenance = Provenance.of(self.pipeline, self.audit)
         with fewer_collections():
-            return self._loop(items, corpus, rejects, on_reject, provenance, journal)
+            return self._loop(items, corpus, rejects, on_reject, provenance, journal, on_progress)
 
     def map(self, task: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """``task`` over ``items``, in order; the one thing executors do differently."""
@@ -215,6 +217,7 @@ class SerialExecutor:
         on_reject: Callable[[Drop], None] | None,
         provenance: Provenance,
         journal: Journal | None,
+        on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
     ) -> RunReport:
         report = RunReport()
         if journal is not None:
@@ -231,6 +234,8 @@ class SerialExecutor:
             if isinstance(done, InputEnd):
                 if journal is not None:
                     journal.input_done(done, report)
+                if on_progress is not None:
+                    on_progress(report, done)
                 continue
             if isinstance(done, Drop):  # a worker died on it: it never got an outcome
                 done = outcome(remaining, provenance, None, done)
@@ -244,6 +249,8 @@ class SerialExecutor:
             elif done.line is not None:
                 corpus.write(done.line)
             report.merge(done.counts)
+            if on_progress is not None:
+                on_progress(report, None)
         return report
 
 

@@ -4,6 +4,8 @@ document, never the run."""
 from __future__ import annotations
 
 import os
+import pty
+import re
 import signal
 import subprocess
 import sys
@@ -156,3 +158,36 @@ def test_drops_and_documents_pass_through_in_order() -> None:
     corpus = MemoryWriter()
     ProcessExecutor(default_pipeline(), workers=2).run(items, corpus)
     assert [r["source"]["path"] for r in corpus.records] == [str(p) for p in seed_pages()]
+
+
+def test_a_progress_bar_on_a_terminal_only(pages: Path, tmp_path: Path) -> None:
+    """On a terminal: pages, pages/s and inputs done out of all; piped: the summary only."""
+    command = [sys.executable, "-m", "corpuskit", "clean", str(pages), "-o"]
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [*command, str(tmp_path / "a.jsonl"), "--workers", "1"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=300)
+    os.close(main)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+    inputs = len(list(pages.iterdir()))
+    assert f"/{inputs} inputs" in text and "pages" in text and "/s" in text
+    assert "pages: " in text  # then the summary
+
+    piped = subprocess.run(
+        [*command, str(tmp_path / "b.jsonl"), "--workers", "1"], capture_output=True, text=True
+    )
+    assert "inputs" not in piped.stderr and piped.stderr.startswith("pages: ")
