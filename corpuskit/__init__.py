@@ -36,7 +36,7 @@ from corpuskit.pipeline import (
 from corpuskit.readers import read
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
-from corpuskit.writers import JsonlWriter, MemoryWriter, Writer
+from corpuskit.writers import JsonlWriter, MemoryWriter, Shards, Writer
 
 __all__ = [
     "FIELDS",
@@ -61,6 +61,7 @@ __all__ = [
     "RunReport",
     "RunStopped",
     "SerialExecutor",
+    "Shards",
     "Source",
     "Step",
     "Writer",

@@ -21,7 +21,7 @@ from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
-from corpuskit.writers import STDOUT, JsonlWriter, write_json
+from corpuskit.writers import STDOUT, JsonlWriter, Shards, write_json
 
 
 def clean_text(
@@ -56,7 +56,7 @@ def clean_documents(
 
 def clean_files(
     inputs: Iterable[str],
-    output: str,
+    output: str | Shards,
     *,
     pipeline: Pipeline | None = None,
     rejects: str | None = None,
@@ -73,7 +73,8 @@ def clean_files(
     workers: int = 1,
     on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
 ) -> RunReport:
-    """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
+    """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
+    ``Shards`` for a folder of numbered shards).
 
     Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
     under their names only when the run completes; until then the run works in
@@ -97,6 +98,7 @@ def clean_files(
     reading = partial(
         read_marked, inputs, format=format, text_field=text_field, stdin=stdin, limits=limits
     )
+    written = [STDOUT]
     if output == STDOUT:
         if resume:
             raise InputError("--resume needs an output file; standard output cannot be resumed")
@@ -118,11 +120,14 @@ def clean_files(
             "time_limit": time_limit,
             "rejects": rejects,
         }
-        report = _checkpointed(
+        if isinstance(output, Shards):
+            output.ensure_free()
+            run["shards"] = asdict(output)
+        report, written = _checkpointed(
             executor, reading, run, output, rejects, on_reject, on_progress, resume
         )
     if manifest:
-        write_json(manifest, _manifest(inputs, pipeline, report, audit))
+        write_json(manifest, _manifest(inputs, pipeline, report, audit, written))
     return report
 
 
@@ -130,13 +135,14 @@ def _checkpointed(
     executor: SerialExecutor,
     reading: Callable[..., Iterator[Document | Drop | InputEnd]],
     run: dict[str, Any],
-    output: str,
+    output: str | Shards,
     rejects: str | None,
     on_reject: Callable[[Drop], None] | None,
     on_progress: Callable[[RunReport, InputEnd | None], None] | None,
     resume: bool,
-) -> RunReport:
-    """Run ``executor`` with a checkpoint in ``<output>.partial/``, then publish."""
+) -> tuple[RunReport, list[str]]:
+    """Run ``executor`` with a checkpoint in ``<output>.partial/``, then publish; the
+    report and the corpus files written."""
     steps = len(executor.pipeline.corpus_steps())
     checkpoint = Checkpoint.start(
         output, run, resume=resume, rejects=rejects is not None, corpus_steps=steps
@@ -151,7 +157,7 @@ def _checkpointed(
             journal=checkpoint,
             on_progress=on_progress,
         )
-        checkpoint.publish(output, rejects)
+        written = checkpoint.publish(output, rejects)
     except RunStopped:
         checkpoint.discard()
         raise
@@ -164,11 +170,11 @@ def _checkpointed(
     except BaseException:
         checkpoint.release()  # kept: the run can be resumed
         raise
-    return report
+    return report, written
 
 
 def _manifest(
-    inputs: list[str], pipeline: Pipeline, report: RunReport, audit: bool
+    inputs: list[str], pipeline: Pipeline, report: RunReport, audit: bool, outputs: list[str]
 ) -> dict[str, object]:
     provenance = Provenance.of(pipeline, audit)
     return {
@@ -176,5 +182,6 @@ def _manifest(
         "config": provenance.config,
         "pipeline": pipeline.describe(),
         "inputs": inputs,
+        "outputs": outputs,
         "report": report.to_record(),
     }

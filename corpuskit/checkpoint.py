@@ -43,7 +43,7 @@ import orjson
 from corpuskit.document import InputEnd
 from corpuskit.errors import InputError
 from corpuskit.report import RunReport
-from corpuskit.writers import publish
+from corpuskit.writers import Shards, publish, publish_shards
 
 #: The folder beside the output, ``corpus.jsonl.gz`` -> ``corpus.jsonl.gz.partial``.
 PARTIAL_SUFFIX = ".partial"
@@ -58,13 +58,15 @@ RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK = (
 )
 
 
-def partial_folder(output: str | os.PathLike[str]) -> Path:
-    """Where a run writing ``output`` keeps its partial output.
+def partial_folder(output: str | os.PathLike[str] | Shards) -> Path:
+    """Where a run writing ``output`` (a file, or a folder of shards) keeps its partial
+    output: beside it, never inside a shard folder.
 
-    >>> str(partial_folder("out/corpus.jsonl.gz"))
-    'out/corpus.jsonl.gz.partial'
+    >>> str(partial_folder("out/corpus.jsonl.gz")), str(partial_folder(Shards("out/")))
+    ('out/corpus.jsonl.gz.partial', 'out.partial')
     """
-    return Path(f"{os.fspath(output)}{PARTIAL_SUFFIX}")
+    name = output.folder.rstrip("/") if isinstance(output, Shards) else os.fspath(output)
+    return Path(f"{name}{PARTIAL_SUFFIX}")
 
 
 class PartFile:
@@ -116,7 +118,7 @@ class Checkpoint:
     @classmethod
     def start(
         cls,
-        output: str,
+        output: str | Shards,
         run: Mapping[str, Any],
         *,
         resume: bool = False,
@@ -139,7 +141,8 @@ class Checkpoint:
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            checkpoint = cls(folder, _locked(folder / LOCK, output))
+            shown = output.folder if isinstance(output, Shards) else output
+            checkpoint = cls(folder, _locked(folder / LOCK, shown))
         except OSError as error:
             raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
         try:
@@ -216,15 +219,23 @@ class Checkpoint:
         self._journal.flush()
         self.done.append(end.path)
 
-    def publish(self, output: str, rejects: str | None) -> None:
-        """Put the finished files under their final names and remove the folder."""
+    def publish(self, output: str | Shards, rejects: str | None) -> list[str]:
+        """Put the finished files under their final names and remove the folder; the
+        corpus files written (one, or the shards in order)."""
         self.corpus.close()
         if self.rejects is not None and rejects is not None:
             self.rejects.close()
             publish(self.rejects.path, rejects)
-        publish(self.corpus.path, output)
+        if isinstance(output, Shards):
+            written = [
+                str(Path(output.folder) / name) for name in publish_shards(self.corpus.path, output)
+            ]
+        else:
+            publish(self.corpus.path, output)
+            written = [output]
         self.release()
         shutil.rmtree(self.folder, ignore_errors=True)
+        return written
 
     def discard(self) -> None:
         """Throw the partial output away (a strict run that stopped writes nothing)."""

@@ -23,7 +23,7 @@ from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import Drop
-from corpuskit.errors import CorpuskitError
+from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
 from corpuskit.limits import Limits, MiB
@@ -34,6 +34,7 @@ from corpuskit.pipeline import Pipeline
 from corpuskit.progress import ProgressBar, count_inputs
 from corpuskit.readers import FORMATS, read
 from corpuskit.version import __version__
+from corpuskit.writers import SHARD_SIZE, Shards
 
 P = ParamSpec("P")
 
@@ -85,13 +86,16 @@ def main_options(
 
 
 def default_rejects(output: str) -> str | None:
-    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it; None for stdout.
+    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it; None for stdout; beside a
+    folder of shards, not in it (the folder holds only shards, to be read back).
 
-    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-")
-    ('out/corpus.rejects.jsonl', None)
+    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-"), default_rejects("sh/")
+    ('out/corpus.rejects.jsonl', None, 'sh.rejects.jsonl')
     """
     if output == "-":
         return None
+    if is_folder(output):
+        return f"{output.rstrip('/')}.rejects.jsonl"
     path = Path(output)
     stem = path.name.split(".")[0] or "corpus"
     return str(path.with_name(f"{stem}.rejects.jsonl"))
@@ -103,6 +107,15 @@ def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pi
     except ValueError as error:
         raise CorpuskitError(str(error)) from None
     return default_pipeline(policy)
+
+
+def is_folder(output: str) -> bool:
+    """Whether ``-o`` names a folder of shards: it ends with ``/`` or is a folder."""
+    return output.endswith("/") or Path(output).is_dir()
+
+
+#: ``--shard-compression`` -> the shards' file name suffix.
+SHARD_SUFFIXES = {"zst": ".jsonl.zst", "gz": ".jsonl.gz", "none": ".jsonl"}
 
 
 def _print_reject(drop: Drop) -> None:
@@ -117,7 +130,12 @@ def _print_reject(drop: Drop) -> None:
 def clean(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Corpus JSONL (.gz/.zst ok); - for stdout.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards.",
+        ),
     ],
     rejects: Annotated[
         str | None,
@@ -151,6 +169,10 @@ def clean(
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes; default: every core. Same output.")
     ] = cpu_count(),
+    shard_size: Annotated[
+        int, typer.Option(min=1, help="Records per shard, when -o names a folder.")
+    ] = SHARD_SIZE,
+    shard_compression: Annotated[str, typer.Option(help="Shards: zst, gz or none.")] = "zst",
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -158,12 +180,18 @@ def clean(
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
     rejects = rejects or default_rejects(output)
+    target: str | Shards = output
+    if is_folder(output):
+        if shard_compression not in SHARD_SUFFIXES:
+            raise InputError(f"--shard-compression: zst, gz or none, not {shard_compression}")
+        target = Shards(output.rstrip("/"), shard_size, SHARD_SUFFIXES[shard_compression])
+        manifest = manifest or f"{output.rstrip('/')}.manifest.json"
     bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
             report = clean_files(
                 paths,
-                output,
+                target,
                 pipeline=pipeline,
                 rejects=rejects,
                 manifest=manifest,

@@ -26,6 +26,8 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Protocol, Self, cast
@@ -254,6 +256,81 @@ def _linked(part: str | os.PathLike[str], target: Path) -> bool:
             os.unlink(temp)
         return False
     return True
+
+
+#: Records per shard by default: about 1 GB of text-mode records before compression.
+SHARD_SIZE = 100_000
+
+
+@dataclass(frozen=True)
+class Shards:
+    """A corpus written as numbered shards in a folder: ``part-00000.jsonl.zst`` and on.
+
+    ``size`` records per shard (the last one holds the rest); ``suffix`` says the
+    compression as for ``JsonlWriter`` (``.jsonl.zst``, ``.jsonl.gz`` or ``.jsonl``).
+    Readers read such a folder back as JSONL, shard by shard, in order.
+    """
+
+    folder: str
+    size: int = SHARD_SIZE
+    suffix: str = ".jsonl.zst"
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise InputError(f"shard size must be at least 1 record, not {self.size}")
+        if not self.suffix.startswith(".jsonl"):
+            raise InputError(f"shards are JSONL: {self.suffix!r} is not a JSONL suffix")
+
+    def ensure_free(self) -> None:
+        """Raise ``InputError`` unless the folder is absent or empty: shards never mix
+        with other files, nor with another run's shards."""
+        target = Path(self.folder)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"output folder {target} is not empty; name a new one")
+
+    def name(self, number: int) -> str:
+        """The file name of shard ``number``.
+
+        >>> Shards("out").name(3)
+        'part-00003.jsonl.zst'
+        """
+        return f"part-{number:05d}{self.suffix}"
+
+
+def publish_shards(part: str | os.PathLike[str], shards: Shards) -> list[str]:
+    """Split the finished JSONL file ``part`` into ``shards``; their names, in order.
+
+    The folder appears at once, complete (written beside it under a temporary name,
+    then renamed); it must not exist yet, or be empty. An empty corpus is one empty shard,
+    so that a run always leaves a folder that says so.
+    """
+    shards.ensure_free()
+    target = Path(shards.folder)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    names: list[str] = []
+    try:
+        with open(part, "rb") as source:
+            lines = iter(source)
+            while True:
+                chunk = list(islice(lines, shards.size))
+                if not chunk and names:
+                    break
+                names.append(shards.name(len(names)))
+                with open(temp / names[-1], "wb") as raw:
+                    stream = _compressor(names[-1], raw)
+                    stream.write(b"".join(chunk))
+                    if stream is not raw:
+                        stream.close()
+                    raw.flush()
+                    os.fsync(raw.fileno())
+        os.chmod(temp, 0o755)
+        if target.exists():
+            target.rmdir()
+        os.rename(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return names
 
 
 def write_json(path: str | os.PathLike[str], record: Mapping[str, Any]) -> None:
