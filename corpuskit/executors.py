@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from corpuskit.document import Document, Drop, InputEnd
+from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.passes import corpus_passes
@@ -143,7 +143,7 @@ class SerialExecutor:
 
     def run(
         self,
-        items: Iterable[Document | Drop | InputEnd],
+        items: Iterable[Document | Drop | InputEnd | Skipped],
         corpus: Writer,
         rejects: Writer | None = None,
         on_reject: Callable[[Drop], None] | None = None,
@@ -153,7 +153,8 @@ class SerialExecutor:
 
         With a ``journal``, each ``InputEnd`` in ``items`` is recorded there once the
         input's records are written, and the run goes on from where the journal's run
-        stopped (its report, its corpus steps' states).
+        stopped (its report, its corpus steps' states). A ``Skipped`` is counted, never
+        written.
         """
         provenance = Provenance.of(self.pipeline, self.audit)
         with fewer_collections():
@@ -161,7 +162,7 @@ class SerialExecutor:
 
     def _loop(
         self,
-        items: Iterable[Document | Drop | InputEnd],
+        items: Iterable[Document | Drop | InputEnd | Skipped],
         corpus: Writer,
         rejects: Writer | None,
         on_reject: Callable[[Drop], None] | None,
@@ -180,6 +181,9 @@ class SerialExecutor:
             if isinstance(item, InputEnd):
                 if journal is not None:
                     journal.input_done(item, report)
+                continue
+            if isinstance(item, Skipped):
+                report.skip(item)
                 continue
             result = self._clean(remaining, item) if isinstance(item, Document) else item
             if isinstance(result, Document):

@@ -20,7 +20,7 @@ from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
 
 #: What flows through the passes: documents, drops, and markers they hand on untouched
-#: (``InputEnd``).
+#: (``InputEnd``, ``Skipped``).
 Item = TypeVar("Item")
 
 
