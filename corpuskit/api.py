@@ -10,7 +10,15 @@ from typing import Any, BinaryIO
 
 from corpuskit.checkpoint import Checkpoint
 from corpuskit.defaults import default_pipeline
-from corpuskit.document import Document, Drop, InputEnd, Source, make_document, sha256_hex
+from corpuskit.document import (
+    Document,
+    Drop,
+    InputEnd,
+    Skipped,
+    Source,
+    make_document,
+    sha256_hex,
+)
 from corpuskit.errors import DocumentRejected, InputError, RunStopped
 from corpuskit.executors import TIME_LIMIT, ProcessExecutor, Provenance, SerialExecutor
 from corpuskit.limits import Limits
@@ -133,7 +141,7 @@ def clean_files(
 
 def _checkpointed(
     executor: SerialExecutor,
-    reading: Callable[..., Iterator[Document | Drop | InputEnd]],
+    reading: Callable[..., Iterator[Document | Drop | InputEnd | Skipped]],
     run: dict[str, Any],
     output: str | Shards,
     rejects: str | None,

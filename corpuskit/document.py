@@ -1,4 +1,5 @@
-"""The data that flows through corpuskit: Document, Source, Edit, RemovedLine, Drop, InputEnd.
+"""The data that flows through corpuskit: Document, Source, Edit, RemovedLine, Drop, and the
+markers InputEnd and Skipped.
 
 Everything here is frozen data. A step never mutates a document; it returns a new one
 with ``dataclasses.replace`` (or the helpers below), so a document seen earlier in a
@@ -16,6 +17,14 @@ from typing import Any
 #: Metadata fields a Document carries as attributes (and a corpus record at top level).
 FIELDS: tuple[str, ...] = ("title", "author", "published", "url", "lang", "lang_score")
 
+#: ``Source`` fields (strings) that a record holds only when they are set.
+OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
+    "encoding_from",
+    "warc_record_id",
+    "warc_target_uri",
+    "warc_date",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -24,7 +33,13 @@ class Source:
     ``path`` is the input as the user gave it (``-`` for stdin), ``line`` the 1-based line
     of a JSONL input, ``offset`` the byte offset of the record in the (decompressed)
     stream, ``sha256`` the hash of the document's raw bytes, ``format`` the reader that
-    read it and ``encoding`` the codec its bytes were decoded with.
+    read it and ``encoding`` the codec its bytes were decoded with; ``encoding_from`` says
+    how that codec was chosen (``readers.decode.ENCODING_FROM``: ``bom``, ``http``,
+    ``declared``, ``utf-8``, ``fallback``).
+
+    A record of a WARC file also has its ``WARC-Record-ID``, ``WARC-Target-URI`` and
+    ``WARC-Date`` headers; ``offset`` is then where the record starts. The optional
+    fields are written only when set.
     """
 
     path: str
@@ -33,6 +48,10 @@ class Source:
     sha256: str = ""
     line: int | None = None
     offset: int | None = None
+    encoding_from: str | None = None
+    warc_record_id: str | None = None
+    warc_target_uri: str | None = None
+    warc_date: str | None = None
 
     def location(self) -> str:
         """``path`` or ``path:line``, for messages."""
@@ -49,6 +68,9 @@ class Source:
             record["line"] = self.line
         if self.offset is not None:
             record["offset"] = self.offset
+        for name in OPTIONAL_SOURCE_FIELDS:
+            if getattr(self, name) is not None:
+                record[name] = getattr(self, name)
         return record
 
     @classmethod
@@ -60,6 +82,7 @@ class Source:
             sha256=str(record.get("sha256", "")),
             line=record.get("line"),
             offset=record.get("offset"),
+            **{name: record[name] for name in OPTIONAL_SOURCE_FIELDS if name in record},
         )
 
 
@@ -233,6 +256,21 @@ class InputEnd:
     path: str
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input record that holds no page by design, so neither a document nor a drop.
+
+    A WARC file's ``request``, ``metadata``, ``warcinfo`` and ``revisit`` records are
+    such records: ``reason`` names the kind (the record type). Readers yield them only to
+    ``read_marked``, so that a run can count them (``RunReport.skipped_by``) and every
+    record of an input is accounted for; steps never see them (the corpus passes hand
+    them on untouched, as they do drops).
+    """
+
+    source: Source
+    reason: str
+
+
 def sha256_hex(raw: bytes) -> str:
     """Hex SHA-256 of raw bytes, as recorded in ``Source.sha256``."""
     return hashlib.sha256(raw).hexdigest()
@@ -242,12 +280,19 @@ def stable_id(source: Source) -> str:
     """An id that is the same on every run for the same input.
 
     Built from the path as given, the line and the hash of the raw bytes, so two copies
-    of a page in different files get different ids while a re-run reproduces them.
+    of a page in different files get different ids while a re-run reproduces them. A
+    WARC file holds many records, and the same page may be fetched twice: the record's
+    offset and id are part of its key.
 
     >>> stable_id(Source("a.txt", sha256="00"))
     '4f41eabefa633d2e'
+    >>> stable_id(Source("a.warc", "warc", sha256="00", offset=0)) != stable_id(
+    ...     Source("a.warc", "warc", sha256="00", offset=900))
+    True
     """
     key = f"{source.path}\0{source.line or 0}\0{source.sha256}"
+    if source.format == "warc":
+        key += f"\0{source.offset}\0{source.warc_record_id}"
     return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
 
 

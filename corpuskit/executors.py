@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from corpuskit.document import Document, Drop, InputEnd
+from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.parallel import CHUNK_SIZE, WorkerPool, cpu_count
@@ -187,7 +187,7 @@ class SerialExecutor:
 
     def run(
         self,
-        items: Iterable[Document | Drop | InputEnd],
+        items: Iterable[Document | Drop | InputEnd | Skipped],
         corpus: Writer,
         rejects: Writer | None = None,
         on_reject: Callable[[Drop], None] | None = None,
@@ -199,7 +199,8 @@ class SerialExecutor:
         With a ``journal``, each ``InputEnd`` in ``items`` is recorded there once the
         input's records are written, and the run goes on from where the journal's run
         stopped (its report, its corpus steps' states). ``on_progress`` sees the report
-        after each document and each finished input (with its ``InputEnd``).
+        after each document and each finished input (with its ``InputEnd``). A
+        ``Skipped`` is counted, never written.
         """
         provenance = Provenance.of(self.pipeline, self.audit)
         with fewer_collections():
@@ -211,7 +212,7 @@ class SerialExecutor:
 
     def _loop(
         self,
-        items: Iterable[Document | Drop | InputEnd],
+        items: Iterable[Document | Drop | InputEnd | Skipped],
         corpus: Writer,
         rejects: Writer | None,
         on_reject: Callable[[Drop], None] | None,
@@ -236,6 +237,9 @@ class SerialExecutor:
                     journal.input_done(done, report)
                 if on_progress is not None:
                     on_progress(report, done)
+                continue
+            if isinstance(done, Skipped):
+                report.skip(done)
                 continue
             if isinstance(done, Drop):  # a worker died on it: it never got an outcome
                 done = outcome(remaining, provenance, None, done)

@@ -24,7 +24,7 @@ from corpuskit.pipeline import CorpusStep, Pipeline, step_name
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 #: What flows through the passes: documents, drops, and markers they hand on untouched
-#: (``InputEnd``).
+#: (``InputEnd``, ``Skipped``).
 Item = TypeVar("Item")
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document, Drop, Skipped
 
 
 @dataclass
@@ -14,7 +14,8 @@ class RunReport:
     """Counts gathered while a run goes; merged across workers with ``merge``.
 
     ``lines_removed`` counts removed lines by rule, ``rejected_by`` rejected documents by
-    ``"step: reason"``, ``changed_by_step`` the documents each step changed.
+    ``"step: reason"``, ``changed_by_step`` the documents each step changed,
+    ``skipped_by`` the input records that hold no page (``Skipped``) by kind.
     """
 
     read: int = 0
@@ -25,6 +26,11 @@ class RunReport:
     lines_removed: Counter[str] = field(default_factory=Counter)
     rejected_by: Counter[str] = field(default_factory=Counter)
     changed_by_step: Counter[str] = field(default_factory=Counter)
+    skipped_by: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, skipped: Skipped) -> None:
+        """Count one input record that holds no page; it is not a page read."""
+        self.skipped_by[skipped.reason] += 1
 
     def add(self, result: Document | Drop) -> None:
         """Count one pipeline result."""
@@ -50,6 +56,7 @@ class RunReport:
         self.lines_removed.update(other.lines_removed)
         self.rejected_by.update(other.rejected_by)
         self.changed_by_step.update(other.changed_by_step)
+        self.skipped_by.update(other.skipped_by)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -61,6 +68,7 @@ class RunReport:
             "lines_removed": dict(self.lines_removed.most_common()),
             "rejected_by": dict(self.rejected_by.most_common()),
             "changed_by_step": dict(self.changed_by_step.most_common()),
+            "skipped_by": dict(self.skipped_by.most_common()),
         }
 
     @classmethod
@@ -75,6 +83,7 @@ class RunReport:
             lines_removed=Counter(record["lines_removed"]),
             rejected_by=Counter(record["rejected_by"]),
             changed_by_step=Counter(record["changed_by_step"]),
+            skipped_by=Counter(record.get("skipped_by", {})),
         )
 
     def summary(self) -> str:
@@ -89,4 +98,7 @@ class RunReport:
         if self.rejected_by:
             rejected = ", ".join(f"{why} ({n})" for why, n in self.rejected_by.most_common())
             lines.append(f"rejected: {rejected}")
+        if self.skipped_by:
+            skipped = ", ".join(f"{kind} {n}" for kind, n in self.skipped_by.most_common())
+            lines.append(f"skipped records (no page): {skipped}")
         return "\n".join(lines)

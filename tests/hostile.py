@@ -26,6 +26,8 @@ from pathlib import Path
 
 import zstandard
 
+from tests import warcs
+
 MiB = 1 << 20
 
 #: What the external-entity cases point at; it must never reach any output.
@@ -416,6 +418,32 @@ def unreadable_file(root: Path) -> list[Outcome]:
     return [Outcome(path, None if os.geteuid() == 0 else "unreadable")]
 
 
+# --- WARC ------------------------------------------------------------------------------------
+
+
+def warc_archives(root: Path) -> list[Outcome]:
+    """Damaged and hostile WARC files: what was read before the damage is kept.
+
+    Records that hold no page (warcinfo, request) are skipped, so they have no outcome.
+    """
+    page = warcs.response("https://x.example/", b"<html><p>" + GREETING.encode() + b"</p>")
+    image = warcs.response("https://x.example/a.png", b"\x89PNG\r\n\x1a\n" + bytes(99), "image/png")
+    cut = warcs.gzip_records([warcs.warcinfo(), page, page])
+    cut_path = _write(root, "cut.warc.gz", cut[:-40])
+    mixed = _write(root, "mixed.warc", warcs.request("https://x.example/") + page + image)
+    header_bomb = _zstd([b"WARC/1.0\r\nWARC-Type: response\r\nX: ", *[b"a" * MiB] * 80])
+    garbage = warcs.warcinfo() + page + b"<html>no record here</html>\r\n"
+    return [
+        Outcome(cut_path, None, has=("Grüße aus Köln",)),
+        Outcome(cut_path, "bad_compression"),
+        Outcome(mixed, None),
+        Outcome(mixed, "not_text"),
+        *_one(root, "headers.warc.zst", header_bomb, "bad_warc"),
+        Outcome(_write(root, "garbage.warc", garbage), None),
+        Outcome(os.path.join(str(root), "garbage.warc"), "bad_warc"),
+    ]
+
+
 CASES: tuple[Case, ...] = (
     empty_files,
     binary_files,
@@ -429,6 +457,7 @@ CASES: tuple[Case, ...] = (
     links,
     special_files,
     unreadable_file,
+    warc_archives,
 )
 
 #: The cases whose documents cost a second or more each to read or to clean.

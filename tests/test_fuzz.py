@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from corpuskit import Document, Drop, read
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.writers import encode_record, encode_reject
+from tests import warcs
 
 EXAMPLES = int(os.environ.get("CORPUSKIT_FUZZ_EXAMPLES", "100"))
 
@@ -37,7 +38,8 @@ PIECES = st.sampled_from(
         b"<html>", b"<p>", b"</p>", b"<script>", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"&#xD800;",
         b'{"text": "', b'"}', b'"\\ud800"', b"NaN", b"1" * 25, b"[", b"]", b"{", b"}", b"\n",
         b"\r", b"\x00", b"\xff", b"\xef\xbb\xbf", b"\xff\xfe", b"\x1f\x8b", b"\x28\xb5\x2f\xfd",
-        "é – \u2028".encode(), b"word ",
+        "é – \u2028".encode(), b"word ", b"WARC/1.0\r\n", b"WARC-Type: response\r\n",
+        b"Content-Length: 9\r\n", b"\r\n\r\n", b"HTTP/1.1 200 OK\r\n",
     ]
 )  # fmt: skip
 
@@ -46,6 +48,12 @@ CONTENT = st.one_of(st.binary(max_size=2000), st.lists(PIECES, max_size=60).map(
 
 def _zstd(data: bytes) -> bytes:
     return zstandard.ZstdCompressor().compress(data)
+
+
+def _warc(data: bytes) -> bytes:
+    """A real WARC response record around the fuzzed bytes, then a record of them."""
+    page = warcs.response("https://fuzz.example/", data, None)
+    return warcs.gzip_records([page, warcs.record("resource", data, uri="x:", key="fuzz")])
 
 
 #: Name suffix -> how its content is made from the fuzzed bytes.
@@ -57,6 +65,8 @@ FORMATS: dict[str, Callable[[bytes], bytes]] = {
     ".txt.gz": gzip.compress,
     ".jsonl.zst": _zstd,
     ".html.gz": bytes,  # not an archive at all
+    ".warc": bytes,
+    ".warc.gz": _warc,
 }
 
 

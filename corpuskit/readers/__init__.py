@@ -12,13 +12,18 @@ format      one document per                                      module
 ``text``    file, text as decoded                                  ``text``
 ``html``    file, text and metadata extracted from the page        ``html``
 ``jsonl``   non-blank line, text from a field of the JSON object   ``jsonl``
+``warc``    response, resource or WET conversion record (a WARC   ``warc``
+            file's other records are ``Skipped``)
 ==========  ====================================================  ================
 
 Every input is accounted for: what cannot become a document is a ``Drop`` with step
 ``read`` and one of the reasons ``not_found``, ``unreadable``, ``not_a_file``,
 ``bad_compression``, ``binary``, ``too_large``, ``too_deep``, ``not_json``,
-``not_object``, ``missing_text``, ``text_not_string``, or ``error`` (a bug: an
-exception nobody expected, reported rather than raised). Problems with single inputs
+``not_object``, ``missing_text``, ``text_not_string``, for WARC ``bad_warc``,
+``truncated``, ``http_status``, ``not_text``, or ``error`` (a bug: an exception nobody
+expected, reported rather than raised). A WARC record that holds no page by design (a
+request, metadata) is neither: ``read_marked`` yields a ``Skipped`` for it, which
+``read`` leaves out. Problems with single inputs
 never raise; only a bad option does (``InputError``). docs/robustness.md lists every
 hostile input and what becomes of it.
 """
@@ -29,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import BinaryIO
 
-from corpuskit.document import Document, Drop, InputEnd
+from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
@@ -40,11 +45,12 @@ from corpuskit.readers.jsonl import read_jsonl
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
 from corpuskit.readers.streams import read_capped
 from corpuskit.readers.text import read_text
+from corpuskit.readers.warc import read_warc
 
 __all__ = ["FORMATS", "Limits", "decode_bytes", "read", "read_marked"]
 
 #: The input formats, each the name of a reader.
-FORMATS = ("text", "html", "jsonl")
+FORMATS = ("text", "html", "jsonl", "warc")
 
 #: The ``meta`` key that keeps the exact bytes of a file name that is not UTF-8.
 PATH_BYTES_KEY = "source_path_bytes"
@@ -69,7 +75,7 @@ def read(
     input by input.
     """
     items = read_marked(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
-    return (item for item in items if not isinstance(item, InputEnd))
+    return (item for item in items if isinstance(item, Document | Drop))
 
 
 def read_marked(
@@ -80,9 +86,10 @@ def read_marked(
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
     done: Sequence[str] = (),
-) -> Iterator[Document | Drop | InputEnd]:
-    """As ``read``, with an ``InputEnd`` after the documents of each input, and the
-    first ``len(done)`` inputs skipped unread (to resume a run that finished them).
+) -> Iterator[Document | Drop | InputEnd | Skipped]:
+    """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
+    for each record that holds no page (to be counted), and the first ``len(done)``
+    inputs skipped unread (to resume a run that finished them).
 
     ``done`` holds the paths of the inputs to skip, as their ``InputEnd`` gave them; an
     input that is not the one ``done`` names at its position raises ``InputError``: the
@@ -102,7 +109,7 @@ def _read_all(
     stdin: BinaryIO | None,
     limits: Limits,
     done: Sequence[str],
-) -> Iterator[Document | Drop | InputEnd]:
+) -> Iterator[Document | Drop | InputEnd | Skipped]:
     for index, item in enumerate(expand(inputs, stdin)):
         path = item.source.path if isinstance(item, Drop) else item.path
         shown = printable_path(path) or path
@@ -122,10 +129,10 @@ def _read_all(
 
 def read_input(
     item: Input, format: str | None, text_field: str, limits: Limits = DEFAULT_LIMITS
-) -> Iterator[Document | Drop]:
+) -> Iterator[Document | Drop | Skipped]:
     """The documents of one input; a damaged archive or an I/O error ends it with a drop.
 
-    For JSONL, the records read before such an error are still yielded.
+    For JSONL and WARC, the records read before such an error are still yielded.
     """
     found = format or format_from_name(item.path)
     try:
@@ -143,10 +150,13 @@ def read_input(
 
 def _documents(
     path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits
-) -> Iterator[Document | Drop]:
+) -> Iterator[Document | Drop | Skipped]:
     """The documents of a decompressed input stream in a known format."""
     if format == "jsonl":
         yield from read_jsonl(path, stream, text_field, limits)
+        return
+    if format == "warc":
+        yield from read_warc(path, stream, limits)
         return
     raw = read_capped(stream, limits.max_file_bytes)
     if raw is None:
@@ -159,7 +169,9 @@ def _documents(
         yield read_text(path, raw)
 
 
-def printable(results: Iterable[Document | Drop], path: str) -> Iterator[Document | Drop]:
+def printable(
+    results: Iterable[Document | Drop | Skipped], path: str
+) -> Iterator[Document | Drop | Skipped]:
     """The ``results`` of the input ``path``, naming it in valid UTF-8 (``printable_path``).
 
     Untouched when the name is valid UTF-8, the common case.
@@ -173,7 +185,9 @@ def printable(results: Iterable[Document | Drop], path: str) -> Iterator[Documen
         yield with_printable_path(result, shown, quoted)
 
 
-def with_printable_path(result: Document | Drop, printable: str, quoted: str) -> Document | Drop:
+def with_printable_path(
+    result: Document | Drop | Skipped, printable: str, quoted: str
+) -> Document | Drop | Skipped:
     """``result`` with ``printable`` as its path, and the exact name ``quoted`` kept.
 
     The exact bytes go to ``meta[PATH_BYTES_KEY]`` of a document (a JSONL record's own
@@ -183,5 +197,7 @@ def with_printable_path(result: Document | Drop, printable: str, quoted: str) ->
     source = replace(result.source, path=printable)
     if isinstance(result, Document):
         return replace(result, source=source, meta={PATH_BYTES_KEY: quoted, **result.meta})
+    if isinstance(result, Skipped):
+        return replace(result, source=source)
     detail = f"{result.detail} (file name bytes, percent-encoded: {quoted})".lstrip()
     return replace(result, source=source, detail=detail)

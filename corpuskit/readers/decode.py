@@ -9,12 +9,19 @@ encoding the page declares, read the way browsers read labels, then UTF-8. What 
 is a page whose declared charset fails (decoded with it, bad bytes replaced, as in that
 recipe) or bytes that declare nothing: windows-1252, else Latin-1 (where the recipe
 replaces bytes, Latin-1 keeps every one).
+
+A page fetched over HTTP (a WARC response) may also carry the charset of its
+``Content-Type`` header; it comes after the byte order mark and before the page's own
+declaration, as in browsers. ``decode_text`` says how the codec was chosen
+(``ENCODING_FROM``), for ``Source.encoding_from``: pages without HTTP headers decode
+exactly as before.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from bs4.dammit import EncodingDetector
 
@@ -64,6 +71,54 @@ BINARY_WINDOW = 8192
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
+#: How ``decode_text`` chose a codec, as ``Source.encoding_from`` records it: a byte order
+#: mark, the charset of the HTTP ``Content-Type`` header, the charset the page declares
+#: (``<meta charset>``, ``<meta http-equiv>``, an XML declaration), UTF-8 (strictly
+#: valid), or the fallback for bytes that declare nothing and are not UTF-8.
+ENCODING_FROM = ("bom", "http", "declared", "utf-8", "fallback")
+
+
+class Decoded(NamedTuple):
+    """Decoded text, the codec used (Python's name) and how it was chosen (``ENCODING_FROM``)."""
+
+    text: str
+    codec: str
+    how: str
+
+
+def decode_text(raw: bytes, *, html: bool = False, charset: str | None = None) -> Decoded:
+    """Decode ``raw`` without ever raising, and say which codec was used and why.
+
+    As ``decode_bytes``, with ``charset`` the label an HTTP header gave (None: none). The
+    first rule that applies wins: a byte order mark; the HTTP charset, then (for
+    ``html``) the declared one, then UTF-8, each if the bytes decode with it strictly; the
+    HTTP or else the declared charset with bad bytes replaced; windows-1252, Latin-1.
+
+    >>> decode_text(b'<meta charset="utf-8"><p>caf\\xe9', html=True, charset="latin1")
+    Decoded(text='<meta charset="utf-8"><p>café', codec='cp1252', how='http')
+    >>> decode_text(b"plain caf\\xc3\\xa9").how, decode_text(b"caf\\xe9").how
+    ('utf-8', 'fallback')
+    """
+    bom_codec = _bom_codec(raw)
+    if bom_codec is not None:
+        return Decoded(raw.decode(bom_codec, errors="replace"), _bom_name(raw, bom_codec), "bom")
+    labelled = [("http", codec_for_label(charset) if charset else None)]
+    if html:
+        labelled.append(("declared", declared_codec(raw)))
+    chosen = [(how, codec) for how, codec in labelled if codec is not None]
+    tries = (
+        [*chosen, ("utf-8", "utf-8")] if chosen else [("utf-8", "utf-8"), ("fallback", "cp1252")]
+    )
+    for how, codec in tries:
+        text = _strict(raw, codec)
+        if text is not None:
+            return Decoded(text, codec, how)
+    if chosen:
+        how, codec = chosen[0]
+        return Decoded(raw.decode(codec, errors="replace"), codec, how)
+    return Decoded(raw.decode("latin-1"), "iso8859-1", "fallback")
+
+
 def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
     """Decode ``raw`` and name the codec used, without ever raising.
 
@@ -82,17 +137,8 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
     >>> decode_bytes(b'<meta charset="iso-8859-1"><p>caf\\xe9 \\x80', html=True)
     ('<meta charset="iso-8859-1"><p>café €', 'cp1252')
     """
-    bom_codec = _bom_codec(raw)
-    if bom_codec is not None:
-        return raw.decode(bom_codec, errors="replace"), _bom_name(raw, bom_codec)
-    declared = declared_codec(raw) if html else None
-    for codec in (declared, "utf-8") if declared else ("utf-8", "cp1252"):
-        text = _strict(raw, codec)
-        if text is not None:
-            return text, codec
-    if declared:
-        return raw.decode(declared, errors="replace"), declared
-    return raw.decode("latin-1"), "iso8859-1"
+    text, codec, _ = decode_text(raw, html=html)
+    return text, codec
 
 
 def declared_codec(raw: bytes) -> str | None:
@@ -108,8 +154,15 @@ def declared_codec(raw: bytes) -> str | None:
     True
     """
     label = EncodingDetector.find_declared_encoding(raw, is_html=True)
-    if not label:
-        return None
+    return codec_for_label(label) if label else None
+
+
+def codec_for_label(label: str) -> str | None:
+    """The codec a browser decodes a charset ``label`` with, or None for no charset.
+
+    >>> codec_for_label(" ISO-8859-1"), codec_for_label("utf8"), codec_for_label("base64")
+    ('cp1252', 'utf-8', None)
+    """
     label = label.strip().lower()
     try:
         name = codecs.lookup(LABEL_ALIASES.get(label, label)).name

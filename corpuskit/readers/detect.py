@@ -1,8 +1,9 @@
 """Which reader an input needs: by its name's extension, else by its first bytes.
 
 The extension is read after a compression suffix is removed (``a.html.gz`` is HTML). An
-unknown extension, or stdin, is sniffed: markup that opens like a web page is HTML, a
-first line that is a JSON object is JSONL, anything else is plain text.
+unknown extension, or stdin, is sniffed: a WARC version line opens a WARC file, markup
+that opens like a web page is HTML, a first line that is a JSON object is JSONL,
+anything else is plain text.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ EXTENSIONS: dict[str, str] = {
     ".xhtml": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
 }
+
+#: How a WARC file starts: the version line of its first record.
+WARC_MAGIC = (b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/1.0\n", b"WARC/1.1\n")
 
 #: How much of the start of an input is sniffed for markup.
 SNIFF_BYTES = 4096
@@ -42,6 +47,8 @@ def format_from_name(name: str) -> str | None:
 
     >>> format_from_name("dump/page.HTM.gz"), format_from_name("c.ndjson.zst")
     ('html', 'jsonl')
+    >>> format_from_name("crawl-00001.warc.gz")
+    'warc'
     >>> format_from_name("page.php") is None
     True
     """
@@ -63,6 +70,8 @@ def sniff_format(stream: BinaryIO, max_line_bytes: int) -> tuple[str, BinaryIO]:
     ('jsonl', b'{"text": "hi"}\\n')
     """
     head = read_upto(stream, SNIFF_BYTES)
+    if head.startswith(WARC_MAGIC):
+        return "warc", prefixed(head, stream)
     if looks_like_html(head):
         return "html", prefixed(head, stream)
     first, *rest = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)

@@ -1,6 +1,7 @@
 """The HTML reader: one document per web page, its text and metadata from ``corpuskit.html``.
 
-The page is decoded honouring the charset it declares (see ``decode_bytes``). Title and
+The page is decoded honouring the charset it declares (see ``decode_text``), after the
+one its HTTP header gave when it came from a WARC file. Title and
 URL become the document's fields; the language the page declares in ``<html lang>`` and
 its description go to ``meta`` (``declared_lang``, ``description``): the ``lang`` field is
 left to language identification, which measures rather than trusts.
@@ -15,7 +16,7 @@ import re
 from itertools import islice
 from typing import Any
 
-from corpuskit.document import Document, Drop, make_document
+from corpuskit.document import Document, Drop, Source, make_document
 from corpuskit.html import Extracted, extract
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
@@ -25,8 +26,18 @@ from corpuskit.readers.text import decode_page
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
-def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Document | Drop:
+def read_html(
+    path: str,
+    raw: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    source: Source | None = None,
+    charset: str | None = None,
+) -> Document | Drop:
     """The document for a web page whose (decompressed) bytes are ``raw``.
+
+    ``source`` is the provenance known already and ``charset`` the one an HTTP header
+    gave (a WARC record's: see ``decode_page``); by default, a file at ``path``.
 
     >>> doc = read_html("a.html", b"<html lang=de><title>Hallo</title><p>Guten Tag</p>")
     >>> doc.title, doc.text, doc.meta
@@ -34,7 +45,7 @@ def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Documen
     >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
     'too_large'
     """
-    decoded = decode_page(path, raw, "html")
+    decoded = decode_page(path, raw, "html", source=source, charset=charset)
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded

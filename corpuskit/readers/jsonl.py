@@ -14,8 +14,8 @@ than ``Limits.max_json_depth``). Blank lines are not records and are skipped; on
 ``"\\n"`` ends a line, so U+2028 or U+0085 inside a string do not split a record.
 
 Lines are UTF-8. A line that is not valid UTF-8 is decoded like a text file (see
-``decode_bytes``: windows-1252, else Latin-1), so no byte is lost, and its
-``Source.encoding`` names the codec used.
+``decode_text``: windows-1252, else Latin-1), so no byte is lost, and its
+``Source.encoding`` names the codec used (``Source.encoding_from``: how it was chosen).
 
 Every record becomes strict JSON, so its corpus line can always be written: orjson
 reads the valid lines, and refuses what strict JSON cannot hold; those lines are read
@@ -38,7 +38,7 @@ import orjson
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
-from corpuskit.readers.decode import decode_bytes, normalize_newlines
+from corpuskit.readers.decode import decode_text, normalize_newlines
 from corpuskit.readers.streams import CHUNK
 from corpuskit.writers import strict_json
 
@@ -130,12 +130,12 @@ def read_record(
     too_deep = f"nested deeper than {limits.max_json_depth} levels; "
     too_deep += how_to_raise("max_json_depth")
     try:
-        record, encoding = parse_line(line)
+        record, encoding, how = parse_line(line)
     except RecursionError:
         return Drop("read", "too_deep", source, too_deep)
     except ValueError as exc:
         return Drop("read", "not_json", source, f"not JSON: {exc}")
-    source = replace(source, encoding=encoding)
+    source = replace(source, encoding=encoding, encoding_from=how)
     if not isinstance(record, dict):
         return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
     if _brackets(line) > limits.max_json_depth and depth(record) > limits.max_json_depth:
@@ -143,10 +143,11 @@ def read_record(
     return record_document(record, source, text_field)
 
 
-def parse_line(line: bytes) -> tuple[Any, str]:
-    """The JSON value of ``line``, strict (see the module docstring), and its codec.
+def parse_line(line: bytes) -> tuple[Any, str, str]:
+    """The JSON value of ``line``, strict (see the module docstring), its codec and how
+    the codec was chosen (``decode_text``).
 
-    orjson parses valid UTF-8; what it refuses is decoded with ``decode_bytes`` and
+    orjson parses valid UTF-8; what it refuses is decoded with ``decode_text`` and
     given to the standard library's parser, which also accepts lone surrogates, ``NaN``,
     ``Infinity`` and integers beyond 64 bits, and then made strict. Raises
     ``ValueError`` for a line that is not JSON and ``RecursionError`` for one nested
@@ -154,11 +155,11 @@ def parse_line(line: bytes) -> tuple[Any, str]:
     """
     if not _LONG_INTEGER.search(line):
         try:
-            return orjson.loads(line), "utf-8"
+            return orjson.loads(line), "utf-8", "utf-8"
         except orjson.JSONDecodeError:
             pass
-    text, encoding = decode_bytes(line)
-    return strict_json(json.loads(text, parse_int=_integer)), encoding
+    text, encoding, how = decode_text(line)
+    return strict_json(json.loads(text, parse_int=_integer)), encoding, how
 
 
 def _integer(digits: str) -> int | str:

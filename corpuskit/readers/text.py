@@ -9,32 +9,46 @@ from __future__ import annotations
 from dataclasses import replace
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
-from corpuskit.readers.decode import BINARY_WINDOW, decode_bytes, looks_binary, normalize_newlines
+from corpuskit.readers.decode import BINARY_WINDOW, decode_text, looks_binary, normalize_newlines
 
 
-def read_text(path: str, raw: bytes) -> Document | Drop:
+def read_text(
+    path: str, raw: bytes, *, source: Source | None = None, charset: str | None = None
+) -> Document | Drop:
     """The document for a plain-text file whose (decompressed) bytes are ``raw``.
 
     An empty file gives a document with empty text: rejecting it is the pipeline's job.
+    ``source`` and ``charset`` are as for ``decode_page`` (a WARC record's).
 
     >>> read_text("notes.txt", b"first\\r\\nsecond\\r\\n").text
     'first\\nsecond\\n'
     """
-    decoded = decode_page(path, raw, "text")
+    decoded = decode_page(path, raw, "text", source=source, charset=charset)
     if isinstance(decoded, Drop):
         return decoded
     text, source = decoded
     return make_document(normalize_newlines(text), source)
 
 
-def decode_page(path: str, raw: bytes, format: str) -> tuple[str, Source] | Drop:
-    """The decoded text of a page file and its ``Source``, or a ``binary`` drop.
+def decode_page(
+    path: str,
+    raw: bytes,
+    format: str,
+    *,
+    source: Source | None = None,
+    charset: str | None = None,
+) -> tuple[str, Source] | Drop:
+    """The decoded text of a page and its ``Source``, or a ``binary`` drop.
 
-    For ``format="html"`` the charset the page declares is honoured.
+    For ``format="html"`` the charset the page declares is honoured. ``source`` is the
+    provenance known already (a WARC record's; by default a file ``path`` in ``format``),
+    completed here with the hash and the codec; ``charset`` is the one an HTTP header
+    gave, which comes before the page's own (see ``decode_text``).
     """
-    source = Source(path=path, format=format, sha256=sha256_hex(raw))
+    base = source or Source(path=path, format=format)
+    source = replace(base, sha256=sha256_hex(raw))
     if looks_binary(raw):
         detail = f"NUL bytes in the first {BINARY_WINDOW} bytes: not a text file"
         return Drop("read", "binary", source, detail)
-    text, encoding = decode_bytes(raw, html=format == "html")
-    return text, replace(source, encoding=encoding)
+    text, encoding, how = decode_text(raw, html=format == "html", charset=charset)
+    return text, replace(source, encoding=encoding, encoding_from=how)
