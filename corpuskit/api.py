@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict
-from functools import partial
 from typing import Any, BinaryIO
 
 from corpuskit.checkpoint import Checkpoint
@@ -14,22 +13,28 @@ from corpuskit.document import (
     Document,
     Drop,
     InputEnd,
-    Skipped,
     Source,
     make_document,
     sha256_hex,
 )
 from corpuskit.errors import DocumentRejected, InputError, RunStopped
-from corpuskit.executors import TIME_LIMIT, ProcessExecutor, Provenance, SerialExecutor
+from corpuskit.executors import (
+    TIME_LIMIT,
+    Journal,
+    ProcessExecutor,
+    Provenance,
+    SerialExecutor,
+)
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
+from corpuskit.ray_executor import RayExecutor, Reading
 from corpuskit.readers import read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
-from corpuskit.writers import STDOUT, JsonlWriter, Shards, write_json
+from corpuskit.writers import STDOUT, JsonlWriter, Shards, Writer, write_json
 
 
 def clean_text(
@@ -80,6 +85,8 @@ def clean_files(
     resume: bool = False,
     workers: int = 1,
     on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
+    executor: str = "local",
+    address: str | None = None,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
     ``Shards`` for a folder of numbered shards).
@@ -92,20 +99,34 @@ def clean_files(
     (``Limits()`` by default), ``time_limit`` the seconds one document may take
     (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
     output file appears. ``workers`` > 1 cleans in that many processes
-    (``ProcessExecutor``); the output is the same, byte for byte. ``on_progress`` sees
-    the run's report as it goes (``SerialExecutor.run``).
+    (``ProcessExecutor``); the output is the same, byte for byte. ``executor="ray"``
+    runs on Ray instead (``RayExecutor``; ``address`` of a cluster, or a local Ray),
+    with the same output. ``on_progress`` sees the run's report as it goes.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     limits = limits or Limits()
-    executor = (
-        ProcessExecutor(pipeline, audit, strict, time_limit, workers)
-        if workers > 1
-        else SerialExecutor(pipeline, audit, strict, time_limit)
-    )
-    reading = partial(
-        read_marked, inputs, format=format, text_field=text_field, stdin=stdin, limits=limits
-    )
+
+    def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
+        if executor == "ray":
+            ray = RayExecutor(pipeline, audit, strict, time_limit, address)
+            reading = Reading(format, text_field, limits)
+            return ray.run_inputs(
+                inputs, reading, corpus, rejected, on_reject, journal, on_progress
+            )
+        if executor != "local":
+            raise InputError(f"unknown executor {executor!r} (choose from local, ray)")
+        done = [] if journal is None else journal.done
+        items = read_marked(
+            inputs, format=format, text_field=text_field, stdin=stdin, limits=limits, done=done
+        )
+        local = (
+            ProcessExecutor(pipeline, audit, strict, time_limit, workers)
+            if workers > 1
+            else SerialExecutor(pipeline, audit, strict, time_limit)
+        )
+        return local.run(items, corpus, rejected, on_reject, journal, on_progress)
+
     written = [STDOUT]
     if output == STDOUT:
         if resume:
@@ -113,7 +134,7 @@ def clean_files(
         with ExitStack() as stack:
             corpus = stack.enter_context(JsonlWriter(output))
             rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
-            report = executor.run(reading(), corpus, rejected, on_reject, on_progress=on_progress)
+            report = execute(corpus, rejected, None)
     else:
         if resume and STDIN in inputs:
             raise InputError("cannot resume a run that reads standard input (it is gone)")
@@ -131,40 +152,28 @@ def clean_files(
         if isinstance(output, Shards):
             output.ensure_free()
             run["shards"] = asdict(output)
-        report, written = _checkpointed(
-            executor, reading, run, output, rejects, on_reject, on_progress, resume
-        )
+        steps = len(pipeline.corpus_steps())
+        report, written = _checkpointed(execute, run, output, rejects, steps, resume)
     if manifest:
         write_json(manifest, _manifest(inputs, pipeline, report, audit, written))
     return report
 
 
 def _checkpointed(
-    executor: SerialExecutor,
-    reading: Callable[..., Iterator[Document | Drop | InputEnd | Skipped]],
+    execute: Callable[[Writer, Writer | None, Journal | None], RunReport],
     run: dict[str, Any],
     output: str | Shards,
     rejects: str | None,
-    on_reject: Callable[[Drop], None] | None,
-    on_progress: Callable[[RunReport, InputEnd | None], None] | None,
+    corpus_steps: int,
     resume: bool,
 ) -> tuple[RunReport, list[str]]:
-    """Run ``executor`` with a checkpoint in ``<output>.partial/``, then publish; the
-    report and the corpus files written."""
-    steps = len(executor.pipeline.corpus_steps())
+    """Run with a checkpoint in ``<output>.partial/``, then publish; the report and the
+    corpus files written."""
     checkpoint = Checkpoint.start(
-        output, run, resume=resume, rejects=rejects is not None, corpus_steps=steps
+        output, run, resume=resume, rejects=rejects is not None, corpus_steps=corpus_steps
     )
     try:
-        items = reading(done=checkpoint.done)
-        report = executor.run(
-            items,
-            checkpoint.corpus,
-            checkpoint.rejects,
-            on_reject,
-            journal=checkpoint,
-            on_progress=on_progress,
-        )
+        report = execute(checkpoint.corpus, checkpoint.rejects, checkpoint)
         written = checkpoint.publish(output, rejects)
     except RunStopped:
         checkpoint.discard()

@@ -173,6 +173,12 @@ def clean(
         int, typer.Option(min=1, help="Records per shard, when -o names a folder.")
     ] = SHARD_SIZE,
     shard_compression: Annotated[str, typer.Option(help="Shards: zst, gz or none.")] = "zst",
+    executor: Annotated[
+        str, typer.Option(help="local (this machine) or ray (pip install 'corpuskit[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="With --executor ray: the cluster (default: a local Ray).")
+    ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
@@ -205,6 +211,8 @@ def clean(
                 resume=resume,
                 workers=workers,
                 on_progress=bar,
+                executor=executor,
+                address=address,
             )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""

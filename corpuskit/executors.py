@@ -116,13 +116,15 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 class Journal(Protocol):
     """Where a run records its progress, to be resumed (``checkpoint.Checkpoint``).
 
-    ``report`` and ``states`` are what an interrupted run left (an empty report and None
-    for a new run); ``save_states`` keeps the corpus steps' states once they are fitted,
-    ``input_done`` records that everything of one input is written.
+    ``report``, ``states`` and ``done`` (the names of the inputs it finished) are what an
+    interrupted run left (an empty report, None and [] for a new run); ``save_states``
+    keeps the corpus steps' states once they are fitted, ``input_done`` records that
+    everything of one input is written.
     """
 
     report: RunReport
     states: list[object] | None
+    done: list[str]
 
     def save_states(self, states: list[object]) -> None: ...
 

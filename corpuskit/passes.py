@@ -63,7 +63,7 @@ def corpus_passes(
         step = pipeline.steps[position]
         assert isinstance(step, CorpusStep)
         state = step.new_state()
-        before = partial(_prepared, Pipeline(pipeline.steps[start:position]))
+        before = partial(prepare_item, Pipeline(pipeline.steps[start:position]))
         spool = _spool(mapper(before, stream), step, state)
         pipeline = pipeline.replace(step_name(step), step.fitted(state))
         start, stream = position, _unspool(spool)
@@ -82,7 +82,7 @@ def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Item]) -> Pipeline:
     return fitted
 
 
-def _prepared(before: Pipeline, item: Any) -> Any:
+def prepare_item(before: Pipeline, item: Any) -> Any:
     """``before(item)`` for a document; anything else is handed on."""
     return before(item) if isinstance(item, Document) else item
 

@@ -110,21 +110,44 @@ def _read_all(
     limits: Limits,
     done: Sequence[str],
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
+    for index, item in numbered_inputs(inputs, stdin, done):
+        yield from read_numbered(index, item, format, text_field, limits)
+
+
+def numbered_inputs(
+    inputs: Iterable[str], stdin: BinaryIO | None = None, done: Sequence[str] = ()
+) -> Iterator[tuple[int, Input | Drop]]:
+    """Each input the specs name (or a drop for what cannot be read) with its number,
+    after the first ``len(done)``, which must be the inputs ``done`` names."""
     for index, item in enumerate(expand(inputs, stdin)):
-        path = item.source.path if isinstance(item, Drop) else item.path
-        shown = printable_path(path) or path
         if index < len(done):
+            shown = input_name(item)
             if shown != done[index]:
                 raise InputError(
                     f"input {index + 1} is {shown}, but was {done[index]} in the run being "
                     "resumed: the inputs changed; start afresh (without --resume)"
                 )
             continue
-        if isinstance(item, Drop):
-            yield from printable([item], path)
-        else:
-            yield from printable(read_input(item, format, text_field, limits), path)
-        yield InputEnd(index, shown)
+        yield index, item
+
+
+def input_name(item: Input | Drop) -> str:
+    """The name an input goes by in records and journals (valid UTF-8)."""
+    path = item.source.path if isinstance(item, Drop) else item.path
+    return printable_path(path) or path
+
+
+def read_numbered(
+    index: int, item: Input | Drop, format: str | None, text_field: str, limits: Limits
+) -> Iterator[Document | Drop | InputEnd | Skipped]:
+    """Everything read from input number ``index``, then its ``InputEnd``: the unit of
+    work an executor may hand to another machine (``RayExecutor``)."""
+    path = item.source.path if isinstance(item, Drop) else item.path
+    if isinstance(item, Drop):
+        yield from printable([item], path)
+    else:
+        yield from printable(read_input(item, format, text_field, limits), path)
+    yield InputEnd(index, input_name(item))
 
 
 def read_input(
