@@ -85,19 +85,27 @@ def remove_lines(
     rules: Sequence[str | None],
     fields: Mapping[str, Any] | None = None,
     features: Mapping[int, Mapping[str, float]] | None = None,
+    *,
+    lines: Sequence[str] | None = None,
 ) -> Document:
     """Remove the lines of ``doc.text`` whose rule is set, keeping the rule as the reason.
 
     ``rules`` has one entry per line of ``doc.text.split("\\n")``. ``fields`` are set as
     in ``set_fields``, recorded in the same Edit; ``features`` (by 0-based line index)
-    say what decided a removal. Returns ``doc`` itself when nothing changes.
+    say what decided a removal. A step that has split the page already passes its
+    ``lines`` (``doc.text.split("\\n")``, unchanged), so that the page is not split
+    again. Returns ``doc`` itself when nothing changes.
     """
-    lines = doc.text.split("\n")
-    if len(rules) != len(lines):
-        raise ValueError(f"{step}: {len(rules)} rules for {len(lines)} lines")
+    count = doc.text.count("\n") + 1
+    if len(rules) != count:
+        raise ValueError(f"{step}: {len(rules)} rules for {count} lines")
+    if lines is not None and len(lines) != count:
+        raise ValueError(f"{step}: {len(lines)} lines given for a page of {count}")
     attributes, extra = _changed_fields(doc, fields or {})
     if not any(rules) and not attributes and not extra:
         return doc
+    if lines is None:
+        lines = doc.text.split("\n")
     why = features or {}
     removed = tuple(
         RemovedLine(index + 1, lines[index], rule, why.get(index, {}))

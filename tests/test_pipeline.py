@@ -11,6 +11,7 @@ from corpuskit.pipeline import (
     drop_if,
     drop_lines_if,
     normalizer,
+    remove_lines,
     set_fields,
     step_name,
 )
@@ -119,3 +120,20 @@ def test_drop_if_never_changes_text(text: str) -> None:
 def test_set_fields_without_change_returns_same_document() -> None:
     doc = doc_from("x", title="T")
     assert set_fields(doc, "s", {"title": "T"}) is doc
+
+
+def test_remove_lines_with_the_lines_given_or_not() -> None:
+    doc = doc_from("Title\nShare\n\nText.")
+    rules = [None, "widgets", "blank_lines", None]
+    given_lines = remove_lines(doc, "s", rules, lines=doc.text.split("\n"))
+    assert given_lines == remove_lines(doc, "s", rules)
+    assert given_lines.text == "Title\nText."
+    assert [(r.number, r.text, r.rule) for r in given_lines.edits[-1].lines] == [
+        (2, "Share", "widgets"),
+        (3, "", "blank_lines"),
+    ]
+    assert remove_lines(doc, "s", [None] * 4, lines=doc.text.split("\n")) is doc
+    with pytest.raises(ValueError, match="3 rules for 4 lines"):
+        remove_lines(doc, "s", rules[:3])
+    with pytest.raises(ValueError, match="3 lines given for a page of 4"):
+        remove_lines(doc, "s", rules, lines=["Title", "Share", "Text."])

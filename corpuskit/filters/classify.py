@@ -282,4 +282,4 @@ class ClassifyLines:
         for k in low:
             rules[features.lines[k]] = "boilerplate"
         why = self.model.explain(features, scores, extra, low)
-        return remove_lines(doc, self.name, rules, features=why)
+        return remove_lines(doc, self.name, rules, features=why, lines=lines)

@@ -136,7 +136,8 @@ class JunkLines:
         for index, rule in headings:
             self._extend_block(lines, reasons, index, rule)
         isolated = self.rules.isolated
-        return remove_lines(doc, self.name, [None if r in isolated else r for r in reasons])
+        rules = [None if r in isolated else r for r in reasons]
+        return remove_lines(doc, self.name, rules, lines=lines)
 
     def _extend_block(
         self, lines: list[str], reasons: list[str | None], heading: int, rule: str
@@ -186,7 +187,7 @@ class IsolatedLines:
             self._rule(line) if blank[i - 1] and blank[i + 1] and not blank[i] else None
             for i, line in enumerate(lines)
         ]
-        return remove_lines(doc, self.name, rules)
+        return remove_lines(doc, self.name, rules, lines=lines)
 
     def _rule(self, line: str) -> str | None:
         rule = self.rules.rule_for(line)

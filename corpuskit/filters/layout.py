@@ -26,7 +26,7 @@ def collapse_blank_lines(doc: Document) -> Document:
         "blank_lines" if is_blank and (i < first or i >= last or blank[i - 1]) else None
         for i, is_blank in enumerate(blank)
     ]
-    return remove_lines(doc, "collapse_blank_lines", rules)
+    return remove_lines(doc, "collapse_blank_lines", rules, lines=lines)
 
 
 def _empty(doc: Document) -> str | None:

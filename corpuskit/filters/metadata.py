@@ -180,7 +180,7 @@ class LiftMetadata:
         author_at = self._lift_bylines(lines[:end], reasons, values)
         self._lift_headline(lines, end, author_at, reasons, values, doc.title)
         unset = {k: v for k, v in values.items() if _unset(doc, k)}
-        return remove_lines(doc, self.name, reasons, unset)
+        return remove_lines(doc, self.name, reasons, unset, lines=lines)
 
     def _lift_dates(
         self, lines: list[str], reasons: list[str | None], values: dict[str, Any]

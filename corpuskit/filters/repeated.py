@@ -171,8 +171,9 @@ class RepeatedLines:
         if counts is None or counts.pages[scope] < self.min_run_pages:
             return doc
         seen, least = counts.lines, self.min_pages
+        lines = doc.text.split("\n")
         rules = [
             "repeated_line" if h is not None and seen[(scope, h)] >= least else None
-            for h in map(self.hashed, doc.text.split("\n"))
+            for h in map(self.hashed, lines)
         ]
-        return remove_lines(doc, self.name, rules)
+        return remove_lines(doc, self.name, rules, lines=lines)
