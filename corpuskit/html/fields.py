@@ -15,8 +15,10 @@ in the order they are trusted:
 6. the page's markup: ``<title>``, ``<time>`` elements and bylines (``markup:*``, see
    ``corpuskit.html.byline``).
 
-Two exceptions: the URL is first the ``<link rel="canonical">`` (the page's own
-statement of its address), and the declared language first ``<html lang>``.
+Three exceptions, where one source states the very thing: the URL is first the
+``<link rel="canonical">``, the site name first ``og:site_name`` (JSON-LD has a
+``WebSite`` name at best, and often only a publisher, which may be a company or a
+person), and the declared language first ``<html lang>``.
 
 The first source with an acceptable value wins. Values are cleaned (entities decoded,
 whitespace collapsed) and junk is skipped (``corpuskit.html.values``), so a ``null``
@@ -65,7 +67,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
         "dcterms.identifier", "parsely-link",
     ),
     "site_name": (
-        "json-ld:site_name", "og:site_name", "dc.publisher", "dcterms.publisher", "publisher",
+        "og:site_name", "json-ld:site_name", "dc.publisher", "dcterms.publisher", "publisher",
     ),
     "description": (
         "json-ld:description", "og:description", "twitter:description", "dc.description",

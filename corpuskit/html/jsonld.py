@@ -53,11 +53,11 @@ def jsonld_candidates(scripts: Iterable[str]) -> dict[str, list[str]]:
     page = next((n for n in nodes if _is_type(n, PAGE_ENDINGS)), None)
     site = next((n for n in nodes if _is_type(n, (), frozenset({"WebSite"}))), None)
     found: dict[str, list[str]] = {}
+    if site is not None:  # the site's own name, before the article's publisher
+        _add(found, {"site_name": _texts(site.get("name"))})
     for main in (article, page):
         if main is not None:
             _add(found, _fields(main, by_id, title_from_name=main is article))
-    if site is not None:
-        _add(found, {"site_name": _texts(site.get("name"))})
     return {PREFIX + key: values for key, values in found.items() if values}
 
 
@@ -85,7 +85,9 @@ def _nodes(value: Any) -> Iterator[dict[str, Any]]:
             yield from (node for node in graph if isinstance(node, dict))
 
 
-def _is_type(node: dict[str, Any], endings: tuple[str, ...], names: frozenset[str] = frozenset()) -> bool:
+def _is_type(
+    node: dict[str, Any], endings: tuple[str, ...], names: frozenset[str] = frozenset()
+) -> bool:
     """Whether one of ``node``'s types is in ``names`` or ends with one of ``endings``."""
     types = node.get("@type")
     for name in types if isinstance(types, list) else [types]:

@@ -80,5 +80,11 @@ def _entries(tag: Tag) -> list[tuple[str, str]]:
     content = tag.get("content")
     if not isinstance(content, str):
         return []
-    keys = (attribute(tag, name).strip().lower() for name in META_NAMES)
+    keys = (_key(attribute(tag, name)) for name in META_NAMES)
     return [(key, content) for key in dict.fromkeys(keys) if key]
+
+
+def _key(name: str) -> str:
+    """A ``<meta>`` name as a source key: lowercased, ``DC:date`` spelled ``dc.date``."""
+    key = name.strip().lower()
+    return key.replace(":", ".", 1) if key.startswith(("dc:", "dcterms:")) else key

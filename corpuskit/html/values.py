@@ -29,14 +29,18 @@ _PLACEHOLDER = re.compile(r"\{\{.*\}\}|\{%.*%\}|%%.*%%|\$\{.*\}|<%.*%>|\[\[.*\]\
 _URL = re.compile(r"(?i)(?:https?:)?//\S+|www\.\S+")
 _ABSOLUTE_URL = re.compile(r"(?i)https?://[^\s/]+\.[^\s/]+(?:[/?#]\S*)?")
 _HANDLE = re.compile(r"@\w[\w.]*")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def clean(value: str) -> str:
-    """``value`` as plain text: entities decoded (twice-encoded too), whitespace collapsed.
+    """``value`` as plain text: tags dropped, entities decoded (twice-encoded too),
+    whitespace collapsed. Tags turn up in JSON-LD (an author as ``<a href=...>Name</a>``).
 
-    >>> clean("  Fish &amp;amp; Chips\\n\\t in  Leeds ")
+    >>> clean("  Fish &amp;amp; Chips\\n\\t in  <b>Leeds</b> ")
     'Fish & Chips in Leeds'
     """
+    if "<" in value:
+        value = _TAG.sub(" ", value)
     for _ in range(2):  # "&amp;amp;" is what a template that escapes twice prints
         if "&" not in value:
             break
