@@ -108,7 +108,7 @@ def test_metadata_from_the_head() -> None:
     )
     assert page.title == "Social title"
     assert page.url == "https://example.org/a"
-    assert page.description == "What it is about"
+    assert page.description == "Social description"  # Open Graph before <meta name>
     assert page.lang == "pt-br"
 
 

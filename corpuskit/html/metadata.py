@@ -1,45 +1,65 @@
-"""HTML metadata: the fields a page declares in its markup (title, canonical URL, ...)."""
+"""HTML metadata tags: the values a page declares in ``<title>``, ``<meta>`` and ``<link>``.
+
+Every ``<meta>`` value is gathered under its lowercased ``property``, ``name``,
+``itemprop`` or ``http-equiv`` (``"og:title"``, ``"author"``, ``"dc.creator"``,
+``"datepublished"``, ``"content-language"``), the ``<title>`` text under ``"<title>"``,
+``<link rel="canonical">`` under ``"canonical"`` and the ``<html lang>`` under
+``"<html lang>"``; the text of JSON-LD scripts is handed to ``corpuskit.html.jsonld``.
+Which of them becomes a field is ``corpuskit.html.fields``' business.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-#: Elements that hold metadata, not text (the text of ``title`` is the title), wherever
-#: they are: broken markup leaves them in the body on 8 of the 696 traf-dev pages.
-METADATA_TAGS = ("title", "meta", "link")
+from corpuskit.html.jsonld import jsonld_candidates
 
-#: ``<meta>`` names and properties read, and ``<link rel>`` values.
-META_KEYS = frozenset({"og:title", "og:url", "og:description", "description"})
+#: Elements that hold metadata, not text (the text of ``title`` is the title; a
+#: ``script`` is never text, and may be JSON-LD), wherever they are: broken markup leaves
+#: them in the body on 8 of the 696 traf-dev pages, and JSON-LD is often in the body.
+METADATA_TAGS = ("title", "meta", "link", "script")
+
+#: ``<link rel>`` values read.
 LINK_RELS = frozenset({"canonical"})
 
-_HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+#: The attributes that name a ``<meta>`` value.
+META_NAMES = ("property", "name", "itemprop", "http-equiv")
+
+JSONLD_TYPE = "application/ld+json"
 
 
-def metadata(tags: Iterable[Tag]) -> dict[str, str]:
-    """The title, ``META_KEYS`` and ``LINK_RELS`` values among ``tags`` (``METADATA_TAGS``).
+def tag_candidates(tags: Iterable[Tag]) -> dict[str, list[str]]:
+    """The metadata values among ``tags`` (``METADATA_TAGS``), by source key, in page order.
 
-    The first non-empty value of each key wins; whitespace in values is collapsed.
+    >>> from bs4 import BeautifulSoup
+    >>> soup = BeautifulSoup('<title>A day</title><meta property="og:title" name="title" '
+    ...     'content="Day"><link rel="canonical" href="/a">', "lxml")
+    >>> tag_candidates(soup.find_all(METADATA_TAGS))
+    {'<title>': ['A day'], 'og:title': ['Day'], 'title': ['Day'], 'canonical': ['/a']}
     """
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
+    scripts: list[str] = []
     for tag in tags:
-        key, value = _metadata_entry(tag)
-        value = _HTML_SPACE.sub(" ", value).strip()
-        if key and value and key not in found:
-            found[key] = value
+        if tag.name == "script":
+            if attribute(tag, "type").strip().lower() == JSONLD_TYPE:
+                scripts.append(tag.get_text())
+            continue
+        for key, value in _entries(tag):
+            found.setdefault(key, []).append(value)
+    if scripts:
+        found.update(jsonld_candidates(scripts))
     return found
 
 
 def declared_lang(soup: BeautifulSoup) -> str | None:
-    """The language the page declares on its ``<html>`` element, lowercased, or None."""
+    """The language the page declares on its ``<html>`` element, as given, or None."""
     root = soup.find("html")
     if not isinstance(root, Tag):
         return None
-    lang = (attribute(root, "lang") or attribute(root, "xml:lang")).strip().lower()
-    return lang or None
+    return attribute(root, "lang") or attribute(root, "xml:lang") or None
 
 
 def attribute(tag: Tag, name: str) -> str:
@@ -50,12 +70,21 @@ def attribute(tag: Tag, name: str) -> str:
     return value if isinstance(value, str) else " ".join(value)
 
 
-def _metadata_entry(tag: Tag) -> tuple[str | None, str]:
-    """The metadata key and value one ``title``/``meta``/``link`` tag holds, if any."""
+def _entries(tag: Tag) -> list[tuple[str, str]]:
+    """The ``(key, value)`` pairs one ``title``/``meta``/``link`` tag holds."""
     if tag.name == "title":
-        return "title", tag.get_text()
+        return [("<title>", tag.get_text())]
     if tag.name == "link":
         rels = LINK_RELS.intersection(attribute(tag, "rel").lower().split())
-        return (min(rels), attribute(tag, "href")) if rels else (None, "")
-    key = (attribute(tag, "property") or attribute(tag, "name")).strip().lower()
-    return (key, attribute(tag, "content")) if key in META_KEYS else (None, "")
+        return [(rel, attribute(tag, "href")) for rel in sorted(rels)]
+    content = tag.get("content")
+    if not isinstance(content, str):
+        return []
+    keys = (_key(attribute(tag, name)) for name in META_NAMES)
+    return [(key, content) for key in dict.fromkeys(keys) if key]
+
+
+def _key(name: str) -> str:
+    """A ``<meta>`` name as a source key: lowercased, ``DC:date`` spelled ``dc.date``."""
+    key = name.strip().lower()
+    return key.replace(":", ".", 1) if key.startswith(("dc:", "dcterms:")) else key

@@ -1,10 +1,14 @@
 """The HTML reader: one document per web page, its text and metadata from ``corpuskit.html``.
 
 The page is decoded honouring the charset it declares (see ``decode_text``), after the
-one its HTTP header gave when it came from a WARC file. Title and
-URL become the document's fields; the language the page declares in ``<html lang>`` and
-its description go to ``meta`` (``declared_lang``, ``description``): the ``lang`` field is
-left to language identification, which measures rather than trusts.
+one its HTTP header gave when it came from a WARC file. The
+metadata it declares (``corpuskit.html.fields``: JSON-LD, Open Graph, Twitter, Dublin
+Core, ``<meta>``, ``<time>``, bylines) fills the document's ``title``, ``author``,
+``published`` and ``url``; the rest goes to ``meta``: ``modified`` (the key
+``lift_metadata`` uses for "Updated ..." lines), ``site_name``, ``description`` and
+``declared_lang``, the language the page says it is in. The ``lang`` field is left to
+language identification, which measures rather than trusts. ``lift_metadata`` never
+overwrites these fields, so what the page declares wins over what its text prints.
 
 A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
 counting before parsing: the parsed tree costs about a kilobyte per element.
@@ -39,9 +43,10 @@ def read_html(
     ``source`` is the provenance known already and ``charset`` the one an HTTP header
     gave (a WARC record's: see ``decode_page``); by default, a file at ``path``.
 
-    >>> doc = read_html("a.html", b"<html lang=de><title>Hallo</title><p>Guten Tag</p>")
-    >>> doc.title, doc.text, doc.meta
-    ('Hallo', 'Guten Tag', {'declared_lang': 'de'})
+    >>> doc = read_html("a.html", b"<html lang=de><title>Hallo</title><p>Guten Tag</p>"
+    ...     b'<meta name="author" content="Anna Berg"><meta name="date" content="2024-03-05">')
+    >>> doc.title, doc.author, doc.published, doc.text, doc.meta
+    ('Hallo', 'Anna Berg', '2024-03-05', 'Guten Tag', {'declared_lang': 'de'})
     >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
     'too_large'
     """
@@ -54,7 +59,16 @@ def read_html(
         return Drop("read", "too_large", source, detail)
     page = extract(markup)
     text = normalize_newlines(page.text)
-    return make_document(text, source, title=page.title, url=page.url, meta=page_meta(page))
+    found = page.fields
+    return make_document(
+        text,
+        source,
+        title=found.title,
+        author=found.author,
+        published=found.published,
+        url=found.url,
+        meta=page_meta(page),
+    )
 
 
 def more_tags_than(markup: str, limit: int) -> bool:
@@ -71,7 +85,11 @@ def more_tags_than(markup: str, limit: int) -> bool:
     return next(islice(_TAG_START.finditer(markup), limit, None), None) is not None
 
 
+#: The page's metadata that has no ``Document`` field, in the order ``meta`` lists it.
+META_FIELDS = ("modified", "site_name", "description", "declared_lang")
+
+
 def page_meta(page: Extracted) -> dict[str, Any]:
     """The ``meta`` entries of a page: the metadata that has no ``Document`` field."""
-    pairs = (("declared_lang", page.lang), ("description", page.description))
-    return {key: value for key, value in pairs if value is not None}
+    values = ((key, getattr(page.fields, key)) for key in META_FIELDS)
+    return {key: value for key, value in values if value is not None}

@@ -1,0 +1,231 @@
+"""Author and dates from the page's markup: bylines and ``<time>`` elements.
+
+The last resort when no metadata tag or JSON-LD names them (``corpuskit.html.fields``),
+so careful rather than eager. One walk over the tree looks at:
+
+- microdata: ``itemprop="author"`` (its ``itemprop="name"`` inside, else its text),
+  ``itemprop="datePublished"`` and ``"dateModified"`` (``content`` or ``datetime``);
+- ``<a rel="author">``: the author's name as link text;
+- elements whose class is a byline class (``BYLINE_CLASSES``: whole class names, so
+  ``comment-author`` or ``author-avatar`` never count), their text read like a text-mode
+  byline ("By Ana Ruiz", "von Anna Berg" or just the name; ``lift_metadata``'s
+  vocabulary decides what a name looks like);
+- ``<time>`` elements: one whose class says it is the publication (``PUBLISHED_CLASSES``)
+  or update date (``MODIFIED_CLASSES``), or has ``pubdate``; else the first one inside
+  ``<article>``, ``<main>`` or ``<header>``, else the only one on the page.
+
+Anything in a region that is not the page's own (``<aside>``, ``<nav>``, or an element
+with a class or id that starts with one of ``OTHER_REGIONS``: comments, related posts, side bars,
+widgets) is left alone: WordPress prints each comment's author and date, and each
+related post's, with the same markup as the post's. Only the first name found is kept.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from bs4.element import Tag
+
+from corpuskit.filters.metadata import MetadataVocabulary
+from corpuskit.html.metadata import attribute
+
+#: Class names of elements that hold a byline or the author's name.
+BYLINE_CLASSES = frozenset(
+    {
+        "byline", "author", "by-author", "byline-author", "byline__author", "byline__name",
+        "post-author", "entry-author", "meta-author", "author-name", "authorname",
+        "article-author", "story-author", "article-byline", "post-byline", "c-byline",
+    }
+)  # fmt: skip
+
+#: Class names of ``<time>`` elements that date the publication, or the last update.
+PUBLISHED_CLASSES = frozenset(
+    {"published", "entry-date", "post-date", "pubdate", "date-published", "publish-date"}
+)
+MODIFIED_CLASSES = frozenset({"updated", "modified", "date-modified", "entry-updated"})
+CLASSES = BYLINE_CLASSES | PUBLISHED_CLASSES
+CLASS_WORDS = ("author", "byline", "date", "publish")
+
+#: Where the page's own date is printed, unlike dates in side bars and lists.
+MAIN_REGIONS = frozenset({"article", "main", "header"})
+
+#: Regions that show other pages' or readers' bylines and dates: elements with these
+#: names, or with a class name or id that starts with one of these words.
+OTHER_TAGS = frozenset({"nav"})
+OTHER_REGIONS = ("comment", "related", "recommend")
+
+#: A date printed for people in an element with a ``PUBLISHED_CLASSES`` class is short.
+MAX_DATE_CHARS = 60
+
+#: Words that label a byline in markup, often for screen readers ("Author Ana Ruiz"),
+#: besides text mode's byline prefixes ("By", "von": ``metadata.toml``).
+LABELS = frozenset({"author", "authors", "autor", "autoren", "auteur", "auteurs", "autore"})
+
+#: Names only: a longer text is a whole byline box with a bio, not a name.
+MAX_BYLINE_CHARS = 80
+
+
+def markup_candidates(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """The author and dates the markup of ``soup`` shows, by source key (``markup:*``).
+
+    >>> soup = BeautifulSoup('<article><span class="byline">By Ana Ruiz</span>'
+    ...     '<time datetime="2024-03-05">5 March</time></article>'
+    ...     '<div class="comments"><span class="author">Bo</span></div>', "lxml")
+    >>> markup_candidates(soup)
+    {'markup:author': ['Ana Ruiz'], 'markup:published': ['2024-03-05']}
+    """
+    found = _Found()
+    for tag in soup.descendants:
+        if isinstance(tag, Tag) and tag.attrs:
+            found.look_at(tag)
+    return found.candidates()
+
+
+class _Found:
+    """What the walk has seen so far: author texts and dates, best kind first."""
+
+    def __init__(self) -> None:
+        self.names: list[list[str]] = [[], [], []]  # itemprop, rel=author, byline class
+        self.published: list[list[str]] = [[], [], []]  # itemprop, time class, time
+        self.modified: list[list[str]] = [[], []]  # itemprop, time class
+        self.times: list[str] = []  # the dates of <time> elements outside comments
+
+    def look_at(self, tag: Tag) -> None:
+        """Note what ``tag`` says, if it is a byline, a date or a ``<time>``."""
+        if not _worth_a_look(tag):
+            return
+        itemprop = attribute(tag, "itemprop").strip().lower()
+        classes = set(attribute(tag, "class").lower().split())
+        is_time = tag.name == "time"
+        rel_author = tag.name == "a" and "author" in attribute(tag, "rel").lower().split()
+        wanted = itemprop in ("author", "datepublished", "datemodified") or rel_author
+        if not (wanted or is_time or not CLASSES.isdisjoint(classes)) or _elsewhere(tag):
+            return
+        if itemprop == "author":
+            self.names[0].append(_itemprop_name(tag))
+        elif itemprop in ("datepublished", "datemodified"):
+            kind = self.published if itemprop == "datepublished" else self.modified
+            kind[0].append(_date_text(tag))
+        elif rel_author:
+            self.names[1].append(tag.get_text(" "))
+        elif not BYLINE_CLASSES.isdisjoint(classes):
+            self.names[2].extend(_byline_texts(tag))
+        if is_time:
+            self._time(tag, classes)
+        elif not PUBLISHED_CLASSES.isdisjoint(classes) and itemprop != "datepublished":
+            text = tag.get_text(" ")
+            self.published[1].extend([text] if len(text) <= MAX_DATE_CHARS else [])
+
+    def _time(self, tag: Tag, classes: set[str]) -> None:
+        date = _date_text(tag)
+        self.times.append(date)
+        if "pubdate" in tag.attrs or not PUBLISHED_CLASSES.isdisjoint(classes):
+            self.published[1].append(date)
+        if not MODIFIED_CLASSES.isdisjoint(classes):
+            self.modified[1].append(date)
+        if any(parent.name in MAIN_REGIONS for parent in tag.parents):
+            self.published[2].append(date)
+
+    def candidates(self) -> dict[str, list[str]]:
+        """The values found, by source key: the best kind first, fallbacks after."""
+        found: dict[str, list[str]] = {}
+        if name := self._first_name():
+            found["markup:author"] = [name]
+        published = self.published[0] + self.published[1]
+        fallback = self.published[2] or (self.times if len(self.times) == 1 else [])
+        if published or fallback:
+            found["markup:published"] = published + fallback[:1]
+        if modified := self.modified[0] + self.modified[1]:
+            found["markup:modified"] = modified
+        return found
+
+    def _first_name(self) -> str | None:
+        """The first text of the best kind that reads as a name."""
+        texts = [_unlabelled(" ".join(t.split())) for kind in self.names for t in kind]
+        texts = [t for t in texts if 0 < len(t) <= MAX_BYLINE_CHARS and ":" not in t]
+        if not texts:
+            return None
+        vocabulary = MetadataVocabulary.default()  # only on pages that show a byline
+        for text in texts:
+            name = vocabulary.author(text) or vocabulary.author(f"By {text}")
+            if name:
+                return name
+        return None
+
+
+def _worth_a_look(tag: Tag) -> bool:
+    """A quick test that ``tag`` may be one ``_Found`` notes; most tags are not.
+
+    Every class in ``CLASSES`` contains one of ``CLASS_WORDS``, so a tag whose class
+    contains none of them is not split into class names at all (the walk meets about
+    800 tags a page, and this keeps it at a few percent of the parse time).
+    """
+    attrs = tag.attrs
+    if tag.name == "time" or "itemprop" in attrs or ("rel" in attrs and tag.name == "a"):
+        return True
+    classes = attrs.get("class")
+    if not classes:
+        return False
+    text = (classes if isinstance(classes, str) else " ".join(classes)).lower()
+    return any(word in text for word in CLASS_WORDS)
+
+
+def _elsewhere(tag: Tag) -> bool:
+    """Whether ``tag`` is in a region that is not the page's own (``OTHER_REGIONS``).
+
+    Class names and ids are matched by how they start ("comment-list", "related_posts",
+    "sidebar"), and ``<body>`` is not asked: its classes describe the layout
+    ("has-sidebar", "comments-open"), not a region.
+    """
+    for element in (tag, *tag.parents):
+        if element.name in OTHER_TAGS:
+            return True
+        if element.name in ("body", "html"):
+            return False
+        names = f"{attribute(element, 'class')} {attribute(element, 'id')}".lower().split()
+        if any(name.startswith(OTHER_REGIONS) for name in names):
+            return True
+    return False
+
+
+def _itemprop_name(tag: Tag) -> str:
+    """The name of an ``itemprop="author"`` element: its ``name`` property, or its text."""
+    if isinstance(content := tag.get("content"), str):
+        return content
+    named = tag.find(True, {"itemprop": "name"})
+    if isinstance(named, Tag):
+        return attribute(named, "content") or named.get_text(" ")
+    return tag.get_text(" ")
+
+
+def _byline_texts(tag: Tag) -> list[str]:
+    """The texts of a byline element that may be the name, the likeliest first.
+
+    The name usually links to the author's page: the link's text comes first when
+    nothing but a label word stands beside it ("By", "Author", "von"), then the whole
+    text, a leading label word removed.
+    """
+    text = " ".join(tag.get_text(" ").split())
+    link = tag.find("a")
+    texts = []
+    if isinstance(link, Tag):
+        name = " ".join(link.get_text(" ").split())
+        if name and len(text.replace(name, " ", 1).split()) <= 1:
+            texts.append(name)
+    first, _, rest = text.partition(" ")
+    texts.append(rest if first.casefold() in LABELS else text)
+    return texts
+
+
+def _unlabelled(text: str) -> str:
+    """``text`` without a short label before a colon ("Interview: Ana Ruiz" -> "Ana Ruiz").
+
+    >>> _unlabelled("Text und Interview: Ana Ruiz"), _unlabelled("Ana Ruiz")
+    ('Ana Ruiz', 'Ana Ruiz')
+    """
+    label, colon, rest = text.partition(":")
+    return rest.strip() if colon and len(label.split()) <= 3 else text
+
+
+def _date_text(tag: Tag) -> str:
+    """The machine-readable date of an element (``datetime``, ``content``), else its text."""
+    return attribute(tag, "datetime") or attribute(tag, "content") or tag.get_text(" ")
