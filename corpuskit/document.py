@@ -149,6 +149,10 @@ class Document:
     lang_score: float | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
+    #: What the markup said about each line of the text as read (HTML input only; see
+    #: ``corpuskit.html.layout``): a reading aid for ``classify_lines``, not content, so
+    #: it is neither compared nor written to the corpus.
+    layout: tuple[tuple[float, ...], ...] | None = field(default=None, compare=False, repr=False)
 
     def with_text(self, text: str, edit: Edit) -> Document:
         """A copy with new text and ``edit`` appended to the history."""

@@ -1,7 +1,9 @@
 """HTML to text and metadata: a page's readable text, line by line, and its declared fields.
 
 ``extract`` parses a page once (beautifulsoup4 with lxml) and hands the tree to
-``text.body_text`` for the readable text and to ``metadata`` for the fields.
+``text.laid_out_text`` for the readable text and what the markup says about each of its
+lines (``layout``: link share, junk and content vocabulary around it, the main
+container, see ``content.py`` and ``layout.py``) and to ``metadata`` for the fields.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from corpuskit.html.content import Vocabulary
+from corpuskit.html.layout import LAYOUT_NAMES, Layout
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, metadata
-from corpuskit.html.text import TextSizes, body_text
+from corpuskit.html.text import TextSizes, body_text, laid_out_text
 
-__all__ = ["Extracted", "TextSizes", "body_text", "extract"]
+__all__ = ["LAYOUT_NAMES", "Extracted", "Layout", "TextSizes", "body_text", "extract"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,7 @@ class Extracted:
     url: str | None
     lang: str | None  # declared <html lang>, lowercased, as given
     description: str | None
+    layout: Layout = ()  # per line of ``text``: its ``LAYOUT_NAMES`` features
 
 
 def extract(markup: str) -> Extracted:
@@ -44,7 +49,7 @@ def extract(markup: str) -> Extracted:
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
     head = soup.find("head")
     tags = head.find_all(METADATA_TAGS) if isinstance(head, Tag) else []
-    text = body_text(soup, tags)
+    text, layout = laid_out_text(soup, Vocabulary.default(), tags)
     found = metadata(tags)
     return Extracted(
         text=text,
@@ -52,4 +57,5 @@ def extract(markup: str) -> Extracted:
         url=found.get("canonical") or found.get("og:url"),
         lang=declared_lang(soup),
         description=found.get("description") or found.get("og:description"),
+        layout=layout,
     )

@@ -19,6 +19,8 @@ import re
 
 from bs4.element import CData, NavigableString, PageElement, PreformattedString, Tag
 
+from corpuskit.html.content import Measure, Vocabulary
+from corpuskit.html.layout import BLANK, Layout, LayoutRecorder
 from corpuskit.html.metadata import METADATA_TAGS, attribute
 
 #: Elements dropped with everything inside them: never page text.
@@ -72,10 +74,46 @@ def body_text(root: Tag, metadata_tags: list[Tag] | None = None) -> str:
     >>> body_text(BeautifulSoup("<table><tr><th>a<td>b</table>x<br>y", "lxml"))
     'a | b\\n\\nx\\ny'
     """
-    page_chars = len(root.get_text())
-    sizes = TextSizes()
-    met = [] if metadata_tags is None else metadata_tags
     lines = _Lines()
+    _walk(root, lines, TextSizes(), len(root.get_text()), metadata_tags)
+    return lines.text()
+
+
+def laid_out_text(
+    root: Tag, vocabulary: Vocabulary, metadata_tags: list[Tag] | None = None
+) -> tuple[str, Layout]:
+    """``body_text`` and, for each of its lines, its ``layout.LAYOUT_NAMES`` features.
+
+    The page is measured first (``content.Measure``: sizes, links, the main container),
+    which also serves the furniture guard, so the page costs two passes, as before.
+
+    >>> from bs4 import BeautifulSoup
+    >>> text, layout = laid_out_text(
+    ...     BeautifulSoup("<p>Hi <a>you</a></p><ul><li><a>Home</a></ul>", "lxml"),
+    ...     Vocabulary.default(),
+    ... )
+    >>> text, [round(row[0], 2) for row in layout]
+    ('Hi you\\n\\nHome', [0.6, 0.0, 1.0])
+    """
+    measure = Measure(root, vocabulary)
+    page_chars = measure.of(root)
+    recorder = LayoutRecorder(measure)
+    recorder.set_page_chars(page_chars)
+    lines = _Lines(recorder)
+    _walk(root, lines, measure, page_chars, metadata_tags)
+    return lines.text(), tuple(lines.layout)
+
+
+def _walk(
+    root: Tag,
+    lines: _Lines,
+    sizes: Sizes,
+    page_chars: int,
+    metadata_tags: list[Tag] | None,
+) -> None:
+    """Walk the tree under ``root`` once, laying its text out into ``lines``."""
+    met = [] if metadata_tags is None else metadata_tags
+    recorder = lines.recorder
     stack: list[tuple[PageElement, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
@@ -86,16 +124,19 @@ def body_text(root: Tag, metadata_tags: list[Tag] | None = None) -> str:
             continue
         elif leaving:
             lines.close(node.name)
+            if recorder is not None:
+                recorder.pop()
         elif node.name in METADATA_TAGS:
             met.append(node)
         elif not skipped(node, page_chars, sizes):
+            if recorder is not None:
+                recorder.push(node, is_furniture(node))
             lines.open(node.name)
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(node.contents))
-    return lines.text()
 
 
-def skipped(tag: Tag, page_chars: int, sizes: TextSizes | None = None) -> bool:
+def skipped(tag: Tag, page_chars: int, sizes: Sizes | None = None) -> bool:
     """Whether ``tag`` is dropped with its content.
 
     It is when it never holds text (``SKIPPED_TAGS``), or when it is furniture holding
@@ -165,6 +206,10 @@ class TextSizes:
         return 0
 
 
+#: What measures the furniture guard: ``TextSizes`` alone, or the whole ``Measure``.
+Sizes = TextSizes | Measure
+
+
 class _Lines:
     """Text gathered line by line as a tree walk opens and closes elements.
 
@@ -173,7 +218,9 @@ class _Lines:
     Empty lines are never emitted, so runs of blank lines cannot occur.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recorder: LayoutRecorder | None = None) -> None:
+        self.recorder = recorder
+        self.layout: list[tuple[float, ...]] = []  # one row per line, with a recorder
         self.lines: list[str] = []
         self.parts: list[str] = []
         self.filled = False  # the current line has visible text
@@ -207,8 +254,13 @@ class _Lines:
         if line:
             if self.gap > 1 and self.lines:
                 self.lines.append("")
+                self.layout.append(BLANK)
             self.lines.append(line)
+            if self.recorder is not None:
+                self.layout.append(self.recorder.line())
             self.gap = 0
+        elif self.recorder is not None:
+            self.recorder.reset()
         self.gap = max(self.gap, gap)
 
     def text(self) -> str:
@@ -217,7 +269,10 @@ class _Lines:
 
     def _append(self, text: str) -> None:
         self.parts.append(text)
-        self.filled = self.filled or (text != "" and not text.isspace())
+        visible = text != "" and not text.isspace()
+        self.filled = self.filled or visible
+        if visible and self.recorder is not None:
+            self.recorder.add(len(text.strip()))
 
 
 def _gap(name: str) -> int:

@@ -43,7 +43,12 @@ def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Documen
         return Drop("read", "too_large", source, detail)
     page = extract(markup)
     text = normalize_newlines(page.text)
-    return make_document(text, source, title=page.title, url=page.url, meta=page_meta(page))
+    # A line break the extraction kept inside a line (U+2028) splits it here: the layout
+    # no longer matches the lines and the page is classified as text.
+    layout = page.layout if len(page.layout) == text.count("\n") + 1 else None
+    return make_document(
+        text, source, title=page.title, url=page.url, meta=page_meta(page), layout=layout
+    )
 
 
 def more_tags_than(markup: str, limit: int) -> bool:
