@@ -7,8 +7,9 @@ item, a table cell, a paragraph, kept furniture, the main container, an element 
 ``class``/``id`` holds a junk or a content word, a hidden element) and every piece of
 text is counted against the context it sits in. When a line ends it gets
 ``LAYOUT_NAMES``: for each bit, the share of the line's characters under it, the link
-density of the block around the line, and the share of the page inside the main
-container (how much that container can be trusted).
+density of the block around the line, the share of the page inside the main
+container (how much that container can be trusted), and whether a heading, a list item
+or a junk word's element sits inside the main container.
 
 Blank lines get zeros. The features go to ``Document.layout`` and from there to the HTML
 line model of ``classify_lines`` (``data/html_line_model.toml``); text input has none.
@@ -29,7 +30,8 @@ _BITS = (LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE,
 LAYOUT_NAMES: tuple[str, ...] = (
     "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
     "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
-    "html_block_link_density", "html_main_share",
+    "html_block_link_density", "html_main_share", "html_main_heading", "html_main_item",
+    "html_main_junk_word",
 )  # fmt: skip
 
 _NAME_BITS = {"a": LINK, "li": ITEM, "dt": ITEM, "dd": ITEM, "td": CELL, "th": CELL}
@@ -91,10 +93,17 @@ class LayoutRecorder:
     def line(self) -> tuple[float, ...]:
         """The features of the line that just ended, and start counting the next one."""
         chars = self._chars or 1
+        shares = [count / chars for count in self._by_bit]
+        main = shares[-1]  # MAIN is the last bit
         features = (
-            *(count / chars for count in self._by_bit),
+            *shares,
             self._density / chars,
             self._main_share,
+            # A linear model cannot see that a heading or a list inside the article is
+            # not one in a side bar: these products say it.
+            main * shares[4],
+            main * shares[5],
+            main * shares[1],
         )
         self.reset()
         return features
