@@ -254,3 +254,44 @@ def test_bench_pages(page: Path) -> None:
     flat = re.sub(r"\s+", " ", extracted.text)
     for passage in gold_passages()[page.name[:16]]:
         assert re.sub(r"\s+", " ", passage) in flat
+
+
+# --- layout: what the markup says about each line -----------------------------------------
+
+
+def test_layout_has_one_row_per_line_and_marks_menus_and_articles() -> None:
+    from corpuskit.html import LAYOUT_NAMES
+
+    page = extract(
+        "<div class=menu><a href=/>Home</a><br><a href=/n>News</a></div>"
+        "<div class=entry-content><h2>Title</h2><p>" + "Some words, in a sentence. " * 9 + "</p>"
+        "</div>"
+    )
+    lines = page.text.split("\n")
+    assert len(page.layout) == len(lines)
+    rows = {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(lines, page.layout, strict=True)
+    }
+    assert rows["Home"]["html_link"] == 1.0 and rows["Home"]["html_junk_word"] == 1.0
+    assert rows["Home"]["html_main"] == 0.0
+    assert rows["Title"]["html_heading"] == 1.0 and rows["Title"]["html_main"] == 1.0
+    article = next(line for line in lines if line.startswith("Some words"))
+    assert rows[article]["html_paragraph"] == 1.0 and rows[article]["html_content_word"] == 1.0
+
+
+def test_layout_is_read_with_html_and_follows_removed_lines() -> None:
+    from corpuskit.document import Document
+    from corpuskit.filters.classify import current_layout
+    from corpuskit.readers.html import read_html
+
+    doc = read_html("a.html", b"<p>one</p><p>two</p><p>three</p>")
+    assert isinstance(doc, Document) and doc.layout is not None
+    assert current_layout(doc) == list(doc.layout)
+    from corpuskit.pipeline import remove_lines
+
+    rules = ["junk" if line == "two" else None for line in doc.text.split("\n")]
+    fewer = remove_lines(doc, "test", rules)
+    layout = current_layout(fewer)
+    assert layout is not None and len(layout) == len(fewer.text.split("\n"))
+    assert current_layout(Document("x", "text", doc.source)) is None
