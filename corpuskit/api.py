@@ -70,6 +70,7 @@ def clean_files(
     strict: bool = False,
     time_limit: float | None = TIME_LIMIT,
     resume: bool = False,
+    html_parser: str = "bs4",
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout).
 
@@ -80,14 +81,21 @@ def clean_files(
     byte for byte, as if it had never stopped. ``limits`` bound what one input may hold
     (``Limits()`` by default), ``time_limit`` the seconds one document may take
     (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
-    output file appears.
+    output file appears. ``html_parser`` builds the tree of HTML pages (``bs4`` or
+    ``lxml``); it is in every HTML record's ``source.parser``, the run and the manifest.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     limits = limits or Limits()
     executor = SerialExecutor(pipeline, audit, strict, time_limit)
     reading = partial(
-        read_marked, inputs, format=format, text_field=text_field, stdin=stdin, limits=limits
+        read_marked,
+        inputs,
+        format=format,
+        text_field=text_field,
+        stdin=stdin,
+        limits=limits,
+        html_parser=html_parser,
     )
     if output == STDOUT:
         if resume:
@@ -106,13 +114,14 @@ def clean_files(
             "format": format,
             "text_field": text_field,
             "limits": asdict(limits),
+            "html_parser": html_parser,
             "audit": audit,
             "time_limit": time_limit,
             "rejects": rejects,
         }
         report = _checkpointed(executor, reading, run, output, rejects, on_reject, resume)
     if manifest:
-        write_json(manifest, _manifest(inputs, pipeline, report, audit))
+        write_json(manifest, _manifest(inputs, pipeline, report, audit, html_parser))
     return report
 
 
@@ -152,7 +161,7 @@ def _checkpointed(
 
 
 def _manifest(
-    inputs: list[str], pipeline: Pipeline, report: RunReport, audit: bool
+    inputs: list[str], pipeline: Pipeline, report: RunReport, audit: bool, html_parser: str
 ) -> dict[str, object]:
     provenance = Provenance.of(pipeline, audit)
     return {
@@ -160,5 +169,6 @@ def _manifest(
         "config": provenance.config,
         "pipeline": pipeline.describe(),
         "inputs": inputs,
+        "html_parser": html_parser,
         "report": report.to_record(),
     }

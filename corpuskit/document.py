@@ -24,7 +24,8 @@ class Source:
     ``path`` is the input as the user gave it (``-`` for stdin), ``line`` the 1-based line
     of a JSONL input, ``offset`` the byte offset of the record in the (decompressed)
     stream, ``sha256`` the hash of the document's raw bytes, ``format`` the reader that
-    read it and ``encoding`` the codec its bytes were decoded with.
+    read it, ``encoding`` the codec its bytes were decoded with and ``parser`` the HTML
+    parser that built the page's tree (``html`` only: ``bs4`` or ``lxml``).
     """
 
     path: str
@@ -33,6 +34,7 @@ class Source:
     sha256: str = ""
     line: int | None = None
     offset: int | None = None
+    parser: str | None = None
 
     def location(self) -> str:
         """``path`` or ``path:line``, for messages."""
@@ -49,6 +51,8 @@ class Source:
             record["line"] = self.line
         if self.offset is not None:
             record["offset"] = self.offset
+        if self.parser is not None:
+            record["parser"] = self.parser
         return record
 
     @classmethod
@@ -60,6 +64,7 @@ class Source:
             sha256=str(record.get("sha256", "")),
             line=record.get("line"),
             offset=record.get("offset"),
+            parser=record.get("parser"),
         )
 
 

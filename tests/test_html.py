@@ -9,11 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.html import TextSizes, extract
+from corpuskit.html import PARSERS, TextSizes, Tree, extract, parse
 from corpuskit.readers import decode_bytes
 from tests.conftest import BENCH_PAGES
 
@@ -227,14 +226,27 @@ def test_text_invariants_on_random_markup(pieces: list[str]) -> None:
 SIZED_PIECES = PIECES | st.sampled_from(["<nav>", "</nav>", "<!-- c -->", "<![CDATA[x]]>"])
 
 
+def elements(tree: Tree) -> list[object]:
+    """Every element of ``tree`` in document order."""
+    found, pending = [], list(reversed(tree.children(tree.root)))
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, str):
+            found.append(node)
+            pending.extend(reversed(tree.children(node)))
+    return found
+
+
+@pytest.mark.parametrize("parser", PARSERS)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(SIZED_PIECES, max_size=40))
-def test_text_sizes_are_get_text_lengths(pieces: list[str]) -> None:
-    soup = BeautifulSoup("".join(pieces), "lxml", multi_valued_attributes=None)
-    sizes = TextSizes()
-    for tag in reversed(soup.find_all(True)):  # innermost first, then from the memo
-        if tag.interesting_string_types == TextSizes.COUNTED:  # not <script> and its kin
-            assert sizes.of(tag) == len(tag.get_text())
+def test_text_sizes_are_text_lengths(parser: str, pieces: list[str]) -> None:
+    tree = parse("".join(pieces), parser)
+    sizes = TextSizes(tree)
+    for tag in reversed(elements(tree)):  # innermost first, then from the memo
+        assert sizes.of(tag) == len(tree.text(tag))
+        if parser == "bs4" and tag.interesting_string_types == tree.counted_types:
+            assert sizes.of(tag) == len(tag.get_text())  # not <script> and its kin
 
 
 # --- real pages ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """HTML to text and metadata: a page's readable text, line by line, and its declared fields.
 
-``extract`` parses a page once (beautifulsoup4 with lxml) and hands the tree to
+``extract`` parses a page once (``tree.parse``: beautifulsoup4 with lxml by default, or
+lxml alone, behind the same node API) and hands the tree to
 ``text.laid_out_text`` for the readable text and what the markup says about each of its
 lines (``layout``: link share, junk and content vocabulary around it, the main
 container, see ``content.py`` and ``layout.py``) and to ``metadata`` for the fields.
@@ -10,15 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
-
 from corpuskit.html.content import Vocabulary
 from corpuskit.html.layout import LAYOUT_NAMES, Layout
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, metadata
 from corpuskit.html.text import TextSizes, body_text, laid_out_text
+from corpuskit.html.tree import PARSERS, Tree, parse
 
-__all__ = ["LAYOUT_NAMES", "Extracted", "Layout", "TextSizes", "body_text", "extract"]
+__all__ = [
+    "LAYOUT_NAMES",
+    "PARSERS",
+    "Extracted",
+    "Layout",
+    "TextSizes",
+    "Tree",
+    "body_text",
+    "extract",
+    "parse",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +42,12 @@ class Extracted:
     layout: Layout = ()  # per line of ``text``: its ``LAYOUT_NAMES`` features
 
 
-def extract(markup: str) -> Extracted:
-    """The text and metadata of an HTML page. Never raises on malformed markup.
+def extract(markup: str, parser: str = "bs4") -> Extracted:
+    """The text and metadata of an HTML page, parsed by ``parser`` (one of ``PARSERS``).
+
+    Never raises on malformed markup; raises ``ParserLimitError`` for a page the parser
+    cannot build whole (lxml: nested more than ``tree.LXML_MAX_DEPTH`` deep) and
+    ``ValueError`` for an unknown parser.
 
     >>> page = extract(
     ...     '<html lang="EN"><head><title> A  day </title></head><body>'
@@ -43,19 +56,19 @@ def extract(markup: str) -> Extracted:
     ... )
     >>> page.text, page.title, page.lang
     ('It was a fine day.\\n\\none\\ntwo', 'A day', 'en')
+    >>> extract("<p>one<br>two", parser="lxml").text
+    'one\\ntwo'
     """
-    # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
-    # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
-    soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
-    head = soup.find("head")
-    tags = head.find_all(METADATA_TAGS) if isinstance(head, Tag) else []
-    text, layout = laid_out_text(soup, Vocabulary.default(), tags)
-    found = metadata(tags)
+    tree = parse(markup, parser)
+    head = tree.find("head")
+    tags = tree.find_all(head, METADATA_TAGS) if head is not None else []
+    text, layout = laid_out_text(tree, Vocabulary.default(), tags)
+    found = metadata(tree, tags)
     return Extracted(
         text=text,
         title=found.get("og:title") or found.get("title"),
         url=found.get("canonical") or found.get("og:url"),
-        lang=declared_lang(soup),
+        lang=declared_lang(tree),
         description=found.get("description") or found.get("og:description"),
         layout=layout,
     )

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bs4.element import CData, NavigableString, Tag
-
 from corpuskit.data import load_table
+from corpuskit.html.tree import Tree
 
 #: Block elements whose own text makes a paragraph (the rest is inline and counts
 #: towards the nearest block around it).
@@ -50,7 +49,6 @@ VOCABULARY_WEIGHT = 25.0
 JUNK, CONTENT, HIDDEN = 1, 2, 4
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_COUNTED = frozenset({NavigableString, CData})
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,13 @@ class Vocabulary:
         """The vocabulary of ``data/html.toml``, read once (it is immutable)."""
         return _default_vocabulary()
 
-    def marks(self, tag: Tag) -> int:
-        """The ``JUNK``/``CONTENT``/``HIDDEN`` bits of one element.
+    def marks(self, attrs: Mapping[str, str]) -> int:
+        """The ``JUNK``/``CONTENT``/``HIDDEN`` bits of one element, by its attributes.
 
-        >>> from bs4 import BeautifulSoup
-        >>> soup = BeautifulSoup('<div class="post-comments" hidden><p id="x">', "lxml")
         >>> marks = Vocabulary.default().marks
-        >>> marks(soup.div), marks(soup.p)
+        >>> marks({"class": "post-comments", "hidden": ""}), marks({"id": "x"})
         (7, 0)
         """
-        attrs = tag.attrs
         if not attrs:
             return 0
         names = f"{_text(attrs.get('class'))} {_text(attrs.get('id'))}".lower()
@@ -122,81 +117,91 @@ class Measure:
     """Every element's text size, link text size and marks, and the main container.
 
     ``chars`` and ``links`` are keyed by ``id()`` of the element (the tree outlives this
-    object); ``chars`` counts the strings ``get_text`` counts.
+    object); ``chars`` counts the strings ``get_text`` counts (``Tree.counted_types``).
 
-    >>> from bs4 import BeautifulSoup
-    >>> soup = BeautifulSoup(
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse(
     ...     "<div id=menu><a>Home</a> <a>News</a></div><div class=entry>"
-    ...     "<p>" + "A long sentence, with commas, to read. " * 3 + "</p></div>",
-    ...     "lxml", multi_valued_attributes=None,
+    ...     "<p>" + "A long sentence, with commas, to read. " * 3 + "</p></div>"
     ... )
-    >>> page = Measure(soup, Vocabulary.default())
-    >>> page.main.get("class"), page.link_density(soup.div)
+    >>> page = Measure(tree, Vocabulary.default())
+    >>> menu = tree.find("div")
+    >>> tree.attrs(page.main).get("class"), page.link_density(menu)
     ('entry', 0.8888888888888888)
     """
 
-    def __init__(self, root: Tag, vocabulary: Vocabulary) -> None:
+    def __init__(self, tree: Tree, vocabulary: Vocabulary) -> None:
+        self.tree = tree
         self.chars: dict[int, int] = {}
         self.links: dict[int, int] = {}
         self.marks: dict[int, int] = {}
         self._own: dict[int, int] = {}  # inline text outside links, not yet in a paragraph
-        self._scores: dict[int, tuple[Tag, float]] = {}
+        self._scores: dict[int, tuple[Any, float]] = {}
         self._vocabulary = vocabulary
-        self._walk(root)
-        self.main: Tag | None = self._best()
+        self._walk(tree.root)
+        self.main: Any | None = self._best()
 
-    def of(self, tag: Tag) -> int:
+    def of(self, tag: Any) -> int:
         """The number of characters of text inside ``tag`` (0 for a tag not measured)."""
         return self.chars.get(id(tag), 0)
 
-    def link_density(self, tag: Tag | None) -> float:
+    def link_density(self, tag: Any | None) -> float:
         """The share of ``tag``'s text inside links (0 for an empty or missing tag)."""
         if tag is None:
             return 0.0
         chars = self.chars.get(id(tag), 0)
         return self.links.get(id(tag), 0) / chars if chars else 0.0
 
-    def _walk(self, root: Tag) -> None:
-        pending: list[tuple[Tag, bool]] = [(root, False)]
+    def _walk(self, root: Any) -> None:
+        attrs, children = self.tree.attrs, self.tree.children
+        pending: list[tuple[Any, bool]] = [(root, False)]
         while pending:
             tag, leaving = pending.pop()
             if leaving:
                 self._leave(tag)
             else:
-                self.marks[id(tag)] = self._vocabulary.marks(tag)
+                self.marks[id(tag)] = self._vocabulary.marks(attrs(tag))
                 pending.append((tag, True))
-                pending.extend((child, False) for child in tag.contents if isinstance(child, Tag))
+                pending.extend(
+                    (child, False) for child in children(tag) if not isinstance(child, str)
+                )
 
-    def _leave(self, tag: Tag) -> None:
+    def _leave(self, tag: Any) -> None:
         chars = links = own = 0
-        for child in tag.contents:
-            if isinstance(child, Tag):
+        counted, contents, name = (
+            self.tree.counted_types,
+            self.tree.children(tag),
+            self.tree.name(tag),
+        )
+        for child in contents:
+            if not isinstance(child, str):
                 key = id(child)
                 chars += self.chars[key]
                 links += self.links[key]
                 own += self._own.pop(key, 0)
-            elif isinstance(child, NavigableString) and type(child) in _COUNTED:
+            elif type(child) in counted:
                 chars += len(child)
                 own += len(child.strip())
         key = id(tag)
-        if tag.name == "a":
+        if name == "a":
             links, own = chars, 0
         self.chars[key], self.links[key] = chars, links
-        if tag.name not in BLOCK_TAGS:
+        if name not in BLOCK_TAGS:
             self._own[key] = own
         elif own >= PARAGRAPH_CHARS:
-            self._credit(tag, 1.0 + _commas(tag) + min(own / 100, 3.0))
+            self._credit(tag, 1.0 + _commas(contents) + min(own / 100, 3.0))
 
-    def _credit(self, paragraph: Tag, score: float) -> None:
-        parent = paragraph.parent
+    def _credit(self, paragraph: Any, score: float) -> None:
+        parent_of = self.tree.parent
+        parent = parent_of(paragraph)
         for share in (1.0, 0.5):
-            if parent is None or parent.name == "[document]":
+            if parent is None or self.tree.name(parent) == "[document]":
                 return
             _, total = self._scores.get(id(parent), (parent, 0.0))
             self._scores[id(parent)] = (parent, total + share * score)
-            parent = parent.parent
+            parent = parent_of(parent)
 
-    def _best(self) -> Tag | None:
+    def _best(self) -> Any | None:
         best, top = None, 0.0
         for tag, score in self._scores.values():
             marks = self.marks.get(id(tag), 0)
@@ -207,6 +212,7 @@ class Measure:
         return best
 
 
-def _commas(tag: Tag) -> int:
-    """Commas in the direct text of ``tag`` (readability counts them as prose)."""
-    return sum(child.count(",") for child in tag.contents if isinstance(child, NavigableString))
+def _commas(contents: Iterable[Any]) -> int:
+    """Commas in the strings among an element's ``contents`` (readability counts them as
+    prose; comments too, as bs4's strings include them)."""
+    return sum(child.count(",") for child in contents if isinstance(child, str))

@@ -17,7 +17,7 @@ line model of ``classify_lines`` (``data/html_line_model.toml``); text input has
 
 from __future__ import annotations
 
-from bs4.element import Tag
+from typing import Any
 
 from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 
@@ -63,16 +63,17 @@ class LayoutRecorder:
         if main is not None and page_chars:
             self._main_share = self.measure.of(main) / page_chars
 
-    def push(self, tag: Tag, furniture: bool) -> None:
-        """Enter ``tag`` (``furniture``: a furniture landmark kept by the share guard)."""
+    def push(self, tag: Any, name: str, furniture: bool) -> None:
+        """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
+        share guard)."""
         bits, density = self._stack[-1]
-        bits |= self.measure.marks.get(id(tag), 0) | _NAME_BITS.get(tag.name, 0)
+        bits |= self.measure.marks.get(id(tag), 0) | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
         if id(tag) == self._main_id:
             bits |= MAIN
-        if tag.name in BLOCK_TAGS:
-            density = self.measure.link_density(tag.parent)
+        if name in BLOCK_TAGS:
+            density = self.measure.link_density(self.measure.tree.parent(tag))
         self._stack.append((bits, density))
 
     def pop(self) -> None:

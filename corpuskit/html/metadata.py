@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
+from corpuskit.html.tree import Tree
 
 #: Elements that hold metadata, not text (the text of ``title`` is the title), wherever
 #: they are: broken markup leaves them in the body on 8 of the 696 traf-dev pages.
@@ -19,43 +19,49 @@ LINK_RELS = frozenset({"canonical"})
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
-def metadata(tags: Iterable[Tag]) -> dict[str, str]:
+def metadata(tree: Tree, tags: Iterable[Any]) -> dict[str, str]:
     """The title, ``META_KEYS`` and ``LINK_RELS`` values among ``tags`` (``METADATA_TAGS``).
 
     The first non-empty value of each key wins; whitespace in values is collapsed.
     """
     found: dict[str, str] = {}
     for tag in tags:
-        key, value = _metadata_entry(tag)
+        key, value = _metadata_entry(tree, tag)
         value = _HTML_SPACE.sub(" ", value).strip()
         if key and value and key not in found:
             found[key] = value
     return found
 
 
-def declared_lang(soup: BeautifulSoup) -> str | None:
+def declared_lang(tree: Tree) -> str | None:
     """The language the page declares on its ``<html>`` element, lowercased, or None."""
-    root = soup.find("html")
-    if not isinstance(root, Tag):
+    root = tree.find("html")
+    if root is None:
         return None
-    lang = (attribute(root, "lang") or attribute(root, "xml:lang")).strip().lower()
+    attrs = tree.attrs(root)
+    lang = (attribute(attrs, "lang") or attribute(attrs, "xml:lang")).strip().lower()
     return lang or None
 
 
-def attribute(tag: Tag, name: str) -> str:
-    """The value of ``tag``'s attribute ``name`` as one string ("" when absent)."""
-    value = tag.get(name)
+def attribute(attrs: Mapping[str, Any], name: str) -> str:
+    """The value of the attribute ``name`` among an element's ``attrs`` ("" when absent).
+
+    >>> attribute({"rel": "canonical"}, "rel"), attribute({}, "rel")
+    ('canonical', '')
+    """
+    value = attrs.get(name)
     if value is None:
         return ""
     return value if isinstance(value, str) else " ".join(value)
 
 
-def _metadata_entry(tag: Tag) -> tuple[str | None, str]:
+def _metadata_entry(tree: Tree, tag: Any) -> tuple[str | None, str]:
     """The metadata key and value one ``title``/``meta``/``link`` tag holds, if any."""
-    if tag.name == "title":
-        return "title", tag.get_text()
-    if tag.name == "link":
-        rels = LINK_RELS.intersection(attribute(tag, "rel").lower().split())
-        return (min(rels), attribute(tag, "href")) if rels else (None, "")
-    key = (attribute(tag, "property") or attribute(tag, "name")).strip().lower()
-    return (key, attribute(tag, "content")) if key in META_KEYS else (None, "")
+    name, attrs = tree.name(tag), tree.attrs(tag)
+    if name == "title":
+        return "title", tree.text(tag)
+    if name == "link":
+        rels = LINK_RELS.intersection(attribute(attrs, "rel").lower().split())
+        return (min(rels), attribute(attrs, "href")) if rels else (None, "")
+    key = (attribute(attrs, "property") or attribute(attrs, "name")).strip().lower()
+    return (key, attribute(attrs, "content")) if key in META_KEYS else (None, "")

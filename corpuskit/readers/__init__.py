@@ -31,6 +31,7 @@ from typing import BinaryIO
 
 from corpuskit.document import Document, Drop, InputEnd
 from corpuskit.errors import InputError
+from corpuskit.html import PARSERS
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
@@ -57,6 +58,7 @@ def read(
     text_field: str = "text",
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
@@ -64,11 +66,19 @@ def read(
     not a sequence of one-letter specs). ``format`` forces one reader for every input
     (else each is detected); ``text_field`` names the JSONL field holding the text;
     ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None); ``limits``
-    bounds what one document may cost (``DEFAULT_LIMITS`` when None). Raises
-    ``InputError`` at once for an unknown ``format``; everything else is reported lazily,
-    input by input.
+    bounds what one document may cost (``DEFAULT_LIMITS`` when None); ``html_parser``
+    builds the tree of HTML pages (``corpuskit.html.PARSERS``: ``bs4``, or ``lxml``, about
+    twice as fast, see docs/html.md). Raises ``InputError`` at once for an unknown
+    ``format`` or ``html_parser``; everything else is reported lazily, input by input.
     """
-    items = read_marked(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
+    items = read_marked(
+        inputs,
+        format=format,
+        text_field=text_field,
+        stdin=stdin,
+        limits=limits,
+        html_parser=html_parser,
+    )
     return (item for item in items if not isinstance(item, InputEnd))
 
 
@@ -80,6 +90,7 @@ def read_marked(
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
     done: Sequence[str] = (),
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop | InputEnd]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, and the
     first ``len(done)`` inputs skipped unread (to resume a run that finished them).
@@ -91,8 +102,12 @@ def read_marked(
     if format is not None and format not in FORMATS:
         choices = ", ".join(FORMATS)
         raise InputError(f"unknown input format {format!r} (choose from {choices})")
+    if html_parser not in PARSERS:
+        choices = ", ".join(PARSERS)
+        raise InputError(f"unknown HTML parser {html_parser!r} (choose from {choices})")
     specs = [inputs] if isinstance(inputs, str) else inputs
-    return _read_all(specs, format, text_field, stdin, limits or DEFAULT_LIMITS, done)
+    limits = limits or DEFAULT_LIMITS
+    return _read_all(specs, format, text_field, stdin, limits, done, html_parser)
 
 
 def _read_all(
@@ -102,6 +117,7 @@ def _read_all(
     stdin: BinaryIO | None,
     limits: Limits,
     done: Sequence[str],
+    html_parser: str,
 ) -> Iterator[Document | Drop | InputEnd]:
     for index, item in enumerate(expand(inputs, stdin)):
         path = item.source.path if isinstance(item, Drop) else item.path
@@ -116,12 +132,17 @@ def _read_all(
         if isinstance(item, Drop):
             yield from printable([item], path)
         else:
-            yield from printable(read_input(item, format, text_field, limits), path)
+            found = read_input(item, format, text_field, limits, html_parser)
+            yield from printable(found, path)
         yield InputEnd(index, shown)
 
 
 def read_input(
-    item: Input, format: str | None, text_field: str, limits: Limits = DEFAULT_LIMITS
+    item: Input,
+    format: str | None,
+    text_field: str,
+    limits: Limits = DEFAULT_LIMITS,
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop]:
     """The documents of one input; a damaged archive or an I/O error ends it with a drop.
 
@@ -132,7 +153,7 @@ def read_input(
         with item.open() as raw, decompressed(raw, item.path) as stream:
             if found is None:
                 found, stream = sniff_format(stream, limits.max_line_bytes)
-            yield from _documents(item.path, stream, found, text_field, limits)
+            yield from _documents(item.path, stream, found, text_field, limits, html_parser)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
@@ -142,7 +163,7 @@ def read_input(
 
 
 def _documents(
-    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits
+    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits, html_parser: str
 ) -> Iterator[Document | Drop]:
     """The documents of a decompressed input stream in a known format."""
     if format == "jsonl":
@@ -154,7 +175,7 @@ def _documents(
         detail = f"more than {size} bytes (decompressed); {how_to_raise('max_file_bytes')}"
         yield input_drop(path, "too_large", detail, format)
     elif format == "html":
-        yield read_html(path, raw, limits)
+        yield read_html(path, raw, limits, html_parser)
     else:
         yield read_text(path, raw)
 

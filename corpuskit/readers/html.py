@@ -6,16 +6,21 @@ its description go to ``meta`` (``declared_lang``, ``description``): the ``lang`
 left to language identification, which measures rather than trusts.
 
 A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
-counting before parsing: the parsed tree costs about a kilobyte per element.
+counting before parsing: the parsed tree costs about a kilobyte per element. ``parser``
+picks the HTML parser (``corpuskit.html.PARSERS``), recorded as ``Source.parser``; a page
+beyond a limit of that parser (lxml: more than 2,048 levels deep) is a drop with the
+reason the parser gives (``too_deep``), never a page with part of its text.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 from corpuskit.document import Document, Drop, make_document
+from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
@@ -25,7 +30,9 @@ from corpuskit.readers.text import decode_page
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
-def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Document | Drop:
+def read_html(
+    path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS, parser: str = "bs4"
+) -> Document | Drop:
     """The document for a web page whose (decompressed) bytes are ``raw``.
 
     >>> doc = read_html("a.html", b"<html lang=de><title>Hallo</title><p>Guten Tag</p>")
@@ -33,15 +40,21 @@ def read_html(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Documen
     ('Hallo', 'Guten Tag', {'declared_lang': 'de'})
     >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
     'too_large'
+    >>> read_html("a.html", b"<div>" * 3000 + b"deep", parser="lxml").reason
+    'too_deep'
     """
     decoded = decode_page(path, raw, "html")
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    source = replace(source, parser=parser)
     if more_tags_than(markup, limits.max_html_tags):
         detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
-    page = extract(markup)
+    try:
+        page = extract(markup, parser)
+    except ParserLimitError as error:
+        return Drop("read", error.reason, source, error.detail)
     text = normalize_newlines(page.text)
     # A line break the extraction kept inside a line (U+2028) splits it here: the layout
     # no longer matches the lines and the page is classified as text.
