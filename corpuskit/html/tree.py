@@ -218,30 +218,36 @@ def lxml_tree(markup: str) -> Tree:
     containers = _string_types(document.top)
     preserving = _inside(document.top, _PRESERVING)
 
-    def string(text: str, kind: type[str] | None, keep: bool) -> str:
-        if not keep and not text.strip(_ASCII_SPACES):
+    def string(text: str, key: int) -> str:
+        if text[0] in _ASCII_SPACES and key not in preserving and not text.strip(_ASCII_SPACES):
             text = "\n" if "\n" in text else " "
+        kind = containers.get(key)
         return text if kind is None else kind(text)
 
+    made: dict[int, list[Any]] = {}  # each element's children, made once: walks ask thrice
+
     def children(node: Any) -> list[Any]:
-        if node.__class__ is _Document:
-            top: list[Any] = node.top
-            return top
         key = id(node)
-        kind, keep = containers.get(key), key in preserving
-        out: list[Any] = []
-        text = node.text
-        if text:
-            out.append(string(text, kind, keep))
-        for child in node:
-            tag = child.tag
-            if tag.__class__ is str:
-                out.append(child)
-            else:
-                out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
-            tail = child.tail
-            if tail:
-                out.append(string(tail, kind, keep))
+        out = made.get(key)
+        if out is not None:
+            return out
+        if node.__class__ is _Document:
+            out = node.top
+        else:
+            out = []
+            text = node.text
+            if text:
+                out.append(string(text, key))
+            for child in node:
+                tag = child.tag
+                if tag.__class__ is str:
+                    out.append(child)
+                else:
+                    out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
+                tail = child.tail
+                if tail:
+                    out.append(string(tail, key))
+        made[key] = out
         return out
 
     return Tree(
