@@ -140,11 +140,11 @@ def compare_parsers(folder: Path) -> str:
     gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
     score = load_score(folder).score
     lines = [f"{len(pages)} pages from their bytes, one process; pages/s (CPU pages/s)"]
-    speeds: dict[str, float] = {}
+    speeds: dict[str, tuple[float, float]] = {}
     for parser in corpuskit.html.PARSERS:
         for stage, speed, texts in _corpuskit_runs(pages, parser):
             name = f"corpuskit-{parser} {stage}"
-            speeds[name] = speed[0]
+            speeds[name] = speed
             lines.append(_row(name, score(gold, texts)["segments"], speed))
     try:
         import trafilatura
@@ -154,7 +154,10 @@ def compare_parsers(folder: Path) -> str:
     texts = {pid: trafilatura.extract(raw) or "" for pid, raw in pages.items()}
     speed = _speeds(len(pages), start, cpu)
     lines.append(_row("trafilatura extract", score(gold, texts)["segments"], speed))
-    lines += [f"{name} / trafilatura: {s / speed[0]:.2f}" for name, s in speeds.items()]
+    lines += [
+        f"{name} / trafilatura: {s[0] / speed[0]:.2f} (CPU: {s[1] / speed[1]:.2f})"
+        for name, s in speeds.items()
+    ]
     return "\n".join(lines)
 
 
