@@ -10,11 +10,14 @@ included, reading excluded) and lines removed per rule.
     python bench/quality.py ../shared/bench/traf-dev --mode text
     python bench/quality.py ../shared/bench/traf-dev --mode html --out bench/out/html.jsonl
     python bench/quality.py ../shared/bench/traf-dev --pipeline mymodule:my_pipeline
-    python bench/quality.py ../shared/bench/traf-dev --against-trafilatura
+    python bench/quality.py ../shared/bench/traf-dev --mode html --html-parser lxml
+    python bench/quality.py ../shared/bench/traf-dev --compare-parsers
 
-``--against-trafilatura`` times corpuskit's HTML mode and trafilatura's ``extract`` from
-the same decompressed page bytes (decoding and parsing included, one process, the same
-run) and prints both scores and the speed ratio (``pip install trafilatura``).
+``--html-parser`` picks the parser of HTML mode (``bs4``, the default, or ``lxml``).
+``--compare-parsers`` times, in one process and run, corpuskit's HTML mode with each
+parser and trafilatura's ``extract`` (if installed) on the same decompressed page bytes:
+extraction alone (decoding, parsing, text and layout) and end to end (plus the default
+pipeline), with scores and speed ratios.
 
 A rejected page (nothing left) is scored as an empty prediction, as score.py does.
 ``tests/test_quality_gate.py`` runs ``measure`` and compares with ``bench/baseline.json``.
@@ -37,11 +40,11 @@ from typing import Any
 from bs4 import MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 import corpuskit
+import corpuskit.html
 from corpuskit.document import Document, Drop
 from corpuskit.executors import fewer_collections
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
-from corpuskit.readers.html import read_html
 
 
 @dataclass
@@ -67,13 +70,14 @@ class Measurement:
         )
 
 
-def load_pages(folder: Path, mode: str) -> list[Document]:
+def load_pages(folder: Path, mode: str, html_parser: str = "bs4") -> list[Document]:
     pattern = "*.txt" if mode == "text" else "*.html.gz"
     paths = sorted(str(p) for p in (folder / "pages").glob(pattern))
     with warnings.catch_warnings():  # XHTML parsed as HTML: noise for a benchmark
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        docs = [d for d in corpuskit.read(paths, format=mode) if isinstance(d, Document)]
+        read = corpuskit.read(paths, format=mode, html_parser=html_parser)
+        docs = [d for d in read if isinstance(d, Document)]
     if len(docs) != len(paths):
         raise SystemExit(f"{len(paths) - len(docs)} pages could not be read")
     return docs
@@ -92,9 +96,11 @@ def load_score(folder: Path) -> Any:
     return module
 
 
-def measure(folder: Path, mode: str = "text", pipeline: Pipeline | None = None) -> Measurement:
+def measure(
+    folder: Path, mode: str = "text", pipeline: Pipeline | None = None, html_parser: str = "bs4"
+) -> Measurement:
     """Run ``pipeline`` over the benchmark's pages and score the output."""
-    docs = load_pages(folder, mode)
+    docs = load_pages(folder, mode, html_parser)
     pipeline = pipeline or corpuskit.default_pipeline()
     start, cpu = time.perf_counter(), time.process_time()
     with fewer_collections():  # as the executor runs it
@@ -114,60 +120,6 @@ def measure(folder: Path, mode: str = "text", pipeline: Pipeline | None = None) 
     )
 
 
-def raw_pages(folder: Path) -> dict[str, bytes]:
-    """Each page's HTML bytes, decompressed, by page id (read before any timing)."""
-    paths = sorted((folder / "pages").glob("*.html.gz"))
-    return {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) for p in paths}
-
-
-def html_end_to_end(folder: Path, pages: dict[str, bytes]) -> tuple[dict[str, Any], float]:
-    """corpuskit's HTML mode from the page bytes: decoding, parsing, extraction and the
-    default pipeline (corpus pass included), timed together; (segment scores, pages/s)."""
-    start = time.perf_counter()
-    with warnings.catch_warnings(), fewer_collections():
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        docs = [read_html(f"{pid}.html", raw) for pid, raw in pages.items()]
-        _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), docs)
-        results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
-    speed = len(pages) / (time.perf_counter() - start)
-    texts = ["" if isinstance(r, Drop) else r.text for r in results]
-    return score_texts(folder, dict(zip(pages, texts, strict=True))), speed
-
-
-def trafilatura_run(folder: Path, pages: dict[str, bytes]) -> tuple[dict[str, Any], float]:
-    """trafilatura's ``extract`` with its defaults on the same bytes; (scores, pages/s)."""
-    import trafilatura
-
-    start = time.perf_counter()
-    texts = {pid: trafilatura.extract(raw) or "" for pid, raw in pages.items()}
-    speed = len(pages) / (time.perf_counter() - start)
-    return score_texts(folder, texts), speed
-
-
-def score_texts(folder: Path, predictions: dict[str, str]) -> dict[str, Any]:
-    """Segment scores of ``predictions`` (page id -> text) by the benchmark's score.py."""
-    gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
-    segments: dict[str, Any] = load_score(folder).score(gold, predictions)["segments"]
-    return segments
-
-
-def against_trafilatura(folder: Path) -> str:
-    """corpuskit's HTML mode and trafilatura on the same pages, in this one process."""
-    pages = raw_pages(folder)
-    ours, our_speed = html_end_to_end(folder, pages)
-    theirs, their_speed = trafilatura_run(folder, pages)
-    rows = [("corpuskit html", ours, our_speed), ("trafilatura extract", theirs, their_speed)]
-    lines = [f"{len(pages)} pages, from the page bytes (parsing included), one process"]
-    for name, s, speed in rows:
-        lines.append(
-            f"{name:20} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-            f"F {s['f1']:.3f}  pages/s {speed:.0f}"
-        )
-    lines.append(f"speed ratio corpuskit / trafilatura: {our_speed / their_speed:.2f}")
-    return "\n".join(lines)
-
-
 def named_pipeline(spec: str | None) -> Pipeline | None:
     """``module:function`` -> the Pipeline that function returns."""
     if spec is None:
@@ -179,27 +131,96 @@ def named_pipeline(spec: str | None) -> Pipeline | None:
     return made
 
 
+def compare_parsers(folder: Path) -> str:
+    """corpuskit's HTML mode with each parser and trafilatura's ``extract``, in this one
+    process and run, from the same decompressed page bytes; a table of scores and speeds.
+    """
+    paths = sorted((folder / "pages").glob("*.html.gz"))
+    pages = {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) for p in paths}
+    gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
+    score = load_score(folder).score
+    lines = [f"{len(pages)} pages from their bytes, one process; pages/s (CPU pages/s)"]
+    speeds: dict[str, tuple[float, float]] = {}
+    for parser in corpuskit.html.PARSERS:
+        for stage, speed, texts in _corpuskit_runs(pages, parser):
+            name = f"corpuskit-{parser} {stage}"
+            speeds[name] = speed
+            lines.append(_row(name, score(gold, texts)["segments"], speed))
+    try:
+        import trafilatura
+    except ImportError:
+        return "\n".join([*lines, "trafilatura is not installed"])
+    start, cpu = time.perf_counter(), time.process_time()
+    texts = {pid: trafilatura.extract(raw) or "" for pid, raw in pages.items()}
+    speed = _speeds(len(pages), start, cpu)
+    lines.append(_row("trafilatura extract", score(gold, texts)["segments"], speed))
+    lines += [
+        f"{name} / trafilatura: {s[0] / speed[0]:.2f} (CPU: {s[1] / speed[1]:.2f})"
+        for name, s in speeds.items()
+    ]
+    return "\n".join(lines)
+
+
+def _corpuskit_runs(
+    pages: dict[str, bytes], parser: str
+) -> list[tuple[str, tuple[float, float], dict[str, str]]]:
+    """Extraction alone (``read_html``), then the same plus the default pipeline."""
+    from corpuskit.readers.html import read_html
+
+    runs = []
+    with warnings.catch_warnings(), fewer_collections():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        start, cpu = time.perf_counter(), time.process_time()
+        docs = [read_html(f"{pid}.html", raw, parser=parser) for pid, raw in pages.items()]
+        runs.append(("extraction", _speeds(len(pages), start, cpu), _texts(pages, docs)))
+        start, cpu = time.perf_counter(), time.process_time()
+        docs = [read_html(f"{pid}.html", raw, parser=parser) for pid, raw in pages.items()]
+        _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), docs)
+        results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
+        runs.append(("end to end", _speeds(len(pages), start, cpu), _texts(pages, results)))
+    return runs
+
+
+def _speeds(pages: int, start: float, cpu: float) -> tuple[float, float]:
+    """Pages per second of wall time and of CPU time since ``start`` and ``cpu``."""
+    return pages / (time.perf_counter() - start), pages / (time.process_time() - cpu)
+
+
+def _texts(pages: dict[str, bytes], results: list[Document | Drop]) -> dict[str, str]:
+    texts = ["" if isinstance(r, Drop) else r.text for r in results]
+    return dict(zip(pages, texts, strict=True))
+
+
+def _row(name: str, s: dict[str, Any], speed: tuple[float, float]) -> str:
+    return (
+        f"{name:26} P {s['precision']:.3f}  R {s['recall']:.3f}  F {s['f1']:.3f}  "
+        f"pages/s {speed[0]:.0f} ({speed[1]:.0f})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path, help="benchmark folder with gold.jsonl and pages/")
     parser.add_argument("--mode", choices=("text", "html"), default="text")
     parser.add_argument("--pipeline", help="module:function returning the Pipeline to measure")
-    parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
+    parser.add_argument("--html-parser", choices=corpuskit.html.PARSERS, default="bs4")
     parser.add_argument(
-        "--against-trafilatura",
+        "--compare-parsers",
         action="store_true",
-        help="HTML mode and trafilatura's extract from the page bytes, side by side",
+        help="HTML mode with each parser and trafilatura's extract, side by side",
     )
+    parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
-    if args.against_trafilatura:
-        print(against_trafilatura(args.folder))
+    if args.compare_parsers:
+        print(compare_parsers(args.folder))
         return 0
-    result = measure(args.folder, args.mode, named_pipeline(args.pipeline))
+    result = measure(args.folder, args.mode, named_pipeline(args.pipeline), args.html_parser)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
         for pid, text in result.predictions.items():
             out.write(json.dumps({"id": pid, "text": text}, ensure_ascii=False) + "\n")
-    print(result.summary(args.mode))
+    print(result.summary(args.mode if args.mode == "text" else f"html ({args.html_parser})"))
     return 0
 
 

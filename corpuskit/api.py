@@ -29,7 +29,7 @@ from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.ray_executor import RayExecutor, Reading
-from corpuskit.readers import read_marked
+from corpuskit.readers import check_options, read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
@@ -87,6 +87,7 @@ def clean_files(
     on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
     executor: str = "local",
     address: str | None = None,
+    html_parser: str = "bs4",
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
     ``Shards`` for a folder of numbered shards).
@@ -102,15 +103,18 @@ def clean_files(
     (``ProcessExecutor``); the output is the same, byte for byte. ``executor="ray"``
     runs on Ray instead (``RayExecutor``; ``address`` of a cluster, or a local Ray),
     with the same output. ``on_progress`` sees the run's report as it goes.
+    ``html_parser`` builds the tree of HTML pages (``bs4`` or ``lxml``); it is in every
+    HTML record's ``source.parser``, the run and the manifest.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     limits = limits or Limits()
+    check_options(format, html_parser)  # before any output or checkpoint exists
 
     def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
         if executor == "ray":
             ray = RayExecutor(pipeline, audit, strict, time_limit, address)
-            reading = Reading(format, text_field, limits)
+            reading = Reading(format, text_field, limits, html_parser)
             return ray.run_inputs(
                 inputs, reading, corpus, rejected, on_reject, journal, on_progress
             )
@@ -118,7 +122,13 @@ def clean_files(
             raise InputError(f"unknown executor {executor!r} (choose from local, ray)")
         done = [] if journal is None else journal.done
         items = read_marked(
-            inputs, format=format, text_field=text_field, stdin=stdin, limits=limits, done=done
+            inputs,
+            format=format,
+            text_field=text_field,
+            stdin=stdin,
+            limits=limits,
+            done=done,
+            html_parser=html_parser,
         )
         local = (
             ProcessExecutor(pipeline, audit, strict, time_limit, workers)
@@ -145,6 +155,7 @@ def clean_files(
             "format": format,
             "text_field": text_field,
             "limits": asdict(limits),
+            "html_parser": html_parser,
             "audit": audit,
             "time_limit": time_limit,
             "rejects": rejects,
@@ -155,7 +166,7 @@ def clean_files(
         steps = len(pipeline.corpus_steps())
         report, written = _checkpointed(execute, run, output, rejects, steps, resume)
     if manifest:
-        write_json(manifest, _manifest(inputs, pipeline, report, audit, written))
+        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, html_parser))
     return report
 
 
@@ -191,7 +202,12 @@ def _checkpointed(
 
 
 def _manifest(
-    inputs: list[str], pipeline: Pipeline, report: RunReport, audit: bool, outputs: list[str]
+    inputs: list[str],
+    pipeline: Pipeline,
+    report: RunReport,
+    audit: bool,
+    outputs: list[str],
+    html_parser: str,
 ) -> dict[str, object]:
     provenance = Provenance.of(pipeline, audit)
     return {
@@ -200,5 +216,6 @@ def _manifest(
         "pipeline": pipeline.describe(),
         "inputs": inputs,
         "outputs": outputs,
+        "html_parser": html_parser,
         "report": report.to_record(),
     }

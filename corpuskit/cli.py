@@ -26,6 +26,7 @@ from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
+from corpuskit.html import PARSERS
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
 from corpuskit.parallel import cpu_count
@@ -53,6 +54,13 @@ FormatOption = Annotated[
 ]
 TextFieldOption = Annotated[
     str, typer.Option("--text-field", help="JSONL field that holds the page text.")
+]
+HtmlParserOption = Annotated[
+    str,
+    typer.Option(
+        "--html-parser",
+        help=f"HTML parser, one of {', '.join(PARSERS)} (lxml: about twice as fast).",
+    ),
 ]
 
 
@@ -143,6 +151,7 @@ def clean(
     ] = None,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
+    html_parser: HtmlParserOption = "bs4",
     audit: Annotated[
         bool, typer.Option(help="Also record each removed line and its rule.")
     ] = False,
@@ -213,6 +222,7 @@ def clean(
                 on_progress=bar,
                 executor=executor,
                 address=address,
+                html_parser=html_parser,
             )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
@@ -231,6 +241,7 @@ def explain_command(
     page: Annotated[str, typer.Argument(help="A page file (or - for stdin) to explain.")],
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
+    html_parser: HtmlParserOption = "bs4",
     color: Annotated[
         bool | None, typer.Option("--color/--no-color", help="Colour; default: when a terminal.")
     ] = None,
@@ -247,9 +258,10 @@ def explain_command(
     """
     pipeline = default_pipeline()
     if corpus:
-        pipeline = fit_corpus_steps(pipeline, read(corpus, format=format, text_field=text_field))
+        corpus_pages = read(corpus, format=format, text_field=text_field, html_parser=html_parser)
+        pipeline = fit_corpus_steps(pipeline, corpus_pages)
     use_color = sys.stdout.isatty() if color is None else color
-    for item in read([page], format=format, text_field=text_field):
+    for item in read([page], format=format, text_field=text_field, html_parser=html_parser):
         if isinstance(item, Drop):
             typer.echo(f"{item.source.location()}: cannot read: {item.reason} {item.detail}")
             continue

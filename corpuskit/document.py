@@ -23,6 +23,7 @@ OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
     "warc_record_id",
     "warc_target_uri",
     "warc_date",
+    "parser",
 )
 
 
@@ -35,7 +36,8 @@ class Source:
     stream, ``sha256`` the hash of the document's raw bytes, ``format`` the reader that
     read it and ``encoding`` the codec its bytes were decoded with; ``encoding_from`` says
     how that codec was chosen (``readers.decode.ENCODING_FROM``: ``bom``, ``http``,
-    ``declared``, ``utf-8``, ``fallback``).
+    ``declared``, ``utf-8``, ``fallback``); ``parser`` is the HTML parser that built the
+    page's tree (``html`` only: ``bs4`` or ``lxml``).
 
     A record of a WARC file also has its ``WARC-Record-ID``, ``WARC-Target-URI`` and
     ``WARC-Date`` headers; ``offset`` is then where the record starts. The optional
@@ -52,6 +54,7 @@ class Source:
     warc_record_id: str | None = None
     warc_target_uri: str | None = None
     warc_date: str | None = None
+    parser: str | None = None
 
     def location(self) -> str:
         """``path`` or ``path:line``, for messages."""
@@ -172,6 +175,10 @@ class Document:
     lang_score: float | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
+    #: What the markup said about each line of the text as read (HTML input only; see
+    #: ``corpuskit.html.layout``): a reading aid for ``classify_lines``, not content, so
+    #: it is neither compared nor written to the corpus.
+    layout: tuple[tuple[float, ...], ...] | None = field(default=None, compare=False, repr=False)
 
     def with_text(self, text: str, edit: Edit) -> Document:
         """A copy with new text and ``edit`` appended to the history."""

@@ -6,7 +6,8 @@
      ├── InputError          an input path, format or option that cannot be used
      ├── RecipeError         a pipeline or step configuration that cannot be built
      ├── DocumentRejected    clean_text() on a page the pipeline rejected (carries the Drop)
-     └── RunStopped          a strict run stopped at its first reject (carries the Drop)
+     ├── RunStopped          a strict run stopped at its first reject (carries the Drop)
+     └── ParserLimitError    an HTML page the chosen parser cannot build whole (read: a Drop)
 
 Problems with single documents never raise during a run: they become ``Drop`` records
 in the rejects file, so one bad page cannot stop a night's run.
@@ -56,3 +57,16 @@ class RunStopped(CorpuskitError):
             f"{drop.step}: {drop.reason}{detail}; nothing was written"
         )
         self.drop = drop
+
+
+class ParserLimitError(CorpuskitError):
+    """An HTML page beyond a limit of the chosen parser (lxml: nesting depth).
+
+    ``reason`` is the drop reason the HTML reader gives the page (``too_deep``), so the
+    page is rejected with that reason rather than extracted in part.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail

@@ -46,6 +46,7 @@ class Reading:
     format: str | None
     text_field: str
     limits: Limits
+    html_parser: str = "bs4"
 
 
 def _ray() -> Any:
@@ -56,12 +57,19 @@ def _ray() -> Any:
     return ray
 
 
+def _read(reading: Reading, index: int, item: Input | Drop) -> Any:
+    """What input ``index`` holds, read as ``reading`` says."""
+    return read_numbered(
+        index, item, reading.format, reading.text_field, reading.limits, reading.html_parser
+    )
+
+
 def count_input(
     before: Pipeline, step: CorpusStep, reading: Reading, index: int, item: Input | Drop
 ) -> Any:
     """Task: a corpus step's state over one input, as the steps before it leave it."""
     state = step.new_state()
-    for found in read_numbered(index, item, reading.format, reading.text_field, reading.limits):
+    for found in _read(reading, index, item):
         result = prepare_item(before, found)
         if isinstance(result, Document):
             step.observe(result, state)
@@ -79,7 +87,7 @@ def clean_input(
     """Task: everything one input gives the writing loop, in order, ending with its
     ``InputEnd``."""
     results: list[Outcome | Skipped | InputEnd] = []
-    for found in read_numbered(index, item, reading.format, reading.text_field, reading.limits):
+    for found in _read(reading, index, item):
         if isinstance(found, Document | Drop):
             results.append(outcome(pipeline, provenance, seconds, found))
         else:

@@ -179,10 +179,13 @@ def big_texts(root: Path) -> list[Outcome]:
 
 
 def deep_html(root: Path) -> list[Outcome]:
-    """100,000 nested elements: text at the bottom and after them is kept.
+    """100,000 nested elements: text at the bottom and after them is kept. A text node of
+    12 MB (libxml2 stops at 10 MB without its ``huge_tree`` option): kept whole.
 
     Nested furniture (``nav``) once cost time growing with the square of the depth.
     """
+    words = "a huge text node " * (12 * MiB // 17)
+    huge = f"<html><body><p>{words}end of the huge text node</p><p>after it</p>"
     deep = "<html><body><p>before</p>" + "<div>" * 100_000 + "deep text" + "</div>" * 100_000
     deep_nav = "<p>a</p>" + "<nav>" * 100_000 + "deep navigation text, most of the page"
     return [
@@ -190,6 +193,12 @@ def deep_html(root: Path) -> list[Outcome]:
             root, "deep-100000.html", (deep + "<p>after</p>").encode(), has=("deep text", "after")
         ),
         *_one(root, "deep-nav.html", deep_nav.encode(), has=("deep navigation text",)),
+        *_one(
+            root,
+            "huge-text-node.html",
+            huge.encode(),
+            has=("end of the huge text node", "after it"),
+        ),
     ]
 
 

@@ -1,7 +1,9 @@
 """The hostile tree of tests/hostile.py: every input accounted for once, read and end to end.
 
 The tree is generated once per module (about 0.7 s, 400 MB of disk at most for a
-moment: the 30 MB line, the 40 MiB JSONL line and their kin).
+moment: the 30 MB line, the 40 MiB JSONL line and their kin). It is read with each HTML
+parser (``corpuskit.html.PARSERS``); with lxml, the pages nested deeper than libxml2
+builds (``LXML_TOO_DEEP``) are ``too_deep`` drops instead of documents.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typer.testing import CliRunner
 
 from corpuskit import Document, Drop, read
 from corpuskit.cli import app
-from tests.hostile import PASSWD, SECRET, Tree, build
+from corpuskit.html import PARSERS
+from tests.hostile import PASSWD, SECRET, Outcome, Tree, build
 
 # Pages that open with an XML declaration make bs4 warn that they look like XML; the CLI
 # silences bs4's warnings, the library leaves that to its caller.
@@ -32,9 +35,28 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     return build(tmp_path_factory.mktemp("hostile"))
 
 
+#: The pages lxml refuses: 100,000 nested elements, past libxml2's 2,048 levels.
+LXML_TOO_DEEP = ("deep-100000.html", "deep-nav.html")
+
+
+@pytest.fixture(scope="module", params=PARSERS)
+def parser(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def results(tree: Tree) -> list[Document | Drop]:
-    return list(read([str(tree.root)]))
+def outcomes(tree: Tree, parser: str) -> list[Outcome]:
+    """What reading the tree with ``parser`` must give."""
+    if parser == "bs4":
+        return tree.outcomes
+    return [
+        Outcome(o.path, "too_deep") if o.path.endswith(LXML_TOO_DEEP) else o for o in tree.outcomes
+    ]
+
+
+@pytest.fixture(scope="module")
+def results(tree: Tree, parser: str) -> list[Document | Drop]:
+    return list(read([str(tree.root)], html_parser=parser))
 
 
 def key(result: Document | Drop) -> tuple[str, int | None, str | None]:
@@ -46,17 +68,16 @@ def key(result: Document | Drop) -> tuple[str, int | None, str | None]:
 
 
 def test_every_input_is_accounted_for_exactly_once(
-    tree: Tree, results: list[Document | Drop]
+    outcomes: list[Outcome], results: list[Document | Drop]
 ) -> None:
-    outcomes = tree.outcomes
     assert all(isinstance(result, Document | Drop) for result in results)
     got, expected = Counter(map(key, results)), Counter(outcome.key for outcome in outcomes)
     assert got - expected == Counter(), "read but not expected"
     assert expected - got == Counter(), "expected but not read"
 
 
-def test_drops_say_where_and_why(tree: Tree, results: list[Document | Drop]) -> None:
-    offsets = {(o.path, o.line): o.offset for o in tree.outcomes if o.line is not None}
+def test_drops_say_where_and_why(outcomes: list[Outcome], results: list[Document | Drop]) -> None:
+    offsets = {(o.path, o.line): o.offset for o in outcomes if o.line is not None}
     for result in results:
         if result.source.line is not None:
             assert result.source.offset == offsets[(result.source.path, result.source.line)]
@@ -64,12 +85,13 @@ def test_drops_say_where_and_why(tree: Tree, results: list[Document | Drop]) -> 
             assert (result.step, result.detail) != ("read", ""), result
             assert result.reason != "error", result.detail
         if isinstance(result, Drop) and result.reason in ("too_large", "too_deep"):
-            assert "raise it with Limits(" in result.detail
+            hint = "bs4 parser" if result.source.parser == "lxml" else "raise it with Limits("
+            assert hint in result.detail
 
 
-def test_texts_as_read(tree: Tree, results: list[Document | Drop]) -> None:
+def test_texts_as_read(outcomes: list[Outcome], results: list[Document | Drop]) -> None:
     documents = {(r.source.path, r.source.line): r for r in results if isinstance(r, Document)}
-    for outcome in tree.outcomes:
+    for outcome in outcomes:
         if outcome.has or outcome.lacks:
             text = documents[(outcome.path, outcome.line)].text
             assert all(part in text for part in outcome.has), (outcome.path, outcome.has)
@@ -96,10 +118,11 @@ def test_file_name_that_is_not_utf8(results: list[Document | Drop]) -> None:
 # --- end to end ----------------------------------------------------------------------------
 
 
-def clean(root: Path, out: Path) -> tuple[Any, bytes, bytes]:
+def clean(root: Path, out: Path, parser: str) -> tuple[Any, bytes, bytes]:
     """Run ``corpuskit clean`` in-process; the result, the corpus and the rejects."""
     corpus, rejects = out / "corpus.jsonl", out / "rejects.jsonl"
     args = ["clean", str(root), "-o", str(corpus), "--rejects", str(rejects)]
+    args += ["--html-parser", parser]
     result = CliRunner().invoke(app, args)
     return result, corpus.read_bytes(), rejects.read_bytes()
 
@@ -116,8 +139,8 @@ def strict_lines(data: bytes) -> list[dict[str, Any]]:
     return records
 
 
-def test_cli_end_to_end(tree: Tree, tmp_path: Path) -> None:
-    result, corpus, rejects = clean(tree.root, tmp_path)
+def test_cli_end_to_end(tree: Tree, outcomes: list[Outcome], parser: str, tmp_path: Path) -> None:
+    result, corpus, rejects = clean(tree.root, tmp_path, parser)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
     written, rejected = strict_lines(corpus), strict_lines(rejects)
@@ -131,18 +154,20 @@ def test_cli_end_to_end(tree: Tree, tmp_path: Path) -> None:
         (r["source"]["path"], r["source"].get("line"), None)
         for r in written + [r for r in rejected if r["step"] != "read"]
     )
-    assert read_drops + documents == Counter(outcome.key for outcome in tree.outcomes)
+    assert read_drops + documents == Counter(outcome.key for outcome in outcomes)
+    html = [r["source"] for r in written if r["source"]["format"] == "html"]
+    assert html and all(source["parser"] == parser for source in html)
     assert SECRET.encode() not in corpus + rejects and PASSWD.encode() not in corpus + rejects
 
 
-def test_cli_runs_are_identical(tree: Tree, tmp_path: Path) -> None:
+def test_cli_runs_are_identical(tree: Tree, parser: str, tmp_path: Path) -> None:
     """Two runs over the same inputs write the same bytes.
 
     Both run over ``tree.main``: the slow cases would add half a minute and nothing the
     other cases do not already exercise.
     """
-    first = clean(tree.main, tmp_path / "first")
-    second = clean(tree.main, tmp_path / "second")
+    first = clean(tree.main, tmp_path / "first", parser)
+    second = clean(tree.main, tmp_path / "second", parser)
     assert first[0].exit_code == second[0].exit_code == 1
     assert first[1:] == second[1:]
     assert first[1] and first[2]

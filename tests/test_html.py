@@ -9,11 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.html import TextSizes, extract
+from corpuskit.html import PARSERS, TextSizes, Tree, extract, parse
 from corpuskit.readers import decode_bytes
 from tests.conftest import BENCH_PAGES
 
@@ -227,14 +226,27 @@ def test_text_invariants_on_random_markup(pieces: list[str]) -> None:
 SIZED_PIECES = PIECES | st.sampled_from(["<nav>", "</nav>", "<!-- c -->", "<![CDATA[x]]>"])
 
 
+def elements(tree: Tree) -> list[object]:
+    """Every element of ``tree`` in document order."""
+    found, pending = [], list(reversed(tree.children(tree.root)))
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, str):
+            found.append(node)
+            pending.extend(reversed(tree.children(node)))
+    return found
+
+
+@pytest.mark.parametrize("parser", PARSERS)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(SIZED_PIECES, max_size=40))
-def test_text_sizes_are_get_text_lengths(pieces: list[str]) -> None:
-    soup = BeautifulSoup("".join(pieces), "lxml", multi_valued_attributes=None)
-    sizes = TextSizes()
-    for tag in reversed(soup.find_all(True)):  # innermost first, then from the memo
-        if tag.interesting_string_types == TextSizes.COUNTED:  # not <script> and its kin
-            assert sizes.of(tag) == len(tag.get_text())
+def test_text_sizes_are_text_lengths(parser: str, pieces: list[str]) -> None:
+    tree = parse("".join(pieces), parser)
+    sizes = TextSizes(tree)
+    for tag in reversed(elements(tree)):  # innermost first, then from the memo
+        assert sizes.of(tag) == len(tree.text(tag))
+        if parser == "bs4" and tag.interesting_string_types == tree.counted_types:
+            assert sizes.of(tag) == len(tag.get_text())  # not <script> and its kin
 
 
 # --- real pages ---------------------------------------------------------------------------
@@ -254,3 +266,44 @@ def test_bench_pages(page: Path) -> None:
     flat = re.sub(r"\s+", " ", extracted.text)
     for passage in gold_passages()[page.name[:16]]:
         assert re.sub(r"\s+", " ", passage) in flat
+
+
+# --- layout: what the markup says about each line -----------------------------------------
+
+
+def test_layout_has_one_row_per_line_and_marks_menus_and_articles() -> None:
+    from corpuskit.html import LAYOUT_NAMES
+
+    page = extract(
+        "<div class=menu><a href=/>Home</a><br><a href=/n>News</a></div>"
+        "<div class=entry-content><h2>Title</h2><p>" + "Some words, in a sentence. " * 9 + "</p>"
+        "</div>"
+    )
+    lines = page.text.split("\n")
+    assert len(page.layout) == len(lines)
+    rows = {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(lines, page.layout, strict=True)
+    }
+    assert rows["Home"]["html_link"] == 1.0 and rows["Home"]["html_junk_word"] == 1.0
+    assert rows["Home"]["html_main"] == 0.0
+    assert rows["Title"]["html_heading"] == 1.0 and rows["Title"]["html_main"] == 1.0
+    article = next(line for line in lines if line.startswith("Some words"))
+    assert rows[article]["html_paragraph"] == 1.0 and rows[article]["html_content_word"] == 1.0
+
+
+def test_layout_is_read_with_html_and_follows_removed_lines() -> None:
+    from corpuskit.document import Document
+    from corpuskit.filters.classify import current_layout
+    from corpuskit.readers.html import read_html
+
+    doc = read_html("a.html", b"<p>one</p><p>two</p><p>three</p>")
+    assert isinstance(doc, Document) and doc.layout is not None
+    assert current_layout(doc) == list(doc.layout)
+    from corpuskit.pipeline import remove_lines
+
+    rules = ["junk" if line == "two" else None for line in doc.text.split("\n")]
+    fewer = remove_lines(doc, "test", rules)
+    layout = current_layout(fewer)
+    assert layout is not None and len(layout) == len(fewer.text.split("\n"))
+    assert current_layout(Document("x", "text", doc.source)) is None

@@ -39,3 +39,15 @@ def test_text_mode_keeps_its_floor() -> None:
     assert result.pages == 696
     assert result.report.lines_removed["repeated_line"] > 0, "the corpus step counted"
     assert result.report.lines_removed["boilerplate"] > 0
+
+
+@pytest.mark.skipif(
+    not TRAF_DEV.is_dir(), reason="the traf-dev benchmark is not beside the project"
+)
+def test_html_mode_keeps_its_floor() -> None:
+    result = bench_quality().measure(Path(TRAF_DEV), "html")
+    floor, tolerance = BASELINE["html"], BASELINE["tolerance"]
+    assert result.segments["f1"] >= floor["f1"] - tolerance, result.summary("html")
+    assert result.segments["precision"] >= floor["precision"] - tolerance
+    assert result.pages == 696
+    assert result.report.lines_removed["boilerplate"] > 0

@@ -30,17 +30,19 @@ from corpuskit.document import Document
 from corpuskit.filters.features import (
     BLOCK_NAMES,
     LINE_NAMES,
-    NAMES,
     PageFeatures,
     page_features,
 )
 from corpuskit.filters.stopwords import Stopwords
+from corpuskit.html.layout import LAYOUT_NAMES
 from corpuskit.pipeline import has_run, remove_lines
 
 #: The second stage's extra inputs: mean first-stage score of the two non-blank lines
 #: before and after (``EDGE_SCORE`` at the edge of the page), and the line's own score.
 CONTEXT_NAMES = ("prev_score", "next_score", "own_score")
 EDGE_SCORE = -3.0
+#: The line features of the HTML model: the text's, then the markup's.
+HTML_LINE_NAMES = (*LINE_NAMES, *LAYOUT_NAMES)
 #: How many of the features that weighed most against a removed line to record.
 EXPLAINED_FEATURES = 3
 #: A page with fewer non-blank lines than this is left alone: the model judges lines by
@@ -51,46 +53,66 @@ MIN_LINES = 3
 
 @dataclass(frozen=True)
 class LineModel:
-    """Two stages of weights over ``NAMES`` (+ ``CONTEXT_NAMES``) and a threshold."""
+    """Two stages of weights over ``names`` (+ ``CONTEXT_NAMES``) and a threshold.
+
+    ``line_names`` are the features of the line itself: ``LINE_NAMES`` for text, with
+    ``LAYOUT_NAMES`` after them for the HTML model; the block features follow.
+    """
 
     weights: tuple[float, ...]
     context_weights: tuple[float, ...]
     threshold: float
     digest: str
+    line_names: tuple[str, ...] = LINE_NAMES
     pulls: Pulls = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pulls", Pulls.of(self.context_weights))
+        object.__setattr__(self, "pulls", Pulls.of(self.context_weights, self.line_names))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The first stage's features, in order."""
+        return (*self.line_names, *BLOCK_NAMES)
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any]) -> LineModel:
+    def from_table(
+        cls, table: Mapping[str, Any], line_names: tuple[str, ...] = LINE_NAMES
+    ) -> LineModel:
         """Read a table shaped like ``line_model.toml``, checking the feature names."""
         first, second = table["stage1"], table["stage2"]
-        if tuple(first) != NAMES or tuple(second) != (*NAMES, *CONTEXT_NAMES):
+        names = (*line_names, *BLOCK_NAMES)
+        if tuple(first) != names or tuple(second) != (*names, *CONTEXT_NAMES):
             raise ValueError("line model does not match the features; retrain it")
         return cls(
             tuple(float(w) for w in first.values()),
             tuple(float(w) for w in second.values()),
             float(table["threshold"]),
             hashlib.sha256(repr(sorted(table.items())).encode()).hexdigest()[:16],
+            line_names,
         )
 
     @classmethod
     def default(cls) -> LineModel:
+        """The model for text: ``data/line_model.toml``."""
         return cls.from_table(load_table("line_model"))
+
+    @classmethod
+    def html_default(cls) -> LineModel:
+        """The model for HTML pages read with their layout: ``data/html_line_model.toml``."""
+        return cls.from_table(load_table("html_line_model"), HTML_LINE_NAMES)
 
     def scores(self, features: PageFeatures) -> tuple[list[float], list[list[float]]]:
         """The final score of each line of ``features`` in page order, and the second
         stage's context inputs of each line (see ``CONTEXT_NAMES``)."""
         extra = context(self._stage(features, self.weights))
         second = self._stage(features, self.context_weights)
-        tail = self.context_weights[len(NAMES) :]
+        tail = self.context_weights[len(self.names) :]
         return [s + sum(map(mul, tail, c)) for s, c in zip(second, extra, strict=True)], extra
 
     def _stage(self, features: PageFeatures, weights: Sequence[float]) -> list[float]:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
-        split = len(LINE_NAMES)
-        line_w, block_w = weights[:split], weights[split : len(NAMES)]
+        split = len(self.line_names)
+        line_w, block_w = weights[:split], weights[split : len(self.names)]
         per_block = [sum(map(mul, block_w, part)) for part in features.block_parts]
         return [
             sum(map(mul, line_w, part)) + per_block[b]
@@ -200,11 +222,13 @@ class Pulls:
     context: Weighted
 
     @classmethod
-    def of(cls, weights: Sequence[float]) -> Pulls:
-        """The pulls of the second stage's ``weights`` (``NAMES`` + ``CONTEXT_NAMES``)."""
-        split, end = len(LINE_NAMES), len(NAMES)
+    def of(cls, weights: Sequence[float], line_names: Sequence[str] = LINE_NAMES) -> Pulls:
+        """The pulls of the second stage's ``weights`` (line features ``line_names``,
+        then ``BLOCK_NAMES`` and ``CONTEXT_NAMES``)."""
+        split = len(line_names)
+        end = split + len(BLOCK_NAMES)
         return cls(
-            Weighted.of(weights[:split], LINE_NAMES, negative=True),
+            Weighted.of(weights[:split], line_names, negative=True),
             Weighted.of(weights[split:end], BLOCK_NAMES, negative=True),
             Weighted.of(weights[end:], CONTEXT_NAMES, negative=False),
         )
@@ -259,27 +283,53 @@ class ClassifyLines:
     """
 
     model: LineModel = field(default_factory=LineModel.default)
+    html_model: LineModel = field(default_factory=LineModel.html_default)
     stopwords: Stopwords = field(default_factory=Stopwords, compare=False, repr=False)
     name = "classify_lines"
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"model": self.model.digest, "threshold": self.model.threshold}
+        return {
+            "model": self.model.digest,
+            "threshold": self.model.threshold,
+            "html_model": self.html_model.digest,
+        }
 
     def __call__(self, doc: Document) -> Document:
         if has_run(doc, self.name):
             return doc
         lines = doc.text.split("\n")
-        features = page_features(lines, self.stopwords.get(doc.lang))
+        layout = current_layout(doc)
+        model = self.model if layout is None else self.html_model
+        features = page_features(lines, self.stopwords.get(doc.lang), layout)
         if len(features.lines) < MIN_LINES:
             return doc
-        scores, extra = self.model.scores(features)
-        threshold = self.model.threshold
+        scores, extra = model.scores(features)
+        threshold = model.threshold
         low = [k for k, score in enumerate(scores) if score < threshold]
         if not low:
             return doc
         rules: list[str | None] = [None] * len(lines)
         for k in low:
             rules[features.lines[k]] = "boilerplate"
-        why = self.model.explain(features, scores, extra, low)
+        why = model.explain(features, scores, extra, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
+
+
+def current_layout(doc: Document) -> list[tuple[float, ...]] | None:
+    """``doc.layout`` for the lines of ``doc.text`` as it is now, or None without one.
+
+    The layout was read with the page; steps since then removed lines (each recorded in
+    its edit, numbered in that step's input) but never added any, so following the
+    removals finds which line of the page as read each line now is.
+    """
+    if doc.layout is None:
+        return None
+    alive = list(range(len(doc.layout)))
+    for edit in doc.edits:
+        if edit.lines:
+            gone = {line.number - 1 for line in edit.lines}
+            alive = [at for position, at in enumerate(alive) if position not in gone]
+    if len(alive) != doc.text.count("\n") + 1:
+        return None  # not the page the layout was read with
+    return [doc.layout[at] for at in alive]

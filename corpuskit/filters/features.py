@@ -248,22 +248,39 @@ class PageFeatures:
         return [line + parts[b] for line, b in zip(self.line_parts, self.blocks, strict=True)]
 
 
-def page_features(lines: Sequence[str], stopwords: frozenset[str]) -> PageFeatures:
-    """The features of every non-blank line of a page, in page order."""
+def page_features(
+    lines: Sequence[str],
+    stopwords: frozenset[str],
+    extra: Sequence[Sequence[float]] | None = None,
+) -> PageFeatures:
+    """The features of every non-blank line of a page, in page order.
+
+    ``extra``, when given, holds more features for each line of ``lines`` (an HTML
+    page's ``layout``), appended to its ``LINE_NAMES`` part.
+    """
     stats = [LineStats.of(i, line, stopwords) for i, line in enumerate(lines) if line.strip()]
     page = PageContext.of(stats)
     # Position among the non-blank lines, so that collapsing blank lines changes nothing.
     total = max(1, len(stats))
     line_parts = [_line_part(line, k / total) for k, line in enumerate(stats)]
+    if extra is not None:
+        line_parts = [
+            [*part, *extra[line.at]] for part, line in zip(line_parts, stats, strict=True)
+        ]
     numbers = [number for number, block in enumerate(page.blocks) for _ in block.lines]
     indices = [line.at for line in stats]
     block_parts = [_block_part(page, number) for number in range(len(page.blocks))]
     return PageFeatures(indices, line_parts, numbers, block_parts)
 
 
-def line_features(lines: Sequence[str], stopwords: frozenset[str]) -> list[tuple[int, list[float]]]:
-    """``(line index, feature vector)`` for every non-blank line, vectors as in ``NAMES``."""
-    features = page_features(lines, stopwords)
+def line_features(
+    lines: Sequence[str],
+    stopwords: frozenset[str],
+    extra: Sequence[Sequence[float]] | None = None,
+) -> list[tuple[int, list[float]]]:
+    """``(line index, feature vector)`` for every non-blank line, vectors as in ``NAMES``
+    (line features, then ``extra``'s, then block features)."""
+    features = page_features(lines, stopwords, extra)
     return list(zip(features.lines, features.rows(), strict=True))
 
 

@@ -1,26 +1,40 @@
 """HTML to text and metadata: a page's readable text, line by line, and its declared fields.
 
-``extract`` parses a page once (beautifulsoup4 with lxml) and hands the tree to
-``text.body_text`` for the readable text; the metadata tags of the head, and those the
-text walk meets in the body (``METADATA_TAGS``: JSON-LD scripts among them), become
-candidate values (``metadata``, ``jsonld``), of which ``fields.choose`` keeps one per
-field. Only when they name no author or no publication date is the tree searched once
-more, for ``<time>`` elements and bylines (``byline``).
+``extract`` parses a page once (``tree.parse``: beautifulsoup4 with lxml by default, or
+lxml alone, behind the same node API) and hands the tree to ``text.laid_out_text`` for
+the readable text and what the markup says about each of its lines (``layout``: link
+share, junk and content vocabulary around it, the main container, see ``content.py`` and
+``layout.py``). The metadata tags of the head, and those the text walk meets in the body
+(``METADATA_TAGS``: JSON-LD scripts among them), become candidate values (``metadata``,
+``jsonld``), of which ``fields.choose`` keeps one per field. Only when they name no
+author or no publication date is the tree searched once more, for ``<time>`` elements
+and bylines (``byline``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
-
 from corpuskit.html.byline import markup_candidates
+from corpuskit.html.content import Vocabulary
 from corpuskit.html.fields import PageFields, choose
+from corpuskit.html.layout import LAYOUT_NAMES, Layout
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, tag_candidates
-from corpuskit.html.text import TextSizes, body_text
+from corpuskit.html.text import TextSizes, body_text, laid_out_text
+from corpuskit.html.tree import PARSERS, Tree, parse
 
-__all__ = ["Extracted", "PageFields", "TextSizes", "body_text", "extract"]
+__all__ = [
+    "LAYOUT_NAMES",
+    "PARSERS",
+    "Extracted",
+    "Layout",
+    "PageFields",
+    "TextSizes",
+    "Tree",
+    "body_text",
+    "extract",
+    "parse",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +43,7 @@ class Extracted:
 
     text: str
     fields: PageFields
+    layout: Layout = ()  # per line of ``text``: its ``LAYOUT_NAMES`` features
 
     @property
     def title(self) -> str | None:
@@ -48,8 +63,12 @@ class Extracted:
         return self.fields.description
 
 
-def extract(markup: str) -> Extracted:
-    """The text and metadata of an HTML page. Never raises on malformed markup.
+def extract(markup: str, parser: str = "bs4") -> Extracted:
+    """The text and metadata of an HTML page, parsed by ``parser`` (one of ``PARSERS``).
+
+    Never raises on malformed markup; raises ``ParserLimitError`` for a page the parser
+    cannot build whole (lxml: nested more than ``tree.LXML_MAX_DEPTH`` deep) and
+    ``ValueError`` for an unknown parser.
 
     >>> page = extract(
     ...     '<html lang="EN"><head><title> A  day </title></head><body>'
@@ -58,17 +77,17 @@ def extract(markup: str) -> Extracted:
     ... )
     >>> page.text, page.title, page.lang
     ('It was a fine day.\\n\\none\\ntwo', 'A day', 'en')
+    >>> extract("<p>one<br>two", parser="lxml").text
+    'one\\ntwo'
     """
-    # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
-    # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
-    soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
-    head = soup.find("head")
-    tags = head.find_all(METADATA_TAGS) if isinstance(head, Tag) else []
-    text = body_text(soup, tags)
-    found = tag_candidates(tags)
-    if lang := declared_lang(soup):
+    tree = parse(markup, parser)
+    head = tree.find("head")
+    tags = tree.find_all(head, METADATA_TAGS) if head is not None else []
+    text, layout = laid_out_text(tree, Vocabulary.default(), tags)
+    found = tag_candidates(tree, tags)
+    if lang := declared_lang(tree):
         found["<html lang>"] = [lang]
     fields = choose(found)
     if fields.author is None or fields.published is None:
-        fields = choose({**found, **markup_candidates(soup)})
-    return Extracted(text, fields)
+        fields = choose({**found, **markup_candidates(tree)})
+    return Extracted(text, fields, layout)

@@ -22,11 +22,12 @@ related post's, with the same markup as the post's. Only the first name found is
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
+from collections.abc import Iterator
+from typing import Any
 
 from corpuskit.filters.metadata import MetadataVocabulary
 from corpuskit.html.metadata import attribute
+from corpuskit.html.tree import Tree
 
 #: Class names of elements that hold a byline or the author's name.
 BYLINE_CLASSES = frozenset(
@@ -64,65 +65,101 @@ LABELS = frozenset({"author", "authors", "autor", "autoren", "auteur", "auteurs"
 MAX_BYLINE_CHARS = 80
 
 
-def markup_candidates(soup: BeautifulSoup) -> dict[str, list[str]]:
-    """The author and dates the markup of ``soup`` shows, by source key (``markup:*``).
+def markup_candidates(tree: Tree) -> dict[str, list[str]]:
+    """The author and dates the markup of ``tree`` shows, by source key (``markup:*``).
 
-    >>> soup = BeautifulSoup('<article><span class="byline">By Ana Ruiz</span>'
+    >>> from corpuskit.html.tree import parse
+    >>> markup_candidates(parse('<article><span class="byline">By Ana Ruiz</span>'
     ...     '<time datetime="2024-03-05">5 March</time></article>'
-    ...     '<div class="comments"><span class="author">Bo</span></div>', "lxml")
-    >>> markup_candidates(soup)
+    ...     '<div class="comments"><span class="author">Bo</span></div>'))
     {'markup:author': ['Ana Ruiz'], 'markup:published': ['2024-03-05']}
     """
-    found = _Found()
-    for tag in soup.descendants:
-        if isinstance(tag, Tag) and tag.attrs:
+    found = _Found(tree)
+    for tag in elements(tree, tree.root):
+        if tree.attrs(tag):
             found.look_at(tag)
     return found.candidates()
+
+
+def elements(tree: Tree, top: Any) -> Iterator[Any]:
+    """The elements under ``top``, in document order."""
+    pending = [child for child in reversed(tree.children(top)) if not isinstance(child, str)]
+    while pending:
+        element = pending.pop()
+        yield element
+        pending.extend(c for c in reversed(tree.children(element)) if not isinstance(c, str))
+
+
+def parents(tree: Tree, node: Any) -> Iterator[Any]:
+    """The elements above ``node``, nearest first (the document node excluded)."""
+    parent = tree.parent(node)
+    while parent is not None and parent is not tree.root:
+        yield parent
+        parent = tree.parent(parent)
+
+
+def spaced_text(tree: Tree, node: Any) -> str:
+    """The text under ``node``, its strings joined by spaces (bs4's ``get_text(" ")``)."""
+    counted, parts = tree.counted_types, []
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, str):
+            pending.extend(reversed(tree.children(item)))
+        elif type(item) in counted:
+            parts.append(item)
+    return " ".join(parts)
 
 
 class _Found:
     """What the walk has seen so far: author texts and dates, best kind first."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
         self.names: list[list[str]] = [[], [], []]  # itemprop, rel=author, byline class
         self.published: list[list[str]] = [[], [], []]  # itemprop, time class, time
         self.modified: list[list[str]] = [[], []]  # itemprop, time class
         self.times: list[str] = []  # the dates of <time> elements outside comments
 
-    def look_at(self, tag: Tag) -> None:
+    def look_at(self, tag: Any) -> None:
         """Note what ``tag`` says, if it is a byline, a date or a ``<time>``."""
-        if not _worth_a_look(tag):
+        tree = self.tree
+        name, attrs = tree.name(tag), tree.attrs(tag)
+        if not _worth_a_look(name, attrs):
             return
-        itemprop = attribute(tag, "itemprop").strip().lower()
-        classes = set(attribute(tag, "class").lower().split())
-        is_time = tag.name == "time"
-        rel_author = tag.name == "a" and "author" in attribute(tag, "rel").lower().split()
+        itemprop = attribute(attrs, "itemprop").strip().lower()
+        classes = set(attribute(attrs, "class").lower().split())
+        is_time = name == "time"
+        rel_author = name == "a" and "author" in attribute(attrs, "rel").lower().split()
         wanted = itemprop in ("author", "datepublished", "datemodified") or rel_author
-        if not (wanted or is_time or not CLASSES.isdisjoint(classes)) or _elsewhere(tag):
+        if not (wanted or is_time or not CLASSES.isdisjoint(classes)):
+            return
+        if _elsewhere(tree, tag):
             return
         if itemprop == "author":
-            self.names[0].append(_itemprop_name(tag))
+            self.names[0].append(_itemprop_name(tree, tag))
         elif itemprop in ("datepublished", "datemodified"):
             kind = self.published if itemprop == "datepublished" else self.modified
-            kind[0].append(_date_text(tag))
+            kind[0].append(_date_text(tree, tag))
         elif rel_author:
-            self.names[1].append(tag.get_text(" "))
+            self.names[1].append(spaced_text(tree, tag))
         elif not BYLINE_CLASSES.isdisjoint(classes):
-            self.names[2].extend(_byline_texts(tag))
+            self.names[2].extend(_byline_texts(tree, tag))
         if is_time:
             self._time(tag, classes)
         elif not PUBLISHED_CLASSES.isdisjoint(classes) and itemprop != "datepublished":
-            text = tag.get_text(" ")
+            text = spaced_text(tree, tag)
             self.published[1].extend([text] if len(text) <= MAX_DATE_CHARS else [])
 
-    def _time(self, tag: Tag, classes: set[str]) -> None:
-        date = _date_text(tag)
+    def _time(self, tag: Any, classes: set[str]) -> None:
+        tree = self.tree
+        date = _date_text(tree, tag)
         self.times.append(date)
-        if "pubdate" in tag.attrs or not PUBLISHED_CLASSES.isdisjoint(classes):
+        if "pubdate" in tree.attrs(tag) or not PUBLISHED_CLASSES.isdisjoint(classes):
             self.published[1].append(date)
         if not MODIFIED_CLASSES.isdisjoint(classes):
             self.modified[1].append(date)
-        if any(parent.name in MAIN_REGIONS for parent in tag.parents):
+        if any(tree.name(parent) in MAIN_REGIONS for parent in parents(tree, tag)):
             self.published[2].append(date)
 
     def candidates(self) -> dict[str, list[str]]:
@@ -152,15 +189,14 @@ class _Found:
         return None
 
 
-def _worth_a_look(tag: Tag) -> bool:
+def _worth_a_look(name: str, attrs: Any) -> bool:
     """A quick test that ``tag`` may be one ``_Found`` notes; most tags are not.
 
     Every class in ``CLASSES`` contains one of ``CLASS_WORDS``, so a tag whose class
     contains none of them is not split into class names at all (the walk meets about
     800 tags a page, and this keeps it at a few percent of the parse time).
     """
-    attrs = tag.attrs
-    if tag.name == "time" or "itemprop" in attrs or ("rel" in attrs and tag.name == "a"):
+    if name == "time" or "itemprop" in attrs or ("rel" in attrs and name == "a"):
         return True
     classes = attrs.get("class")
     if not classes:
@@ -169,46 +205,47 @@ def _worth_a_look(tag: Tag) -> bool:
     return any(word in text for word in CLASS_WORDS)
 
 
-def _elsewhere(tag: Tag) -> bool:
+def _elsewhere(tree: Tree, tag: Any) -> bool:
     """Whether ``tag`` is in a region that is not the page's own (``OTHER_REGIONS``).
 
     Class names and ids are matched by how they start ("comment-list", "related_posts",
     "sidebar"), and ``<body>`` is not asked: its classes describe the layout
     ("has-sidebar", "comments-open"), not a region.
     """
-    for element in (tag, *tag.parents):
-        if element.name in OTHER_TAGS:
+    for element in (tag, *parents(tree, tag)):
+        name, attrs = tree.name(element), tree.attrs(element)
+        if name in OTHER_TAGS:
             return True
-        if element.name in ("body", "html"):
+        if name in ("body", "html"):
             return False
-        names = f"{attribute(element, 'class')} {attribute(element, 'id')}".lower().split()
+        names = f"{attribute(attrs, 'class')} {attribute(attrs, 'id')}".lower().split()
         if any(name.startswith(OTHER_REGIONS) for name in names):
             return True
     return False
 
 
-def _itemprop_name(tag: Tag) -> str:
+def _itemprop_name(tree: Tree, tag: Any) -> str:
     """The name of an ``itemprop="author"`` element: its ``name`` property, or its text."""
-    if isinstance(content := tag.get("content"), str):
+    if isinstance(content := tree.attrs(tag).get("content"), str):
         return content
-    named = tag.find(True, {"itemprop": "name"})
-    if isinstance(named, Tag):
-        return attribute(named, "content") or named.get_text(" ")
-    return tag.get_text(" ")
+    for named in elements(tree, tag):
+        if tree.attrs(named).get("itemprop") == "name":
+            return attribute(tree.attrs(named), "content") or spaced_text(tree, named)
+    return spaced_text(tree, tag)
 
 
-def _byline_texts(tag: Tag) -> list[str]:
+def _byline_texts(tree: Tree, tag: Any) -> list[str]:
     """The texts of a byline element that may be the name, the likeliest first.
 
     The name usually links to the author's page: the link's text comes first when
     nothing but a label word stands beside it ("By", "Author", "von"), then the whole
     text, a leading label word removed.
     """
-    text = " ".join(tag.get_text(" ").split())
-    link = tag.find("a")
+    text = " ".join(spaced_text(tree, tag).split())
+    links = tree.find_all(tag, ("a",), first=True)
     texts = []
-    if isinstance(link, Tag):
-        name = " ".join(link.get_text(" ").split())
+    if links:
+        name = " ".join(spaced_text(tree, links[0]).split())
         if name and len(text.replace(name, " ", 1).split()) <= 1:
             texts.append(name)
     first, _, rest = text.partition(" ")
@@ -226,6 +263,7 @@ def _unlabelled(text: str) -> str:
     return rest.strip() if colon and len(label.split()) <= 3 else text
 
 
-def _date_text(tag: Tag) -> str:
+def _date_text(tree: Tree, tag: Any) -> str:
     """The machine-readable date of an element (``datetime``, ``content``), else its text."""
-    return attribute(tag, "datetime") or attribute(tag, "content") or tag.get_text(" ")
+    attrs = tree.attrs(tag)
+    return attribute(attrs, "datetime") or attribute(attrs, "content") or spaced_text(tree, tag)

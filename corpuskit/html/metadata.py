@@ -10,12 +10,11 @@ Which of them becomes a field is ``corpuskit.html.fields``' business.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from bs4 import BeautifulSoup
-from bs4.element import Tag
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from corpuskit.html.jsonld import jsonld_candidates
+from corpuskit.html.tree import Tree
 
 #: Elements that hold metadata, not text (the text of ``title`` is the title; a
 #: ``script`` is never text, and may be JSON-LD), wherever they are: broken markup leaves
@@ -31,56 +30,67 @@ META_NAMES = ("property", "name", "itemprop", "http-equiv")
 JSONLD_TYPE = "application/ld+json"
 
 
-def tag_candidates(tags: Iterable[Tag]) -> dict[str, list[str]]:
+def tag_candidates(tree: Tree, tags: Iterable[Any]) -> dict[str, list[str]]:
     """The metadata values among ``tags`` (``METADATA_TAGS``), by source key, in page order.
 
-    >>> from bs4 import BeautifulSoup
-    >>> soup = BeautifulSoup('<title>A day</title><meta property="og:title" name="title" '
-    ...     'content="Day"><link rel="canonical" href="/a">', "lxml")
-    >>> tag_candidates(soup.find_all(METADATA_TAGS))
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse('<title>A day</title><meta property="og:title" name="title" '
+    ...     'content="Day"><link rel="canonical" href="/a">')
+    >>> tag_candidates(tree, tree.find_all(tree.root, METADATA_TAGS))
     {'<title>': ['A day'], 'og:title': ['Day'], 'title': ['Day'], 'canonical': ['/a']}
     """
     found: dict[str, list[str]] = {}
     scripts: list[str] = []
     for tag in tags:
-        if tag.name == "script":
-            if attribute(tag, "type").strip().lower() == JSONLD_TYPE:
-                scripts.append(tag.get_text())
+        if tree.name(tag) == "script":
+            if attribute(tree.attrs(tag), "type").strip().lower() == JSONLD_TYPE:
+                scripts.append(strings(tree, tag))
             continue
-        for key, value in _entries(tag):
+        for key, value in _entries(tree, tag):
             found.setdefault(key, []).append(value)
     if scripts:
         found.update(jsonld_candidates(scripts))
     return found
 
 
-def declared_lang(soup: BeautifulSoup) -> str | None:
+def declared_lang(tree: Tree) -> str | None:
     """The language the page declares on its ``<html>`` element, as given, or None."""
-    root = soup.find("html")
-    if not isinstance(root, Tag):
+    root = tree.find("html")
+    if root is None:
         return None
-    return attribute(root, "lang") or attribute(root, "xml:lang") or None
+    attrs = tree.attrs(root)
+    return attribute(attrs, "lang") or attribute(attrs, "xml:lang") or None
 
 
-def attribute(tag: Tag, name: str) -> str:
-    """The value of ``tag``'s attribute ``name`` as one string ("" when absent)."""
-    value = tag.get(name)
+def attribute(attrs: Mapping[str, Any], name: str) -> str:
+    """The value of the attribute ``name`` among an element's ``attrs`` ("" when absent).
+
+    >>> attribute({"rel": "canonical"}, "rel"), attribute({}, "rel")
+    ('canonical', '')
+    """
+    value = attrs.get(name)
     if value is None:
         return ""
     return value if isinstance(value, str) else " ".join(value)
 
 
-def _entries(tag: Tag) -> list[tuple[str, str]]:
+def strings(tree: Tree, node: Any) -> str:
+    """Every string directly inside ``node``, of any kind (a script's code, say)."""
+    return "".join(child for child in tree.children(node) if isinstance(child, str))
+
+
+def _entries(tree: Tree, tag: Any) -> list[tuple[str, str]]:
     """The ``(key, value)`` pairs one ``title``/``meta``/``link`` tag holds."""
-    if tag.name == "title":
-        return [("<title>", tag.get_text())]
-    if tag.name == "link":
-        rels = LINK_RELS.intersection(attribute(tag, "rel").lower().split())
-        return [(rel, attribute(tag, "href")) for rel in sorted(rels)]
-    content = tag.get("content")
+    name, attrs = tree.name(tag), tree.attrs(tag)
+    if name == "title":
+        return [("<title>", tree.text(tag))]
+    if name == "link":
+        rels = LINK_RELS.intersection(attribute(attrs, "rel").lower().split())
+        return [(rel, attribute(attrs, "href")) for rel in sorted(rels)]
+    content = attrs.get("content")
     if not isinstance(content, str):
         return []
-    keys = (_key(attribute(tag, name)) for name in META_NAMES)
+    keys = (_key(attribute(attrs, key)) for key in META_NAMES)
     return [(key, content) for key in dict.fromkeys(keys) if key]
 
 

@@ -16,10 +16,13 @@ stripped. Text and stray metadata tags come from one walk over the parsed tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from bs4.element import CData, NavigableString, PageElement, PreformattedString, Tag
-
+from corpuskit.html.content import Measure, Vocabulary
+from corpuskit.html.layout import BLANK, Layout, LayoutRecorder
 from corpuskit.html.metadata import METADATA_TAGS, attribute
+from corpuskit.html.tree import Tree
 
 #: Elements dropped with everything inside them: never page text.
 SKIPPED_TAGS = frozenset({"script", "style", "template", "svg", "iframe", "head"})
@@ -62,61 +65,102 @@ CELL_SEPARATOR = " | "
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
-def body_text(root: Tag, metadata_tags: list[Tag] | None = None) -> str:
-    """The readable text under ``root``: lines of inline text, blocks set apart.
+def body_text(tree: Tree, metadata_tags: list[Any] | None = None) -> str:
+    """The readable text of the page ``tree``: lines of inline text, blocks set apart.
 
     The ``METADATA_TAGS`` met on the way are appended to ``metadata_tags`` when given,
     so that stray metadata costs no second pass over the tree.
 
-    >>> from bs4 import BeautifulSoup
-    >>> body_text(BeautifulSoup("<table><tr><th>a<td>b</table>x<br>y", "lxml"))
+    >>> from corpuskit.html.tree import parse
+    >>> body_text(parse("<table><tr><th>a<td>b</table>x<br>y"))
     'a | b\\n\\nx\\ny'
     """
-    page_chars = len(root.get_text())
-    sizes = TextSizes()
-    met = [] if metadata_tags is None else metadata_tags
     lines = _Lines()
-    stack: list[tuple[PageElement, bool]] = [(root, False)]
-    while stack:
-        node, leaving = stack.pop()
-        if isinstance(node, NavigableString):
-            if not isinstance(node, PreformattedString):
-                lines.add(str(node))
-        elif not isinstance(node, Tag):
-            continue
-        elif leaving:
-            lines.close(node.name)
-        elif node.name in METADATA_TAGS:
-            met.append(node)
-        elif not skipped(node, page_chars, sizes):
-            lines.open(node.name)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+    _walk(tree, lines, TextSizes(tree), len(tree.text(tree.root)), metadata_tags)
     return lines.text()
 
 
-def skipped(tag: Tag, page_chars: int, sizes: TextSizes | None = None) -> bool:
+def laid_out_text(
+    tree: Tree, vocabulary: Vocabulary, metadata_tags: list[Any] | None = None
+) -> tuple[str, Layout]:
+    """``body_text`` and, for each of its lines, its ``layout.LAYOUT_NAMES`` features.
+
+    The page is measured first (``content.Measure``: sizes, links, the main container),
+    which also serves the furniture guard, so the page costs two passes, as before.
+
+    >>> from corpuskit.html.tree import parse
+    >>> text, layout = laid_out_text(
+    ...     parse("<p>Hi <a>you</a></p><ul><li><a>Home</a></ul>"), Vocabulary.default()
+    ... )
+    >>> text, [round(row[0], 2) for row in layout]
+    ('Hi you\\n\\nHome', [0.6, 0.0, 1.0])
+    """
+    measure = Measure(tree, vocabulary)
+    page_chars = measure.of(tree.root)
+    recorder = LayoutRecorder(measure)
+    recorder.set_page_chars(page_chars)
+    lines = _Lines(recorder)
+    _walk(tree, lines, measure, page_chars, metadata_tags)
+    return lines.text(), tuple(lines.layout)
+
+
+def _walk(
+    tree: Tree,
+    lines: _Lines,
+    sizes: Sizes,
+    page_chars: int,
+    metadata_tags: list[Any] | None,
+) -> None:
+    """Walk ``tree`` once, laying its text out into ``lines``."""
+    met = [] if metadata_tags is None else metadata_tags
+    recorder = lines.recorder
+    name_of, attrs_of, children, text_types = tree.name, tree.attrs, tree.children, tree.text_types
+    stack: list[tuple[Any, bool]] = [(tree.root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if isinstance(node, str):
+            if type(node) in text_types:
+                lines.add(str(node))
+            continue
+        name = name_of(node)
+        if leaving:
+            lines.close(name)
+            if recorder is not None:
+                recorder.pop()
+        elif name in METADATA_TAGS:
+            met.append(node)
+        elif not skipped(tree, node, page_chars, sizes):
+            if recorder is not None:
+                recorder.push(node, name, is_furniture(name, attrs_of(node)))
+            lines.open(name)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children(node)))
+
+
+def skipped(tree: Tree, tag: Any, page_chars: int, sizes: Sizes | None = None) -> bool:
     """Whether ``tag`` is dropped with its content.
 
     It is when it never holds text (``SKIPPED_TAGS``), or when it is furniture holding
     less than ``FURNITURE_SHARE`` of the ``page_chars`` characters of the page
     (measured by ``sizes``, which a walk over one page shares between calls).
     """
-    if tag.name in SKIPPED_TAGS:
+    name = tree.name(tag)
+    if name in SKIPPED_TAGS:
         return True
-    if not is_furniture(tag):
+    if not is_furniture(name, tree.attrs(tag)):
         return False
-    return (sizes or TextSizes()).of(tag) < FURNITURE_SHARE * page_chars
+    return (sizes or TextSizes(tree)).of(tag) < FURNITURE_SHARE * page_chars
 
 
-def is_furniture(tag: Tag) -> bool:
-    """Whether ``tag`` is a landmark of page furniture, by its name or its ARIA role."""
-    roles = attribute(tag, "role").lower().split()
-    return tag.name in FURNITURE_TAGS or not FURNITURE_ROLES.isdisjoint(roles)
+def is_furniture(name: str, attrs: Mapping[str, Any]) -> bool:
+    """Whether the element ``name`` with ``attrs`` is a landmark of page furniture, by its
+    name or its ARIA role."""
+    roles = attribute(attrs, "role").lower().split()
+    return name in FURNITURE_TAGS or not FURNITURE_ROLES.isdisjoint(roles)
 
 
 class TextSizes:
-    """``len(tag.get_text())`` of tags, each element's text counted once per page.
+    """``len(tree.text(tag))`` of tags, each element's text counted once per page.
 
     For the tags that count page text (all but ``script``, ``style`` and ``template``,
     whose ``get_text`` counts their own kind of string; furniture never is one of them).
@@ -126,43 +170,46 @@ class TextSizes:
     square of the depth. Counting a subtree records the size of every tag in it, from
     its children's, so measuring any tag inside costs nothing more.
 
-    >>> from bs4 import BeautifulSoup
-    >>> soup = BeautifulSoup("<nav>ab<nav>cd<!-- no --><script>no</script></nav></nav>", "lxml")
-    >>> sizes = TextSizes()
-    >>> [sizes.of(nav) for nav in soup.find_all("nav")]
+    The strings counted are the tree's ``counted_types``: page text, not comments,
+    scripts or styles (both parsers give those their own string types).
+
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse("<nav>ab<nav>cd<!-- no --><script>no</script></nav></nav>")
+    >>> sizes = TextSizes(tree)
+    >>> [sizes.of(nav) for nav in tree.find_all(tree.root, ["nav"])]
     [4, 2]
     """
 
-    #: The strings ``get_text`` counts inside a furniture tag: page text, not comments,
-    #: scripts or styles (bs4 gives those their own string types).
-    COUNTED = frozenset({NavigableString, CData})
-
-    def __init__(self) -> None:
+    def __init__(self, tree: Tree) -> None:
+        self._tree = tree
         self._sizes: dict[int, int] = {}  # by id(): the tree outlives this object
 
-    def of(self, tag: Tag) -> int:
+    def of(self, tag: Any) -> int:
         """The number of characters of text inside ``tag``."""
         if id(tag) not in self._sizes:
             self._count(tag)
         return self._sizes[id(tag)]
 
-    def _count(self, top: Tag) -> None:
+    def _count(self, top: Any) -> None:
         """Record the size of ``top`` and of every tag inside it, children first."""
-        pending: list[tuple[Tag, bool]] = [(top, False)]
+        children = self._tree.children
+        pending: list[tuple[Any, bool]] = [(top, False)]
         while pending:
             tag, leaving = pending.pop()
             if leaving:
-                self._sizes[id(tag)] = sum(self._size(child) for child in tag.contents)
+                self._sizes[id(tag)] = sum(self._size(child) for child in children(tag))
             elif id(tag) not in self._sizes:
                 pending.append((tag, True))
-                pending.extend((child, False) for child in tag.contents if isinstance(child, Tag))
+                pending.extend((c, False) for c in children(tag) if not isinstance(c, str))
 
-    def _size(self, node: PageElement) -> int:
-        if isinstance(node, Tag):
+    def _size(self, node: Any) -> int:
+        if not isinstance(node, str):
             return self._sizes[id(node)]
-        if isinstance(node, NavigableString) and type(node) in self.COUNTED:
-            return len(node)
-        return 0
+        return len(node) if type(node) in self._tree.counted_types else 0
+
+
+#: What measures the furniture guard: ``TextSizes`` alone, or the whole ``Measure``.
+Sizes = TextSizes | Measure
 
 
 class _Lines:
@@ -173,7 +220,9 @@ class _Lines:
     Empty lines are never emitted, so runs of blank lines cannot occur.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recorder: LayoutRecorder | None = None) -> None:
+        self.recorder = recorder
+        self.layout: list[tuple[float, ...]] = []  # one row per line, with a recorder
         self.lines: list[str] = []
         self.parts: list[str] = []
         self.filled = False  # the current line has visible text
@@ -207,8 +256,13 @@ class _Lines:
         if line:
             if self.gap > 1 and self.lines:
                 self.lines.append("")
+                self.layout.append(BLANK)
             self.lines.append(line)
+            if self.recorder is not None:
+                self.layout.append(self.recorder.line())
             self.gap = 0
+        elif self.recorder is not None:
+            self.recorder.reset()
         self.gap = max(self.gap, gap)
 
     def text(self) -> str:
@@ -217,7 +271,10 @@ class _Lines:
 
     def _append(self, text: str) -> None:
         self.parts.append(text)
-        self.filled = self.filled or (text != "" and not text.isspace())
+        visible = text != "" and not text.isspace()
+        self.filled = self.filled or visible
+        if visible and self.recorder is not None:
+            self.recorder.add(len(text.strip()))
 
 
 def _gap(name: str) -> int:

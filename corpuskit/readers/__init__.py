@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
+from corpuskit.html import PARSERS
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
@@ -63,6 +64,7 @@ def read(
     text_field: str = "text",
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
@@ -70,11 +72,19 @@ def read(
     not a sequence of one-letter specs). ``format`` forces one reader for every input
     (else each is detected); ``text_field`` names the JSONL field holding the text;
     ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None); ``limits``
-    bounds what one document may cost (``DEFAULT_LIMITS`` when None). Raises
-    ``InputError`` at once for an unknown ``format``; everything else is reported lazily,
-    input by input.
+    bounds what one document may cost (``DEFAULT_LIMITS`` when None); ``html_parser``
+    builds the tree of HTML pages (``corpuskit.html.PARSERS``: ``bs4``, or ``lxml``, about
+    twice as fast, see docs/html.md). Raises ``InputError`` at once for an unknown
+    ``format`` or ``html_parser``; everything else is reported lazily, input by input.
     """
-    items = read_marked(inputs, format=format, text_field=text_field, stdin=stdin, limits=limits)
+    items = read_marked(
+        inputs,
+        format=format,
+        text_field=text_field,
+        stdin=stdin,
+        limits=limits,
+        html_parser=html_parser,
+    )
     return (item for item in items if isinstance(item, Document | Drop))
 
 
@@ -86,6 +96,7 @@ def read_marked(
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
     done: Sequence[str] = (),
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
@@ -95,11 +106,20 @@ def read_marked(
     input that is not the one ``done`` names at its position raises ``InputError``: the
     inputs changed since, and skipping by position would skip the wrong ones.
     """
+    check_options(format, html_parser)
+    specs = [inputs] if isinstance(inputs, str) else inputs
+    limits = limits or DEFAULT_LIMITS
+    return _read_all(specs, format, text_field, stdin, limits, done, html_parser)
+
+
+def check_options(format: str | None, html_parser: str) -> None:
+    """Raise ``InputError`` for an unknown input format or HTML parser."""
     if format is not None and format not in FORMATS:
         choices = ", ".join(FORMATS)
         raise InputError(f"unknown input format {format!r} (choose from {choices})")
-    specs = [inputs] if isinstance(inputs, str) else inputs
-    return _read_all(specs, format, text_field, stdin, limits or DEFAULT_LIMITS, done)
+    if html_parser not in PARSERS:
+        choices = ", ".join(PARSERS)
+        raise InputError(f"unknown HTML parser {html_parser!r} (choose from {choices})")
 
 
 def _read_all(
@@ -109,9 +129,10 @@ def _read_all(
     stdin: BinaryIO | None,
     limits: Limits,
     done: Sequence[str],
+    html_parser: str,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     for index, item in numbered_inputs(inputs, stdin, done):
-        yield from read_numbered(index, item, format, text_field, limits)
+        yield from read_numbered(index, item, format, text_field, limits, html_parser)
 
 
 def numbered_inputs(
@@ -138,7 +159,12 @@ def input_name(item: Input | Drop) -> str:
 
 
 def read_numbered(
-    index: int, item: Input | Drop, format: str | None, text_field: str, limits: Limits
+    index: int,
+    item: Input | Drop,
+    format: str | None,
+    text_field: str,
+    limits: Limits,
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """Everything read from input number ``index``, then its ``InputEnd``: the unit of
     work an executor may hand to another machine (``RayExecutor``)."""
@@ -146,12 +172,17 @@ def read_numbered(
     if isinstance(item, Drop):
         yield from printable([item], path)
     else:
-        yield from printable(read_input(item, format, text_field, limits), path)
+        found = read_input(item, format, text_field, limits, html_parser)
+        yield from printable(found, path)
     yield InputEnd(index, input_name(item))
 
 
 def read_input(
-    item: Input, format: str | None, text_field: str, limits: Limits = DEFAULT_LIMITS
+    item: Input,
+    format: str | None,
+    text_field: str,
+    limits: Limits = DEFAULT_LIMITS,
+    html_parser: str = "bs4",
 ) -> Iterator[Document | Drop | Skipped]:
     """The documents of one input; a damaged archive or an I/O error ends it with a drop.
 
@@ -162,7 +193,7 @@ def read_input(
         with item.open() as raw, decompressed(raw, item.path) as stream:
             if found is None:
                 found, stream = sniff_format(stream, limits.max_line_bytes)
-            yield from _documents(item.path, stream, found, text_field, limits)
+            yield from _documents(item.path, stream, found, text_field, limits, html_parser)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
@@ -172,14 +203,14 @@ def read_input(
 
 
 def _documents(
-    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits
+    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits, html_parser: str
 ) -> Iterator[Document | Drop | Skipped]:
     """The documents of a decompressed input stream in a known format."""
     if format == "jsonl":
         yield from read_jsonl(path, stream, text_field, limits)
         return
     if format == "warc":
-        yield from read_warc(path, stream, limits)
+        yield from read_warc(path, stream, limits, html_parser)
         return
     raw = read_capped(stream, limits.max_file_bytes)
     if raw is None:
@@ -187,7 +218,7 @@ def _documents(
         detail = f"more than {size} bytes (decompressed); {how_to_raise('max_file_bytes')}"
         yield input_drop(path, "too_large", detail, format)
     elif format == "html":
-        yield read_html(path, raw, limits)
+        yield read_html(path, raw, limits, html_parser)
     else:
         yield read_text(path, raw)
 

@@ -11,16 +11,21 @@ language identification, which measures rather than trusts. ``lift_metadata`` ne
 overwrites these fields, so what the page declares wins over what its text prints.
 
 A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
-counting before parsing: the parsed tree costs about a kilobyte per element.
+counting before parsing: the parsed tree costs about a kilobyte per element. ``parser``
+picks the HTML parser (``corpuskit.html.PARSERS``), recorded as ``Source.parser``; a page
+beyond a limit of that parser (lxml: more than 2,048 levels deep) is a drop with the
+reason the parser gives (``too_deep``), never a page with part of its text.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 from corpuskit.document import Document, Drop, Source, make_document
+from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
@@ -34,6 +39,7 @@ def read_html(
     path: str,
     raw: bytes,
     limits: Limits = DEFAULT_LIMITS,
+    parser: str = "bs4",
     *,
     source: Source | None = None,
     charset: str | None = None,
@@ -49,17 +55,26 @@ def read_html(
     ('Hallo', 'Anna Berg', '2024-03-05', 'Guten Tag', {'declared_lang': 'de'})
     >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
     'too_large'
+    >>> read_html("a.html", b"<div>" * 3000 + b"deep", parser="lxml").reason
+    'too_deep'
     """
     decoded = decode_page(path, raw, "html", source=source, charset=charset)
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    source = replace(source, parser=parser)
     if more_tags_than(markup, limits.max_html_tags):
         detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
-    page = extract(markup)
+    try:
+        page = extract(markup, parser)
+    except ParserLimitError as error:
+        return Drop("read", error.reason, source, error.detail)
     text = normalize_newlines(page.text)
     found = page.fields
+    # A line break the extraction kept inside a line (U+2028) splits it here: the layout
+    # no longer matches the lines and the page is classified as text.
+    layout = page.layout if len(page.layout) == text.count("\n") + 1 else None
     return make_document(
         text,
         source,
@@ -68,6 +83,7 @@ def read_html(
         published=found.published,
         url=found.url,
         meta=page_meta(page),
+        layout=layout,
     )
 
 

@@ -93,7 +93,7 @@ class DamagedStream(Exception):
 
 
 def read_warc(
-    path: str, stream: BinaryIO, limits: Limits = DEFAULT_LIMITS
+    path: str, stream: BinaryIO, limits: Limits = DEFAULT_LIMITS, html_parser: str = "bs4"
 ) -> Iterator[Document | Drop | Skipped]:
     """A document, a drop or a ``Skipped`` for each record of a (decompressed) WARC stream."""
     guarded = Guarded(stream)
@@ -119,7 +119,7 @@ def read_warc(
             yield Drop("read", "bad_warc", source, detail)
             return
         try:
-            yield _record(record, source, limits)
+            yield _record(record, source, limits, html_parser)
             _drain(record.raw_stream)
         except DamagedStream as exc:
             yield _damage(path, source.offset, exc)
@@ -144,7 +144,9 @@ def record_source(path: str, record: Any, offset: int) -> Source:
     )
 
 
-def _record(record: Any, source: Source, limits: Limits) -> Document | Drop | Skipped:
+def _record(
+    record: Any, source: Source, limits: Limits, html_parser: str = "bs4"
+) -> Document | Drop | Skipped:
     """What one record becomes; its body is read, up to the limit, but not drained."""
     kind = record.rec_type or "untyped"
     if kind not in PAGE_RECORDS:
@@ -167,7 +169,7 @@ def _record(record: Any, source: Source, limits: Limits) -> Document | Drop | Sk
     if not media and looks_binary(body):
         return Drop("read", "not_text", source, "no content type, and binary bytes")
     if media in HTML_TYPES or (not media and looks_like_html(body[:4096])):
-        page = read_html(source.path, body, limits, source=source, charset=charset)
+        page = read_html(source.path, body, limits, html_parser, source=source, charset=charset)
         if isinstance(page, Document) and page.url is None and source.warc_target_uri:
             return replace(page, url=source.warc_target_uri)
         return page

@@ -1,0 +1,116 @@
+"""What the markup says about each line of a page's text: the HTML line features.
+
+A text dump loses the structure around its lines; an HTML page still has it. While
+``text.body_text`` walks the tree, a ``LayoutRecorder`` follows it: every element opened
+pushes a context (the bits of what surrounds the text: inside a link, a heading, a list
+item, a table cell, a paragraph, kept furniture, the main container, an element whose
+``class``/``id`` holds a junk or a content word, a hidden element) and every piece of
+text is counted against the context it sits in. When a line ends it gets
+``LAYOUT_NAMES``: for each bit, the share of the line's characters under it, the link
+density of the block around the line, the share of the page inside the main
+container (how much that container can be trusted), and whether a heading, a list item
+or a junk word's element sits inside the main container.
+
+Blank lines get zeros. The features go to ``Document.layout`` and from there to the HTML
+line model of ``classify_lines`` (``data/html_line_model.toml``); text input has none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
+
+#: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
+#: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
+LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 8, 16, 32, 64, 128, 256, 512
+_BITS = (LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN)
+
+#: The HTML features of a line, appended to the line features of ``filters/features.py``.
+LAYOUT_NAMES: tuple[str, ...] = (
+    "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
+    "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
+    "html_block_link_density", "html_main_share", "html_main_heading", "html_main_item",
+    "html_main_junk_word",
+)  # fmt: skip
+
+_NAME_BITS = {"a": LINK, "li": ITEM, "dt": ITEM, "dd": ITEM, "td": CELL, "th": CELL}
+_NAME_BITS.update({f"h{level}": HEADING for level in range(1, 7)})
+_NAME_BITS.update({"p": PARAGRAPH, "blockquote": PARAGRAPH, "pre": PARAGRAPH})
+
+#: The features of a blank line.
+BLANK = (0.0,) * len(LAYOUT_NAMES)
+
+Layout = tuple[tuple[float, ...], ...]
+
+
+class LayoutRecorder:
+    """Follows a walk over a measured page and gives each line its ``LAYOUT_NAMES``."""
+
+    def __init__(self, measure: Measure) -> None:
+        self.measure = measure
+        main = measure.main
+        self._main_id = id(main) if main is not None else None
+        self._main_share = 0.0
+        self._stack: list[tuple[int, float]] = [(0, 0.0)]  # (bits, block link density)
+        self._chars = 0
+        self._by_bit = [0] * len(_BITS)
+        self._density = 0.0
+
+    def set_page_chars(self, page_chars: int) -> None:
+        """Tell the recorder the page's size, for ``html_main_share``."""
+        main = self.measure.main
+        if main is not None and page_chars:
+            self._main_share = self.measure.of(main) / page_chars
+
+    def push(self, tag: Any, name: str, furniture: bool) -> None:
+        """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
+        share guard)."""
+        bits, density = self._stack[-1]
+        bits |= self.measure.marks.get(id(tag), 0) | _NAME_BITS.get(name, 0)
+        if furniture:
+            bits |= FURNITURE
+        if id(tag) == self._main_id:
+            bits |= MAIN
+        if name in BLOCK_TAGS:
+            density = self.measure.link_density(self.measure.tree.parent(tag))
+        self._stack.append((bits, density))
+
+    def pop(self) -> None:
+        """Leave the element entered last."""
+        self._stack.pop()
+
+    def add(self, chars: int) -> None:
+        """Count ``chars`` visible characters of text in the current context."""
+        bits, density = self._stack[-1]
+        self._chars += chars
+        self._density += chars * density
+        if bits:
+            by_bit = self._by_bit
+            for index, bit in enumerate(_BITS):
+                if bits & bit:
+                    by_bit[index] += chars
+
+    def line(self) -> tuple[float, ...]:
+        """The features of the line that just ended, and start counting the next one."""
+        chars = self._chars or 1
+        shares = [count / chars for count in self._by_bit]
+        main = shares[-1]  # MAIN is the last bit
+        features = (
+            *shares,
+            self._density / chars,
+            self._main_share,
+            # A linear model cannot see that a heading or a list inside the article is
+            # not one in a side bar: these products say it.
+            main * shares[4],
+            main * shares[5],
+            main * shares[1],
+        )
+        self.reset()
+        return features
+
+    def reset(self) -> None:
+        """Forget the text counted since the last line (it made no line)."""
+        self._chars = 0
+        self._by_bit = [0] * len(_BITS)
+        self._density = 0.0

@@ -1,0 +1,331 @@
+"""The parsed page as the extraction walks see it: a small node API over two parsers.
+
+``parse(markup, parser)`` builds a ``Tree``: the page's document node and the few
+operations the walks of ``content.py``, ``text.py``, ``layout.py`` and ``metadata.py``
+use (an element's name, attributes, parent, and its children in order). Both parsers
+run libxml2's HTML parser, so they build the same tree nearly always (docs/html.md):
+
+``bs4`` (the default)
+    ``BeautifulSoup(markup, "lxml")``: libxml2 sends events, bs4 builds Python objects
+    from them (about 19 ms a traf-dev page). Any depth, any size.
+``lxml``
+    ``lxml.etree.HTMLParser`` builds libxml2's own tree (about 1.5 ms a page). libxml2
+    refuses a tree deeper than ``LXML_MAX_DEPTH`` elements: such a page raises
+    ``ParserLimitError`` (read as a ``too_deep`` drop) rather than losing what lies
+    below.
+
+Children are elements (any object that is not a ``str``) and strings, whose type says
+what they are, the way bs4 says it: page text, comments, CDATA, processing
+instructions, the code inside ``script``/``style``/``template`` and the annotations
+inside ``rt``/``rp``. ``Tree.text_types`` are the strings laid out as text and
+``Tree.counted_types`` those counted as the page's characters (bs4's ``get_text``).
+
+>>> [parse("<p>a<!--b-->c</p>", parser).text(parse("<p>a<!--b-->c</p>", parser).root)
+...  for parser in PARSERS]
+['ac', 'ac']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter, methodcaller
+from typing import Any
+
+from bs4 import BeautifulSoup
+from bs4.element import (
+    CData as Bs4CData,
+)
+from bs4.element import (
+    NavigableString,
+    RubyParenthesisString,
+    RubyTextString,
+    Script,
+    Stylesheet,
+    TemplateString,
+)
+from lxml import etree
+
+from corpuskit.errors import ParserLimitError
+
+#: The HTML parsers ``parse`` offers; the first is the default.
+PARSERS = ("bs4", "lxml")
+
+#: libxml2 builds no tree deeper than this with ``huge_tree`` (256 without it): the
+#: parse stops there, and the rest of the page would be lost.
+LXML_MAX_DEPTH = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """A parsed page: ``root`` (the document node) and how to look at its nodes.
+
+    ``name``, ``attrs``, ``parent`` and ``children`` are plain callables (the walks call
+    them per node, so bs4's are C-level attribute getters). ``parent`` of the top
+    element is the document (bs4) or None (lxml); neither ever scores as content.
+    """
+
+    parser: str
+    root: Any
+    name: Callable[[Any], str]
+    attrs: Callable[[Any], Mapping[str, str]]
+    parent: Callable[[Any], Any]
+    children: Callable[[Any], Sequence[Any]]
+    text_types: frozenset[type]
+    counted_types: frozenset[type]
+
+    def text(self, node: Any) -> str:
+        """The text under ``node``: its counted strings joined (bs4's ``get_text()``)."""
+        counted, parts = self.counted_types, []
+        pending = [node]
+        while pending:
+            item = pending.pop()
+            if not isinstance(item, str):
+                pending.extend(reversed(self.children(item)))
+            elif type(item) in counted:
+                parts.append(item)
+        return "".join(parts)
+
+    def find_all(self, node: Any, names: Iterable[str], first: bool = False) -> list[Any]:
+        """The elements under ``node`` named one of ``names``, in document order."""
+        wanted, found = frozenset(names), []
+        pending = list(reversed(self.children(node)))
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                continue
+            if self.name(item) in wanted:
+                found.append(item)
+                if first:
+                    break
+            pending.extend(reversed(self.children(item)))
+        return found
+
+    def find(self, name: str) -> Any | None:
+        """The first element named ``name`` in the page, or None."""
+        found = self.find_all(self.root, (name,), first=True)
+        return found[0] if found else None
+
+
+def parse(markup: str, parser: str = "bs4") -> Tree:
+    """The tree of ``markup`` built by ``parser`` (one of ``PARSERS``).
+
+    Raises ``ValueError`` for an unknown parser and ``ParserLimitError`` for a page the
+    parser cannot build whole.
+    """
+    if parser == "bs4":
+        return bs4_tree(markup)
+    if parser == "lxml":
+        return lxml_tree(markup)
+    raise ValueError(f"unknown HTML parser {parser!r} (choose from {', '.join(PARSERS)})")
+
+
+# --- bs4 ------------------------------------------------------------------------------------
+
+#: bs4's strings laid out as text: all but comments, CDATA, declarations and their kin
+#: (``PreformattedString``); code and ruby strings only ever sit in skipped elements.
+_BS4_TEXT = frozenset(
+    {NavigableString, Script, Stylesheet, TemplateString, RubyTextString, RubyParenthesisString}
+)
+
+
+def bs4_tree(markup: str) -> Tree:
+    """The tree beautifulsoup4 builds with lxml's parser."""
+    # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
+    # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
+    soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+    return Tree(
+        parser="bs4",
+        root=soup,
+        name=attrgetter("name"),
+        attrs=attrgetter("attrs"),
+        parent=attrgetter("parent"),
+        children=attrgetter("contents"),
+        text_types=_BS4_TEXT,
+        counted_types=frozenset({NavigableString, Bs4CData}),
+    )
+
+
+# --- lxml -----------------------------------------------------------------------------------
+
+
+class Comment(str):
+    """A comment's text (libxml2 2.14 also turns CDATA sections and ``<?...?>`` in HTML
+    into comments, as bs4 shows them too)."""
+
+
+class ProcessingInstruction(str):
+    """A processing instruction, as older libxml2 versions keep them."""
+
+
+class CData(str):
+    """A CDATA section: counted as text, never laid out (as bs4 counts its ``CData``)."""
+
+
+class CodeString(str):
+    """Text inside ``script``, ``style`` or ``template`` (bs4: ``Script`` and kin)."""
+
+
+class RubyString(str):
+    """Text inside ``rt`` or ``rp``: laid out, not counted (bs4: ``RubyTextString``)."""
+
+
+#: The elements whose strings have their own type, as in bs4 (the innermost one counts).
+_CONTAINERS: dict[str, type[str]] = {
+    "script": CodeString,
+    "style": CodeString,
+    "template": CodeString,
+    "rt": RubyString,
+    "rp": RubyString,
+}
+
+#: Elements inside which whitespace is kept as it is (bs4 reduces any other string of
+#: only ASCII whitespace to one newline, if it holds one, or one space).
+_PRESERVING = ("pre", "textarea")
+_ASCII_SPACES = " \n\t\f\r"
+
+_NODE_STRINGS: dict[Any, type[str]] = {
+    etree.Comment: Comment,
+    etree.ProcessingInstruction: ProcessingInstruction,
+}
+
+
+class _Document:
+    """The document node of an lxml tree: its top-level nodes, and every element kept
+    alive, so that ``id()`` of an element stays its identity while the tree is walked
+    (lxml makes a new Python proxy for a node whose last one was freed)."""
+
+    tag = "[document]"
+    attrib: Mapping[str, str] = {}
+
+    def __init__(self, top: list[Any], elements: list[Any]) -> None:
+        self.top = top
+        self.elements = elements
+
+
+def lxml_tree(markup: str) -> Tree:
+    """The tree lxml's HTML parser builds, or ``ParserLimitError``.
+
+    The markup goes in as UTF-8 bytes with the encoding given, so a charset the page
+    declares (decoding already honoured it) changes nothing. libxml2's HTML parser
+    expands no entity of a DTD, loads nothing (``no_network``) and, with ``huge_tree``,
+    takes text nodes of any size the file limit allows.
+    """
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+    root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
+    _check_complete(parser)
+    document = _Document(*_top_level(root))
+    containers = _string_types(document.top)
+    preserving = _inside(document.top, _PRESERVING)
+
+    def string(text: str, key: int) -> str:
+        if text[0] in _ASCII_SPACES and key not in preserving and not text.strip(_ASCII_SPACES):
+            text = "\n" if "\n" in text else " "
+        kind = containers.get(key)
+        return text if kind is None else kind(text)
+
+    made: dict[int, list[Any]] = {}  # each element's children, made once: walks ask thrice
+
+    def children(node: Any) -> list[Any]:
+        key = id(node)
+        out = made.get(key)
+        if out is not None:
+            return out
+        if node.__class__ is _Document:
+            out = node.top
+        else:
+            out = []
+            text = node.text
+            if text:
+                out.append(string(text, key))
+            for child in node:
+                tag = child.tag
+                if tag.__class__ is str:
+                    out.append(child)
+                else:
+                    out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
+                tail = child.tail
+                if tail:
+                    out.append(string(tail, key))
+        made[key] = out
+        return out
+
+    return Tree(
+        parser="lxml",
+        root=document,
+        name=attrgetter("tag"),
+        attrs=attrgetter("attrib"),
+        parent=methodcaller("getparent"),
+        children=children,
+        text_types=frozenset({str, RubyString, CodeString}),
+        counted_types=frozenset({str, CData}),
+    )
+
+
+def _check_complete(parser: etree.HTMLParser) -> None:
+    """Raise ``ParserLimitError`` if libxml2 stopped before the end of the page.
+
+    In recovery mode libxml2 reports broken markup as errors and goes on; only a fatal
+    error (a resource limit: nesting deeper than ``LXML_MAX_DEPTH``) stops it.
+    """
+    for entry in parser.error_log:
+        if entry.level_name != "FATAL":
+            continue
+        if "depth" in entry.message:
+            raise ParserLimitError(
+                "too_deep",
+                f"nested more than {LXML_MAX_DEPTH:,} elements deep, the limit of the lxml "
+                "HTML parser; read it with the bs4 parser",
+            )
+        raise ParserLimitError("too_large", f"lxml stopped: {entry.message.strip()}")
+
+
+def _top_level(root: Any) -> tuple[list[Any], list[Any]]:
+    """The top-level nodes of the document of ``root`` and all of their elements.
+
+    libxml2 may leave more than one element at the top (markup after ``</html>`` on one
+    traf-dev page makes a second ``html``), as bs4's tree has them too.
+    """
+    if root is None:
+        return [], []
+    top: list[Any] = []
+    elements: list[Any] = []
+    node = root
+    while node.getprevious() is not None:
+        node = node.getprevious()
+    while node is not None:
+        tag = node.tag
+        if tag.__class__ is str:
+            top.append(node)
+            elements.extend(node.iter())
+        else:
+            top.append(_NODE_STRINGS.get(tag, Comment)(node.text or ""))
+        node = node.getnext()
+    return top, elements
+
+
+def _inside(top: list[Any], names: tuple[str, ...]) -> set[int]:
+    """The ``id()`` of every element named one of ``names`` or inside one."""
+    return {
+        id(element)
+        for root in top
+        if not isinstance(root, str)
+        for outer in root.iter(*names)
+        for element in outer.iter()
+    }
+
+
+def _string_types(top: list[Any]) -> dict[int, type[str]]:
+    """The string type of each element inside a ``_CONTAINERS`` element, by ``id()``.
+
+    Containers come in document order, outer before inner, so the innermost wins.
+    """
+    types: dict[int, type[str]] = {}
+    for root in top:
+        if isinstance(root, str):
+            continue
+        for container in root.iter(*_CONTAINERS):
+            kind = _CONTAINERS[container.tag]
+            for element in container.iter():
+                types[id(element)] = kind
+    return types
