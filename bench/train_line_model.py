@@ -44,6 +44,7 @@ from corpuskit.filters.classify import (
     with_context,
 )
 from corpuskit.filters.features import BLOCK_NAMES, NAMES, line_features
+from corpuskit.filters.markup import markup_features
 from corpuskit.filters.stopwords import Stopwords
 from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
@@ -88,7 +89,9 @@ def page_rows(
     doc: Document, stopwords: Stopwords
 ) -> tuple[list[str], list[int], list[list[float]]]:
     lines = doc.text.split("\n")
-    indexed = line_features(lines, stopwords.get(doc.lang), current_layout(doc))
+    layout = current_layout(doc)
+    extra = None if layout is None else markup_features(lines, layout)
+    indexed = line_features(lines, stopwords.get(doc.lang), extra)
     return lines, [i for i, _ in indexed], [row for _, row in indexed]
 
 

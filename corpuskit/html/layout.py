@@ -24,19 +24,27 @@ from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
 #: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
 LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 8, 16, 32, 64, 128, 256, 512
-_BITS = (LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN)
+EMPHASIS, FIGURE = 1024, 2048
+_BITS = (
+    LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN, EMPHASIS,
+    FIGURE,
+)  # fmt: skip
+_MAIN, _HEADING, _ITEM, _JUNK = (_BITS.index(bit) for bit in (MAIN, HEADING, ITEM, JUNK))
 
 #: The HTML features of a line, appended to the line features of ``filters/features.py``.
 LAYOUT_NAMES: tuple[str, ...] = (
     "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
     "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
-    "html_block_link_density", "html_main_share", "html_main_heading", "html_main_item",
-    "html_main_junk_word",
+    "html_emphasis", "html_figure", "html_block_link_density", "html_main_share",
+    "html_main_heading", "html_main_item", "html_main_junk_word",
 )  # fmt: skip
 
 _NAME_BITS = {"a": LINK, "li": ITEM, "dt": ITEM, "dd": ITEM, "td": CELL, "th": CELL}
 _NAME_BITS.update({f"h{level}": HEADING for level in range(1, 7)})
 _NAME_BITS.update({"p": PARAGRAPH, "blockquote": PARAGRAPH, "pre": PARAGRAPH})
+# Italics set notes, disclaimers and calls to action apart; figures hold captions and
+# credits. Bold is left out: it marks run-in subheadings as often as notices.
+_NAME_BITS.update({"em": EMPHASIS, "i": EMPHASIS, "figure": FIGURE, "figcaption": FIGURE})
 
 #: The features of a blank line.
 BLANK = (0.0,) * len(LAYOUT_NAMES)
@@ -94,16 +102,16 @@ class LayoutRecorder:
         """The features of the line that just ended, and start counting the next one."""
         chars = self._chars or 1
         shares = [count / chars for count in self._by_bit]
-        main = shares[-1]  # MAIN is the last bit
+        main = shares[_MAIN]
         features = (
             *shares,
             self._density / chars,
             self._main_share,
             # A linear model cannot see that a heading or a list inside the article is
             # not one in a side bar: these products say it.
-            main * shares[4],
-            main * shares[5],
-            main * shares[1],
+            main * shares[_HEADING],
+            main * shares[_ITEM],
+            main * shares[_JUNK],
         )
         self.reset()
         return features

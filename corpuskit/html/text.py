@@ -33,6 +33,13 @@ FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "noscrip
 #: ARIA roles of page furniture, dropped like the elements that carry them natively.
 FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
 
+#: A ``header`` or ``footer`` inside one of these is the header or footer of that
+#: section, not the page's banner or footer (HTML-AAM gives it no landmark role): an
+#: article's header holds its title and lead. On traf-dev, dropping them lost 28 ``with``
+#: passages (leads, standfirsts) that the model can judge once they are kept.
+SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
+SCOPED_TAGS = frozenset({"header", "footer"})
+
 #: Furniture is dropped only while it holds less than this share of the page's text.
 #: Broken markup (an unclosed ``<header>`` or ``<noscript>``, an ASP.NET ``<form>``
 #: around the whole page) puts the article inside such an element. On traf-dev, without
@@ -151,9 +158,14 @@ def skipped(tag: Tag, page_chars: int, sizes: Sizes | None = None) -> bool:
 
 
 def is_furniture(tag: Tag) -> bool:
-    """Whether ``tag`` is a landmark of page furniture, by its name or its ARIA role."""
+    """Whether ``tag`` is a landmark of page furniture, by its name or its ARIA role
+    (a ``header`` or ``footer`` only at the page's level, outside ``SECTIONING_TAGS``)."""
     roles = attribute(tag, "role").lower().split()
-    return tag.name in FURNITURE_TAGS or not FURNITURE_ROLES.isdisjoint(roles)
+    if not FURNITURE_ROLES.isdisjoint(roles):
+        return True
+    if tag.name in SCOPED_TAGS:
+        return not any(parent.name in SECTIONING_TAGS for parent in tag.parents)
+    return tag.name in FURNITURE_TAGS
 
 
 class TextSizes:
