@@ -31,6 +31,8 @@ def test_a_heading_followed_by_prose_in_the_article_says_so() -> None:
     assert rows["One"]["html_link_run"] == rows["Two"]["html_link_run"] > 0
     assert rows["One"]["html_after_main_text"] == 1.0
     assert rows["Next"]["html_within_main_text"] == 1.0
+    assert rows["Next"]["html_prev_prose"] == 1.0 and rows["Next"]["html_main_text_distance"] > 0
+    assert rows["One"]["html_after_heading"] == 0.0
 
 
 def test_blank_lines_get_zeros_and_a_page_without_main_text_no_position() -> None:

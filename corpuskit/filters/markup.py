@@ -14,16 +14,18 @@ weighs them (``data/html_line_model.toml``, ``bench/train_line_model.py --mode h
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from math import log1p
 
 from corpuskit.html.layout import LAYOUT_NAMES
 
 #: Positions of the layout features read here.
-_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY = (
+_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY, _EMPHASIS, _FIGURE = (
     LAYOUT_NAMES.index(name)
     for name in (
         "html_link", "html_heading", "html_paragraph", "html_main", "html_block_link_density",
+        "html_emphasis", "html_figure",
     )
 )  # fmt: skip
 
@@ -36,6 +38,8 @@ MARKUP_NAMES: tuple[str, ...] = (
     "html_next_prose", "html_heading_then_prose", "html_main_heading_then_prose",
     "html_link_run", "html_neighbours_linked", "html_main_link", "html_main_density",
     "html_before_main_text", "html_after_main_text", "html_within_main_text",
+    "html_prev_prose", "html_after_heading", "html_main_text_distance", "html_main_emphasis",
+    "html_main_figure",
 )  # fmt: skip
 
 
@@ -82,6 +86,11 @@ def markup_features(lines: Sequence[str], layout: Sequence[Sequence[float]]) -> 
             1.0 if main_text and k < first else 0.0,
             1.0 if main_text and k > last else 0.0,
             1.0 if first <= k <= last else 0.0,
+            proses[k - 1] if k else 0.0,
+            rows[k - 1][_HEADING] if k else 0.0,
+            log1p(_distance(k, main_text)),
+            main * row[_EMPHASIS],
+            main * row[_FIGURE],
         ]
     return out
 
@@ -98,3 +107,10 @@ def _link_runs(rows: Sequence[Sequence[float]]) -> list[int]:
             runs[k] = end - start
         start = max(end, start + 1)
     return runs
+
+
+def _distance(k: int, marks: Sequence[int]) -> int:
+    """How many lines ``k`` is from the nearest of the sorted ``marks`` (99 if none)."""
+    at = bisect_left(marks, k)
+    near = [abs(marks[j] - k) for j in (at - 1, at) if 0 <= j < len(marks)]
+    return min(near, default=99)
