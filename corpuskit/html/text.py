@@ -2,7 +2,8 @@
 
 A first, simple extraction. It drops what is never page text (scripts, styles, the head)
 and the landmarks of page furniture (``nav``, ``header``, ``footer``, ``aside``, forms and
-their ARIA roles; unless broken markup put most of the page inside one), then takes the
+their ARIA roles; an article's own header and footer are kept; unless broken markup put
+most of the page inside one), then takes the
 text the way a browser lays it out: block elements
 start new lines, inline elements (links, emphasis, spans) stay inside their sentence,
 unlike ``soup.get_text("\\n")`` which splits a sentence at every link. Paragraph-level
