@@ -328,3 +328,20 @@ def test_class_and_id_words_are_remembered_and_the_same_as_matched() -> None:
     for number in range(WORDS_KEPT + 1):
         vocabulary.words(f"c{number}", None)
     assert vocabulary.words("header", None) == 0
+
+
+def test_layout_marks_a_junk_box_inside_the_article_not_around_it() -> None:
+    from corpuskit.html import LAYOUT_NAMES
+
+    prose = "Some words, in a sentence of the article. " * 6
+    page = extract(
+        f"<div class=sidebar-wrap><div class=entry-content><p>{prose}</p><p>{prose}</p>"
+        "<div class=share-box>Share this</div></div></div>"
+    )
+    rows = {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(page.text.split("\n"), page.layout, strict=True)
+    }
+    assert rows["Share this"]["html_junk_word_in_main"] == 1.0
+    assert rows[prose.strip()]["html_junk_word_in_main"] == 0.0
+    assert rows[prose.strip()]["html_junk_word"] == 1.0  # the wrapper's word
