@@ -307,3 +307,53 @@ def test_layout_is_read_with_html_and_follows_removed_lines() -> None:
     layout = current_layout(fewer)
     assert layout is not None and len(layout) == len(fewer.text.split("\n"))
     assert current_layout(Document("x", "text", doc.source)) is None
+
+
+def test_header_of_an_article_is_kept_and_the_page_header_dropped() -> None:
+    page = "<header>Site name</header><article><header><p>The lead.</p></header><p>Text.</p>"
+    assert text_of(page + "<footer>Tags</footer></article><footer>Imprint</footer>") == (
+        "The lead.\n\nText.\n\nTags"
+    )
+    assert text_of("<main><header role=banner>Logo</header><p>Text.</p></main>") == "Text."
+
+
+def test_layout_marks_italics_and_figures() -> None:
+    from corpuskit.html import LAYOUT_NAMES
+
+    page = extract("<p><em>Support our work.</em></p><figure><figcaption>A view.</figcaption>")
+    rows = [dict(zip(LAYOUT_NAMES, row, strict=True)) for row in page.layout if any(row)]
+    assert [row["html_emphasis"] for row in rows] == [1.0, 0.0]
+    assert [row["html_figure"] for row in rows] == [0.0, 1.0]
+
+
+def test_class_and_id_words_are_remembered_and_the_same_as_matched() -> None:
+    from corpuskit.html.content import CONTENT, JUNK, WORDS_KEPT, Vocabulary
+
+    vocabulary = Vocabulary.from_table({"vocabulary": {
+        "junk": ["comment"], "junk_words": ["ad"], "content": ["entry"],
+        "content_words": [], "content_itemprops": [],
+    }})  # fmt: skip
+    assert vocabulary.words("entry comments", None) == JUNK | CONTENT
+    assert vocabulary.words("entry comments", None) == JUNK | CONTENT  # remembered
+    assert vocabulary.words("header", "ad-slot") == JUNK
+    assert vocabulary.words(["entry", "x"], None) == CONTENT  # a list is matched, not kept
+    for number in range(WORDS_KEPT + 1):
+        vocabulary.words(f"c{number}", None)
+    assert vocabulary.words("header", None) == 0
+
+
+def test_layout_marks_a_junk_box_inside_the_article_not_around_it() -> None:
+    from corpuskit.html import LAYOUT_NAMES
+
+    prose = "Some words, in a sentence of the article. " * 6
+    page = extract(
+        f"<div class=sidebar-wrap><div class=entry-content><p>{prose}</p><p>{prose}</p>"
+        "<div class=share-box>Share this</div></div></div>"
+    )
+    rows = {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(page.text.split("\n"), page.layout, strict=True)
+    }
+    assert rows["Share this"]["html_junk_word_in_main"] == 1.0
+    assert rows[prose.strip()]["html_junk_word_in_main"] == 0.0
+    assert rows[prose.strip()]["html_junk_word"] == 1.0  # the wrapper's word

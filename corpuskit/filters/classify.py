@@ -33,6 +33,7 @@ from corpuskit.filters.features import (
     PageFeatures,
     page_features,
 )
+from corpuskit.filters.markup import MARKUP_NAMES, markup_features
 from corpuskit.filters.stopwords import Stopwords
 from corpuskit.html.layout import LAYOUT_NAMES
 from corpuskit.pipeline import has_run, remove_lines
@@ -41,8 +42,9 @@ from corpuskit.pipeline import has_run, remove_lines
 #: before and after (``EDGE_SCORE`` at the edge of the page), and the line's own score.
 CONTEXT_NAMES = ("prev_score", "next_score", "own_score")
 EDGE_SCORE = -3.0
-#: The line features of the HTML model: the text's, then the markup's.
-HTML_LINE_NAMES = (*LINE_NAMES, *LAYOUT_NAMES)
+#: The line features of the HTML model: the text's, then the markup's (the line's own,
+#: then its context's: ``filters/markup.py``).
+HTML_LINE_NAMES = (*LINE_NAMES, *LAYOUT_NAMES, *MARKUP_NAMES)
 #: How many of the features that weighed most against a removed line to record.
 EXPLAINED_FEATURES = 3
 #: A page with fewer non-blank lines than this is left alone: the model judges lines by
@@ -301,7 +303,8 @@ class ClassifyLines:
         lines = doc.text.split("\n")
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
-        features = page_features(lines, self.stopwords.get(doc.lang), layout)
+        extra = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), extra)
         if len(features.lines) < MIN_LINES:
             return doc
         scores, extra = model.scores(features)

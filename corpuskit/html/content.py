@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -45,6 +45,9 @@ BLOCK_TAGS = frozenset(
 PARAGRAPH_CHARS = 25
 VOCABULARY_WEIGHT = 25.0
 
+#: How many ``class``/``id`` pairs a ``Vocabulary`` remembers the words of.
+WORDS_KEPT = 50_000
+
 #: Bits of ``Measure.marks``: what an element's attributes say about it.
 JUNK, CONTENT, HIDDEN = 1, 2, 4
 
@@ -58,6 +61,9 @@ class Vocabulary:
     junk: re.Pattern[str]
     content: re.Pattern[str]
     itemprops: frozenset[str]
+    _words: dict[tuple[object, object], int] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> Vocabulary:
@@ -82,16 +88,43 @@ class Vocabulary:
         """
         if not attrs:
             return 0
-        names = f"{_text(attrs.get('class'))} {_text(attrs.get('id'))}".lower()
-        bits = 0
-        if names != " ":
-            bits |= JUNK if self.junk.search(names) else 0
-            bits |= CONTENT if self.content.search(names) else 0
-        if _text(attrs.get("itemprop")).lower() in self.itemprops:
+        get = attrs.get
+        classes, ident = get("class"), get("id")
+        bits = 0 if classes is None and ident is None else self.words(classes, ident)
+        itemprop = get("itemprop")
+        if itemprop is not None and _text(itemprop).lower() in self.itemprops:
             bits |= CONTENT
-        hidden = "hidden" in attrs or _text(attrs.get("aria-hidden")).lower() == "true"
-        if hidden or _HIDDEN_STYLE.search(_text(attrs.get("style"))):
+        if "hidden" in attrs or _text(get("aria-hidden")).lower() == "true":
             bits |= HIDDEN
+        else:
+            style = get("style")
+            if style is not None and _HIDDEN_STYLE.search(_text(style)):
+                bits |= HIDDEN
+        return bits
+
+    def words(self, classes: object, ident: object) -> int:
+        """The ``JUNK``/``CONTENT`` bits of a ``class`` and an ``id`` value.
+
+        A page repeats the same few class strings on hundreds of elements, and a site's
+        pages repeat each other's: the answer is kept by the pair of values, up to
+        ``WORDS_KEPT`` pairs (then forgotten all at once), since matching the two
+        patterns was the costliest part of measuring a page.
+
+        >>> Vocabulary.default().words("entry-content", "comments")
+        3
+        """
+        key = (classes, ident) if isinstance(classes, str | None) else None
+        if key is not None:
+            known = self._words.get(key)
+            if known is not None:
+                return known
+        names = f"{_text(classes)} {_text(ident)}".lower()
+        bits = JUNK if self.junk.search(names) else 0
+        bits |= CONTENT if self.content.search(names) else 0
+        if key is not None:
+            if len(self._words) >= WORDS_KEPT:
+                self._words.clear()
+            self._words[key] = bits
         return bits
 
 

@@ -3,8 +3,9 @@
 A text dump loses the structure around its lines; an HTML page still has it. While
 ``text.body_text`` walks the tree, a ``LayoutRecorder`` follows it: every element opened
 pushes a context (the bits of what surrounds the text: inside a link, a heading, a list
-item, a table cell, a paragraph, kept furniture, the main container, an element whose
-``class``/``id`` holds a junk or a content word, a hidden element) and every piece of
+item, a table cell, a paragraph, italics, a figure, kept furniture, the main container,
+an element whose ``class``/``id`` holds a junk or a content word, such an element with a
+junk word inside the main container, a hidden element) and every piece of
 text is counted against the context it sits in. When a line ends it gets
 ``LAYOUT_NAMES``: for each bit, the share of the line's characters under it, the link
 density of the block around the line, the share of the page inside the main
@@ -24,19 +25,27 @@ from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
 #: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
 LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 8, 16, 32, 64, 128, 256, 512
-_BITS = (LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN)
+EMPHASIS, FIGURE, JUNK_IN_MAIN = 1024, 2048, 4096
+_BITS = (
+    LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN, EMPHASIS,
+    FIGURE, JUNK_IN_MAIN,
+)  # fmt: skip
+_MAIN, _HEADING, _ITEM, _JUNK = (_BITS.index(bit) for bit in (MAIN, HEADING, ITEM, JUNK))
 
 #: The HTML features of a line, appended to the line features of ``filters/features.py``.
 LAYOUT_NAMES: tuple[str, ...] = (
     "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
     "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
-    "html_block_link_density", "html_main_share", "html_main_heading", "html_main_item",
-    "html_main_junk_word",
+    "html_emphasis", "html_figure", "html_junk_word_in_main", "html_block_link_density",
+    "html_main_share", "html_main_heading", "html_main_item", "html_main_junk_word",
 )  # fmt: skip
 
 _NAME_BITS = {"a": LINK, "li": ITEM, "dt": ITEM, "dd": ITEM, "td": CELL, "th": CELL}
 _NAME_BITS.update({f"h{level}": HEADING for level in range(1, 7)})
 _NAME_BITS.update({"p": PARAGRAPH, "blockquote": PARAGRAPH, "pre": PARAGRAPH})
+# Italics set notes, disclaimers and calls to action apart; figures hold captions and
+# credits. Bold is left out: it marks run-in subheadings as often as notices.
+_NAME_BITS.update({"em": EMPHASIS, "i": EMPHASIS, "figure": FIGURE, "figcaption": FIGURE})
 
 #: The features of a blank line.
 BLANK = (0.0,) * len(LAYOUT_NAMES)
@@ -67,7 +76,10 @@ class LayoutRecorder:
         """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
         share guard)."""
         bits, density = self._stack[-1]
-        bits |= self.measure.marks.get(id(tag), 0) | _NAME_BITS.get(name, 0)
+        marks = self.measure.marks.get(id(tag), 0)
+        if marks & JUNK and bits & MAIN:  # a box of junk inside the article, not around it
+            bits |= JUNK_IN_MAIN
+        bits |= marks | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
         if id(tag) == self._main_id:
@@ -95,16 +107,16 @@ class LayoutRecorder:
         """The features of the line that just ended, and start counting the next one."""
         chars = self._chars or 1
         shares = [count / chars for count in self._by_bit]
-        main = shares[-1]  # MAIN is the last bit
+        main = shares[_MAIN]
         features = (
             *shares,
             self._density / chars,
             self._main_share,
             # A linear model cannot see that a heading or a list inside the article is
             # not one in a side bar: these products say it.
-            main * shares[4],
-            main * shares[5],
-            main * shares[1],
+            main * shares[_HEADING],
+            main * shares[_ITEM],
+            main * shares[_JUNK],
         )
         self.reset()
         return features

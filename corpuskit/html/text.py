@@ -2,7 +2,8 @@
 
 A first, simple extraction. It drops what is never page text (scripts, styles, the head)
 and the landmarks of page furniture (``nav``, ``header``, ``footer``, ``aside``, forms and
-their ARIA roles; unless broken markup put most of the page inside one), then takes the
+their ARIA roles; an article's own header and footer are kept; unless broken markup put
+most of the page inside one), then takes the
 text the way a browser lays it out: block elements
 start new lines, inline elements (links, emphasis, spans) stay inside their sentence,
 unlike ``soup.get_text("\\n")`` which splits a sentence at every link. Paragraph-level
@@ -33,6 +34,13 @@ FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "noscrip
 
 #: ARIA roles of page furniture, dropped like the elements that carry them natively.
 FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
+
+#: A ``header`` or ``footer`` inside one of these is the header or footer of that
+#: section, not the page's banner or footer (HTML-AAM gives it no landmark role): an
+#: article's header holds its title and lead. On traf-dev, dropping them lost 28 ``with``
+#: passages (leads, standfirsts) that the model can judge once they are kept.
+SECTIONING_TAGS = frozenset({"article", "aside", "main", "nav", "section"})
+SCOPED_TAGS = frozenset({"header", "footer"})
 
 #: Furniture is dropped only while it holds less than this share of the page's text.
 #: Broken markup (an unclosed ``<header>`` or ``<noscript>``, an ASP.NET ``<form>``
@@ -131,7 +139,7 @@ def _walk(
             met.append(node)
         elif not skipped(tree, node, page_chars, sizes):
             if recorder is not None:
-                recorder.push(node, name, is_furniture(name, attrs_of(node)))
+                recorder.push(node, name, is_furniture(tree, node, name, attrs_of(node)))
             lines.open(name)
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(children(node)))
@@ -147,16 +155,26 @@ def skipped(tree: Tree, tag: Any, page_chars: int, sizes: Sizes | None = None) -
     name = tree.name(tag)
     if name in SKIPPED_TAGS:
         return True
-    if not is_furniture(name, tree.attrs(tag)):
+    if not is_furniture(tree, tag, name, tree.attrs(tag)):
         return False
     return (sizes or TextSizes(tree)).of(tag) < FURNITURE_SHARE * page_chars
 
 
-def is_furniture(name: str, attrs: Mapping[str, Any]) -> bool:
-    """Whether the element ``name`` with ``attrs`` is a landmark of page furniture, by its
-    name or its ARIA role."""
+def is_furniture(tree: Tree, tag: Any, name: str, attrs: Mapping[str, Any]) -> bool:
+    """Whether the element ``tag`` (``name``, ``attrs``) is a landmark of page furniture,
+    by its name or its ARIA role (a ``header`` or ``footer`` only at the page's level,
+    outside ``SECTIONING_TAGS``)."""
     roles = attribute(attrs, "role").lower().split()
-    return name in FURNITURE_TAGS or not FURNITURE_ROLES.isdisjoint(roles)
+    if not FURNITURE_ROLES.isdisjoint(roles):
+        return True
+    if name in SCOPED_TAGS:
+        parent = tree.parent(tag)
+        while parent is not None and parent is not tree.root:
+            if tree.name(parent) in SECTIONING_TAGS:
+                return False
+            parent = tree.parent(parent)
+        return True
+    return name in FURNITURE_TAGS
 
 
 class TextSizes:
