@@ -13,7 +13,14 @@
 6. ``classify_lines``: the remaining lines scored in context; furniture goes;
 7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
 8. ``collapse_blank_lines``: one blank line between paragraphs;
-9. ``drop_empty``: a page with nothing left goes to rejects.
+9. ``drop_empty``: a page with nothing left goes to rejects;
+10. ``exact_duplicates``: a page whose cleaned text (casefolded, whitespace collapsed)
+    an earlier page has goes to rejects as ``duplicate`` (a corpus step: it sees every
+    page first). Last, so that it compares the text as written, after everything that
+    can differ between two copies of an article (ads, menus, dates) is gone, and after
+    ``drop_empty``, so that empty pages keep their own reason. In the default pipeline
+    because a copy is never wanted twice and the rule cannot drop a page whose text no
+    other page has; ``without("exact_duplicates")`` keeps copies.
 
 ``preparation_steps`` are steps 1-5: the line model is trained on pages as they leave
 them (bench/train_line_model.py), so they belong together.
@@ -22,6 +29,7 @@ them (bench/train_line_model.py), so they belong together.
 from __future__ import annotations
 
 from corpuskit.filters.classify import ClassifyLines
+from corpuskit.filters.duplicates import ExactDuplicates
 from corpuskit.filters.junk import IsolatedLines, JunkLines
 from corpuskit.filters.language import DetectLanguage
 from corpuskit.filters.layout import collapse_blank_lines, drop_empty
@@ -51,5 +59,6 @@ def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
             IsolatedLines(),
             collapse_blank_lines,
             drop_empty,
+            ExactDuplicates(),
         ]
     )

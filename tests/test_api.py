@@ -41,6 +41,7 @@ def test_default_step_names_are_stable() -> None:
         "isolated_lines",
         "collapse_blank_lines",
         "drop_empty",
+        "exact_duplicates",
     )
 
 

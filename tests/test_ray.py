@@ -10,6 +10,7 @@ import pytest
 from corpuskit.api import clean_files
 from tests import hostile
 from tests.conftest import BENCH_PAGES, seed_pages
+from tests.test_duplicates import check_duplicates, duplicate_inputs
 
 ray = pytest.importorskip("ray")
 
@@ -49,6 +50,20 @@ def test_ray_writes_what_the_local_executor_writes(
     report = files["ray"][2]
     assert report["lines_removed"].get("repeated_line", 0) > 0, "the corpus step counted"
     assert report["rejected"] > 0 and report["written"] > 30
+
+
+def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path) -> None:
+    """Each input is counted in its own task; the merged states still name the first
+    page with each text, as the local executor does."""
+    folder = duplicate_inputs(tmp_path / "inputs")
+    outputs = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        rejects = out.with_name("rejects.jsonl")
+        clean_files([str(folder)], str(out), rejects=str(rejects), executor=executor)
+        outputs[executor] = (out.read_bytes(), rejects.read_bytes())
+    check_duplicates(*outputs["ray"])
+    assert outputs["ray"] == outputs["local"]
 
 
 def test_ray_refuses_standard_input(local_ray: None, tmp_path: Path) -> None:
