@@ -21,11 +21,12 @@ import typer
 
 from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
-from corpuskit.defaults import default_pipeline
+from corpuskit.defaults import default_pipeline, select_languages
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
+from corpuskit.filters.language import MIN_LANG_SCORE
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
 from corpuskit.parallel import cpu_count
@@ -109,6 +110,24 @@ def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pi
     return default_pipeline(policy)
 
 
+def _filters(pipeline: Pipeline, dedup: str, lang: str | None, min_lang_score: float) -> Pipeline:
+    """The corpus filters the options ask for, on top of ``pipeline``."""
+    if dedup not in DEDUP:
+        raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
+    if dedup == "off":
+        pipeline = pipeline.without("exact_duplicates")
+    if lang is not None:
+        try:
+            pipeline = select_languages(pipeline, lang.split(","), min_lang_score)
+        except ValueError as error:
+            raise InputError(f"--lang: {error}") from None
+    return pipeline
+
+
+#: ``--dedup`` choices.
+DEDUP = ("exact", "off")
+
+
 def is_folder(output: str) -> bool:
     """Whether ``-o`` names a folder of shards: it ends with ``/`` or is a folder."""
     return output.endswith("/") or Path(output).is_dir()
@@ -179,12 +198,24 @@ def clean(
     address: Annotated[
         str | None, typer.Option(help="With --executor ray: the cluster (default: a local Ray).")
     ] = None,
+    dedup: Annotated[
+        str, typer.Option(help="exact: reject a page whose text an earlier page has; off.")
+    ] = "exact",
+    lang: Annotated[
+        str | None,
+        typer.Option(help="Keep only pages in these languages: en,de (ISO 639-1; und too)."),
+    ] = None,
+    min_lang_score: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="With --lang: least probability of those languages."),
+    ] = MIN_LANG_SCORE,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
+    pipeline = _filters(pipeline, dedup, lang, min_lang_score)
     rejects = rejects or default_rejects(output)
     target: str | Shards = output
     if is_folder(output):

@@ -28,10 +28,13 @@ them (bench/train_line_model.py), so they belong together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from corpuskit.filters.classify import ClassifyLines
 from corpuskit.filters.duplicates import ExactDuplicates
 from corpuskit.filters.junk import IsolatedLines, JunkLines
-from corpuskit.filters.language import DetectLanguage
+from corpuskit.filters.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
 from corpuskit.filters.layout import collapse_blank_lines, drop_empty
 from corpuskit.filters.metadata import LiftMetadata
 from corpuskit.filters.repeated import RepeatedLines
@@ -61,4 +64,32 @@ def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
             drop_empty,
             ExactDuplicates(),
         ]
+    )
+
+
+#: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
+#: by language: a page in more than three languages is rare, and past the third the
+#: probabilities are sevenths that change nothing.
+LANG_SCORES_TOP = 3
+
+
+def select_languages(
+    pipeline: Pipeline, languages: Sequence[str], min_score: float = MIN_LANG_SCORE
+) -> Pipeline:
+    """``pipeline`` keeping only pages in ``languages`` (ISO 639-1 codes, or ``und``).
+
+    ``detect_language`` also records the top languages (``meta["lang_scores"]``) and
+    ``select_language`` runs right after it, before the costly steps: see
+    ``SelectLanguage`` for the rule on pages in several languages and on ``und``.
+    """
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    if not codes:
+        raise ValueError("select_languages needs at least one language code")
+    names = pipeline.names
+    detect = pipeline.steps[names.index("detect_language")] if "detect_language" in names else None
+    if not isinstance(detect, DetectLanguage):
+        raise ValueError("select_languages needs the pipeline's detect_language step")
+    detect = replace(detect, top=max(detect.top, LANG_SCORES_TOP))
+    return pipeline.replace("detect_language", detect).after(
+        "detect_language", SelectLanguage(codes, min_score)
     )

@@ -288,6 +288,11 @@ class Pipeline:
         at = self._index(name)
         return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
 
+    def after(self, name: str, *steps: Step) -> Pipeline:
+        """A pipeline with ``steps`` inserted after the step called ``name``."""
+        at = self._index(name) + 1
+        return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
+
     def replace(self, name: str, step: Step) -> Pipeline:
         """A pipeline with the step called ``name`` replaced by ``step``."""
         at = self._index(name)
