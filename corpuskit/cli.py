@@ -27,6 +27,7 @@ from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
 from corpuskit.filters.language import MIN_LANG_SCORE
+from corpuskit.filters.quality import with_quality
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
 from corpuskit.parallel import cpu_count
@@ -110,7 +111,14 @@ def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pi
     return default_pipeline(policy)
 
 
-def _filters(pipeline: Pipeline, dedup: str, lang: str | None, min_lang_score: float) -> Pipeline:
+def _filters(
+    pipeline: Pipeline,
+    dedup: str,
+    lang: str | None,
+    min_lang_score: float,
+    quality: str,
+    quality_step: list[str],
+) -> Pipeline:
     """The corpus filters the options ask for, on top of ``pipeline``."""
     if dedup not in DEDUP:
         raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
@@ -121,7 +129,11 @@ def _filters(pipeline: Pipeline, dedup: str, lang: str | None, min_lang_score: f
             pipeline = select_languages(pipeline, lang.split(","), min_lang_score)
         except ValueError as error:
             raise InputError(f"--lang: {error}") from None
-    return pipeline
+    modes = dict(item.partition("=")[::2] for item in quality_step)
+    try:
+        return with_quality(pipeline, quality, **modes)
+    except ValueError as error:
+        raise InputError(f"--quality: {error}") from None
 
 
 #: ``--dedup`` choices.
@@ -209,13 +221,21 @@ def clean(
         float,
         typer.Option(min=0.0, max=1.0, help="With --lang: least probability of those languages."),
     ] = MIN_LANG_SCORE,
+    quality: Annotated[
+        str,
+        typer.Option(help="Quality filters: off, annotate (scores in meta.quality) or drop."),
+    ] = "off",
+    quality_step: Annotated[
+        list[str] | None,
+        typer.Option(help="One filter's mode, e.g. repetition=off (repeatable)."),
+    ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
-    pipeline = _filters(pipeline, dedup, lang, min_lang_score)
+    pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [])
     rejects = rejects or default_rejects(output)
     target: str | Shards = output
     if is_folder(output):
