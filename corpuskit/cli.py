@@ -14,6 +14,7 @@ import functools
 import sys
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
@@ -21,12 +22,18 @@ import typer
 
 from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
-from corpuskit.defaults import default_pipeline, select_languages
+from corpuskit.defaults import default_pipeline, remove_near_duplicates, select_languages
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
 from corpuskit.filters.language import MIN_LANG_SCORE
+from corpuskit.filters.near_duplicates import (
+    PERMUTATIONS,
+    SHINGLE_SIZE,
+    THRESHOLD,
+    NearDuplicates,
+)
 from corpuskit.filters.quality import with_quality
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
@@ -118,12 +125,19 @@ def _filters(
     min_lang_score: float,
     quality: str,
     quality_step: list[str],
+    near: NearOptions,
 ) -> Pipeline:
     """The corpus filters the options ask for, on top of ``pipeline``."""
     if dedup not in DEDUP:
         raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
     if dedup == "off":
         pipeline = pipeline.without("exact_duplicates")
+    if dedup == "near":
+        try:
+            step = NearDuplicates(near.threshold, near.shingle_size, near.permutations)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        pipeline = remove_near_duplicates(pipeline, step)
     if lang is not None:
         try:
             pipeline = select_languages(pipeline, lang.split(","), min_lang_score)
@@ -137,7 +151,16 @@ def _filters(
 
 
 #: ``--dedup`` choices.
-DEDUP = ("exact", "off")
+DEDUP = ("exact", "near", "off")
+
+
+@dataclass(frozen=True)
+class NearOptions:
+    """``--near-threshold``, ``--shingle-size``, ``--permutations``."""
+
+    threshold: float = THRESHOLD
+    shingle_size: int = SHINGLE_SIZE
+    permutations: int = PERMUTATIONS
 
 
 def is_folder(output: str) -> bool:
@@ -211,8 +234,21 @@ def clean(
         str | None, typer.Option(help="With --executor ray: the cluster (default: a local Ray).")
     ] = None,
     dedup: Annotated[
-        str, typer.Option(help="exact: reject a page whose text an earlier page has; off.")
+        str,
+        typer.Option(
+            help="exact: reject a page whose text an earlier page has; near: also pages "
+            "nearly the same (MinHash; pip install 'corpuskit[near]'); off."
+        ),
     ] = "exact",
+    near_threshold: Annotated[
+        float, typer.Option(help="With --dedup near: least estimated Jaccard similarity.")
+    ] = THRESHOLD,
+    shingle_size: Annotated[
+        int, typer.Option(help="With --dedup near: words in a shingle.")
+    ] = SHINGLE_SIZE,
+    permutations: Annotated[
+        int, typer.Option(help="With --dedup near: hash functions in a MinHash signature.")
+    ] = PERMUTATIONS,
     lang: Annotated[
         str | None,
         typer.Option(help="Keep only pages in these languages: en,de (ISO 639-1; und too)."),
@@ -235,7 +271,8 @@ def clean(
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
-    pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [])
+    near = NearOptions(near_threshold, shingle_size, permutations)
+    pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [], near)
     rejects = rejects or default_rejects(output)
     target: str | Shards = output
     if is_folder(output):

@@ -37,6 +37,7 @@ from corpuskit.filters.junk import IsolatedLines, JunkLines
 from corpuskit.filters.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
 from corpuskit.filters.layout import collapse_blank_lines, drop_empty
 from corpuskit.filters.metadata import LiftMetadata
+from corpuskit.filters.near_duplicates import NearDuplicates
 from corpuskit.filters.repeated import RepeatedLines
 from corpuskit.normalize import PunctuationPolicy, normalize_steps
 from corpuskit.pipeline import Pipeline, Step
@@ -93,3 +94,13 @@ def select_languages(
     return pipeline.replace("detect_language", detect).after(
         "detect_language", SelectLanguage(codes, min_score)
     )
+
+
+def remove_near_duplicates(pipeline: Pipeline, step: NearDuplicates | None = None) -> Pipeline:
+    """``pipeline`` with ``near_duplicates`` (``step``, else the default one) after
+    ``exact_duplicates``, else at its end: copies that are the same go as ``duplicate``
+    first, at less cost, and those that differ a little as ``near_duplicate``."""
+    step = step or NearDuplicates()
+    if "exact_duplicates" in pipeline.names:
+        return pipeline.after("exact_duplicates", step)
+    return pipeline.then(step)
