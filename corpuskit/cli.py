@@ -14,6 +14,7 @@ import functools
 import sys
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
@@ -21,11 +22,24 @@ import typer
 
 from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
-from corpuskit.defaults import default_pipeline
+from corpuskit.defaults import (
+    default_pipeline,
+    remove_duplicates,
+    remove_near_duplicates,
+    select_languages,
+)
 from corpuskit.document import Drop
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
+from corpuskit.filters.language import MIN_LANG_SCORE
+from corpuskit.filters.near_duplicates import (
+    PERMUTATIONS,
+    SHINGLE_SIZE,
+    THRESHOLD,
+    NearDuplicates,
+)
+from corpuskit.filters.quality import with_quality
 from corpuskit.html import PARSERS
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
@@ -117,6 +131,53 @@ def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pi
     return default_pipeline(policy)
 
 
+def _filters(
+    pipeline: Pipeline,
+    dedup: str,
+    lang: str | None,
+    min_lang_score: float,
+    quality: str,
+    quality_step: list[str],
+    near: NearOptions,
+) -> Pipeline:
+    """The corpus filters the options ask for, on top of ``pipeline``."""
+    if dedup not in DEDUP:
+        raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
+    if dedup == "off" and "exact_duplicates" in pipeline.names:
+        pipeline = pipeline.without("exact_duplicates")
+    if dedup == "exact":
+        pipeline = remove_duplicates(pipeline)
+    if dedup == "near":
+        try:
+            step = NearDuplicates(near.threshold, near.shingle_size, near.permutations)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        pipeline = remove_near_duplicates(pipeline, step)
+    if lang is not None:
+        try:
+            pipeline = select_languages(pipeline, lang.split(","), min_lang_score)
+        except ValueError as error:
+            raise InputError(f"--lang: {error}") from None
+    modes = dict(item.partition("=")[::2] for item in quality_step)
+    try:
+        return with_quality(pipeline, quality, **modes)
+    except ValueError as error:
+        raise InputError(f"--quality: {error}") from None
+
+
+#: ``--dedup`` choices.
+DEDUP = ("exact", "near", "off")
+
+
+@dataclass(frozen=True)
+class NearOptions:
+    """``--near-threshold``, ``--shingle-size``, ``--permutations``."""
+
+    threshold: float = THRESHOLD
+    shingle_size: int = SHINGLE_SIZE
+    permutations: int = PERMUTATIONS
+
+
 def is_folder(output: str) -> bool:
     """Whether ``-o`` names a folder of shards: it ends with ``/`` or is a folder."""
     return output.endswith("/") or Path(output).is_dir()
@@ -188,12 +249,46 @@ def clean(
     address: Annotated[
         str | None, typer.Option(help="With --executor ray: the cluster (default: a local Ray).")
     ] = None,
+    dedup: Annotated[
+        str,
+        typer.Option(
+            help="exact: reject a page whose text an earlier page has; near: also pages "
+            "nearly the same (MinHash; pip install 'corpuskit[near]'); off."
+        ),
+    ] = "off",
+    near_threshold: Annotated[
+        float, typer.Option(help="With --dedup near: least estimated Jaccard similarity.")
+    ] = THRESHOLD,
+    shingle_size: Annotated[
+        int, typer.Option(help="With --dedup near: words in a shingle.")
+    ] = SHINGLE_SIZE,
+    permutations: Annotated[
+        int, typer.Option(help="With --dedup near: hash functions in a MinHash signature.")
+    ] = PERMUTATIONS,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="Keep only pages in these languages: en,de (ISO 639-1; und too)."),
+    ] = None,
+    min_lang_score: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="With --lang: least probability of those languages."),
+    ] = MIN_LANG_SCORE,
+    quality: Annotated[
+        str,
+        typer.Option(help="Quality filters: off, annotate (scores in meta.quality) or drop."),
+    ] = "off",
+    quality_step: Annotated[
+        list[str] | None,
+        typer.Option(help="One filter's mode, e.g. repetition=off (repeatable)."),
+    ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """
     pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
+    near = NearOptions(near_threshold, shingle_size, permutations)
+    pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [], near)
     rejects = rejects or default_rejects(output)
     target: str | Shards = output
     if is_folder(output):

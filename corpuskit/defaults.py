@@ -13,7 +13,15 @@
 6. ``classify_lines``: the remaining lines scored in context; furniture goes;
 7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
 8. ``collapse_blank_lines``: one blank line between paragraphs;
-9. ``drop_empty``: a page with nothing left goes to rejects.
+9. ``drop_empty``: a page with nothing left goes to rejects;
+Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empty``, so
+that it compares the text as written, after everything that can differ between two
+copies of an article is gone, and empty pages keep their own reason) is not in the
+default pipeline yet: as a corpus step it spools the cleaned pages once more, which on
+the 696 traf-dev pages, one process, costs a fifth of the run (101 pages/s of CPU time
+instead of 126-131, bench/quality.py). ``corpuskit clean --dedup exact`` turns it on;
+dropping copies in the writing loop instead of a pass would make it cheap enough to be
+the default.
 
 ``preparation_steps`` are steps 1-5: the line model is trained on pages as they leave
 them (bench/train_line_model.py), so they belong together.
@@ -21,11 +29,16 @@ them (bench/train_line_model.py), so they belong together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from corpuskit.filters.classify import ClassifyLines
+from corpuskit.filters.duplicates import ExactDuplicates
 from corpuskit.filters.junk import IsolatedLines, JunkLines
-from corpuskit.filters.language import DetectLanguage
+from corpuskit.filters.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
 from corpuskit.filters.layout import collapse_blank_lines, drop_empty
 from corpuskit.filters.metadata import LiftMetadata
+from corpuskit.filters.near_duplicates import NearDuplicates
 from corpuskit.filters.repeated import RepeatedLines
 from corpuskit.normalize import PunctuationPolicy, normalize_steps
 from corpuskit.pipeline import Pipeline, Step
@@ -53,3 +66,47 @@ def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
             drop_empty,
         ]
     )
+
+
+def remove_duplicates(pipeline: Pipeline) -> Pipeline:
+    """``pipeline`` rejecting a page whose cleaned text an earlier page has
+    (``exact_duplicates``, at the end), unless it does already."""
+    if "exact_duplicates" in pipeline.names:
+        return pipeline
+    return pipeline.then(ExactDuplicates())
+
+
+#: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
+#: by language: a page in more than three languages is rare, and past the third the
+#: probabilities are sevenths that change nothing.
+LANG_SCORES_TOP = 3
+
+
+def select_languages(
+    pipeline: Pipeline, languages: Sequence[str], min_score: float = MIN_LANG_SCORE
+) -> Pipeline:
+    """``pipeline`` keeping only pages in ``languages`` (ISO 639-1 codes, or ``und``).
+
+    ``detect_language`` also records the top languages (``meta["lang_scores"]``) and
+    ``select_language`` runs right after it, before the costly steps: see
+    ``SelectLanguage`` for the rule on pages in several languages and on ``und``.
+    """
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    if not codes:
+        raise ValueError("select_languages needs at least one language code")
+    names = pipeline.names
+    detect = pipeline.steps[names.index("detect_language")] if "detect_language" in names else None
+    if not isinstance(detect, DetectLanguage):
+        raise ValueError("select_languages needs the pipeline's detect_language step")
+    detect = replace(detect, top=max(detect.top, LANG_SCORES_TOP))
+    return pipeline.replace("detect_language", detect).after(
+        "detect_language", SelectLanguage(codes, min_score)
+    )
+
+
+def remove_near_duplicates(pipeline: Pipeline, step: NearDuplicates | None = None) -> Pipeline:
+    """``pipeline`` with ``near_duplicates`` (``step``, else the default one) after
+    ``exact_duplicates`` (added if missing): copies that are the same go as ``duplicate``
+    first, at less cost, and those that differ a little as ``near_duplicate``."""
+    step = step or NearDuplicates()
+    return remove_duplicates(pipeline).after("exact_duplicates", step)

@@ -27,6 +27,18 @@ OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 
+def _reduce_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
+    """Pickle a slotted dataclass as its class and its fields, in constructor order.
+
+    A frozen, slotted dataclass otherwise pickles through a ``__getstate__`` and
+    ``__setstate__`` that set field after field in Python: the corpus passes spool every
+    document, and worker processes exchange them, so that cost counts. Measured on the
+    696 traf-dev pages as ``exact_duplicates`` spools them (their edits and removed lines
+    included): 3.2 s to pickle and load them all before, 1.0 s with this.
+    """
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a document's raw bytes came from.
@@ -43,6 +55,8 @@ class Source:
     ``WARC-Date`` headers; ``offset`` is then where the record starts. The optional
     fields are written only when set.
     """
+
+    __reduce__ = _reduce_fields
 
     path: str
     format: str = "text"
@@ -102,6 +116,10 @@ class RemovedLine:
     rule: str
     features: Mapping[str, float] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # the most numerous object a spool holds: spelled out, not _reduce_fields' loop
+        return RemovedLine, (self.number, self.text, self.rule, self.features)
+
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"line": self.number, "text": self.text, "rule": self.rule}
         if self.features:
@@ -122,6 +140,8 @@ class Edit:
     lines themselves (written to the corpus only with ``--audit``); ``fields`` names the
     metadata fields the step set.
     """
+
+    __reduce__ = _reduce_fields
 
     step: str
     chars_before: int
@@ -163,6 +183,8 @@ class Document:
     ``meta`` holds everything else: fields carried unchanged from an input record (so
     nothing the user had is lost) and fields set by annotating steps.
     """
+
+    __reduce__ = _reduce_fields
 
     id: str
     text: str
@@ -224,6 +246,8 @@ class Drop:
     ``document`` is the rejected document when there was one; a reader that could not
     produce a document leaves it ``None`` and fills ``source`` with the raw location.
     """
+
+    __reduce__ = _reduce_fields
 
     step: str
     reason: str

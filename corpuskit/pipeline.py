@@ -17,7 +17,11 @@ A **corpus step** needs the whole corpus before it can judge a page (lines repea
 across a site, duplicates). It is a step with three more methods: ``new_state()``
 returns empty, mergeable state; ``observe(doc, state)`` adds one document (as the steps
 before it left it); ``fitted(state)`` returns the step to run. The executor runs the
-counting pass; unfitted, a corpus step changes nothing.
+counting pass; unfitted, a corpus step changes nothing. States merge with
+``state.merge(other)``, in any order (Ray merges per-input states as they come); a state
+that keeps something "first in input order" (``exact_duplicates``) must carry that order
+itself: it may have a ``begin_input(index)`` method, which an executor that counts
+inputs apart calls before an input's documents.
 
 Most steps need no class: write a function and wrap it with an adapter,
 
@@ -282,6 +286,11 @@ class Pipeline:
     def before(self, name: str, *steps: Step) -> Pipeline:
         """A pipeline with ``steps`` inserted before the step called ``name``."""
         at = self._index(name)
+        return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
+
+    def after(self, name: str, *steps: Step) -> Pipeline:
+        """A pipeline with ``steps`` inserted after the step called ``name``."""
+        at = self._index(name) + 1
         return Pipeline((*self.steps[:at], *steps, *self.steps[at:]))
 
     def replace(self, name: str, step: Step) -> Pipeline:

@@ -67,8 +67,14 @@ def _read(reading: Reading, index: int, item: Input | Drop) -> Any:
 def count_input(
     before: Pipeline, step: CorpusStep, reading: Reading, index: int, item: Input | Drop
 ) -> Any:
-    """Task: a corpus step's state over one input, as the steps before it leave it."""
+    """Task: a corpus step's state over one input, as the steps before it leave it.
+
+    A state with a ``begin_input`` method is told the input's number first, so that
+    what it keeps "first in input order" survives a merge in any order."""
     state = step.new_state()
+    begin_input = getattr(state, "begin_input", None)
+    if begin_input is not None:
+        begin_input(index)
     for found in _read(reading, index, item):
         result = prepare_item(before, found)
         if isinstance(result, Document):

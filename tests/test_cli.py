@@ -176,3 +176,41 @@ def test_strict_writes_nothing_and_says_why_in_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: stopped at")
     assert "b.txt: drop_empty: empty" in result.stderr
     assert not out.exists() and not out.with_name("c.rejects.jsonl").exists()
+
+
+def test_lang_keeps_the_wanted_languages(tmp_path: Path) -> None:
+    out = tmp_path / "corpus.jsonl"
+    pages = str(FIXTURES / "pages")
+    kept = runner.invoke(app, ["clean", pages, "-o", str(out), "--lang", "en,de"])
+    assert kept.exit_code == 0, kept.output
+    assert [r["meta"] for r in records(out)] == [{"lang_scores": {"en": 1.0}}] * 2
+    dropped = runner.invoke(app, ["clean", pages, "-o", str(out), "--lang", "de"])
+    assert dropped.exit_code == 1
+    rejects = records(tmp_path / "corpus.rejects.jsonl")
+    assert [(r["step"], r["reason"]) for r in rejects] == [("select_language", "language")] * 2
+    assert rejects[0]["detail"] == "detected en (1.0); de: 0.0 < 0.65"
+    strict = runner.invoke(
+        app, ["clean", pages, "-o", str(out), "--lang", "en", "--min-lang-score", "1.5"]
+    )
+    assert strict.exit_code == 2
+
+
+def test_dedup_exact_and_off_by_default(tmp_path: Path) -> None:
+    page = seed_pages()[0]
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(page.read_bytes())
+    out = tmp_path / "out" / "corpus.jsonl"
+    plain = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out)])
+    assert plain.exit_code == 0 and len(records(out)) == 2
+    result = runner.invoke(
+        app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "exact"]
+    )
+    assert result.exit_code == 1
+    [kept] = records(out)
+    [reject] = records(out.with_name("corpus.rejects.jsonl"))
+    assert (reject["reason"], reject["detail"]) == ("duplicate", f"duplicate of {kept['id']}")
+    assert "exact_duplicates: duplicate (1)" in result.stderr
+    off = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "off"])
+    assert off.exit_code == 0 and len(records(out)) == 2
+    bad = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "x"])
+    assert bad.exit_code == 2 and "--dedup" in bad.stderr

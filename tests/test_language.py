@@ -14,15 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpuskit.defaults import default_pipeline, select_languages
+from corpuskit.document import Document, Drop
 from corpuskit.filters.language import (
     MAX_CHARS,
+    MIN_LANG_SCORE,
     MIN_LETTERS,
     DetectLanguage,
     LanguageDetector,
+    SelectLanguage,
     count_letters,
+    prose_sample,
 )
 from corpuskit.pipeline import Pipeline, step_name
-from tests.conftest import FIXTURES, ROOT, SHARED, doc_from
+from tests.conftest import BENCH_PAGES, FIXTURES, ROOT, SHARED, doc_from
 
 #: Real prose from the traf-dev benchmark pages (ids in the comments).
 PROSE = {
@@ -193,3 +198,61 @@ def test_step_pickles_without_its_profiles(step: DetectLanguage) -> None:
     assert restored.detector._factory is None
     assert restored(doc_from(PROSE["es"])).lang == "es"
     assert step.detector._factory is not None  # the original keeps its cache
+
+
+def selected(text: str, languages: tuple[str, ...], **options: float) -> Document | Drop:
+    """``text`` through detect_language (top 3) and select_language."""
+    pipeline = Pipeline([DetectLanguage(top=3), SelectLanguage(languages, **options)])
+    return pipeline(doc_from(text))
+
+
+def test_select_language_keeps_the_wanted_and_says_what_it_found() -> None:
+    assert isinstance(selected(PROSE["de"], ("de",)), Document)
+    drop = selected(PROSE["fr"], ("en", "de"))
+    assert isinstance(drop, Drop)
+    assert (drop.step, drop.reason) == ("select_language", "language")
+    assert drop.detail == "detected fr (1.0); en,de: 0.0 < 0.65"
+
+
+def test_a_page_in_two_languages_counts_both() -> None:
+    """Real German and English prose on one page: de 5/7, en 2/7 of the trials."""
+    text = f"{PROSE['de']}\n{PROSE['en']}"
+    assert isinstance(selected(text, ("de", "en")), Document)
+    assert isinstance(selected(text, ("de",)), Document), "0.71 >= 0.65"
+    drop = selected(text, ("en",))
+    assert isinstance(drop, Drop) and drop.detail.startswith("detected de (0.7143); en: 0.2857")
+    assert isinstance(selected(text, ("de",), min_score=0.8), Drop)
+
+
+def test_undetermined_is_kept_only_when_asked_for() -> None:
+    drop = selected("1234 5678 !!!", ("en",))
+    assert isinstance(drop, Drop) and drop.detail == "detected und"
+    assert isinstance(selected("1234 5678 !!!", ("en", "und")), Document)
+
+
+def test_without_top_scores_lang_score_decides() -> None:
+    doc = doc_from(PROSE["en"], lang="en", lang_score=0.5)
+    assert isinstance(SelectLanguage(("en",))(doc), Drop)
+    assert SelectLanguage(("en",), min_score=0.5)(doc) is doc
+
+
+def test_select_languages_runs_right_after_detection() -> None:
+    pipeline = select_languages(default_pipeline(), ["EN", " de", "en"])
+    at = pipeline.names.index("detect_language")
+    assert pipeline.names[at + 1] == "select_language"
+    step = pipeline.steps[at + 1]
+    assert isinstance(step, SelectLanguage) and step.languages == ("en", "de")
+    with pytest.raises(ValueError):
+        select_languages(default_pipeline(), [""])
+
+
+@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
+def test_benchmark_pages_below_the_default_score() -> None:
+    """The count MIN_LANG_SCORE's comment states: 3 of the 696 pages (their raw text)."""
+    detector = LanguageDetector()
+    pages = sorted(BENCH_PAGES.glob("*.txt"))
+    tops = [
+        detector.ranked(prose_sample(p.read_text(encoding="utf-8"), MAX_CHARS))[0][1] for p in pages
+    ]
+    assert len(pages) == 696
+    assert sum(top < MIN_LANG_SCORE for top in tops) == 3

@@ -87,6 +87,11 @@ def test_pipeline_composition_and_names() -> None:
         "shout",
         "strip",
     )
+    assert pipeline.after("shout", normalizer(str.lower, name="lower")).names == (
+        "shout",
+        "lower",
+        "strip",
+    )
     with pytest.raises(KeyError, match="no step named 'nope'"):
         pipeline.without("nope")
     with pytest.raises(ValueError, match="unique"):
