@@ -245,19 +245,32 @@ class SerialExecutor:
                 continue
             if isinstance(done, Drop):  # a worker died on it: it never got an outcome
                 done = outcome(remaining, provenance, None, done)
-            if done.drop is not None:
-                if self.strict:
-                    raise RunStopped(done.drop)
-                if rejects is not None and done.reject is not None:
-                    rejects.write(done.reject)
-                if on_reject is not None:
-                    on_reject(done.drop)
-            elif done.line is not None:
-                corpus.write(done.line)
+            write_outcome(done, corpus, rejects, on_reject, self.strict)
             report.merge(done.counts)
             if on_progress is not None:
                 on_progress(report, None)
         return report
+
+
+def write_outcome(
+    done: Outcome,
+    corpus: Writer,
+    rejects: Writer | None,
+    on_reject: Callable[[Drop], None] | None,
+    strict: bool,
+) -> None:
+    """Write one outcome: its line to ``corpus``, or its drop to ``rejects`` and
+    ``on_reject`` (with ``strict``, a drop stops the run with ``RunStopped``)."""
+    if done.drop is None:
+        if done.line is not None:
+            corpus.write(done.line)
+        return
+    if strict:
+        raise RunStopped(done.drop)
+    if rejects is not None and done.reject is not None:
+        rejects.write(done.reject)
+    if on_reject is not None:
+        on_reject(done.drop)
 
 
 def _outcome_or_marker(task: Callable[[Any], Outcome], item: Any) -> Any:

@@ -24,8 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
-from corpuskit.errors import InputError, RunStopped
-from corpuskit.executors import TIME_LIMIT, Journal, Outcome, Provenance, outcome
+from corpuskit.errors import InputError
+from corpuskit.executors import (
+    TIME_LIMIT,
+    Journal,
+    Outcome,
+    Provenance,
+    outcome,
+    write_outcome,
+)
 from corpuskit.limits import Limits
 from corpuskit.passes import prepare_item
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
@@ -171,7 +178,7 @@ class RayExecutor:
                 elif isinstance(done_item, Skipped):
                     report.skip(done_item)
                 else:
-                    self._write(done_item, corpus, rejects, on_reject)
+                    write_outcome(done_item, corpus, rejects, on_reject, self.strict)
                     report.merge(done_item.counts)
                     if on_progress is not None:
                         on_progress(report, None)
@@ -210,24 +217,6 @@ class RayExecutor:
         if journal is not None and positions:
             journal.save_states(fitted)
         return pipeline
-
-    def _write(
-        self,
-        done: Outcome,
-        corpus: Writer,
-        rejects: Writer | None,
-        on_reject: Callable[[Drop], None] | None,
-    ) -> None:
-        if done.drop is None:
-            if done.line is not None:
-                corpus.write(done.line)
-            return
-        if self.strict:
-            raise RunStopped(done.drop)
-        if rejects is not None and done.reject is not None:
-            rejects.write(done.reject)
-        if on_reject is not None:
-            on_reject(done.drop)
 
 
 def _window(ray: Any) -> int:

@@ -98,19 +98,6 @@ def parents(tree: Tree, node: Any) -> Iterator[Any]:
         parent = tree.parent(parent)
 
 
-def spaced_text(tree: Tree, node: Any) -> str:
-    """The text under ``node``, its strings joined by spaces (bs4's ``get_text(" ")``)."""
-    counted, parts = tree.counted_types, []
-    pending = [node]
-    while pending:
-        item = pending.pop()
-        if not isinstance(item, str):
-            pending.extend(reversed(tree.children(item)))
-        elif type(item) in counted:
-            parts.append(item)
-    return " ".join(parts)
-
-
 class _Found:
     """What the walk has seen so far: author texts and dates, best kind first."""
 
@@ -142,13 +129,13 @@ class _Found:
             kind = self.published if itemprop == "datepublished" else self.modified
             kind[0].append(_date_text(tree, tag))
         elif rel_author:
-            self.names[1].append(spaced_text(tree, tag))
+            self.names[1].append(tree.text(tag, " "))
         elif not BYLINE_CLASSES.isdisjoint(classes):
             self.names[2].extend(_byline_texts(tree, tag))
         if is_time:
             self._time(tag, classes)
         elif not PUBLISHED_CLASSES.isdisjoint(classes) and itemprop != "datepublished":
-            text = spaced_text(tree, tag)
+            text = tree.text(tag, " ")
             self.published[1].extend([text] if len(text) <= MAX_DATE_CHARS else [])
 
     def _time(self, tag: Any, classes: set[str]) -> None:
@@ -230,8 +217,8 @@ def _itemprop_name(tree: Tree, tag: Any) -> str:
         return content
     for named in elements(tree, tag):
         if tree.attrs(named).get("itemprop") == "name":
-            return attribute(tree.attrs(named), "content") or spaced_text(tree, named)
-    return spaced_text(tree, tag)
+            return attribute(tree.attrs(named), "content") or tree.text(named, " ")
+    return tree.text(tag, " ")
 
 
 def _byline_texts(tree: Tree, tag: Any) -> list[str]:
@@ -241,11 +228,11 @@ def _byline_texts(tree: Tree, tag: Any) -> list[str]:
     nothing but a label word stands beside it ("By", "Author", "von"), then the whole
     text, a leading label word removed.
     """
-    text = " ".join(spaced_text(tree, tag).split())
+    text = " ".join(tree.text(tag, " ").split())
     links = tree.find_all(tag, ("a",), first=True)
     texts = []
     if links:
-        name = " ".join(spaced_text(tree, links[0]).split())
+        name = " ".join(tree.text(links[0], " ").split())
         if name and len(text.replace(name, " ", 1).split()) <= 1:
             texts.append(name)
     first, _, rest = text.partition(" ")
@@ -266,4 +253,4 @@ def _unlabelled(text: str) -> str:
 def _date_text(tree: Tree, tag: Any) -> str:
     """The machine-readable date of an element (``datetime``, ``content``), else its text."""
     attrs = tree.attrs(tag)
-    return attribute(attrs, "datetime") or attribute(attrs, "content") or spaced_text(tree, tag)
+    return attribute(attrs, "datetime") or attribute(attrs, "content") or tree.text(tag, " ")

@@ -74,8 +74,9 @@ class Tree:
     text_types: frozenset[type]
     counted_types: frozenset[type]
 
-    def text(self, node: Any) -> str:
-        """The text under ``node``: its counted strings joined (bs4's ``get_text()``)."""
+    def text(self, node: Any, separator: str = "") -> str:
+        """The text under ``node``: its counted strings joined by ``separator`` (bs4's
+        ``get_text(separator)``)."""
         counted, parts = self.counted_types, []
         pending = [node]
         while pending:
@@ -84,7 +85,7 @@ class Tree:
                 pending.extend(reversed(self.children(item)))
             elif type(item) in counted:
                 parts.append(item)
-        return "".join(parts)
+        return separator.join(parts)
 
     def find_all(self, node: Any, names: Iterable[str], first: bool = False) -> list[Any]:
         """The elements under ``node`` named one of ``names``, in document order."""
