@@ -222,9 +222,7 @@ class SerialExecutor:
         journal: Journal | None,
         on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
     ) -> RunReport:
-        report = RunReport()
-        if journal is not None:
-            report.merge(journal.report)
+        sink = Sink(corpus, rejects, on_reject, self.strict, journal, on_progress)
         _, remaining, items = corpus_passes(
             self.pipeline,
             items,
@@ -234,43 +232,54 @@ class SerialExecutor:
         )
         task = partial(outcome, remaining, provenance, self.time_limit)
         for done in self.map(partial(_outcome_or_marker, task), items):
-            if isinstance(done, InputEnd):
-                if journal is not None:
-                    journal.input_done(done, report)
-                if on_progress is not None:
-                    on_progress(report, done)
-                continue
-            if isinstance(done, Skipped):
-                report.skip(done)
-                continue
             if isinstance(done, Drop):  # a worker died on it: it never got an outcome
                 done = outcome(remaining, provenance, None, done)
-            write_outcome(done, corpus, rejects, on_reject, self.strict)
-            report.merge(done.counts)
-            if on_progress is not None:
-                on_progress(report, None)
-        return report
+            sink.take(done)
+        return sink.report
 
 
-def write_outcome(
-    done: Outcome,
-    corpus: Writer,
-    rejects: Writer | None,
-    on_reject: Callable[[Drop], None] | None,
-    strict: bool,
-) -> None:
-    """Write one outcome: its line to ``corpus``, or its drop to ``rejects`` and
-    ``on_reject`` (with ``strict``, a drop stops the run with ``RunStopped``)."""
-    if done.drop is None:
-        if done.line is not None:
-            corpus.write(done.line)
-        return
-    if strict:
-        raise RunStopped(done.drop)
-    if rejects is not None and done.reject is not None:
-        rejects.write(done.reject)
-    if on_reject is not None:
-        on_reject(done.drop)
+@dataclass
+class Sink:
+    """Where every executor hands what cleaning gave, in input order: corpus lines and
+    rejects are written, ``Skipped`` records counted, finished inputs journaled, and the
+    report (continued from the journal's) kept and shown to ``on_progress``. With
+    ``strict``, the first reject stops the run with ``RunStopped``."""
+
+    corpus: Writer
+    rejects: Writer | None = None
+    on_reject: Callable[[Drop], None] | None = None
+    strict: bool = False
+    journal: Journal | None = None
+    on_progress: Callable[[RunReport, InputEnd | None], None] | None = None
+    report: RunReport = field(default_factory=RunReport)
+
+    def __post_init__(self) -> None:
+        if self.journal is not None:
+            self.report.merge(self.journal.report)
+
+    def take(self, done: Outcome | InputEnd | Skipped) -> None:
+        if isinstance(done, InputEnd):
+            if self.journal is not None:
+                self.journal.input_done(done, self.report)
+            if self.on_progress is not None:
+                self.on_progress(self.report, done)
+            return
+        if isinstance(done, Skipped):
+            self.report.skip(done)
+            return
+        if done.drop is None:
+            if done.line is not None:
+                self.corpus.write(done.line)
+        elif self.strict:
+            raise RunStopped(done.drop)
+        else:
+            if self.rejects is not None and done.reject is not None:
+                self.rejects.write(done.reject)
+            if self.on_reject is not None:
+                self.on_reject(done.drop)
+        self.report.merge(done.counts)
+        if self.on_progress is not None:
+            self.on_progress(self.report, None)
 
 
 def _outcome_or_marker(task: Callable[[Any], Outcome], item: Any) -> Any:

@@ -30,8 +30,8 @@ from corpuskit.executors import (
     Journal,
     Outcome,
     Provenance,
+    Sink,
     outcome,
-    write_outcome,
 )
 from corpuskit.limits import Limits
 from corpuskit.passes import prepare_item
@@ -156,9 +156,7 @@ class RayExecutor:
     ) -> RunReport:
         done = [] if journal is None else journal.done
         work = list(numbered_inputs(specs, None, done))
-        report = RunReport()
-        if journal is not None:
-            report.merge(journal.report)
+        sink = Sink(corpus, rejects, on_reject, self.strict, journal, on_progress)
         states = None if journal is None else journal.states
         pipeline = self._fitted(ray, reading, list(numbered_inputs(specs)), states, journal)
         provenance = Provenance.of(self.pipeline, self.audit)
@@ -169,20 +167,9 @@ class RayExecutor:
             for index, item in work
         )
         for results in _in_order(ray, calls, _window(ray)):
-            for done_item in results:
-                if isinstance(done_item, InputEnd):
-                    if journal is not None:
-                        journal.input_done(done_item, report)
-                    if on_progress is not None:
-                        on_progress(report, done_item)
-                elif isinstance(done_item, Skipped):
-                    report.skip(done_item)
-                else:
-                    write_outcome(done_item, corpus, rejects, on_reject, self.strict)
-                    report.merge(done_item.counts)
-                    if on_progress is not None:
-                        on_progress(report, None)
-        return report
+            for done in results:
+                sink.take(done)
+        return sink.report
 
     def _fitted(
         self,
