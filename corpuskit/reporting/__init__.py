@@ -1,0 +1,69 @@
+"""The corpus report: what a cleaned corpus holds and how the pipeline made it, as one
+self-contained HTML page with plots, and a summary table for the terminal.
+
+Not ``corpuskit.report``: that is ``RunReport``, the counts a run keeps while it goes.
+This package reads a corpus back afterwards, from its files, one concern per module:
+
+==============  ===============================================================
+``records``     read JSONL records back (gz/zst, folders of shards); manifests
+``bounded``     ``TopCounter`` and ``Histogram``: summaries in bounded memory
+``stats``       ``CorpusStats``: the counts, gathered in one streaming pass
+``summary``     the headline rows and notes; the terminal's ``rich`` table
+``plots``       matplotlib figures as inline SVG (``pip install 'corpuskit[report]'``)
+``html``        the page
+==============  ===============================================================
+
+::
+
+    from corpuskit.reporting import write_report
+    stats = write_report("corpus.jsonl", "report.html", rejects="corpus.rejects.jsonl")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from corpuskit.errors import InputError
+from corpuskit.reporting.html import render
+from corpuskit.reporting.plots import require_matplotlib
+from corpuskit.reporting.stats import CorpusStats, gather
+from corpuskit.reporting.summary import notes, summary_rows, summary_table
+
+__all__ = ["CorpusStats", "gather", "notes", "summary_rows", "summary_table", "write_report"]
+
+
+def write_report(
+    corpus: str, output: str, *, rejects: str | None = None, manifest: str | None = None
+) -> CorpusStats:
+    """Read ``corpus`` (and its ``rejects`` file and run ``manifest``, when given), write
+    the HTML report to ``output`` and return the counts it shows.
+
+    Raises ``InputError`` when matplotlib is missing (checked before anything is read),
+    when a file cannot be read, or when ``output`` cannot be written. ``output`` appears
+    whole or not at all.
+    """
+    require_matplotlib()
+    stats = gather(corpus, rejects, manifest)
+    _write_text(output, render(stats))
+    return stats
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write ``text`` as UTF-8 under a temporary name, then rename it to ``path``."""
+    target = Path(path)
+    temp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except OSError as error:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
