@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, ParamSpec
 
 import typer
+from rich.console import Console
 
 from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
@@ -48,6 +49,7 @@ from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
 from corpuskit.progress import ProgressBar, count_inputs
 from corpuskit.readers import FORMATS, read
+from corpuskit.reporting import notes, summary_table, write_report
 from corpuskit.version import __version__
 from corpuskit.writers import SHARD_SIZE, Shards
 
@@ -107,20 +109,40 @@ def main_options(
     """Turn scraped web pages into a clean JSONL corpus with provenance."""
 
 
-def default_rejects(output: str) -> str | None:
-    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it; None for stdout; beside a
-    folder of shards, not in it (the folder holds only shards, to be read back).
+def beside(output: str, suffix: str) -> str | None:
+    """A file named after the corpus ``output``, beside it: ``corpus.jsonl.gz`` ->
+    ``corpus<suffix>``; None for stdout; beside a folder of shards, not in it (the
+    folder holds only shards, to be read back).
 
-    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-"), default_rejects("sh/")
-    ('out/corpus.rejects.jsonl', None, 'sh.rejects.jsonl')
+    >>> beside("out/corpus.jsonl.gz", ".report.html"), beside("-", ".x"), beside("sh/", ".x")
+    ('out/corpus.report.html', None, 'sh.x')
     """
     if output == "-":
         return None
     if is_folder(output):
-        return f"{output.rstrip('/')}.rejects.jsonl"
+        return f"{output.rstrip('/')}{suffix}"
     path = Path(output)
     stem = path.name.split(".")[0] or "corpus"
-    return str(path.with_name(f"{stem}.rejects.jsonl"))
+    return str(path.with_name(f"{stem}{suffix}"))
+
+
+def default_rejects(output: str) -> str | None:
+    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it (see ``beside``).
+
+    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-"), default_rejects("sh/")
+    ('out/corpus.rejects.jsonl', None, 'sh.rejects.jsonl')
+    """
+    return beside(output, ".rejects.jsonl")
+
+
+def default_manifest(output: str) -> str | None:
+    """``corpus.jsonl`` -> ``corpus.manifest.json`` beside it (see ``beside``): where
+    ``clean`` writes the manifest of a folder of shards, and ``report`` looks for one."""
+    return beside(output, ".manifest.json")
+
+
+def _existing(path: str | None) -> str | None:
+    return path if path is not None and Path(path).is_file() else None
 
 
 def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pipeline:
@@ -295,7 +317,7 @@ def clean(
         if shard_compression not in SHARD_SUFFIXES:
             raise InputError(f"--shard-compression: zst, gz or none, not {shard_compression}")
         target = Shards(output.rstrip("/"), shard_size, SHARD_SUFFIXES[shard_compression])
-        manifest = manifest or f"{output.rstrip('/')}.manifest.json"
+        manifest = manifest or default_manifest(output)
     bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
@@ -328,6 +350,47 @@ def clean(
         if report.rejected and rejects:
             typer.echo(f"rejects written to {rejects}", err=True)
     raise typer.Exit(1 if report.rejected else 0)
+
+
+@app.command("report")
+@translate_errors
+def report_command(
+    corpus: Annotated[
+        str, typer.Argument(help="The corpus: JSONL (.gz/.zst ok), a folder of shards, or -.")
+    ],
+    rejects: Annotated[
+        str | None,
+        typer.Option(help="Rejects JSONL; default: NAME.rejects.jsonl beside the corpus, if any."),
+    ] = None,
+    manifest: Annotated[
+        str | None,
+        typer.Option(help="Run manifest; default: NAME.manifest.json beside the corpus, if any."),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="HTML file; default: NAME.report.html beside it."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
+) -> None:
+    """Write a self-contained HTML report of a corpus, and print a summary table.
+
+    Plots pages and characters left after each step, drops, languages and page lengths.
+
+    Lists the most often removed lines (corpora cleaned with --audit) and duplicate clusters.
+
+    The page loads nothing (plots are inline SVG). Needs pip install 'corpuskit\\[report]'.
+
+    Example: corpuskit report corpus.jsonl -o report.html
+    """
+    rejects = rejects or _existing(default_rejects(corpus))
+    manifest = manifest or _existing(default_manifest(corpus))
+    output = output or beside(corpus, ".report.html") or "corpus.report.html"
+    stats = write_report(corpus, output, rejects=rejects, manifest=manifest)
+    if not quiet:
+        Console(soft_wrap=False).print(summary_table(stats))
+    for note in notes(stats):
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(f"report written to {output}", err=True)
 
 
 @app.command("explain")
