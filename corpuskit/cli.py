@@ -266,7 +266,7 @@ def clean(
     ] = SHARD_SIZE,
     shard_compression: Annotated[str, typer.Option(help="Shards: zst, gz or none.")] = "zst",
     executor: Annotated[
-        str, typer.Option(help="local (this machine) or ray (pip install 'corpuskit[ray]').")
+        str, typer.Option(help="local (this machine) or ray (pip install 'corpuskit\\[ray]').")
     ] = "local",
     address: Annotated[
         str | None, typer.Option(help="With --executor ray: the cluster (default: a local Ray).")
@@ -275,7 +275,7 @@ def clean(
         str,
         typer.Option(
             help="exact: reject a page whose text an earlier page has; near: also pages "
-            "nearly the same (MinHash; pip install 'corpuskit[near]'); off."
+            "nearly the same (MinHash; pip install 'corpuskit\\[near]'); off."
         ),
     ] = "off",
     near_threshold: Annotated[

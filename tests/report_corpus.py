@@ -1,0 +1,91 @@
+"""A real corpus to report on, made once per test session by ``corpuskit clean``.
+
+The seed pages, every 12th traf-dev text page (when the benchmark is here), an exact
+copy and a near copy (one word changed) of one page, three pages that open with the
+same line of markup, many times (so a removed line holds ``<script>``), and an empty
+page, which is rejected. Cleaned with ``--audit --dedup near`` and a manifest, through the CLI, so
+the files are named as ``clean`` names them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from corpuskit.cli import app
+from tests.conftest import BENCH_PAGES, seed_pages
+
+#: The line of markup three pages open with: it must reach the report escaped.
+MARKUP_LINE = '<script>alert("corpuskit")</script> Menü'
+
+#: Times each of those pages repeats it: enough to be among the most removed lines.
+MARKUP_TIMES = 20
+
+PROSE = (
+    "Die Stadt baut eine neue Brücke über den Fluss, und der Rat hat am Montag "
+    "darüber abgestimmt. {n} Bürger kamen zur Sitzung, viele von ihnen mit Fragen "
+    "zu den Kosten, die nach Angaben der Verwaltung bei {n} Millionen Euro liegen."
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The files of one cleaned corpus and the page that has two copies."""
+
+    folder: Path
+    corpus: Path
+    rejects: Path
+    manifest: Path
+    copied: Path
+
+    def records(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.corpus)
+
+    def rejected(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.rejects)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def make_pages(folder: Path) -> Path:
+    """Write the pages into ``folder``; the page that gets an exact and a near copy."""
+    folder.mkdir()
+    bench = sorted(BENCH_PAGES.glob("*.txt"))[::12] if BENCH_PAGES.is_dir() else []
+    for page in [*seed_pages(), *bench]:
+        shutil.copy(page, folder / page.name)
+    copied = max(folder.iterdir(), key=lambda p: p.stat().st_size)
+    shutil.copy(copied, folder / "zz_exact_copy.txt")
+    words = copied.read_text(encoding="utf-8").split(" ")
+    words[len(words) // 2] = "Zwischenwort"
+    (folder / "zz_near_copy.txt").write_text(" ".join(words), encoding="utf-8")
+    for n in range(3):
+        header = "\n".join([MARKUP_LINE] * MARKUP_TIMES)
+        page = f"{header}\n{PROSE.format(n=n + 10)}\n{PROSE.format(n=n + 20)}\n"
+        (folder / f"markup_{n}.txt").write_text(page, encoding="utf-8")
+    (folder / "empty.txt").write_text("Advertisement\n\n", encoding="utf-8")
+    return copied
+
+
+def clean(pages: Path, output: Path | str, *options: str) -> None:
+    """``corpuskit clean pages -o output`` with ``options``; fails the test if it fails."""
+    args = ["clean", str(pages), "-o", str(output), "--workers", "1", "-q", *options]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+
+
+@pytest.fixture(scope="session")
+def cleaned(tmp_path_factory: pytest.TempPathFactory) -> Cleaned:
+    folder = tmp_path_factory.mktemp("report")
+    copied = make_pages(folder / "pages")
+    corpus, manifest = folder / "corpus.jsonl", folder / "corpus.manifest.json"
+    clean(folder / "pages", corpus, "--audit", "--dedup", "near", "--manifest", str(manifest))
+    rejects = folder / "corpus.rejects.jsonl"
+    return Cleaned(folder, corpus, rejects, manifest, copied)
