@@ -46,6 +46,10 @@ MAX_BARS = 20
 #: Room kept for this many bars at least, so that one bar is not a block.
 MIN_BARS = 4
 
+#: Most ticks on a count axis: enough to read a bar's size, few enough that the labels of
+#: the narrower funnel panels do not run into each other.
+TICKS = 5
+
 #: matplotlib settings for every plot. ``text.parse_math`` is off because labels are
 #: data (a step, a language, a reason) and a ``$`` in them must stay a ``$``.
 STYLE: dict[RcKeyType, Any] = {
@@ -98,12 +102,14 @@ def _svg(figure: Figure) -> str:
 def human(n: float) -> str:
     """A count in few characters, for bar labels and axes.
 
-    >>> human(950), human(1234), human(2_500_000), human(7.2e9)
-    ('950', '1.2k', '2.5M', '7.2G')
+    >>> human(950), human(1234), human(80_000), human(652_061), human(2_500_000), human(7e9)
+    ('950', '1.2k', '80k', '652k', '2.5M', '7G')
     """
     for size, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(n) >= size:
-            return f"{n / size:.1f}{unit}"
+            scaled = n / size
+            digits = f"{scaled:.0f}" if abs(scaled) >= 100 else f"{scaled:.1f}".removesuffix(".0")
+            return f"{digits}{unit}"
     return f"{n:.0f}"
 
 
@@ -137,7 +143,7 @@ def _counts(axis: Axis) -> None:
     """Whole-number ticks written short (``1.2k``): counts have no fractions."""
     from matplotlib.ticker import MaxNLocator
 
-    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_locator(MaxNLocator(nbins=TICKS, integer=True))
     axis.set_major_formatter(lambda x, _: human(x))
 
 

@@ -79,7 +79,8 @@ def _duplicates(stats: CorpusStats) -> str:
     clusters = f"{len(stats.clusters):,}"
     if not stats.clusters.exact:
         clusters = f"more than {clusters}"
-    return f"{stats.duplicates:,} pages rejected as copies of {clusters} kept pages"
+    pages = "page" if len(stats.clusters) == 1 and stats.clusters.exact else "pages"
+    return f"{stats.duplicates:,} pages rejected as copies of {clusters} kept {pages}"
 
 
 def notes(stats: CorpusStats) -> list[str]:
