@@ -384,7 +384,7 @@ def report_command(
     """
     rejects = rejects or _existing(default_rejects(corpus))
     manifest = manifest or _existing(default_manifest(corpus))
-    output = output or beside(corpus, ".report.html") or "corpus.report.html"
+    output = output or beside(corpus, ".report.html") or "report.html"
     stats = write_report(corpus, output, rejects=rejects, manifest=manifest)
     if not quiet:
         Console(soft_wrap=False).print(summary_table(stats))

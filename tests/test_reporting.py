@@ -172,6 +172,7 @@ def test_no_rejects_file_is_said_not_guessed(cleaned: Cleaned, tmp_path: Path) -
     assert "No rejects file" in stderr
     page = (tmp_path / "alone.report.html").read_text(encoding="utf-8")
     assert "No rejects file: drops are unknown." in page
+    assert "No rejects file: duplicates are unknown." in page
 
 
 # --- bad input: one clear line, never a traceback -------------------------------------

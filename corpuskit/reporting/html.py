@@ -234,6 +234,8 @@ def _removed_lines(stats: CorpusStats) -> str:
 
 def _duplicates(stats: CorpusStats) -> str:
     heading = "Duplicate clusters"
+    if stats.rejects is None:
+        return section("duplicates", heading, _empty("No rejects file: duplicates are unknown."))
     if not stats.duplicates:
         return section("duplicates", heading, _empty("No page was rejected as a duplicate."))
     rows = [
