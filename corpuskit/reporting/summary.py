@@ -79,8 +79,19 @@ def _duplicates(stats: CorpusStats) -> str:
     clusters = f"{len(stats.clusters):,}"
     if not stats.clusters.exact:
         clusters = f"more than {clusters}"
-    pages = "page" if len(stats.clusters) == 1 and stats.clusters.exact else "pages"
-    return f"{stats.duplicates:,} pages rejected as copies of {clusters} kept {pages}"
+    return (
+        f"{_pages(stats.duplicates)} rejected as copies of {clusters} kept "
+        f"{'page' if clusters == '1' else 'pages'}"
+    )
+
+
+def _pages(n: int) -> str:
+    """``1 page``, ``2,000 pages``.
+
+    >>> _pages(1), _pages(2000)
+    ('1 page', '2,000 pages')
+    """
+    return f"{n:,} page" if n == 1 else f"{n:,} pages"
 
 
 def notes(stats: CorpusStats) -> list[str]:
