@@ -25,6 +25,7 @@ from corpuskit.executors import (
     Provenance,
     SerialExecutor,
 )
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
@@ -88,6 +89,7 @@ def clean_files(
     executor: str = "local",
     address: str | None = None,
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
     ``Shards`` for a folder of numbered shards).
@@ -104,17 +106,19 @@ def clean_files(
     runs on Ray instead (``RayExecutor``; ``address`` of a cluster, or a local Ray),
     with the same output. ``on_progress`` sees the run's report as it goes.
     ``html_parser`` builds the tree of HTML pages (``bs4`` or ``lxml``); it is in every
-    HTML record's ``source.parser``, the run and the manifest.
+    HTML record's ``source.parser``, the run and the manifest. ``extractor`` makes their
+    text (``corpuskit``, or ``trafilatura``: ``pip install 'corpuskit[trafilatura]'``);
+    it is in the run and the manifest, and in ``source.extractor`` when not the default.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     limits = limits or Limits()
-    check_options(format, html_parser)  # before any output or checkpoint exists
+    check_options(format, html_parser, extractor)  # before any output or checkpoint exists
 
     def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
         if executor == "ray":
             ray = RayExecutor(pipeline, audit, strict, time_limit, address)
-            reading = Reading(format, text_field, limits, html_parser)
+            reading = Reading(format, text_field, limits, html_parser, extractor)
             return ray.run_inputs(
                 inputs, reading, corpus, rejected, on_reject, journal, on_progress
             )
@@ -129,6 +133,7 @@ def clean_files(
             limits=limits,
             done=done,
             html_parser=html_parser,
+            extractor=extractor,
         )
         local = (
             ProcessExecutor(pipeline, audit, strict, time_limit, workers)
@@ -156,6 +161,7 @@ def clean_files(
             "text_field": text_field,
             "limits": asdict(limits),
             "html_parser": html_parser,
+            "extractor": extractor,
             "audit": audit,
             "time_limit": time_limit,
             "rejects": rejects,
@@ -166,7 +172,8 @@ def clean_files(
         steps = len(pipeline.corpus_steps())
         report, written = _checkpointed(execute, run, output, rejects, steps, resume)
     if manifest:
-        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, html_parser))
+        reading = {"html_parser": html_parser, "extractor": extractor}
+        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, reading))
     return report
 
 
@@ -207,8 +214,9 @@ def _manifest(
     report: RunReport,
     audit: bool,
     outputs: list[str],
-    html_parser: str,
+    reading: dict[str, str],
 ) -> dict[str, object]:
+    """The run manifest: what ran, on what, how the HTML was read, and its report."""
     provenance = Provenance.of(pipeline, audit)
     return {
         "corpuskit": provenance.version,
@@ -216,6 +224,6 @@ def _manifest(
         "pipeline": pipeline.describe(),
         "inputs": inputs,
         "outputs": outputs,
-        "html_parser": html_parser,
+        **reading,
         "report": report.to_record(),
     }

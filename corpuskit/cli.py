@@ -40,7 +40,8 @@ from corpuskit.filters.near_duplicates import (
     NearDuplicates,
 )
 from corpuskit.filters.quality import with_quality
-from corpuskit.html import PARSERS
+from corpuskit.html import EXTRACTORS, PARSERS
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits, MiB
 from corpuskit.normalize import PunctuationPolicy
 from corpuskit.parallel import cpu_count
@@ -74,6 +75,14 @@ HtmlParserOption = Annotated[
     typer.Option(
         "--html-parser",
         help=f"HTML parser, one of {', '.join(PARSERS)} (lxml: about twice as fast).",
+    ),
+]
+ExtractorOption = Annotated[
+    str,
+    typer.Option(
+        "--extractor",
+        help=f"What makes an HTML page's text, one of {', '.join(EXTRACTORS)} "
+        "(trafilatura: pip install 'corpuskit[trafilatura]').",
     ),
 ]
 
@@ -213,6 +222,7 @@ def clean(
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
     html_parser: HtmlParserOption = "bs4",
+    extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     audit: Annotated[
         bool, typer.Option(help="Also record each removed line and its rule.")
     ] = False,
@@ -318,6 +328,7 @@ def clean(
                 executor=executor,
                 address=address,
                 html_parser=html_parser,
+                extractor=extractor,
             )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
@@ -337,6 +348,7 @@ def explain_command(
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
     html_parser: HtmlParserOption = "bs4",
+    extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     color: Annotated[
         bool | None, typer.Option("--color/--no-color", help="Colour; default: when a terminal.")
     ] = None,
@@ -352,11 +364,13 @@ def explain_command(
     Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt --corpus fixtures/pages
     """
     pipeline = default_pipeline()
+    read_pages = functools.partial(
+        read, format=format, text_field=text_field, html_parser=html_parser, extractor=extractor
+    )
     if corpus:
-        corpus_pages = read(corpus, format=format, text_field=text_field, html_parser=html_parser)
-        pipeline = fit_corpus_steps(pipeline, corpus_pages)
+        pipeline = fit_corpus_steps(pipeline, read_pages(corpus))
     use_color = sys.stdout.isatty() if color is None else color
-    for item in read([page], format=format, text_field=text_field, html_parser=html_parser):
+    for item in read_pages([page]):
         if isinstance(item, Drop):
             typer.echo(f"{item.source.location()}: cannot read: {item.reason} {item.detail}")
             continue
