@@ -126,6 +126,17 @@ def test_limits_apply_before_trafilatura() -> None:
     assert drop.source.extractor == "trafilatura"
 
 
+def test_a_page_nested_deeper_than_trafilatura_parses_is_a_reject_not_a_crash() -> None:
+    """trafilatura's libxml2 parser (no ``huge_tree``) gives up past 256 levels: the
+    page's text is empty and ``drop_empty`` rejects it; our extractor reads it."""
+    markup = b"<html><body>" + b"<div>" * 3000 + b"A sentence deep inside.</body></html>"
+    doc = read_html("deep.html", markup, extractor="trafilatura")
+    assert isinstance(doc, Document) and doc.text == ""
+    [drop] = list(clean_documents([doc]))
+    assert isinstance(drop, Drop) and (drop.step, drop.reason) == ("drop_empty", "empty")
+    assert one(iter([read_html("deep.html", markup)])).text == "A sentence deep inside."
+
+
 def test_a_warc_response_goes_through_trafilatura(tmp_path: Path) -> None:
     path = PAGES[1]
     uri = "https://example.org/page"
