@@ -253,7 +253,7 @@ def clean(
         str,
         typer.Option(
             help="exact: reject a page whose text an earlier page has; near: also pages "
-            "nearly the same (MinHash; pip install 'corpuskit[near]'); off."
+            "nearly the same (MinHash); off."
         ),
     ] = "off",
     near_threshold: Annotated[
