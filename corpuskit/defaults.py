@@ -13,7 +13,8 @@
 6. ``classify_lines``: the remaining lines scored in context; furniture goes;
 7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
 8. ``collapse_blank_lines``: one blank line between paragraphs;
-9. ``drop_empty``: a page with nothing left goes to rejects;
+9. ``drop_empty``: a page with nothing left goes to rejects.
+
 Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empty``, so
 that it compares the text as written, after everything that can differ between two
 copies of an article is gone, and empty pages keep their own reason) is not in the
