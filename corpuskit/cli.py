@@ -108,8 +108,8 @@ def logged(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        verbose, quiet = kwargs.get("verbose") or 0, bool(kwargs.get("quiet"))
-        assert isinstance(verbose, int)
+        count, quiet = kwargs.get("verbose"), bool(kwargs.get("quiet"))
+        verbose = count if isinstance(count, int) else 0
         if verbose and quiet:
             raise InputError("--quiet or --verbose, not both")
         with logging_to_stderr(verbose, quiet):
@@ -380,7 +380,7 @@ def clean(
 
     The pipeline is the default one, or the steps of --recipe. Each option is taken from,
     first to last: its flag, the environment variable CORPUSKIT_<OPTION> (CORPUSKIT_WORKERS=1,
-    CORPUSKIT_DEDUP=near), the recipe's [options] table, the built-in default.
+    CORPUSKIT_DEDUP=near), the recipe's options table, the built-in default.
 
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """

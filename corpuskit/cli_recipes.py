@@ -64,7 +64,7 @@ def steps_command() -> None:
     """List every built-in step: its name, what it does, and its parameters with their
     types and defaults, in the order a pipeline runs them.
 
-    [default] marks the steps of the default pipeline; [corpus step], those that count
+    Marked "default": the steps of the default pipeline; "corpus step": those that count
     over the whole corpus first.
 
     Example: corpuskit steps

@@ -240,3 +240,10 @@ def test_version_and_shell_completion() -> None:
     env = {"_CORPUSKIT_COMPLETE": "complete_bash", "COMP_WORDS": "corpuskit cle", "COMP_CWORD": "1"}
     completed = runner.invoke(app, [], prog_name="corpuskit", env=env)
     assert completed.stdout.split() == ["clean"]
+
+
+def test_clean_help_documents_the_precedence() -> None:
+    shown = runner.invoke(app, ["clean", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "first to last: its flag, the environment variable CORPUSKIT_<OPTION>" in shown
+    assert "the recipe's options table, the built-in default." in shown
+    assert "CORPUSKIT_WORKERS" in shown and "--recipe" in shown
