@@ -166,6 +166,10 @@ ERRORS = {
         '[options]\n\ndedup = "fuzzy"\n[[steps]]\nstep = "drop_empty"\n',
         "my.toml:3: option dedup: one of exact, near, off, not 'fuzzy'",
     ),
+    "option out of range": (
+        '[options]\nworkers = 0\n[[steps]]\nstep = "drop_empty"\n',
+        "my.toml:2: option workers: at least 1, not 0",
+    ),
     "unknown top-level key": (
         'step = "drop_empty"\n',
         "my.toml:1: unknown key 'step' (did you mean 'steps'?)",

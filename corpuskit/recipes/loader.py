@@ -197,6 +197,8 @@ def _options(given: Any, text: str, label: str) -> dict[str, Any]:
         if spec.choices and value not in spec.choices:
             choices = ", ".join(spec.choices)
             raise _error(label, lines.get(key), f"option {key}: one of {choices}, not {value!r}")
+        if spec.least is not None and value < spec.least:
+            raise _error(label, lines.get(key), f"option {key}: at least {spec.least}, not {value}")
         options[key] = ",".join(value) if isinstance(value, list) and key == "lang" else value
     return options
 

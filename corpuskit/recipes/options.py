@@ -29,11 +29,13 @@ SHARD_COMPRESSIONS = ("zst", "gz", "none")
 
 @dataclass(frozen=True)
 class OptionSpec:
-    """A recipe option: its ``name``, TOML ``type`` and, for a word, its ``choices``."""
+    """A recipe option: its ``name``, TOML ``type``, for a word its ``choices``, for a
+    number its ``least`` value (as the CLI option's own range says)."""
 
     name: str
     type: Any
     choices: tuple[str, ...] = ()
+    least: float | None = None
 
 
 RUN_OPTIONS: tuple[OptionSpec, ...] = (
@@ -42,10 +44,10 @@ RUN_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("shingle_size", int),
     OptionSpec("permutations", int),
     OptionSpec("lang", str | list[str]),
-    OptionSpec("min_lang_score", float),
+    OptionSpec("min_lang_score", float, least=0.0),
     OptionSpec("quality", str, MODES),
     OptionSpec("quality_step", list[str]),
-    OptionSpec("workers", int),
+    OptionSpec("workers", int, least=1),
     OptionSpec("executor", str, EXECUTORS),
     OptionSpec("address", str),
     OptionSpec("format", str, FORMATS),
@@ -56,7 +58,7 @@ RUN_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("time_limit", float),
     OptionSpec("max_file_mb", int),
     OptionSpec("max_line_mb", int),
-    OptionSpec("shard_size", int),
+    OptionSpec("shard_size", int, least=1),
     OptionSpec("shard_compression", str, SHARD_COMPRESSIONS),
 )
 
