@@ -34,6 +34,7 @@ from corpuskit.pipeline import (
     step_name,
 )
 from corpuskit.readers import read
+from corpuskit.recipes import Recipe, load_recipe
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import JsonlWriter, MemoryWriter, Shards, Writer
@@ -56,6 +57,7 @@ __all__ = [
     "ProcessExecutor",
     "Provenance",
     "PunctuationPolicy",
+    "Recipe",
     "RecipeError",
     "RemovedLine",
     "RunReport",
@@ -75,6 +77,7 @@ __all__ = [
     "drop_lines_if",
     "explain",
     "fit_corpus_steps",
+    "load_recipe",
     "make_document",
     "normalizer",
     "read",

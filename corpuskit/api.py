@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -36,6 +37,8 @@ from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import STDOUT, JsonlWriter, Shards, Writer, write_json
+
+log = logging.getLogger(__name__)
 
 
 def clean_text(
@@ -112,6 +115,7 @@ def clean_files(
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
+    log.info("cleaning %d inputs: executor %s, workers %d", len(inputs), executor, workers)
     limits = limits or Limits()
     check_options(format, html_parser, extractor)  # before any output or checkpoint exists
 
@@ -190,6 +194,8 @@ def _checkpointed(
     checkpoint = Checkpoint.start(
         output, run, resume=resume, rejects=rejects is not None, corpus_steps=corpus_steps
     )
+    if checkpoint.done:
+        log.info("resuming in %s: %d inputs done before", checkpoint.folder, len(checkpoint.done))
     try:
         report = execute(checkpoint.corpus, checkpoint.rejects, checkpoint)
         written = checkpoint.publish(output, rejects)
