@@ -87,6 +87,8 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
     maps a word to its n-grams and ``rows`` holds the n-grams' probabilities; both are
     shared by the detectors of one factory."""
 
+    text: str  # the text to detect, as ``append`` built it (set by Detector)
+
     def __init__(self, factory: Any, memo: dict[str, list[str]], rows: ProfileRows) -> None:
         super().__init__(factory)
         self._memo = memo
