@@ -62,6 +62,20 @@ def read_html(
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    return html_document(markup, source, limits, parser)
+
+
+def html_document(
+    markup: str, source: Source, limits: Limits = DEFAULT_LIMITS, parser: str = "bs4"
+) -> Document | Drop:
+    """The document for a page already decoded to ``markup``, read from ``source``.
+
+    The second half of ``read_html``, apart so that a page held as a string (a dataset
+    column, a datatrove document) is read exactly as a file would be once decoded.
+
+    >>> html_document("<title>Hallo</title><p>Guten Tag</p>", Source("<string>", "html")).title
+    'Hallo'
+    """
     source = replace(source, parser=parser)
     if more_tags_than(markup, limits.max_html_tags):
         detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
