@@ -160,3 +160,14 @@ def test_missing_package_names_the_extra() -> None:
 
     with pytest.raises(ImportError, match=r"pip install 'corpuskit\[hf\]'"):
         require("corpuskit_not_installed", "hf")
+
+
+def test_plain_load_dataset_gets_all_but_published_right(run: Path) -> None:
+    """Why ``load_corpus`` exists: ``load_dataset("json")`` infers ``Json`` for the
+    objects (datasets >= 4.7) but parses ``published`` as a timestamp, in UTC."""
+    records = jsonl(run / "corpus.jsonl")
+    ds = datasets.load_dataset("json", data_files=str(run / "corpus.jsonl"), split="train")
+    assert ds.features["published"] == datasets.Value("timestamp[s]")
+    for row, record in zip(ds, records, strict=True):
+        rest = {k: v for k, v in record.items() if k != "published"}
+        assert same({k: row[k] for k in rest}, rest), record["id"]
