@@ -6,7 +6,7 @@
 ('Die Stadt baut eine neue Brücke.', 'de')
 """
 
-from corpuskit.api import clean_documents, clean_files, clean_text
+from corpuskit.api import clean_documents, clean_files, clean_records, clean_text
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source, make_document
 from corpuskit.errors import (
@@ -71,6 +71,7 @@ __all__ = [
     "annotator",
     "clean_documents",
     "clean_files",
+    "clean_records",
     "clean_text",
     "default_pipeline",
     "drop_if",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import asdict
-from typing import Any, BinaryIO
+from itertools import count
+from typing import Any, BinaryIO, Literal
 
 from corpuskit.checkpoint import Checkpoint
 from corpuskit.defaults import default_pipeline
@@ -25,6 +26,8 @@ from corpuskit.executors import (
     ProcessExecutor,
     Provenance,
     SerialExecutor,
+    finish,
+    reject_record,
 )
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits
@@ -33,6 +36,7 @@ from corpuskit.pipeline import Pipeline
 from corpuskit.ray_executor import RayExecutor, Reading
 from corpuskit.readers import check_options, read_marked
 from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
@@ -69,6 +73,70 @@ def clean_documents(
     _, remaining, items = corpus_passes(pipeline or default_pipeline(), documents)
     for item in items:
         yield remaining(item) if isinstance(item, Document) else item
+
+
+#: What ``clean_records`` does with a rejected record: leave it out, or yield it marked.
+RejectsMode = Literal["drop", "mark"]
+
+
+def clean_records(
+    records: Iterable[Mapping[str, Any]],
+    pipeline: Pipeline | None = None,
+    *,
+    text_field: str = "text",
+    rejects: RejectsMode = "drop",
+    on_reject: Callable[[Drop], None] | None = None,
+    audit: bool = False,
+    path: str = "<records>",
+    time_limit: float | None = TIME_LIMIT,
+) -> Iterator[dict[str, Any]]:
+    """Clean dict records into corpus records: the function interface for other pipelines.
+
+    Each record is read as a line of a JSONL input is (``readers.jsonl``): the page in
+    ``text_field``, its own ``id`` kept, every other field carried into ``meta``. What
+    comes out is the record ``corpuskit clean`` writes for it, provenance included;
+    only ``source`` differs (``path``, the record's 1-based number as ``line``, format
+    ``record``, the SHA-256 of the text). Rejected records (``Drop``) are shown to
+    ``on_reject`` and, with ``rejects="mark"``, yielded in their place as the rejects
+    file's record with ``"rejected": True`` first; with ``rejects="drop"`` (the default)
+    they are left out. Corpus records never have a ``rejected`` key.
+
+    Lazy, except that corpus steps (``repeated_lines``) count over all records first
+    (``clean_documents``). ``time_limit`` bounds the seconds one record may take.
+
+    >>> out = list(clean_records([{"id": 7, "text": "Logo\\nThe council met on Monday."},
+    ...                           {"text": "Menu"}], rejects="mark"))
+    >>> out[0]["id"], out[0]["text"], "provenance" in out[0]
+    ('7', 'The council met on Monday.', True)
+    >>> out[1]["rejected"], out[1]["step"], out[1]["reason"]
+    (True, 'drop_empty', 'empty')
+    """
+    if rejects not in ("drop", "mark"):
+        raise InputError(f"unknown rejects mode {rejects!r} (choose from drop, mark)")
+    pipeline = pipeline or default_pipeline()
+    provenance = Provenance.of(pipeline, audit)
+    documents = (
+        _record_document(record, path, line, text_field) for record, line in zip(records, count(1))
+    )
+    _, remaining, items = corpus_passes(pipeline, documents)
+    for item in items:
+        result = finish(remaining, provenance, time_limit, item)
+        if not isinstance(result, Drop):
+            yield result[1]
+            continue
+        if on_reject is not None:
+            on_reject(result)
+        if rejects == "mark":
+            yield {"rejected": True, **reject_record(result)}
+
+
+def _record_document(
+    record: Mapping[str, Any], path: str, line: int, text_field: str
+) -> Document | Drop:
+    """A record as a document (or a ``read`` drop), read as a JSONL line would be."""
+    text = record.get(text_field)
+    sha256 = sha256_hex(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else ""
+    return record_document(record, Source(path, "record", sha256=sha256, line=line), text_field)
 
 
 def clean_files(

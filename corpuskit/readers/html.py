@@ -68,6 +68,24 @@ def read_html(
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    return html_document(markup, source, limits, parser, extractor)
+
+
+def html_document(
+    markup: str,
+    source: Source,
+    limits: Limits = DEFAULT_LIMITS,
+    parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
+) -> Document | Drop:
+    """The document for a page already decoded to ``markup``, read from ``source``.
+
+    The second half of ``read_html``, apart so that a page held as a string (a dataset
+    column, a datatrove document) is read exactly as a file would be once decoded.
+
+    >>> html_document("<title>Hallo</title><p>Guten Tag</p>", Source("<string>", "html")).title
+    'Hallo'
+    """
     source = replace(source, parser=parser)
     if extractor != DEFAULT_EXTRACTOR:  # recorded only then: existing records stay as they were
         source = replace(source, extractor=extractor)
