@@ -11,13 +11,18 @@ included, reading excluded) and lines removed per rule.
     python bench/quality.py ../shared/bench/traf-dev --mode html --out bench/out/html.jsonl
     python bench/quality.py ../shared/bench/traf-dev --pipeline mymodule:my_pipeline
     python bench/quality.py ../shared/bench/traf-dev --mode html --html-parser lxml
+    python bench/quality.py ../shared/bench/traf-dev --mode html --extractor trafilatura
     python bench/quality.py ../shared/bench/traf-dev --compare-parsers
+    python bench/quality.py ../shared/bench/traf-dev --compare-extractors
 
-``--html-parser`` picks the parser of HTML mode (``bs4``, the default, or ``lxml``).
+``--html-parser`` picks the parser of HTML mode (``bs4``, the default, or ``lxml``),
+``--extractor`` what makes the text (``corpuskit``, the default, or ``trafilatura``).
 ``--compare-parsers`` times, in one process and run, corpuskit's HTML mode with each
 parser and trafilatura's ``extract`` (if installed) on the same decompressed page bytes:
 extraction alone (decoding, parsing, text and layout) and end to end (plus the default
-pipeline), with scores and speed ratios.
+pipeline), with scores and speed ratios. ``--compare-extractors`` adds corpuskit with
+the trafilatura extractor (trafilatura's text, our decoding, metadata and filters), with
+each parser, and trafilatura alone with the options that extractor gives it.
 
 A rejected page (nothing left) is scored as an empty prediction, as score.py does.
 ``tests/test_quality_gate.py`` runs ``measure`` and compares with ``bench/baseline.json``.
@@ -70,13 +75,15 @@ class Measurement:
         )
 
 
-def load_pages(folder: Path, mode: str, html_parser: str = "bs4") -> list[Document]:
+def load_pages(
+    folder: Path, mode: str, html_parser: str = "bs4", extractor: str = "corpuskit"
+) -> list[Document]:
     pattern = "*.txt" if mode == "text" else "*.html.gz"
     paths = sorted(str(p) for p in (folder / "pages").glob(pattern))
     with warnings.catch_warnings():  # XHTML parsed as HTML: noise for a benchmark
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        read = corpuskit.read(paths, format=mode, html_parser=html_parser)
+        read = corpuskit.read(paths, format=mode, html_parser=html_parser, extractor=extractor)
         docs = [d for d in read if isinstance(d, Document)]
     if len(docs) != len(paths):
         raise SystemExit(f"{len(paths) - len(docs)} pages could not be read")
@@ -97,10 +104,14 @@ def load_score(folder: Path) -> Any:
 
 
 def measure(
-    folder: Path, mode: str = "text", pipeline: Pipeline | None = None, html_parser: str = "bs4"
+    folder: Path,
+    mode: str = "text",
+    pipeline: Pipeline | None = None,
+    html_parser: str = "bs4",
+    extractor: str = "corpuskit",
 ) -> Measurement:
     """Run ``pipeline`` over the benchmark's pages and score the output."""
-    docs = load_pages(folder, mode, html_parser)
+    docs = load_pages(folder, mode, html_parser, extractor)
     pipeline = pipeline or corpuskit.default_pipeline()
     start, cpu = time.perf_counter(), time.process_time()
     with fewer_collections():  # as the executor runs it
@@ -131,9 +142,10 @@ def named_pipeline(spec: str | None) -> Pipeline | None:
     return made
 
 
-def compare_parsers(folder: Path) -> str:
-    """corpuskit's HTML mode with each parser and trafilatura's ``extract``, in this one
-    process and run, from the same decompressed page bytes; a table of scores and speeds.
+def compare_parsers(folder: Path, extractors: tuple[str, ...] = ("corpuskit",)) -> str:
+    """corpuskit's HTML mode with each parser (and each of ``extractors``) and
+    trafilatura's ``extract``, in this one process and run, from the same decompressed
+    page bytes; a table of scores and speeds, with ratios to trafilatura's defaults.
     """
     paths = sorted((folder / "pages").glob("*.html.gz"))
     pages = {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) for p in paths}
@@ -141,42 +153,70 @@ def compare_parsers(folder: Path) -> str:
     score = load_score(folder).score
     lines = [f"{len(pages)} pages from their bytes, one process; pages/s (CPU pages/s)"]
     speeds: dict[str, tuple[float, float]] = {}
-    for parser in corpuskit.html.PARSERS:
-        for stage, speed, texts in _corpuskit_runs(pages, parser):
-            name = f"corpuskit-{parser} {stage}"
-            speeds[name] = speed
-            lines.append(_row(name, score(gold, texts)["segments"], speed))
+    for extractor in extractors:
+        for parser in corpuskit.html.PARSERS:
+            for stage, speed, texts in _corpuskit_runs(pages, parser, extractor):
+                name = f"{_run_name(extractor, parser)} {stage}"
+                speeds[name] = speed
+                lines.append(_row(name, score(gold, texts)["segments"], speed))
     try:
         import trafilatura
     except ImportError:
         return "\n".join([*lines, "trafilatura is not installed"])
-    start, cpu = time.perf_counter(), time.process_time()
-    texts = {pid: trafilatura.extract(raw) or "" for pid, raw in pages.items()}
-    speed = _speeds(len(pages), start, cpu)
-    lines.append(_row("trafilatura extract", score(gold, texts)["segments"], speed))
+    reference = None
+    for name, options in _trafilatura_runs(extractors):
+        start, cpu = time.perf_counter(), time.process_time()
+        texts = {pid: trafilatura.extract(raw, **options) or "" for pid, raw in pages.items()}
+        speed = _speeds(len(pages), start, cpu)
+        reference = reference or speed
+        lines.append(_row(name, score(gold, texts)["segments"], speed))
+    assert reference is not None
     lines += [
-        f"{name} / trafilatura: {s[0] / speed[0]:.2f} (CPU: {s[1] / speed[1]:.2f})"
+        f"{name} / trafilatura: {s[0] / reference[0]:.2f} (CPU: {s[1] / reference[1]:.2f})"
         for name, s in speeds.items()
     ]
     return "\n".join(lines)
 
 
+def _run_name(extractor: str, parser: str) -> str:
+    """``corpuskit-lxml``; ``corpuskit+trafilatura-lxml`` for the trafilatura extractor."""
+    if extractor == "corpuskit":
+        return f"corpuskit-{parser}"
+    return f"corpuskit+{extractor}-{parser}"
+
+
+def _trafilatura_runs(extractors: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """trafilatura alone: its defaults, and with the trafilatura extractor, the options
+    that extractor gives it (``extractors.TRAFILATURA_OPTIONS``)."""
+    from corpuskit.html.extractors import TRAFILATURA_OPTIONS
+
+    runs: list[tuple[str, dict[str, Any]]] = [("trafilatura extract", {})]
+    if "trafilatura" in extractors:
+        runs.append(("trafilatura extract, our options", TRAFILATURA_OPTIONS))
+    return runs
+
+
 def _corpuskit_runs(
-    pages: dict[str, bytes], parser: str
+    pages: dict[str, bytes], parser: str, extractor: str = "corpuskit"
 ) -> list[tuple[str, tuple[float, float], dict[str, str]]]:
     """Extraction alone (``read_html``), then the same plus the default pipeline."""
     from corpuskit.readers.html import read_html
+
+    def read_all() -> list[Document | Drop]:
+        return [
+            read_html(f"{pid}.html", raw, parser=parser, extractor=extractor)
+            for pid, raw in pages.items()
+        ]
 
     runs = []
     with warnings.catch_warnings(), fewer_collections():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         start, cpu = time.perf_counter(), time.process_time()
-        docs = [read_html(f"{pid}.html", raw, parser=parser) for pid, raw in pages.items()]
+        docs = read_all()
         runs.append(("extraction", _speeds(len(pages), start, cpu), _texts(pages, docs)))
         start, cpu = time.perf_counter(), time.process_time()
-        docs = [read_html(f"{pid}.html", raw, parser=parser) for pid, raw in pages.items()]
-        _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), docs)
+        _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), read_all())
         results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
         runs.append(("end to end", _speeds(len(pages), start, cpu), _texts(pages, results)))
     return runs
@@ -194,7 +234,7 @@ def _texts(pages: dict[str, bytes], results: list[Document | Drop]) -> dict[str,
 
 def _row(name: str, s: dict[str, Any], speed: tuple[float, float]) -> str:
     return (
-        f"{name:26} P {s['precision']:.3f}  R {s['recall']:.3f}  F {s['f1']:.3f}  "
+        f"{name:38} P {s['precision']:.3f}  R {s['recall']:.3f}  F {s['f1']:.3f}  "
         f"pages/s {speed[0]:.0f} ({speed[1]:.0f})"
     )
 
@@ -205,22 +245,33 @@ def main() -> int:
     parser.add_argument("--mode", choices=("text", "html"), default="text")
     parser.add_argument("--pipeline", help="module:function returning the Pipeline to measure")
     parser.add_argument("--html-parser", choices=corpuskit.html.PARSERS, default="bs4")
+    parser.add_argument("--extractor", choices=corpuskit.html.EXTRACTORS, default="corpuskit")
     parser.add_argument(
         "--compare-parsers",
         action="store_true",
         help="HTML mode with each parser and trafilatura's extract, side by side",
     )
+    parser.add_argument(
+        "--compare-extractors",
+        action="store_true",
+        help="as --compare-parsers, plus corpuskit with the trafilatura extractor",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
-    if args.compare_parsers:
-        print(compare_parsers(args.folder))
+    if args.compare_parsers or args.compare_extractors:
+        extractors = corpuskit.html.EXTRACTORS if args.compare_extractors else ("corpuskit",)
+        print(compare_parsers(args.folder, extractors))
         return 0
-    result = measure(args.folder, args.mode, named_pipeline(args.pipeline), args.html_parser)
+    pipeline = named_pipeline(args.pipeline)
+    result = measure(args.folder, args.mode, pipeline, args.html_parser, args.extractor)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as out:
         for pid, text in result.predictions.items():
             out.write(json.dumps({"id": pid, "text": text}, ensure_ascii=False) + "\n")
-    print(result.summary(args.mode if args.mode == "text" else f"html ({args.html_parser})"))
+    how = args.html_parser
+    if args.extractor != "corpuskit":
+        how = f"{how}, {args.extractor} extractor"
+    print(result.summary(args.mode if args.mode == "text" else f"html ({how})"))
     return 0
 
 

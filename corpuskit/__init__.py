@@ -6,7 +6,7 @@
 ('Die Stadt baut eine neue Brücke.', 'de')
 """
 
-from corpuskit.api import clean_documents, clean_files, clean_text
+from corpuskit.api import clean_documents, clean_files, clean_records, clean_text
 from corpuskit.defaults import default_pipeline
 from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source, make_document
 from corpuskit.errors import (
@@ -34,6 +34,7 @@ from corpuskit.pipeline import (
     step_name,
 )
 from corpuskit.readers import read
+from corpuskit.recipes import Recipe, load_recipe
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import JsonlWriter, MemoryWriter, Shards, Writer
@@ -56,6 +57,7 @@ __all__ = [
     "ProcessExecutor",
     "Provenance",
     "PunctuationPolicy",
+    "Recipe",
     "RecipeError",
     "RemovedLine",
     "RunReport",
@@ -69,12 +71,14 @@ __all__ = [
     "annotator",
     "clean_documents",
     "clean_files",
+    "clean_records",
     "clean_text",
     "default_pipeline",
     "drop_if",
     "drop_lines_if",
     "explain",
     "fit_corpus_steps",
+    "load_recipe",
     "make_document",
     "normalizer",
     "read",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import asdict
-from typing import Any, BinaryIO
+from itertools import count
+from typing import Any, BinaryIO, Literal
 
 from corpuskit.checkpoint import Checkpoint
 from corpuskit.defaults import default_pipeline
@@ -24,17 +26,23 @@ from corpuskit.executors import (
     ProcessExecutor,
     Provenance,
     SerialExecutor,
+    finish,
+    reject_record,
 )
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits
 from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.ray_executor import RayExecutor, Reading
 from corpuskit.readers import check_options, read_marked
 from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import STDOUT, JsonlWriter, Shards, Writer, write_json
+
+log = logging.getLogger(__name__)
 
 
 def clean_text(
@@ -67,6 +75,70 @@ def clean_documents(
         yield remaining(item) if isinstance(item, Document) else item
 
 
+#: What ``clean_records`` does with a rejected record: leave it out, or yield it marked.
+RejectsMode = Literal["drop", "mark"]
+
+
+def clean_records(
+    records: Iterable[Mapping[str, Any]],
+    pipeline: Pipeline | None = None,
+    *,
+    text_field: str = "text",
+    rejects: RejectsMode = "drop",
+    on_reject: Callable[[Drop], None] | None = None,
+    audit: bool = False,
+    path: str = "<records>",
+    time_limit: float | None = TIME_LIMIT,
+) -> Iterator[dict[str, Any]]:
+    """Clean dict records into corpus records: the function interface for other pipelines.
+
+    Each record is read as a line of a JSONL input is (``readers.jsonl``): the page in
+    ``text_field``, its own ``id`` kept, every other field carried into ``meta``. What
+    comes out is the record ``corpuskit clean`` writes for it, provenance included;
+    only ``source`` differs (``path``, the record's 1-based number as ``line``, format
+    ``record``, the SHA-256 of the text). Rejected records (``Drop``) are shown to
+    ``on_reject`` and, with ``rejects="mark"``, yielded in their place as the rejects
+    file's record with ``"rejected": True`` first; with ``rejects="drop"`` (the default)
+    they are left out. Corpus records never have a ``rejected`` key.
+
+    Lazy, except that corpus steps (``repeated_lines``) count over all records first
+    (``clean_documents``). ``time_limit`` bounds the seconds one record may take.
+
+    >>> out = list(clean_records([{"id": 7, "text": "Logo\\nThe council met on Monday."},
+    ...                           {"text": "Menu"}], rejects="mark"))
+    >>> out[0]["id"], out[0]["text"], "provenance" in out[0]
+    ('7', 'The council met on Monday.', True)
+    >>> out[1]["rejected"], out[1]["step"], out[1]["reason"]
+    (True, 'drop_empty', 'empty')
+    """
+    if rejects not in ("drop", "mark"):
+        raise InputError(f"unknown rejects mode {rejects!r} (choose from drop, mark)")
+    pipeline = pipeline or default_pipeline()
+    provenance = Provenance.of(pipeline, audit)
+    documents = (
+        _record_document(record, path, line, text_field) for record, line in zip(records, count(1))
+    )
+    _, remaining, items = corpus_passes(pipeline, documents)
+    for item in items:
+        result = finish(remaining, provenance, time_limit, item)
+        if not isinstance(result, Drop):
+            yield result[1]
+            continue
+        if on_reject is not None:
+            on_reject(result)
+        if rejects == "mark":
+            yield {"rejected": True, **reject_record(result)}
+
+
+def _record_document(
+    record: Mapping[str, Any], path: str, line: int, text_field: str
+) -> Document | Drop:
+    """A record as a document (or a ``read`` drop), read as a JSONL line would be."""
+    text = record.get(text_field)
+    sha256 = sha256_hex(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else ""
+    return record_document(record, Source(path, "record", sha256=sha256, line=line), text_field)
+
+
 def clean_files(
     inputs: Iterable[str],
     output: str | Shards,
@@ -88,6 +160,7 @@ def clean_files(
     executor: str = "local",
     address: str | None = None,
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
     ``Shards`` for a folder of numbered shards).
@@ -104,17 +177,20 @@ def clean_files(
     runs on Ray instead (``RayExecutor``; ``address`` of a cluster, or a local Ray),
     with the same output. ``on_progress`` sees the run's report as it goes.
     ``html_parser`` builds the tree of HTML pages (``bs4`` or ``lxml``); it is in every
-    HTML record's ``source.parser``, the run and the manifest.
+    HTML record's ``source.parser``, the run and the manifest. ``extractor`` makes their
+    text (``corpuskit``, or ``trafilatura``: ``pip install 'corpuskit[trafilatura]'``);
+    it is in the run and the manifest, and in ``source.extractor`` when not the default.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
+    log.info("cleaning %d inputs: executor %s, workers %d", len(inputs), executor, workers)
     limits = limits or Limits()
-    check_options(format, html_parser)  # before any output or checkpoint exists
+    check_options(format, html_parser, extractor)  # before any output or checkpoint exists
 
     def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
         if executor == "ray":
             ray = RayExecutor(pipeline, audit, strict, time_limit, address)
-            reading = Reading(format, text_field, limits, html_parser)
+            reading = Reading(format, text_field, limits, html_parser, extractor)
             return ray.run_inputs(
                 inputs, reading, corpus, rejected, on_reject, journal, on_progress
             )
@@ -129,6 +205,7 @@ def clean_files(
             limits=limits,
             done=done,
             html_parser=html_parser,
+            extractor=extractor,
         )
         local = (
             ProcessExecutor(pipeline, audit, strict, time_limit, workers)
@@ -156,6 +233,7 @@ def clean_files(
             "text_field": text_field,
             "limits": asdict(limits),
             "html_parser": html_parser,
+            "extractor": extractor,
             "audit": audit,
             "time_limit": time_limit,
             "rejects": rejects,
@@ -166,7 +244,8 @@ def clean_files(
         steps = len(pipeline.corpus_steps())
         report, written = _checkpointed(execute, run, output, rejects, steps, resume)
     if manifest:
-        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, html_parser))
+        reading = {"html_parser": html_parser, "extractor": extractor}
+        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, reading))
     return report
 
 
@@ -183,6 +262,8 @@ def _checkpointed(
     checkpoint = Checkpoint.start(
         output, run, resume=resume, rejects=rejects is not None, corpus_steps=corpus_steps
     )
+    if checkpoint.done:
+        log.info("resuming in %s: %d inputs done before", checkpoint.folder, len(checkpoint.done))
     try:
         report = execute(checkpoint.corpus, checkpoint.rejects, checkpoint)
         written = checkpoint.publish(output, rejects)
@@ -207,8 +288,9 @@ def _manifest(
     report: RunReport,
     audit: bool,
     outputs: list[str],
-    html_parser: str,
+    reading: dict[str, str],
 ) -> dict[str, object]:
+    """The run manifest: what ran, on what, how the HTML was read, and its report."""
     provenance = Provenance.of(pipeline, audit)
     return {
         "corpuskit": provenance.version,
@@ -216,6 +298,6 @@ def _manifest(
         "pipeline": pipeline.describe(),
         "inputs": inputs,
         "outputs": outputs,
-        "html_parser": html_parser,
+        **reading,
         "report": report.to_record(),
     }

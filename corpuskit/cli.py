@@ -14,7 +14,7 @@ import functools
 import sys
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
@@ -23,13 +23,21 @@ from rich.console import Console
 
 from corpuskit.api import clean_files
 from corpuskit.checkpoint import partial_folder
+from corpuskit.cli_logging import (
+    InputProgress,
+    log,
+    log_option_sources,
+    logging_to_stderr,
+    source_of,
+)
+from corpuskit.cli_recipes import RecipeOption, loaded_recipe, recipe_app, steps_command
 from corpuskit.defaults import (
     default_pipeline,
     remove_duplicates,
     remove_near_duplicates,
     select_languages,
 )
-from corpuskit.document import Drop
+from corpuskit.document import Drop, InputEnd
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.executors import TIME_LIMIT
 from corpuskit.explain import Explanation, explain
@@ -41,14 +49,17 @@ from corpuskit.filters.near_duplicates import (
     NearDuplicates,
 )
 from corpuskit.filters.quality import with_quality
-from corpuskit.html import PARSERS
+from corpuskit.html import EXTRACTORS, PARSERS
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits, MiB
-from corpuskit.normalize import PunctuationPolicy
+from corpuskit.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.parallel import cpu_count
 from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
 from corpuskit.progress import ProgressBar, count_inputs
 from corpuskit.readers import FORMATS, read
+from corpuskit.recipes.options import DEDUP_MODES, RUN_OPTIONS
+from corpuskit.report import RunReport
 from corpuskit.reporting import notes, summary_table, write_report
 from corpuskit.version import __version__
 from corpuskit.writers import SHARD_SIZE, Shards
@@ -58,7 +69,7 @@ P = ParamSpec("P")
 app = typer.Typer(
     help="Turn scraped web pages into a clean JSONL corpus with provenance.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -78,6 +89,14 @@ HtmlParserOption = Annotated[
         help=f"HTML parser, one of {', '.join(PARSERS)} (lxml: about twice as fast).",
     ),
 ]
+ExtractorOption = Annotated[
+    str,
+    typer.Option(
+        "--extractor",
+        help=f"What makes an HTML page's text, one of {', '.join(EXTRACTORS)} "
+        "(trafilatura: pip install 'corpuskit\\[trafilatura]').",
+    ),
+]
 
 
 def translate_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -90,6 +109,22 @@ def translate_errors(command: Callable[P, None]) -> Callable[P, None]:
         except CorpuskitError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+
+    return run
+
+
+def logged(command: Callable[P, None]) -> Callable[P, None]:
+    """Log to stderr while ``command`` runs, at the level its ``--verbose`` (count) and
+    ``--quiet`` options ask for (see ``cli_logging``)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        count, quiet = kwargs.get("verbose"), bool(kwargs.get("quiet"))
+        verbose = count if isinstance(count, int) else 0
+        if verbose and quiet:
+            raise InputError("--quiet or --verbose, not both")
+        with logging_to_stderr(verbose, quiet):
+            command(*args, **kwargs)
 
     return run
 
@@ -145,12 +180,49 @@ def _existing(path: str | None) -> str | None:
     return path if path is not None and Path(path).is_file() else None
 
 
-def _pipeline(quotes: str, dashes: str, double_hyphen: str, ellipsis: str) -> Pipeline:
+def _punctuation(pipeline: Pipeline, **policy: str | None) -> Pipeline:
+    """``pipeline`` with the punctuation options that were given (not None) replacing
+    those of its ``normalize_punctuation`` step (the recipe's, or the default ``keep``)."""
+    given = {name: value for name, value in policy.items() if value is not None}
+    if not given:
+        return pipeline
+    if "normalize_punctuation" not in pipeline.names:
+        raise InputError(f"--{next(iter(given))}: the recipe has no normalize_punctuation step")
+    step = pipeline.steps[pipeline.names.index("normalize_punctuation")]
     try:
-        policy = PunctuationPolicy(quotes, dashes, double_hyphen, ellipsis)  # type: ignore[arg-type]
+        merged = replace(PunctuationPolicy(**getattr(step, "config", {})), **given)  # type: ignore[arg-type]
     except ValueError as error:
         raise CorpuskitError(str(error)) from None
-    return default_pipeline(policy)
+    return pipeline.replace("normalize_punctuation", punctuation_step(merged))
+
+
+def _recipe_pipeline(ctx: typer.Context, **punctuation: str | None) -> Pipeline:
+    """The pipeline of ``--recipe`` (else the default one) under the punctuation options;
+    logs where it and each run option came from."""
+    recipe = loaded_recipe(ctx)
+    log.info("recipe: %s", recipe.source if recipe else "default (built in)")
+    log_option_sources(ctx, [*(option.name for option in RUN_OPTIONS), *punctuation])
+    return _punctuation(recipe.pipeline if recipe else default_pipeline(), **punctuation)
+
+
+def _given(ctx: typer.Context, *names: str) -> bool:
+    """Whether any of the options ``names`` was set (by flag, environment or recipe)."""
+    return any(source_of(ctx, name) != "default" for name in names)
+
+
+def _on_progress(
+    *callbacks: Callable[[RunReport, InputEnd | None], None] | None,
+) -> Callable[[RunReport, InputEnd | None], None] | None:
+    """One ``on_progress`` calling each of ``callbacks`` that is set (None if none is)."""
+    chosen = [callback for callback in callbacks if callback is not None]
+    if not chosen:
+        return None
+
+    def each(report: RunReport, end: InputEnd | None) -> None:
+        for callback in chosen:
+            callback(report, end)
+
+    return each
 
 
 def _filters(
@@ -160,21 +232,16 @@ def _filters(
     min_lang_score: float,
     quality: str,
     quality_step: list[str],
-    near: NearOptions,
+    near: NearOptions | None,
 ) -> Pipeline:
-    """The corpus filters the options ask for, on top of ``pipeline``."""
+    """The corpus filters the options ask for, on top of ``pipeline``; ``near`` None:
+    no ``--near-*`` option was set (a recipe's own ``near_duplicates`` stays as it is)."""
     if dedup not in DEDUP:
         raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
-    if dedup == "off" and "exact_duplicates" in pipeline.names:
-        pipeline = pipeline.without("exact_duplicates")
     if dedup == "exact":
         pipeline = remove_duplicates(pipeline)
     if dedup == "near":
-        try:
-            step = NearDuplicates(near.threshold, near.shingle_size, near.permutations)
-        except ValueError as error:
-            raise InputError(str(error)) from None
-        pipeline = remove_near_duplicates(pipeline, step)
+        pipeline = remove_near_duplicates(pipeline, _near_step(near))
     if lang is not None:
         try:
             pipeline = select_languages(pipeline, lang.split(","), min_lang_score)
@@ -187,8 +254,17 @@ def _filters(
         raise InputError(f"--quality: {error}") from None
 
 
+def _near_step(near: NearOptions | None) -> NearDuplicates | None:
+    if near is None:
+        return None
+    try:
+        return NearDuplicates(near.threshold, near.shingle_size, near.permutations)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
 #: ``--dedup`` choices.
-DEDUP = ("exact", "near", "off")
+DEDUP = DEDUP_MODES
 
 
 @dataclass(frozen=True)
@@ -216,9 +292,15 @@ def _print_reject(drop: Drop) -> None:
     )
 
 
-@app.command()
+#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
+ENV_PREFIX = "CORPUSKIT"
+
+
+@app.command(context_settings={"auto_envvar_prefix": ENV_PREFIX})
 @translate_errors
+@logged
 def clean(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     output: Annotated[
         str,
@@ -235,15 +317,36 @@ def clean(
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
     html_parser: HtmlParserOption = "bs4",
+    extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     audit: Annotated[
         bool, typer.Option(help="Also record each removed line and its rule.")
     ] = False,
     manifest: Annotated[str | None, typer.Option(help="Write a run manifest (JSON) here.")] = None,
-    quotes: Annotated[str, typer.Option(help="Quotes: keep or ascii.")] = "keep",
-    dashes: Annotated[str, typer.Option(help="Dashes: keep or ascii.")] = "keep",
-    double_hyphen: Annotated[str, typer.Option(help="Double hyphen: keep or em_dash.")] = "keep",
-    ellipsis: Annotated[str, typer.Option(help="Ellipses: keep, char or dots.")] = "keep",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    recipe: RecipeOption = None,
+    quotes: Annotated[
+        str | None, typer.Option(help="Quotes: keep or ascii; default: the recipe's (keep).")
+    ] = None,
+    dashes: Annotated[
+        str | None, typer.Option(help="Dashes: keep or ascii; default: the recipe's (keep).")
+    ] = None,
+    double_hyphen: Annotated[
+        str | None, typer.Option(help="Double hyphen: keep or em_dash; default: the recipe's.")
+    ] = None,
+    ellipsis: Annotated[
+        str | None, typer.Option(help="Ellipses: keep, char or dots; default: the recipe's.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary on stderr; errors only.")
+    ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log decisions, options' sources and each input's progress on stderr (-vv: more).",
+        ),
+    ] = 0,
     max_file_mb: Annotated[
         int, typer.Option(help="Largest text/HTML file, decompressed (MiB).")
     ] = Limits().max_file_bytes // MiB,
@@ -275,7 +378,8 @@ def clean(
         str,
         typer.Option(
             help="exact: reject a page whose text an earlier page has; near: also pages "
-            "nearly the same (MinHash; pip install 'corpuskit\\[near]'); off."
+            "nearly the same (MinHash); off: add none (a recipe's own duplicate steps "
+            "stay)."
         ),
     ] = "off",
     near_threshold: Annotated[
@@ -306,11 +410,19 @@ def clean(
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 
+    The pipeline is the default one, or the steps of --recipe. Each option is taken from,
+    first to last: its flag, the environment variable CORPUSKIT_<OPTION> (CORPUSKIT_WORKERS=1,
+    CORPUSKIT_DEDUP=near), the recipe's options table, the built-in default.
+
     Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
     """
-    pipeline = _pipeline(quotes, dashes, double_hyphen, ellipsis)
-    near = NearOptions(near_threshold, shingle_size, permutations)
+    pipeline = _recipe_pipeline(
+        ctx, quotes=quotes, dashes=dashes, double_hyphen=double_hyphen, ellipsis=ellipsis
+    )
+    given = _given(ctx, "near_threshold", "shingle_size", "permutations")
+    near = NearOptions(near_threshold, shingle_size, permutations) if given else None
     pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [], near)
+    log.info("pipeline (config %s): %s", pipeline.config_hash(), ", ".join(pipeline.names))
     rejects = rejects or default_rejects(output)
     target: str | Shards = output
     if is_folder(output):
@@ -336,10 +448,11 @@ def clean(
                 time_limit=time_limit or None,
                 resume=resume,
                 workers=workers,
-                on_progress=bar,
+                on_progress=_on_progress(bar, InputProgress() if verbose else None),
                 executor=executor,
                 address=address,
                 html_parser=html_parser,
+                extractor=extractor,
             )
     except KeyboardInterrupt:
         kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
@@ -396,10 +509,13 @@ def report_command(
 @app.command("explain")
 @translate_errors
 def explain_command(
+    ctx: typer.Context,
     page: Annotated[str, typer.Argument(help="A page file (or - for stdin) to explain.")],
+    recipe: RecipeOption = None,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
     html_parser: HtmlParserOption = "bs4",
+    extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     color: Annotated[
         bool | None, typer.Option("--color/--no-color", help="Colour; default: when a terminal.")
     ] = None,
@@ -414,12 +530,15 @@ def explain_command(
 
     Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt --corpus fixtures/pages
     """
-    pipeline = default_pipeline()
+    loaded = loaded_recipe(ctx)
+    pipeline = loaded.pipeline if loaded else default_pipeline()
+    read_pages = functools.partial(
+        read, format=format, text_field=text_field, html_parser=html_parser, extractor=extractor
+    )
     if corpus:
-        corpus_pages = read(corpus, format=format, text_field=text_field, html_parser=html_parser)
-        pipeline = fit_corpus_steps(pipeline, corpus_pages)
+        pipeline = fit_corpus_steps(pipeline, read_pages(corpus))
     use_color = sys.stdout.isatty() if color is None else color
-    for item in read([page], format=format, text_field=text_field, html_parser=html_parser):
+    for item in read_pages([page]):
         if isinstance(item, Drop):
             typer.echo(f"{item.source.location()}: cannot read: {item.reason} {item.detail}")
             continue
@@ -459,6 +578,10 @@ def _paint(text: str, style: str, color: bool) -> str:
     if style == "bold":
         return typer.style(text, bold=True)
     return typer.style(text, fg=style)
+
+
+app.command("steps")(translate_errors(steps_command))
+app.add_typer(recipe_app, name="recipe")
 
 
 def main() -> None:

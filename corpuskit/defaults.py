@@ -13,7 +13,8 @@
 6. ``classify_lines``: the remaining lines scored in context; furniture goes;
 7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
 8. ``collapse_blank_lines``: one blank line between paragraphs;
-9. ``drop_empty``: a page with nothing left goes to rejects;
+9. ``drop_empty``: a page with nothing left goes to rejects.
+
 Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empty``, so
 that it compares the text as written, after everything that can differ between two
 copies of an article is gone, and empty pages keep their own reason) is not in the
@@ -22,6 +23,11 @@ the 696 traf-dev pages, one process, costs a fifth of the run (101 pages/s of CP
 instead of 126-131, bench/quality.py). ``corpuskit clean --dedup exact`` turns it on;
 dropping copies in the writing loop instead of a pass would make it cheap enough to be
 the default.
+
+The steps and their parameters are written in the shipped recipe
+``corpuskit/data/recipes/default.toml`` (``corpuskit recipe show default``), which
+``default_pipeline`` loads; tests/test_recipes.py checks that it builds the pipeline of
+the step classes' own defaults.
 
 ``preparation_steps`` are steps 1-5: the line model is trained on pages as they leave
 them (bench/train_line_model.py), so they belong together.
@@ -32,40 +38,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from corpuskit.filters.classify import ClassifyLines
 from corpuskit.filters.duplicates import ExactDuplicates
-from corpuskit.filters.junk import IsolatedLines, JunkLines
 from corpuskit.filters.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
-from corpuskit.filters.layout import collapse_blank_lines, drop_empty
-from corpuskit.filters.metadata import LiftMetadata
 from corpuskit.filters.near_duplicates import NearDuplicates
-from corpuskit.filters.repeated import RepeatedLines
-from corpuskit.normalize import PunctuationPolicy, normalize_steps
+from corpuskit.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.pipeline import Pipeline, Step
+from corpuskit.recipes.loader import load_recipe
 
 
 def preparation_steps(punctuation: PunctuationPolicy | None = None) -> list[Step]:
     """The steps before ``classify_lines``: normalize, named junk, metadata, language."""
-    return [
-        *normalize_steps(punctuation or PunctuationPolicy()),
-        JunkLines(),
-        LiftMetadata(),
-        RepeatedLines(),
-        DetectLanguage(),
-    ]
+    pipeline = default_pipeline(punctuation)
+    return list(pipeline.steps[: pipeline.names.index("classify_lines")])
 
 
 def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
-    """The pipeline ``corpuskit clean`` runs unless told otherwise."""
-    return Pipeline(
-        [
-            *preparation_steps(punctuation),
-            ClassifyLines(),
-            IsolatedLines(),
-            collapse_blank_lines,
-            drop_empty,
-        ]
-    )
+    """The pipeline ``corpuskit clean`` runs unless told otherwise: the shipped recipe
+    ``default`` (``corpuskit/data/recipes/default.toml``), with ``punctuation`` as the
+    ``normalize_punctuation`` policy if given."""
+    pipeline = load_recipe("default").pipeline
+    if punctuation is None:
+        return pipeline
+    return pipeline.replace("normalize_punctuation", punctuation_step(punctuation))
 
 
 def remove_duplicates(pipeline: Pipeline) -> Pipeline:
@@ -89,7 +83,8 @@ def select_languages(
 
     ``detect_language`` also records the top languages (``meta["lang_scores"]``) and
     ``select_language`` runs right after it, before the costly steps: see
-    ``SelectLanguage`` for the rule on pages in several languages and on ``und``.
+    ``SelectLanguage`` for the rule on pages in several languages and on ``und``. A
+    pipeline that has ``select_language`` already (from a recipe) has it replaced.
     """
     codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
     if not codes:
@@ -99,14 +94,22 @@ def select_languages(
     if not isinstance(detect, DetectLanguage):
         raise ValueError("select_languages needs the pipeline's detect_language step")
     detect = replace(detect, top=max(detect.top, LANG_SCORES_TOP))
-    return pipeline.replace("detect_language", detect).after(
-        "detect_language", SelectLanguage(codes, min_score)
-    )
+    pipeline = pipeline.replace("detect_language", detect)
+    select = SelectLanguage(codes, min_score)
+    if "select_language" in names:  # a recipe's own: these languages replace its
+        return pipeline.replace("select_language", select)
+    return pipeline.after("detect_language", select)
 
 
 def remove_near_duplicates(pipeline: Pipeline, step: NearDuplicates | None = None) -> Pipeline:
     """``pipeline`` with ``near_duplicates`` (``step``, else the default one) after
     ``exact_duplicates`` (added if missing): copies that are the same go as ``duplicate``
-    first, at less cost, and those that differ a little as ``near_duplicate``."""
-    step = step or NearDuplicates()
-    return remove_duplicates(pipeline).after("exact_duplicates", step)
+    first, at less cost, and those that differ a little as ``near_duplicate``.
+
+    A pipeline that has ``near_duplicates`` already (from a recipe) keeps it, or has it
+    replaced by ``step`` if one is given.
+    """
+    pipeline = remove_duplicates(pipeline)
+    if "near_duplicates" in pipeline.names:
+        return pipeline if step is None else pipeline.replace("near_duplicates", step)
+    return pipeline.after("exact_duplicates", step or NearDuplicates())

@@ -24,6 +24,7 @@ OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
     "warc_target_uri",
     "warc_date",
     "parser",
+    "extractor",
 )
 
 
@@ -49,7 +50,8 @@ class Source:
     read it and ``encoding`` the codec its bytes were decoded with; ``encoding_from`` says
     how that codec was chosen (``readers.decode.ENCODING_FROM``: ``bom``, ``http``,
     ``declared``, ``utf-8``, ``fallback``); ``parser`` is the HTML parser that built the
-    page's tree (``html`` only: ``bs4`` or ``lxml``).
+    page's tree (``html`` only: ``bs4`` or ``lxml``) and ``extractor`` what made its text,
+    set only when it is not corpuskit's own (``html`` only: ``trafilatura``).
 
     A record of a WARC file also has its ``WARC-Record-ID``, ``WARC-Target-URI`` and
     ``WARC-Date`` headers; ``offset`` is then where the record starts. The optional
@@ -69,6 +71,7 @@ class Source:
     warc_target_uri: str | None = None
     warc_date: str | None = None
     parser: str | None = None
+    extractor: str | None = None
 
     def location(self) -> str:
         """``path`` or ``path:line``, for messages."""

@@ -150,18 +150,35 @@ def outcome(
     Runs where the cleaning runs: in this process, or in a worker (``ProcessExecutor``),
     so that encoding is parallel too and only bytes and counts come back.
     """
-    result = clean_one(pipeline, item, seconds) if isinstance(item, Document) else item
-    line = None
-    if isinstance(result, Document):
-        try:
-            line = encode_record(provenance.record(result))
-        except orjson.JSONEncodeError as error:
-            result = Drop("write", "unserializable", result.source, str(error), result)
+    result = finish(pipeline, provenance, seconds, item)
     counts = RunReport()
-    counts.add(result)
     if isinstance(result, Drop):
+        counts.add(result)
         return Outcome(counts, drop=result, reject=encode_reject(reject_record(result)))
+    document, _, line = result
+    counts.add(document)
     return Outcome(counts, line=line)
+
+
+def finish(
+    pipeline: Pipeline, provenance: Provenance, seconds: float | None, item: Document | Drop
+) -> tuple[Document, dict[str, Any], bytes] | Drop:
+    """Clean one document (or take a reader's drop): the cleaned document, its corpus
+    record and that record encoded, or the drop.
+
+    The one place where the error policy (``clean_one``) and the record's encoding meet,
+    shared by the executors and the integrations (``clean_records``, the Hugging Face
+    and datatrove adapters), so that all of them keep and reject the same documents: one
+    that strict JSON cannot hold is a ``write`` drop (``unserializable``).
+    """
+    result = clean_one(pipeline, item, seconds) if isinstance(item, Document) else item
+    if isinstance(result, Drop):
+        return result
+    record = provenance.record(result)
+    try:
+        return result, record, encode_record(record)
+    except orjson.JSONEncodeError as error:
+        return Drop("write", "unserializable", result.source, str(error), result)
 
 
 def clean_one(pipeline: Pipeline, doc: Document, seconds: float | None) -> Document | Drop:

@@ -296,13 +296,23 @@ def normalize_steps(policy: PunctuationPolicy = DEFAULT_POLICY) -> list[Function
     >>> normalize_steps(PunctuationPolicy(quotes="ascii"))[-1].config["quotes"]
     'ascii'
     """
-    punctuation = update_wrapper(
-        partial(normalize_punctuation, policy=policy), normalize_punctuation
-    )
     return [
         normalizer(fix_encoding),
         normalizer(remove_control_chars),
         normalizer(normalize_unicode),
         normalizer(normalize_whitespace),
-        normalizer(punctuation, name="normalize_punctuation", config=asdict(policy)),
+        punctuation_step(policy),
     ]
+
+
+def punctuation_step(policy: PunctuationPolicy = DEFAULT_POLICY) -> FunctionStep:
+    """The ``normalize_punctuation`` step under ``policy``, which is its configuration.
+
+    >>> step = punctuation_step(PunctuationPolicy(ellipsis="char"))
+    >>> step.name, step.config["ellipsis"], step.function("Wait...")
+    ('normalize_punctuation', 'char', 'Wait…')
+    """
+    punctuation = update_wrapper(
+        partial(normalize_punctuation, policy=policy), normalize_punctuation
+    )
+    return normalizer(punctuation, name="normalize_punctuation", config=asdict(policy))

@@ -11,14 +11,18 @@ as the steps before the corpus step left them: about the size of the input, on d
 
 from __future__ import annotations
 
+import logging
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import IO, Any, TypeVar
 
 from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
+
+log = logging.getLogger(__name__)
 
 #: Runs a function over items, in order (``map``, or a process pool's ordered map).
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
@@ -64,7 +68,12 @@ def corpus_passes(
         assert isinstance(step, CorpusStep)
         state = step.new_state()
         before = partial(prepare_item, Pipeline(pipeline.steps[start:position]))
+        started = time.perf_counter()
         spool = _spool(mapper(before, stream), step, state)
+        took = time.perf_counter() - started
+        log.info(
+            "corpus pass for %s: %.2f s (the steps before it, and counting)", step_name(step), took
+        )
         pipeline = pipeline.replace(step_name(step), step.fitted(state))
         start, stream = position, _unspool(spool)
         fitted.append(state)

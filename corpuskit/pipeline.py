@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from itertools import compress
 from operator import not_
 from typing import Any, Protocol, TypeAlias, runtime_checkable
@@ -75,12 +75,35 @@ def step_name(step: Step) -> str:
 
 
 def step_config(step: Step) -> dict[str, Any]:
-    """What identifies a step's behaviour, for the configuration hash."""
+    """What identifies a step's behaviour, for the configuration hash.
+
+    That is the step's ``config`` mapping; a dataclass step without one (a user's) is
+    described by its fields that hold plain settings (see ``_settings``).
+    """
     config = getattr(step, "config", None)
+    if config is None and is_dataclass(step) and not isinstance(step, type):
+        config = _settings(step)
     function = getattr(step, "function", step)
     qualname = getattr(function, "__qualname__", None) or type(function).__qualname__
     origin = f"{getattr(function, '__module__', '?')}:{qualname}"
     return {"step": step_name(step), "origin": origin, "config": dict(config or {})}
+
+
+_PLAIN = (str, int, float, bool)
+
+
+def _settings(step: Any) -> dict[str, Any]:
+    """A dataclass step's compared fields holding plain values (numbers, words, lists of
+    them): its settings, as a recipe gives them; caches and fitted state are left out."""
+    settings: dict[str, Any] = {}
+    for f in fields(step):
+        value = getattr(step, f.name)
+        plain = isinstance(value, _PLAIN) or (
+            isinstance(value, tuple | list) and all(isinstance(v, _PLAIN) for v in value)
+        )
+        if f.init and f.compare and plain:
+            settings[f.name] = value
+    return settings
 
 
 def remove_lines(

@@ -33,6 +33,7 @@ from corpuskit.executors import (
     Sink,
     outcome,
 )
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import Limits
 from corpuskit.passes import prepare_item
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
@@ -54,6 +55,7 @@ class Reading:
     text_field: str
     limits: Limits
     html_parser: str = "bs4"
+    extractor: str = DEFAULT_EXTRACTOR
 
 
 def _ray() -> Any:
@@ -67,7 +69,13 @@ def _ray() -> Any:
 def _read(reading: Reading, index: int, item: Input | Drop) -> Any:
     """What input ``index`` holds, read as ``reading`` says."""
     return read_numbered(
-        index, item, reading.format, reading.text_field, reading.limits, reading.html_parser
+        index,
+        item,
+        reading.format,
+        reading.text_field,
+        reading.limits,
+        reading.html_parser,
+        reading.extractor,
     )
 
 

@@ -37,3 +37,16 @@ def make_doc() -> Callable[..., Document]:
 
 def seed_pages() -> list[Path]:
     return sorted((FIXTURES / "pages").glob("*.txt"))
+
+
+def bench_sample(folder: Path, texts: int, pages: int = 0) -> list[Path]:
+    """A small real corpus in ``folder``: ``texts`` text and ``pages`` HTML benchmark
+    pages (the first in name order), the two seed pages, and ``menu.txt``, a page of
+    nothing but furniture that the default pipeline rejects (``drop_empty``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = sorted(BENCH_PAGES.glob("*.txt"))[:texts]
+    chosen += sorted(BENCH_PAGES.glob("*.html.gz"))[:pages] + seed_pages()
+    for page in chosen:
+        (folder / page.name).write_bytes(page.read_bytes())
+    (folder / "menu.txt").write_text("Logo\n\nMenu\nAdvertisement\n", encoding="utf-8")
+    return sorted(folder.iterdir())

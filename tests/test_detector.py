@@ -11,7 +11,7 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from corpuskit.filters.detector import FastDetector
+from corpuskit.filters.detector import FastDetector, ProfileRows
 from corpuskit.filters.language import MAX_CHARS, LanguageDetector, prose_sample
 from corpuskit.readers import read
 from tests.conftest import BENCH_PAGES, seed_pages
@@ -29,8 +29,12 @@ def factory() -> DetectorFactory:
 MEMO: dict[str, list[str]] = {}
 
 
+ROWS: dict[int, ProfileRows] = {}
+
+
 def fast(factory: DetectorFactory) -> FastDetector:
-    return FastDetector(factory, MEMO)
+    rows = ROWS.setdefault(id(factory), ProfileRows(factory))
+    return FastDetector(factory, MEMO, rows)
 
 
 def answer(
@@ -85,3 +89,32 @@ def test_identical_to_langdetect_on_every_benchmark_page(factory: DetectorFactor
 )
 def test_identical_to_langdetect_on_any_text(factory: DetectorFactory, text: str) -> None:
     assert answer(fast, factory, text) == answer(Detector, factory, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mehr unter https://example.org/a?b=c oder an info@example.org schreiben, bitte.",
+        "Viele   Leerzeichen    zwischen     den Wörtern,\t\tund Tabs  am Ende   ",
+        "日本語の文章に Latin words が混ざっている テキスト です。ABC DEF 東京タワー",
+        "Tiếng Việt có dấu: Nguyễn Trãi, Hà Nội, thành phố Hồ Chí Minh.",
+        "Привет, мир! Hello world, 12345 [x] ^_` Ёлка",
+        " leading and trailing spaces ",
+        "ab 日本語本語",  # Latin letters: 2 x 2 < 5 others, so they go
+        "ab 日本語本",  # 2 x 2 = 4 others: they stay
+    ],
+)
+def test_identical_to_langdetect_on_what_append_and_cleaning_rewrite(
+    factory: DetectorFactory, text: str
+) -> None:
+    """URLs, e-mail addresses, space runs, Vietnamese, Latin inside non-Latin text and
+    the signs between Z and a: what ``append`` and ``cleaning_text`` rewrite."""
+    for sample in (text, text * 40):
+        assert answer(fast, factory, sample) == answer(Detector, factory, sample)
+    for limit in (50, 10_000):
+        detector, stock = fast(factory), Detector(factory)
+        for one in (detector, stock):
+            one.set_max_text_length(limit)
+            one.append(text)
+            one.cleaning_text()
+        assert detector.text == stock.text

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +31,25 @@ def test_example_runs(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
     assert os.listdir(tmp_path)
+
+
+#: The documentation site's pages with examples: each page's Python blocks run in order,
+#: in one folder, after the ``corpuskit clean`` commands its shell blocks show.
+DOC_PAGES = sorted(
+    path for path in (ROOT / "docs").glob("*.md") if "```python" in path.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=[path.stem for path in DOC_PAGES])
+def test_doc_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = page.read_text(encoding="utf-8")
+    (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
+    monkeypatch.chdir(tmp_path)
+    shell = re.findall(r"```bash\n(.*?)```", text, flags=re.DOTALL)
+    for line in "\n".join(shell).splitlines():
+        if line.startswith("corpuskit clean "):
+            command = [sys.executable, "-m", "corpuskit", *shlex.split(line)[1:]]
+            subprocess.run(command, check=True, capture_output=True)
+    namespace: dict[str, object] = {}
+    for code in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
+        exec(compile(code, str(page), "exec"), namespace)

@@ -232,7 +232,7 @@ def test_help_names_the_extras_to_install() -> None:
     report_help = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"}).stdout
     assert "corpuskit[report]" in report_help and "Example:" in report_help
     clean_help = runner.invoke(app, ["clean", "--help"], env={"COLUMNS": "200"}).stdout
-    assert "corpuskit[ray]" in clean_help and "corpuskit[near]" in clean_help
+    assert "corpuskit[ray]" in clean_help and "corpuskit[trafilatura]" in clean_help
 
 
 # --- bounded summaries ----------------------------------------------------------------

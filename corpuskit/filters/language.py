@@ -24,7 +24,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from corpuskit.document import Document, Drop
-from corpuskit.filters.detector import FastDetector
+from corpuskit.filters.detector import FastDetector, ProfileRows
 from corpuskit.pipeline import set_fields
 
 #: The answer when the language cannot be told: ISO 639-2 "und" (undetermined).
@@ -86,6 +86,7 @@ class LanguageDetector:
     max_chars: int = MAX_CHARS
     _factory: DetectorFactory | None = field(default=None, init=False, repr=False)
     _words: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _rows: ProfileRows | None = field(default=None, init=False, repr=False)
 
     def detect(self, text: str) -> tuple[str, float]:
         """The ISO 639-1 code of the language of ``text`` and its probability (4 decimals).
@@ -120,7 +121,9 @@ class LanguageDetector:
 
     def _scores(self, sample: str) -> dict[str, float]:
         """langdetect's probabilities for ``sample``, summed by ISO code; {} if none."""
-        detector = FastDetector(self.factory, self._words)
+        if self._rows is None:
+            self._rows = ProfileRows(self.factory)
+        detector = FastDetector(self.factory, self._words, self._rows)
         detector.set_max_text_length(len(sample))
         detector.append(sample)
         try:
@@ -141,7 +144,7 @@ class LanguageDetector:
         return self._factory
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_factory": None, "_words": {}}
+        return {**self.__dict__, "_factory": None, "_words": {}, "_rows": None}
 
 
 def prose_sample(text: str, max_chars: int) -> str:

@@ -19,7 +19,7 @@ processes or Ray. Memory: the signature, ``permutations`` 32-bit values (512 byt
 list (tracemalloc: 861 bytes a page over 5,000 pages), never the text; clustering adds
 the LSH buckets of the kept pages; the fitted step keeps only the rejected pages' ids.
 
-Needs numpy (``pip install 'corpuskit[near]'``). numpy rather than datasketch: every
+numpy rather than datasketch: every
 shingle of a page is hashed at once from its words' hashes (``shingle_hashes``), and the
 ``permutations`` hash functions are multiply-shift hashes (``(a * x + b) mod 2^64``,
 top 32 bits, ``a`` odd) over all shingles in one array operation, where datasketch
@@ -34,8 +34,9 @@ import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+import numpy as np
+
 from corpuskit.document import Document, Drop
-from corpuskit.errors import InputError
 from corpuskit.filters.duplicates import text_key
 
 #: Words a shingle holds. Five words: long enough that shared phrases ("in the United
@@ -60,16 +61,6 @@ SHINGLE_BASE = 0x9E3779B97F4A7C15
 
 #: Where a page was seen, and its signature (bytes of a uint32 array).
 Seen = tuple[int, int, str, bytes]
-
-
-def _numpy() -> Any:
-    try:
-        import numpy
-    except ImportError:
-        raise InputError(
-            "near-duplicate removal needs numpy: pip install 'corpuskit[near]'"
-        ) from None
-    return numpy
 
 
 def lsh_bands(threshold: float, permutations: int) -> tuple[int, int]:
@@ -104,7 +95,6 @@ def shingle_hashes(text: str, size: int) -> Any:
     >>> len(shingle_hashes("a b c d e f", 5)), len(shingle_hashes("a b a b a b", 2))
     (2, 2)
     """
-    np = _numpy()
     words = text_key(text).split(" ")
     hashes = np.fromiter(
         (zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words),
@@ -166,7 +156,6 @@ class NearDuplicates:
             raise ValueError(
                 "near_duplicates: threshold in (0, 1], shingle_size >= 1, permutations >= 2"
             )
-        np = _numpy()
         generator = np.random.Generator(np.random.PCG64(SEED))
         top = np.iinfo(np.uint64).max
         a = generator.integers(0, top, size=self.permutations, dtype=np.uint64, endpoint=True)
@@ -191,7 +180,6 @@ class NearDuplicates:
 
     def signature(self, text: str) -> bytes:
         """The MinHash signature of ``text``: ``permutations`` uint32 values, as bytes."""
-        np = _numpy()
         a, b = self.hash_parameters
         values = (np.outer(shingle_hashes(text, self.shingle_size), a) + b) >> np.uint64(32)
         signature: bytes = values.min(axis=0).astype(np.uint32).tobytes()
@@ -204,7 +192,6 @@ class NearDuplicates:
 
     def clusters(self, state: Signatures) -> dict[str, tuple[str, float]]:
         """id of each near duplicate -> (id of the kept page it resembles, estimate)."""
-        np = _numpy()
         bands, rows = lsh_bands(self.threshold, self.permutations)
         buckets: dict[bytes, list[int]] = {}
         kept: list[tuple[str, Any]] = []

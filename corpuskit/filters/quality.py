@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Literal
 
 from corpuskit.document import Document, Drop
 from corpuskit.filters.stopwords import Stopwords
-from corpuskit.pipeline import Pipeline, Step, set_fields
+from corpuskit.pipeline import Pipeline, Step, set_fields, step_name
 
 Mode = Literal["drop", "annotate"]
 #: What ``with_quality`` and ``--quality`` accept for all filters or for one.
@@ -450,8 +450,14 @@ def quality_steps(mode: str = "annotate", **modes: str) -> list[Step]:
 
 def with_quality(pipeline: Pipeline, mode: str = "annotate", **modes: str) -> Pipeline:
     """``pipeline`` with the quality filters (see ``quality_steps``) after ``drop_empty``
-    (so empty pages keep their reason), else at its end."""
+    (so empty pages keep their reason), else at its end. A filter the pipeline has
+    already (from a recipe) is replaced where it stands; one turned ``off`` is left as
+    it is."""
     steps = quality_steps(mode, **modes)
+    for step in steps:
+        if step_name(step) in pipeline.names:
+            pipeline = pipeline.replace(step_name(step), step)
+    steps = [step for step in steps if step_name(step) not in pipeline.names]
     if not steps:
         return pipeline
     if "drop_empty" in pipeline.names:

@@ -19,6 +19,7 @@ import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -109,8 +110,28 @@ class LineHashes:
         digest = known[line] = line_hash(line) if countable(line, self.max_words) else None
         return digest
 
+    def of_lines(self, lines: list[str]) -> list[int | None]:
+        """``self(line)`` for each of ``lines``: the lines already known are looked up
+        in one pass in C (most are, on the cleaning pass and on a site's furniture),
+        the others one by one.
+
+        >>> first, blank, again = LineHashes().of_lines(["Impressum", "", "Impressum"])
+        >>> first == again == line_hash("Impressum"), blank
+        (True, None)
+        """
+        found: list[Any] = list(map(self._known.get, lines, repeat(_UNKNOWN)))
+        if _UNKNOWN in found:
+            for index, value in enumerate(found):
+                if value is _UNKNOWN:
+                    found[index] = self(lines[index])
+        return found
+
     def __getstate__(self) -> dict[str, Any]:
         return {"max_words": self.max_words, "_known": {}}
+
+
+#: What ``LineHashes.of_lines`` finds for a line it has not seen yet.
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -151,8 +172,8 @@ class RepeatedLines:
         """Count the page once for its scope and once for each distinct short line."""
         scope = self.scope_of(doc)
         state.pages[scope] += 1
-        hashes = {h for h in map(self.hashed, doc.text.split("\n")) if h is not None}
-        state.lines.update({(scope, h) for h in hashes})
+        hashes = set(self.hashed.of_lines(doc.text.split("\n")))
+        state.lines.update({(scope, h) for h in hashes if h is not None})
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
         """This step with the counts of a whole corpus."""
@@ -172,8 +193,7 @@ class RepeatedLines:
             return doc
         seen, least = counts.lines, self.min_pages
         lines = doc.text.split("\n")
-        rules = [
-            "repeated_line" if h is not None and seen[(scope, h)] >= least else None
-            for h in map(self.hashed, lines)
-        ]
+        hashes = self.hashed.of_lines(lines)
+        repeated = {h for h in set(hashes) if h is not None and seen[(scope, h)] >= least}
+        rules = ["repeated_line" if h in repeated else None for h in hashes]
         return remove_lines(doc, self.name, rules, lines=lines)

@@ -8,22 +8,27 @@ share, junk and content vocabulary around it, the main container, see ``content.
 (``METADATA_TAGS``: JSON-LD scripts among them), become candidate values (``metadata``,
 ``jsonld``), of which ``fields.choose`` keeps one per field. Only when they name no
 author or no publication date is the tree searched once more, for ``<time>`` elements
-and bylines (``byline``).
+and bylines (``byline``). With the ``trafilatura`` extractor (``extractors``), trafilatura
+makes the text instead, and a walk that only collects those metadata tags
+(``text.stray_metadata_tags``) stands in for the text walk, so the fields are the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from corpuskit.html.byline import markup_candidates
 from corpuskit.html.content import Vocabulary
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, trafilatura_text
 from corpuskit.html.fields import PageFields, choose
 from corpuskit.html.layout import LAYOUT_NAMES, Layout
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, tag_candidates
-from corpuskit.html.text import TextSizes, body_text, laid_out_text
+from corpuskit.html.text import TextSizes, body_text, laid_out_text, stray_metadata_tags
 from corpuskit.html.tree import PARSERS, Tree, parse
 
 __all__ = [
+    "EXTRACTORS",
     "LAYOUT_NAMES",
     "PARSERS",
     "Extracted",
@@ -33,6 +38,7 @@ __all__ = [
     "Tree",
     "body_text",
     "extract",
+    "page_fields",
     "parse",
 ]
 
@@ -63,12 +69,15 @@ class Extracted:
         return self.fields.description
 
 
-def extract(markup: str, parser: str = "bs4") -> Extracted:
-    """The text and metadata of an HTML page, parsed by ``parser`` (one of ``PARSERS``).
+def extract(markup: str, parser: str = "bs4", extractor: str = DEFAULT_EXTRACTOR) -> Extracted:
+    """The text and metadata of an HTML page, parsed by ``parser`` (one of ``PARSERS``),
+    its text made by ``extractor`` (one of ``EXTRACTORS``, see ``extractors``).
 
-    Never raises on malformed markup; raises ``ParserLimitError`` for a page the parser
-    cannot build whole (lxml: nested more than ``tree.LXML_MAX_DEPTH`` deep) and
-    ``ValueError`` for an unknown parser.
+    Whichever extractor runs, the metadata comes from the same tree and tags, so the
+    fields are the same; only ours gives a ``layout``. Never raises on malformed
+    markup; raises ``ParserLimitError`` for a page the parser cannot build whole (lxml:
+    nested more than ``tree.LXML_MAX_DEPTH`` deep), ``ValueError`` for an unknown parser
+    or extractor and ``InputError`` when trafilatura is asked for but not installed.
 
     >>> page = extract(
     ...     '<html lang="EN"><head><title> A  day </title></head><body>'
@@ -80,14 +89,28 @@ def extract(markup: str, parser: str = "bs4") -> Extracted:
     >>> extract("<p>one<br>two", parser="lxml").text
     'one\\ntwo'
     """
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r} (choose from {', '.join(EXTRACTORS)})")
     tree = parse(markup, parser)
     head = tree.find("head")
     tags = tree.find_all(head, METADATA_TAGS) if head is not None else []
-    text, layout = laid_out_text(tree, Vocabulary.default(), tags)
+    layout: Layout = ()
+    if extractor == "trafilatura":
+        text = trafilatura_text(markup)
+        tags += stray_metadata_tags(tree)
+    else:
+        text, layout = laid_out_text(tree, Vocabulary.default(), tags)
+    return Extracted(text, page_fields(tree, tags), layout)
+
+
+def page_fields(tree: Tree, tags: list[Any]) -> PageFields:
+    """The fields the metadata ``tags`` of ``tree`` declare, one value each
+    (``fields.choose``); ``<time>`` elements and bylines only for a missing author or
+    date."""
     found = tag_candidates(tree, tags)
     if lang := declared_lang(tree):
         found["<html lang>"] = [lang]
     fields = choose(found)
     if fields.author is None or fields.published is None:
         fields = choose({**found, **markup_candidates(tree)})
-    return Extracted(text, fields, layout)
+    return fields

@@ -112,6 +112,32 @@ def laid_out_text(
     return lines.text(), tuple(lines.layout)
 
 
+def stray_metadata_tags(tree: Tree) -> list[Any]:
+    """The ``METADATA_TAGS`` the text walk meets, in its order, without laying out text.
+
+    For an extractor other than ours (``extractors``): the walk goes where ``_walk``
+    goes (past ``SKIPPED_TAGS`` and small furniture) and collects what it would, so the
+    page's fields come out the same whichever extractor made the text.
+
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse('<nav>a</nav><p>Some text</p><meta name="author" content="A">')
+    >>> [tree.attrs(tag)["name"] for tag in stray_metadata_tags(tree)]
+    ['author']
+    """
+    sizes, page_chars = TextSizes(tree), len(tree.text(tree.root))
+    met: list[Any] = []
+    stack: list[Any] = [tree.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            continue
+        if tree.name(node) in METADATA_TAGS:
+            met.append(node)
+        elif not skipped(tree, node, page_chars, sizes):
+            stack.extend(child for child in reversed(tree.children(node)))
+    return met
+
+
 def _walk(
     tree: Tree,
     lines: _Lines,

@@ -37,6 +37,7 @@ from typing import BinaryIO
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
 from corpuskit.html import PARSERS
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR, check_extractor
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
@@ -65,6 +66,7 @@ def read(
     stdin: BinaryIO | None = None,
     limits: Limits | None = None,
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
@@ -74,8 +76,11 @@ def read(
     ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None); ``limits``
     bounds what one document may cost (``DEFAULT_LIMITS`` when None); ``html_parser``
     builds the tree of HTML pages (``corpuskit.html.PARSERS``: ``bs4``, or ``lxml``, about
-    twice as fast, see docs/html.md). Raises ``InputError`` at once for an unknown
-    ``format`` or ``html_parser``; everything else is reported lazily, input by input.
+    twice as fast, see docs/html.md); ``extractor`` makes their text
+    (``corpuskit.html.EXTRACTORS``: ``corpuskit``, or ``trafilatura`` with
+    ``pip install 'corpuskit[trafilatura]'``). Raises ``InputError`` at once for an
+    unknown ``format``, ``html_parser`` or ``extractor`` (or trafilatura missing);
+    everything else is reported lazily, input by input.
     """
     items = read_marked(
         inputs,
@@ -84,6 +89,7 @@ def read(
         stdin=stdin,
         limits=limits,
         html_parser=html_parser,
+        extractor=extractor,
     )
     return (item for item in items if isinstance(item, Document | Drop))
 
@@ -97,6 +103,7 @@ def read_marked(
     limits: Limits | None = None,
     done: Sequence[str] = (),
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
@@ -106,20 +113,22 @@ def read_marked(
     input that is not the one ``done`` names at its position raises ``InputError``: the
     inputs changed since, and skipping by position would skip the wrong ones.
     """
-    check_options(format, html_parser)
+    check_options(format, html_parser, extractor)
     specs = [inputs] if isinstance(inputs, str) else inputs
     limits = limits or DEFAULT_LIMITS
-    return _read_all(specs, format, text_field, stdin, limits, done, html_parser)
+    return _read_all(specs, format, text_field, stdin, limits, done, html_parser, extractor)
 
 
-def check_options(format: str | None, html_parser: str) -> None:
-    """Raise ``InputError`` for an unknown input format or HTML parser."""
+def check_options(format: str | None, html_parser: str, extractor: str = DEFAULT_EXTRACTOR) -> None:
+    """Raise ``InputError`` for an unknown input format, HTML parser or extractor, or for
+    an extractor whose package is not installed (naming what to install)."""
     if format is not None and format not in FORMATS:
         choices = ", ".join(FORMATS)
         raise InputError(f"unknown input format {format!r} (choose from {choices})")
     if html_parser not in PARSERS:
         choices = ", ".join(PARSERS)
         raise InputError(f"unknown HTML parser {html_parser!r} (choose from {choices})")
+    check_extractor(extractor)
 
 
 def _read_all(
@@ -130,9 +139,10 @@ def _read_all(
     limits: Limits,
     done: Sequence[str],
     html_parser: str,
+    extractor: str,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     for index, item in numbered_inputs(inputs, stdin, done):
-        yield from read_numbered(index, item, format, text_field, limits, html_parser)
+        yield from read_numbered(index, item, format, text_field, limits, html_parser, extractor)
 
 
 def numbered_inputs(
@@ -165,6 +175,7 @@ def read_numbered(
     text_field: str,
     limits: Limits,
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """Everything read from input number ``index``, then its ``InputEnd``: the unit of
     work an executor may hand to another machine (``RayExecutor``)."""
@@ -172,7 +183,7 @@ def read_numbered(
     if isinstance(item, Drop):
         yield from printable([item], path)
     else:
-        found = read_input(item, format, text_field, limits, html_parser)
+        found = read_input(item, format, text_field, limits, html_parser, extractor)
         yield from printable(found, path)
     yield InputEnd(index, input_name(item))
 
@@ -183,6 +194,7 @@ def read_input(
     text_field: str,
     limits: Limits = DEFAULT_LIMITS,
     html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Document | Drop | Skipped]:
     """The documents of one input; a damaged archive or an I/O error ends it with a drop.
 
@@ -193,7 +205,9 @@ def read_input(
         with item.open() as raw, decompressed(raw, item.path) as stream:
             if found is None:
                 found, stream = sniff_format(stream, limits.max_line_bytes)
-            yield from _documents(item.path, stream, found, text_field, limits, html_parser)
+            yield from _documents(
+                item.path, stream, found, text_field, limits, html_parser, extractor
+            )
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
@@ -203,14 +217,20 @@ def read_input(
 
 
 def _documents(
-    path: str, stream: BinaryIO, format: str, text_field: str, limits: Limits, html_parser: str
+    path: str,
+    stream: BinaryIO,
+    format: str,
+    text_field: str,
+    limits: Limits,
+    html_parser: str,
+    extractor: str,
 ) -> Iterator[Document | Drop | Skipped]:
     """The documents of a decompressed input stream in a known format."""
     if format == "jsonl":
         yield from read_jsonl(path, stream, text_field, limits)
         return
     if format == "warc":
-        yield from read_warc(path, stream, limits, html_parser)
+        yield from read_warc(path, stream, limits, html_parser, extractor)
         return
     raw = read_capped(stream, limits.max_file_bytes)
     if raw is None:
@@ -218,7 +238,7 @@ def _documents(
         detail = f"more than {size} bytes (decompressed); {how_to_raise('max_file_bytes')}"
         yield input_drop(path, "too_large", detail, format)
     elif format == "html":
-        yield read_html(path, raw, limits, html_parser)
+        yield read_html(path, raw, limits, html_parser, extractor)
     else:
         yield read_text(path, raw)
 

@@ -15,6 +15,10 @@ counting before parsing: the parsed tree costs about a kilobyte per element. ``p
 picks the HTML parser (``corpuskit.html.PARSERS``), recorded as ``Source.parser``; a page
 beyond a limit of that parser (lxml: more than 2,048 levels deep) is a drop with the
 reason the parser gives (``too_deep``), never a page with part of its text.
+``extractor`` picks what makes the text (``corpuskit.html.EXTRACTORS``: ours, or
+trafilatura's), recorded as ``Source.extractor`` when it is not ours; the decoding,
+the limits and the metadata stay ours either way. trafilatura's text has no layout, so
+the text line model judges it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from corpuskit.document import Document, Drop, Source, make_document
 from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.text import decode_page
@@ -40,6 +45,7 @@ def read_html(
     raw: bytes,
     limits: Limits = DEFAULT_LIMITS,
     parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
     *,
     source: Source | None = None,
     charset: str | None = None,
@@ -62,18 +68,39 @@ def read_html(
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
+    return html_document(markup, source, limits, parser, extractor)
+
+
+def html_document(
+    markup: str,
+    source: Source,
+    limits: Limits = DEFAULT_LIMITS,
+    parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
+) -> Document | Drop:
+    """The document for a page already decoded to ``markup``, read from ``source``.
+
+    The second half of ``read_html``, apart so that a page held as a string (a dataset
+    column, a datatrove document) is read exactly as a file would be once decoded.
+
+    >>> html_document("<title>Hallo</title><p>Guten Tag</p>", Source("<string>", "html")).title
+    'Hallo'
+    """
     source = replace(source, parser=parser)
+    if extractor != DEFAULT_EXTRACTOR:  # recorded only then: existing records stay as they were
+        source = replace(source, extractor=extractor)
     if more_tags_than(markup, limits.max_html_tags):
         detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
     try:
-        page = extract(markup, parser)
+        page = extract(markup, parser, extractor)
     except ParserLimitError as error:
         return Drop("read", error.reason, source, error.detail)
     text = normalize_newlines(page.text)
     found = page.fields
     # A line break the extraction kept inside a line (U+2028) splits it here: the layout
-    # no longer matches the lines and the page is classified as text.
+    # no longer matches the lines and the page is classified as text, as is a page
+    # whose extractor gives no layout (trafilatura).
     layout = page.layout if len(page.layout) == text.count("\n") + 1 else None
     return make_document(
         text,

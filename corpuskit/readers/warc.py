@@ -56,6 +56,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from corpuskit.document import Document, Drop, Skipped, Source
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import DEFAULT_LIMITS, Limits, MiB, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS
 from corpuskit.readers.decode import looks_binary
@@ -93,7 +94,11 @@ class DamagedStream(Exception):
 
 
 def read_warc(
-    path: str, stream: BinaryIO, limits: Limits = DEFAULT_LIMITS, html_parser: str = "bs4"
+    path: str,
+    stream: BinaryIO,
+    limits: Limits = DEFAULT_LIMITS,
+    html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Iterator[Document | Drop | Skipped]:
     """A document, a drop or a ``Skipped`` for each record of a (decompressed) WARC stream."""
     guarded = Guarded(stream)
@@ -119,7 +124,7 @@ def read_warc(
             yield Drop("read", "bad_warc", source, detail)
             return
         try:
-            yield _record(record, source, limits, html_parser)
+            yield _record(record, source, limits, html_parser, extractor)
             _drain(record.raw_stream)
         except DamagedStream as exc:
             yield _damage(path, source.offset, exc)
@@ -145,7 +150,11 @@ def record_source(path: str, record: Any, offset: int) -> Source:
 
 
 def _record(
-    record: Any, source: Source, limits: Limits, html_parser: str = "bs4"
+    record: Any,
+    source: Source,
+    limits: Limits,
+    html_parser: str = "bs4",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> Document | Drop | Skipped:
     """What one record becomes; its body is read, up to the limit, but not drained."""
     kind = record.rec_type or "untyped"
@@ -169,7 +178,9 @@ def _record(
     if not media and looks_binary(body):
         return Drop("read", "not_text", source, "no content type, and binary bytes")
     if media in HTML_TYPES or (not media and looks_like_html(body[:4096])):
-        page = read_html(source.path, body, limits, html_parser, source=source, charset=charset)
+        page = read_html(
+            source.path, body, limits, html_parser, extractor, source=source, charset=charset
+        )
         if isinstance(page, Document) and page.url is None and source.warc_target_uri:
             return replace(page, url=source.warc_target_uri)
         return page

@@ -1,0 +1,137 @@
+"""datatrove: ``CorpuskitStep``, a pipeline step that cleans documents as corpuskit does.
+
+Put it after a reader (``JsonlReader``, ``WarcReader`` with ``format="html"`` in place
+of an extractor) and before a writer. Each document's text is cleaned by the corpuskit
+``pipeline`` exactly as ``corpuskit clean`` cleans a JSONL record (the datatrove id is
+kept, the metadata is the record's other fields); then
+
+- a kept document gets the cleaned text, and its ``metadata`` the lifted fields
+  (``title``, ``author``, ``published``, ``url``, ``lang``, ``lang_score``: those
+  found, which replace keys of the same name), what steps set in ``meta`` (HTML pages:
+  ``site_name``, ``description``, ...) and ``provenance``, the CLI record's;
+- a rejected one is dropped, counted in datatrove's stats as ``dropped`` and
+  ``dropped_<reason>`` (as datatrove's filters count), and written to
+  ``exclusion_writer`` if given, with ``filter_reason`` (datatrove's key), ``reject_step``
+  and ``reject_detail`` in its metadata.
+
+The stats also count ``lines_removed_<rule>`` per rule. **Corpus steps**
+(``repeated_lines``, the duplicate filters) are fitted over the documents of one task
+before any is cleaned (``corpus_passes``: read once, spooled to a temporary file): with
+one task that is the whole corpus and the output equals ``corpuskit clean``'s; with many,
+each task counts its own shard. Drop them (``pipeline.without("repeated_lines")``) to
+stream without a spool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from corpuskit.defaults import default_pipeline
+from corpuskit.document import Document, Drop, Source, sha256_hex
+from corpuskit.executors import TIME_LIMIT, Provenance, finish
+from corpuskit.integrations import require
+from corpuskit.limits import DEFAULT_LIMITS, Limits
+from corpuskit.passes import corpus_passes
+from corpuskit.pipeline import Pipeline
+from corpuskit.readers.jsonl import record_document
+from corpuskit.readers.page import check_page_options, read_page
+
+PipelineStep: Any = require("datatrove.pipeline.base", "datatrove").PipelineStep
+
+
+class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
+    """Clean ``Document.text`` with a corpuskit ``pipeline`` (the default one if None);
+    see the module docstring.
+
+    ``format="html"`` reads the text as an HTML page (a WARC reader's output);
+    ``exclusion_writer`` (a datatrove ``DiskWriter``) receives the rejected documents;
+    ``audit`` keeps the removed lines in the provenance.
+    """
+
+    name = "🧹 corpuskit"
+    type = "✂️ - FORMAT"
+
+    def __init__(
+        self,
+        pipeline: Pipeline | None = None,
+        *,
+        format: str = "text",
+        exclusion_writer: Any = None,
+        audit: bool = False,
+        html_parser: str = "bs4",
+        limits: Limits | None = None,
+        time_limit: float | None = TIME_LIMIT,
+    ) -> None:
+        super().__init__()
+        check_page_options(format, html_parser)
+        self.pipeline = pipeline or default_pipeline()
+        self.provenance = Provenance.of(self.pipeline, audit)
+        self.format = format
+        self.exclusion_writer = exclusion_writer
+        self.html_parser = html_parser
+        self.limits = limits or DEFAULT_LIMITS
+        self.time_limit = time_limit
+
+    def run(self, data: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        """Yield the kept documents of ``data``, cleaned; drop and count the others."""
+        writer = self.exclusion_writer or contextlib.nullcontext()
+        with writer as excluded:
+            _, remaining, items = corpus_passes(self.pipeline, self._paired(data or ()))
+            original = None
+            for item in items:
+                if not isinstance(item, Document | Drop):  # the datatrove document
+                    original = item
+                    continue
+                self.stat_update("total")
+                with self.track_time():
+                    result = finish(remaining, self.provenance, self.time_limit, item)
+                if isinstance(result, Drop):
+                    self._reject(original, result, excluded, rank)
+                else:
+                    yield self._kept(original, result[0], result[1])
+
+    def _paired(self, data: Iterable[Any]) -> Iterator[Any]:
+        """Each datatrove document, then the corpuskit document (or drop) made of it.
+
+        The corpus passes hand on what is not a Document untouched and in order, so the
+        datatrove document comes back just before its result.
+        """
+        for doc in data:
+            yield doc
+            yield self.read(doc)
+
+    def read(self, doc: Any) -> Document | Drop:
+        """The corpuskit document for a datatrove document, as corpuskit reads a JSONL
+        record: its id kept, its metadata as ``meta``."""
+        path = str(doc.metadata.get("file_path", "<datatrove>"))
+        if self.format == "text":
+            record = {**doc.metadata, "id": doc.id, "text": doc.text}
+            raw = doc.text.encode("utf-8", "surrogatepass")
+            return record_document(record, Source(path, sha256=sha256_hex(raw)), "text")
+        page = read_page(doc.text, format="html", path=path, parser=self.html_parser)
+        if isinstance(page, Drop):
+            return page
+        return replace(page, id=str(doc.id), meta={**doc.metadata, **page.meta})
+
+    def _kept(self, doc: Any, cleaned: Document, record: dict[str, Any]) -> Any:
+        doc.text = cleaned.text
+        doc.metadata.update(cleaned.meta)
+        doc.metadata.update(cleaned.fields())
+        doc.metadata["provenance"] = record["provenance"]
+        self.stat_update("forwarded")
+        for edit in cleaned.edits:
+            for rule, lines in edit.removed.items():
+                self.stat_update(f"lines_removed_{rule}", value=lines)
+        self.update_doc_stats(doc)
+        return doc
+
+    def _reject(self, doc: Any, drop: Drop, excluded: Any, rank: int) -> None:
+        self.stat_update("dropped", f"dropped_{drop.reason}")
+        if self.exclusion_writer is None:
+            return
+        doc.metadata.update(filter_reason=drop.reason, reject_step=drop.step)
+        doc.metadata["reject_detail"] = drop.detail
+        excluded.write(doc, rank)

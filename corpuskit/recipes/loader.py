@@ -1,0 +1,218 @@
+"""Recipes: a pipeline, and the options to run it with, written as a TOML file.
+
+::
+
+    [options]                    # optional: run options (recipes/options.py)
+    dedup = "exact"
+
+    [[steps]]                    # one table per step, in the order they run
+    step = "fix_encoding"        # a built-in step by name (corpuskit steps) ...
+
+    [[steps]]
+    step = "repeated_lines"
+    min_pages = 3                # ... with its parameters
+
+    [[steps]]
+    step = "mysteps:Shout"       # a user step: module:Class, built with the parameters,
+    loud = true                  # or module:function, the step itself, or with
+                                 # adapter = "drop_lines_if" (normalizer, drop_if,
+                                 # annotator) the function that adapter wraps
+
+Everything is checked when the recipe is loaded, not when the first page reaches a
+step: unknown steps, parameters and options, values of the wrong type, modules that do
+not import. Each problem is a ``RecipeError`` naming the file and line
+(``my.toml:7: step 'repeated_lines' has no parameter 'min_page' (did you mean
+'min_pages'?)``). The default pipeline is itself a recipe shipped with corpuskit
+(``corpuskit/data/recipes/default.toml``): ``corpuskit recipe show default``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from corpuskit.errors import CorpuskitError, RecipeError
+from corpuskit.pipeline import Pipeline, Step, step_name
+from corpuskit.recipes.lines import Table, step_tables, table_named, tables
+from corpuskit.recipes.options import RUN_OPTIONS, option_spec
+from corpuskit.recipes.params import check_value
+from corpuskit.recipes.registry import Registry, StepSpec, builtin_steps, did_you_mean
+
+#: Keys of a step table that are not parameters.
+STEP_KEY, ADAPTER_KEY = "step", "adapter"
+#: The top-level keys of a recipe.
+TOP_KEYS = ("steps", "options")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A loaded recipe: where it came from, its pipeline and its run options."""
+
+    source: str
+    pipeline: Pipeline
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def shipped_recipes() -> list[str]:
+    """The names of the recipes that ship with corpuskit (``corpuskit/data/recipes``)."""
+    folder = resources.files("corpuskit.data").joinpath("recipes")
+    names = (entry.name for entry in folder.iterdir())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))
+
+
+def recipe_text(name_or_path: str) -> tuple[str, str]:
+    """A recipe's label for messages and its TOML text: a file, else a shipped recipe."""
+    path = Path(name_or_path)
+    if path.is_file() or name_or_path not in shipped_recipes():
+        try:
+            return name_or_path, path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            shipped = ", ".join(shipped_recipes())
+            reason = getattr(error, "strerror", None) or error
+            raise RecipeError(
+                f"cannot read recipe {name_or_path}: {reason} (shipped recipes: {shipped})"
+            ) from None
+    folder = resources.files("corpuskit.data").joinpath("recipes")
+    return f"{name_or_path}.toml", folder.joinpath(f"{name_or_path}.toml").read_text("utf-8")
+
+
+def load_recipe(name_or_path: str, registry: Registry | None = None) -> Recipe:
+    """The recipe in the file ``name_or_path``, or the shipped recipe of that name."""
+    label, text = recipe_text(name_or_path)
+    return parse_recipe(text, label, registry)
+
+
+def parse_recipe(text: str, label: str = "<recipe>", registry: Registry | None = None) -> Recipe:
+    """The recipe a TOML ``text`` holds; ``label`` names it in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RecipeError(_syntax_message(label, error)) from None
+    top = tables(text)[0].keys
+    for key in data:
+        if key not in TOP_KEYS:
+            raise _error(label, top.get(key), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}")
+    options = _options(data.get("options", {}), text, label)
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise _error(label, top.get("steps"), "a recipe needs [[steps]]: one table per step")
+    built = _steps(steps, text, label, registry or builtin_steps(), top.get("steps", 0))
+    try:
+        pipeline = Pipeline(built)
+    except ValueError as error:
+        raise _error(label, None, str(error)) from None
+    return Recipe(label, pipeline, options)
+
+
+def _steps(
+    entries: list[Any], text: str, label: str, registry: Registry, inline: int
+) -> list[Step]:
+    """The steps of the recipe, each reported at its table's lines (at the line of
+    ``steps = [...]`` when they are written inline)."""
+    located = step_tables(text) or [Table("steps", inline, {})] * len(entries)
+    built: list[Step] = []
+    for index, entry in enumerate(entries):
+        table = located[index] if index < len(located) else None
+        if not isinstance(entry, dict):
+            raise _error(label, table.line if table else None, "each step is a table: [[steps]]")
+        built.append(_step(entry, table, label, registry))
+    names = [step_name(step) for step in built]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            table = located[index] if index < len(located) else None
+            raise _error(label, table.line if table else None, f"step {name!r} appears twice")
+    return built
+
+
+def _step(entry: dict[str, Any], table: Table | None, label: str, registry: Registry) -> Step:
+    """One step built from its table, every problem reported at its line."""
+    header = table.line if table else None
+
+    def line_of(key: str) -> int | None:
+        return table.keys.get(key, header) if table else None
+
+    name = entry.get(STEP_KEY)
+    if not isinstance(name, str):
+        raise _error(label, header, 'a step table needs step = "name" (see corpuskit steps)')
+    adapter = entry.get(ADAPTER_KEY)
+    try:
+        spec = registry.spec(name, adapter if isinstance(adapter, str) else None)
+    except LookupError as error:
+        raise _error(label, line_of(STEP_KEY), str(error.args[0])) from None
+    params = {k: v for k, v in entry.items() if k not in (STEP_KEY, ADAPTER_KEY)}
+    values = _parameters(spec, params, label, line_of)
+    try:
+        step = spec.build(**values)
+    except (CorpuskitError, ValueError, TypeError) as error:
+        raise _error(label, header, f"step {name!r}: {error}") from None
+    except Exception as error:  # a user step's constructor failed
+        raise _error(label, header, f"step {name!r}: {type(error).__name__}: {error}") from None
+    if not callable(step):
+        raise _error(label, header, f"step {name!r} built a {type(step).__name__}, not a step")
+    return step
+
+
+def _parameters(spec: StepSpec, given: dict[str, Any], label: str, line_of: Any) -> dict[str, Any]:
+    """The parameters for ``spec.build``, each checked against its type."""
+    known = {p.name: p for p in spec.params}
+    values: dict[str, Any] = {}
+    for key, value in given.items():
+        param = known.get(key)
+        if param is None:
+            has = f"; it has {', '.join(known)}" if known else "; it takes none"
+            hint = did_you_mean(key, known) or has
+            raise _error(label, line_of(key), f"step {spec.name!r} has no parameter {key!r}{hint}")
+        try:
+            values[key] = param.check(value)
+        except TypeError as error:
+            raise _error(label, line_of(key), f"step {spec.name!r}, {key}: {error}") from None
+    missing = [p.name for p in spec.params if p.required and p.name not in values]
+    if missing:
+        raise _error(label, line_of(STEP_KEY), f"step {spec.name!r} needs {', '.join(missing)}")
+    return values
+
+
+def _options(given: Any, text: str, label: str) -> dict[str, Any]:
+    """The ``[options]`` table, checked; a list of languages becomes ``en,de``."""
+    table = table_named(text, "options")
+    lines = table.keys if table else {}
+    if not isinstance(given, dict):
+        raise _error(label, table.line if table else None, "options is a table: [options]")
+    options: dict[str, Any] = {}
+    for key, value in given.items():
+        spec = option_spec(key)
+        if spec is None:
+            names = [s.name for s in RUN_OPTIONS]
+            hint = did_you_mean(key, names) or f"; options: {', '.join(names)}"
+            raise _error(label, lines.get(key), f"unknown option {key!r}{hint}")
+        try:
+            value = check_value(value, spec.type)
+        except TypeError as error:
+            raise _error(label, lines.get(key), f"option {key}: {error}") from None
+        if spec.choices and value not in spec.choices:
+            choices = ", ".join(spec.choices)
+            raise _error(label, lines.get(key), f"option {key}: one of {choices}, not {value!r}")
+        if spec.least is not None and value < spec.least:
+            raise _error(label, lines.get(key), f"option {key}: at least {spec.least}, not {value}")
+        options[key] = ",".join(value) if isinstance(value, list) and key == "lang" else value
+    return options
+
+
+def _error(label: str, line: int | None, message: str) -> RecipeError:
+    return RecipeError(f"{label}:{line}: {message}" if line else f"{label}: {message}")
+
+
+def _syntax_message(label: str, error: tomllib.TOMLDecodeError) -> str:
+    """``my.toml:3: invalid TOML: Expected '=' after a key (column 7)`` from tomllib's
+    ``Expected '=' after a key in a key/value pair (at line 3, column 7)``."""
+    message = str(error)
+    where = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if where is None:
+        return f"{label}: invalid TOML: {message}"
+    line, column = where.groups()
+    return f"{label}:{line}: invalid TOML: {message[: where.start()]} (column {column})"

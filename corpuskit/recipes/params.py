@@ -1,0 +1,177 @@
+"""A step's parameters as a recipe sees them: names, types, defaults, and value checks.
+
+Parameters are read from what a step already declares, so that there is one source of
+truth: a dataclass step's fields (``init`` and ``compare`` ones: a field left out of
+comparison is a cache or fitted state, not a setting) or a class's or function's
+signature. Only parameters whose type a TOML value can hold are recipe parameters:
+``bool``, ``int``, ``float``, ``str``, a ``Literal`` of those, a ``tuple[str, ...]`` or
+``list[...]`` of them, optionally ``| None``. A field holding rules or a model
+(``JunkRules``, ``LineModel``) is not one: it is data, set in Python.
+
+A value is checked against the type and converted where TOML and Python differ: an
+integer given for a ``float`` becomes a float (``1`` and ``1.0`` hash alike), an array
+given for a tuple becomes a tuple, so a recipe builds the same step as Python does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+#: A parameter with no default: a recipe must give it.
+REQUIRED: Any = inspect.Parameter.empty
+
+_SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One recipe parameter of a step: ``name``, its ``type`` and ``default``."""
+
+    name: str
+    type: Any
+    default: Any = REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def describe(self) -> str:
+        """``name: type = default``, as ``corpuskit steps`` prints it.
+
+        >>> Param("mode", Literal["drop", "annotate"], "drop").describe()
+        "mode: 'drop' | 'annotate' = 'drop'"
+        """
+        shown = f"{self.name}: {type_name(self.type)}"
+        return shown if self.required else f"{shown} = {self.default!r}"
+
+    def check(self, value: Any) -> Any:
+        """``value`` as the step takes it; ``TypeError`` saying what was expected."""
+        return check_value(value, self.type)
+
+
+def type_name(kind: Any) -> str:
+    """How a parameter type reads in listings and messages.
+
+    >>> type_name(tuple[str, ...]), type_name(int | None)
+    ('list[str]', 'int | None')
+    """
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is Literal:
+        return " | ".join(repr(arg) for arg in args)
+    if origin in (tuple, list):
+        return f"list[{type_name(args[0])}]"
+    if origin in (Union, types.UnionType):
+        return " | ".join("None" if arg is type(None) else type_name(arg) for arg in args)
+    return "any" if kind is Any else getattr(kind, "__name__", str(kind))
+
+
+def expressible(kind: Any) -> bool:
+    """Whether a TOML value can be of type ``kind`` (so it can be a recipe parameter)."""
+    if kind in _SCALARS or kind is Any:
+        return True
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is Literal:
+        return all(type(arg) in _SCALARS for arg in args)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis and expressible(args[0])
+    if origin is list:
+        return len(args) == 1 and expressible(args[0])
+    if origin in (Union, types.UnionType):
+        return all(arg is type(None) or expressible(arg) for arg in args)
+    return False
+
+
+def check_value(value: Any, kind: Any) -> Any:
+    """``value`` checked against ``kind`` and converted; ``TypeError`` if it does not fit.
+
+    >>> check_value(1, float), check_value(["en", "de"], tuple[str, ...])
+    (1.0, ('en', 'de'))
+    >>> check_value("5", int)
+    Traceback (most recent call last):
+    ...
+    TypeError: expected int, got a string ('5')
+    """
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any:
+        return value
+    if origin is Literal:
+        if value in args and type(value) in {type(arg) for arg in args}:
+            return value
+        raise TypeError(f"expected one of {type_name(kind)}, got {value!r}")
+    if origin in (Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None):
+                try:
+                    return check_value(value, arg)
+                except TypeError:
+                    continue
+        raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
+    if origin in (tuple, list):
+        if not isinstance(value, list):
+            raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
+        items = [check_value(item, args[0]) for item in value]
+        return tuple(items) if origin is tuple else items
+    return _check_scalar(value, kind)
+
+
+def _check_scalar(value: Any, kind: Any) -> Any:
+    if kind is float and type(value) is int:
+        return float(value)  # TOML 1 for a float parameter: the same setting as 1.0
+    if type(value) is kind:
+        return value
+    raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    """A TOML value named by its TOML kind, for messages."""
+    kinds = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
+    kinds |= {list: "an array", dict: "a table"}
+    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
+
+
+def params_of(target: Callable[..., Any]) -> tuple[Param, ...]:
+    """The recipe parameters of a step class (or of a dataclass of settings) or factory."""
+    hints = _hints(target)
+    if isinstance(target, type) and dataclasses.is_dataclass(target):
+        return tuple(
+            Param(f.name, hints.get(f.name, Any), _field_default(f))
+            for f in dataclasses.fields(target)
+            if f.init and f.compare and expressible(hints.get(f.name, Any))
+        )
+    try:
+        signature = inspect.signature(target)
+    except (TypeError, ValueError):  # a builtin without a signature
+        return ()
+    return tuple(
+        Param(p.name, hints.get(p.name, Any), p.default)
+        for p in signature.parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and expressible(hints.get(p.name, Any))
+    )
+
+
+def _field_default(f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return REQUIRED
+
+
+def _hints(target: Callable[..., Any]) -> dict[str, Any]:
+    """Resolved annotations; unresolvable ones (names imported only for type checking)
+    count as ``Any``, so such a parameter takes any TOML value."""
+    plain_class = isinstance(target, type) and not dataclasses.is_dataclass(target)
+    owner = target.__init__ if plain_class else target
+    try:
+        return typing.get_type_hints(owner)
+    except Exception:
+        return {}
