@@ -19,8 +19,9 @@ Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empt
 that it compares the text as written, after everything that can differ between two
 copies of an article is gone, and empty pages keep their own reason) is not in the
 default pipeline yet: as a corpus step it spools the cleaned pages once more, which on
-the 696 traf-dev pages, one process, costs a fifth of the run (101 pages/s of CPU time
-instead of 126-131, bench/quality.py). ``corpuskit clean --dedup exact`` turns it on;
+the 696 traf-dev pages, one process, costs about 30% of the run (100 pages/s of CPU
+time instead of 143, ``clean_files`` alternated with and without it).
+``corpuskit clean --dedup exact`` turns it on;
 dropping copies in the writing loop instead of a pass would make it cheap enough to be
 the default.
 
