@@ -47,7 +47,7 @@ from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine
 
 Step: TypeAlias = Callable[[Document], Document | Drop]
 LinePredicate: TypeAlias = Callable[[str], bool | str | None]
-DocPredicate: TypeAlias = Callable[[Document], bool | str | None]
+DocPredicate: TypeAlias = Callable[[Document], bool | str | tuple[str, str] | None]
 
 
 @runtime_checkable
@@ -197,8 +197,11 @@ class FunctionStep:
             verdict = self.function(doc)
             if not verdict:
                 return doc
+            detail = ""
+            if isinstance(verdict, tuple):
+                verdict, detail = verdict
             reason = verdict if isinstance(verdict, str) else self.name
-            return Drop(self.name, reason, doc.source, document=doc)
+            return Drop(self.name, reason, doc.source, detail, document=doc)
         return set_fields(doc, self.name, self.function(doc) or {})
 
     def _line_rule(self, line: str) -> str | None:
@@ -241,7 +244,8 @@ def drop_lines_if(
 def drop_if(
     predicate: DocPredicate, *, name: str | None = None, config: Mapping[str, Any] | None = None
 ) -> FunctionStep:
-    """A step that rejects a document when ``predicate`` returns ``True`` or a reason."""
+    """A step that rejects a document when ``predicate`` returns ``True``, a reason, or
+    ``(reason, detail)``: the detail says, for this page, what made it fail."""
     return _adapter("drop_if", predicate, name, config)
 
 

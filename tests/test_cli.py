@@ -32,6 +32,7 @@ def test_clean_fixtures_folder(tmp_path: Path) -> None:
 
 def test_rejects_and_exit_code(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("Advertisement\n\n", encoding="utf-8")
+    (tmp_path / "blank.txt").write_text(" \n\n", encoding="utf-8")
     (tmp_path / "page.txt").write_text(
         "Die Stadt baut eine neue Brücke über den Fluss.\n", encoding="utf-8"
     )
@@ -40,9 +41,19 @@ def test_rejects_and_exit_code(tmp_path: Path) -> None:
         app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--rejects", str(rejects)]
     )
     assert result.exit_code == 1
-    [reject] = records(rejects)
-    assert (reject["step"], reject["reason"]) == ("drop_empty", "empty")
-    assert str(reject["source"]["path"]).endswith("empty.txt")  # type: ignore[index]
+    blank, emptied = records(rejects)
+    assert str(blank["source"]["path"]).endswith("blank.txt")  # type: ignore[index]
+    assert (blank["step"], blank["reason"], blank["detail"]) == (
+        "drop_empty",
+        "empty",
+        "the page has no text",
+    )
+    assert str(emptied["source"]["path"]).endswith("empty.txt")  # type: ignore[index]
+    assert (emptied["step"], emptied["reason"], emptied["detail"]) == (
+        "drop_empty",
+        "empty",
+        "no text left: lines removed by junk_lines 1",
+    )
     assert len(records(out)) == 1
     assert f"rejects written to {rejects}" in result.stderr
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from corpuskit.document import Document
 from corpuskit.pipeline import drop_if, remove_lines
 
@@ -29,9 +31,28 @@ def collapse_blank_lines(doc: Document) -> Document:
     return remove_lines(doc, "collapse_blank_lines", rules, lines=lines)
 
 
-def _empty(doc: Document) -> str | None:
-    """Reject a page whose text is empty or only whitespace, with the reason ``empty``."""
-    return None if doc.text.strip() else "empty"
+def _empty(doc: Document) -> tuple[str, str] | None:
+    """Reject a page whose text is empty or only whitespace, with the reason ``empty`` and
+    a detail that tells a page that had no text from one the steps emptied (and which).
+
+    >>> from corpuskit.document import make_document, Source
+    >>> from corpuskit.pipeline import drop_lines_if
+    >>> _empty(make_document(" ", Source("-")))
+    ('empty', 'the page has no text')
+    >>> menu = drop_lines_if(lambda line: line == "Menu", name="menu")
+    >>> _empty(menu(make_document("Menu\\nMenu", Source("-"))))
+    ('empty', 'no text left: lines removed by menu 2')
+    """
+    if doc.text.strip():
+        return None
+    removed: Counter[str] = Counter()
+    for edit in doc.edits:
+        if edit.removed and edit.step != "collapse_blank_lines":
+            removed[edit.step] += sum(edit.removed.values())
+    if not removed:
+        return "empty", "the page has no text"
+    steps = ", ".join(f"{step} {count}" for step, count in removed.items())
+    return "empty", f"no text left: lines removed by {steps}"
 
 
 #: Step ``drop_empty``: a page with no text left is rejected with the reason ``empty``.
