@@ -183,7 +183,7 @@ def clean_files(
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
-    log.info("cleaning %d inputs: executor %s, workers %d", len(inputs), executor, workers)
+    log.info("inputs to clean: %d; executor %s, workers %d", len(inputs), executor, workers)
     limits = limits or Limits()
     check_options(format, html_parser, extractor)  # before any output or checkpoint exists
 

@@ -88,7 +88,7 @@ class InputProgress:
             return
         now = time.perf_counter()
         log.info(
-            "input %d done: %s: %d pages, %d rejected, %.2f s",
+            "input %d done: %s: pages %d, rejected %d, %.2f s",
             end.index + 1,
             end.path,
             report.read - self._read,

@@ -189,7 +189,7 @@ def test_verbose_logs_sources_and_inputs_on_stderr_only(tmp_path: Path) -> None:
     assert "corpuskit: option dedup = 'exact' (from the flag)" in log
     assert "corpuskit: option workers = 1 (from the environment)" in log
     assert "corpuskit: pipeline (config " in log and "exact_duplicates" in log
-    assert f"corpuskit: input 1 done: {page}: 1 pages, 0 rejected" in log
+    assert f"corpuskit: input 1 done: {page}: pages 1, rejected 0" in log
     quiet = runner.invoke(app, ["clean", page, "-o", "-", "-q"])
     assert quiet.stderr == "" and quiet.stdout
     both = runner.invoke(app, ["clean", page, "-o", "-", "-q", "-v"])
