@@ -37,6 +37,7 @@ from corpuskit.ray_executor import RayExecutor, Reading
 from corpuskit.readers import check_options, read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.jsonl import record_document
+from corpuskit.readers.page import read_page
 from corpuskit.readers.paths import STDIN
 from corpuskit.report import RunReport
 from corpuskit.version import __version__
@@ -54,9 +55,8 @@ def clean_text(
     >>> doc.text
     'The council met on Monday and voted.'
     """
-    raw = text.encode("utf-8", "surrogatepass")
-    source = source or Source(path="<string>", sha256=sha256_hex(raw))
-    doc = make_document(normalize_newlines(text), source)
+    doc = read_page(text) if source is None else make_document(normalize_newlines(text), source)
+    assert isinstance(doc, Document)  # a text page is never rejected while read
     result = (pipeline or default_pipeline())(doc)
     if isinstance(result, Drop):
         raise DocumentRejected(result)

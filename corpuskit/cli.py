@@ -30,9 +30,14 @@ from corpuskit.cli_logging import (
     logging_to_stderr,
     source_of,
 )
-from corpuskit.cli_recipes import RecipeOption, loaded_recipe, recipe_app, steps_command
+from corpuskit.cli_recipes import (
+    RecipeOption,
+    loaded_recipe,
+    recipe_app,
+    recipe_pipeline,
+    steps_command,
+)
 from corpuskit.defaults import (
-    default_pipeline,
     remove_duplicates,
     remove_near_duplicates,
     select_languages,
@@ -202,7 +207,7 @@ def _recipe_pipeline(ctx: typer.Context, **punctuation: str | None) -> Pipeline:
     recipe = loaded_recipe(ctx)
     log.info("recipe: %s", recipe.source if recipe else "default (built in)")
     log_option_sources(ctx, [*(option.name for option in RUN_OPTIONS), *punctuation])
-    return _punctuation(recipe.pipeline if recipe else default_pipeline(), **punctuation)
+    return _punctuation(recipe_pipeline(ctx), **punctuation)
 
 
 def _given(ctx: typer.Context, *names: str) -> bool:
@@ -236,8 +241,8 @@ def _filters(
 ) -> Pipeline:
     """The corpus filters the options ask for, on top of ``pipeline``; ``near`` None:
     no ``--near-*`` option was set (a recipe's own ``near_duplicates`` stays as it is)."""
-    if dedup not in DEDUP:
-        raise InputError(f"--dedup: {', '.join(DEDUP)}, not {dedup}")
+    if dedup not in DEDUP_MODES:
+        raise InputError(f"--dedup: {', '.join(DEDUP_MODES)}, not {dedup}")
     if dedup == "exact":
         pipeline = remove_duplicates(pipeline)
     if dedup == "near":
@@ -264,7 +269,6 @@ def _near_step(near: NearOptions | None) -> NearDuplicates | None:
 
 
 #: ``--dedup`` choices.
-DEDUP = DEDUP_MODES
 
 
 @dataclass(frozen=True)
@@ -530,8 +534,7 @@ def explain_command(
 
     Example: corpuskit explain fixtures/pages/000_65b90cb01bb8e496.txt --corpus fixtures/pages
     """
-    loaded = loaded_recipe(ctx)
-    pipeline = loaded.pipeline if loaded else default_pipeline()
+    pipeline = recipe_pipeline(ctx)
     read_pages = functools.partial(
         read, format=format, text_field=text_field, html_parser=html_parser, extractor=extractor
     )

@@ -16,6 +16,7 @@ import typer
 
 from corpuskit.defaults import default_pipeline
 from corpuskit.errors import RecipeError
+from corpuskit.pipeline import Pipeline
 from corpuskit.recipes import Recipe, builtin_steps, load_recipe
 from corpuskit.recipes.loader import recipe_text
 
@@ -45,6 +46,12 @@ def loaded_recipe(ctx: typer.Context) -> Recipe | None:
     """The recipe ``--recipe`` loaded for this command, if any."""
     recipe = ctx.meta.get(RECIPE_KEY)
     return recipe if isinstance(recipe, Recipe) else None
+
+
+def recipe_pipeline(ctx: typer.Context) -> Pipeline:
+    """The pipeline of ``--recipe``, else the default one."""
+    recipe = loaded_recipe(ctx)
+    return recipe.pipeline if recipe else default_pipeline()
 
 
 RecipeOption = Annotated[

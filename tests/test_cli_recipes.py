@@ -225,11 +225,18 @@ def test_recipe_show_and_check() -> None:
     )
 
 
-def test_explain_with_a_recipe() -> None:
+def test_explain_with_a_recipe(tmp_path: Path, default_recipe: Path) -> None:
     page = str(FIXTURES / "pages" / "004_e49c3928493beb6e.txt")
     plain = runner.invoke(app, ["explain", page])
     recipe = runner.invoke(app, ["explain", page, "--recipe", "default"])
     assert recipe.exit_code == 0 and recipe.stdout == plain.stdout
+    # A recipe without junk_lines: explain must follow it, not the default pipeline.
+    without = tmp_path / "without.toml"
+    text = default_recipe.read_text(encoding="utf-8")
+    without.write_text(text.replace('[[steps]]\nstep = "junk_lines"\n', ""), encoding="utf-8")
+    edited = runner.invoke(app, ["explain", page, "--recipe", str(without)])
+    assert edited.exit_code == 0, edited.output
+    assert "junk_lines:" in plain.stdout and "junk_lines:" not in edited.stdout
 
 
 def test_version_and_shell_completion() -> None:

@@ -160,6 +160,7 @@ def test_records_runs_and_manifests_name_the_extractor(tmp_path: Path) -> None:
 
     default = tmp_path / "d.jsonl"
     clean_files(inputs, str(default))
+    assert default.read_text()
     assert all("extractor" not in json.loads(line)["source"] for line in default.open())
 
 

@@ -113,7 +113,7 @@ def laid_out_text(
 
 
 def stray_metadata_tags(tree: Tree) -> list[Any]:
-    """The ``METADATA_TAGS`` the text walk meets, in its order, without laying out text.
+    """The ``METADATA_TAGS`` the text walk meets, in its order (the text is dropped).
 
     For an extractor other than ours (``extractors``): the walk goes where ``_walk``
     goes (past ``SKIPPED_TAGS`` and small furniture) and collects what it would, so the
@@ -124,17 +124,8 @@ def stray_metadata_tags(tree: Tree) -> list[Any]:
     >>> [tree.attrs(tag)["name"] for tag in stray_metadata_tags(tree)]
     ['author']
     """
-    sizes, page_chars = TextSizes(tree), len(tree.text(tree.root))
     met: list[Any] = []
-    stack: list[Any] = [tree.root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            continue
-        if tree.name(node) in METADATA_TAGS:
-            met.append(node)
-        elif not skipped(tree, node, page_chars, sizes):
-            stack.extend(child for child in reversed(tree.children(node)))
+    body_text(tree, met)
     return met
 
 

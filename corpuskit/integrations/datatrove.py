@@ -111,7 +111,9 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
             record = {**doc.metadata, "id": doc.id, "text": doc.text}
             raw = doc.text.encode("utf-8", "surrogatepass")
             return record_document(record, Source(path, sha256=sha256_hex(raw)), "text")
-        page = read_page(doc.text, format="html", path=path, parser=self.html_parser)
+        page = read_page(
+            doc.text, format="html", path=path, parser=self.html_parser, limits=self.limits
+        )
         if isinstance(page, Drop):
             return page
         return replace(page, id=str(doc.id), meta={**doc.metadata, **page.meta})

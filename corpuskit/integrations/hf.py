@@ -101,7 +101,7 @@ def load_corpus(data_files: str | Sequence[str], **kwargs: Any) -> Any:
     rewritten corpus is read again.
     """
     paths = _corpus_files(data_files)
-    stamps = [(os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in paths]
+    stamps = [(stat.st_size, stat.st_mtime_ns) for stat in map(os.stat, paths)]
     return datasets.Dataset.from_generator(
         _records, features=features(), gen_kwargs={"paths": paths, "stamps": stamps}, **kwargs
     )
@@ -167,7 +167,7 @@ class Cleaner:
         columns: dict[str, list[Any]] = {name: [] for name in names}
         for page, row in zip(pages, rows, strict=True):
             result = finish(self.pipeline, self.provenance, self.time_limit, self.read(page, row))
-            values = _row(result) if isinstance(result, Drop) else _row(result[1])
+            values = _row(result if isinstance(result, Drop) else result[1])
             for name, value in zip(names, values, strict=True):
                 columns[name].append(value)
         return columns
@@ -246,11 +246,11 @@ def cleaner(
         limits or DEFAULT_LIMITS,
         time_limit,
     )
-    corpus_steps = [step_name(pipeline.steps[i]) for i in pipeline.corpus_steps()]
     if fit is not None:
         rows: Iterator[int | None] = count() if with_indices else repeat(None)
         documents = (made.read(page, row) for page, row in zip(fit, rows, strict=False))
         return replace(made, pipeline=fit_corpus_steps(pipeline, documents))  # same provenance
+    corpus_steps = [step_name(pipeline.steps[i]) for i in pipeline.corpus_steps()]
     if corpus_steps:
         warnings.warn(
             f"{', '.join(corpus_steps)} must see the whole dataset and will change nothing: "

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import InputError
-from corpuskit.html import PARSERS
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR, check_extractor
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from corpuskit.readers import check_options
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import html_document, read_html
 from corpuskit.readers.text import read_text
@@ -62,9 +62,7 @@ def check_page_options(format: str, parser: str, extractor: str = DEFAULT_EXTRAC
     does not know (or whose package is missing)."""
     if format not in PAGE_FORMATS:
         raise InputError(f"unknown page format {format!r} (choose from text, html)")
-    if parser not in PARSERS:
-        raise InputError(f"unknown HTML parser {parser!r} (choose from {', '.join(PARSERS)})")
-    check_extractor(extractor)
+    check_options(None, parser, extractor)
 
 
 def _read_bytes(

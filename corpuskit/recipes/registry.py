@@ -20,7 +20,7 @@ import difflib
 import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corpuskit.filters.classify import ClassifyLines
@@ -73,9 +73,6 @@ class StepSpec:
     params: tuple[Param, ...]
     summary: str
     corpus: bool = False
-
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
 
 
 def summary(target: object) -> str:
@@ -185,13 +182,7 @@ def user_spec(reference: str, adapter: str | None = None) -> StepSpec:
         wrap = ADAPTERS[adapter]
         return StepSpec(reference, lambda **kw: wrap(target, **kw), ADAPTER_PARAMS, summary(target))
     if isinstance(target, type):
-        return StepSpec(
-            reference,
-            target,
-            params_of(target),
-            summary(target),
-            corpus=issubclass(target, CorpusStep),
-        )
+        return replace(class_spec(target), name=reference)
     if not callable(target):
         raise LookupError(f"{reference} is a {type(target).__name__}, not a step")
     return StepSpec(reference, lambda: target, (), summary(target))

@@ -135,7 +135,8 @@ def _summary(stats: CorpusStats) -> str:
 
 
 def _funnel(stats: CorpusStats) -> str:
-    stages = [stage for stage in stats.funnel() if _acted(stage)]
+    funnel = stats.funnel()
+    stages = [stage for stage in funnel if _acted(stage)]
     if stages[0].pages == 0:
         return section("funnel", "Pages and characters kept per step", _empty("No pages."))
     caption = (
@@ -144,7 +145,7 @@ def _funnel(stats: CorpusStats) -> str:
     )
     rows = [
         (s.step, s.counts.changed, s.counts.chars_removed, s.counts.dropped, s.pages, s.chars)
-        for s in stats.funnel()[1:]
+        for s in funnel[1:]
         if s.counts.changed or s.counts.dropped
     ]
     headers = ["step", "pages changed", "characters removed", "pages rejected"]

@@ -86,14 +86,12 @@ def parse_line(path: str, number: int, line: bytes) -> Line:
 
 @dataclass(frozen=True, slots=True)
 class RunManifest:
-    """What a run manifest (``clean --manifest``) says: the pipeline's step names in
-    order, the inputs, and the run's ``RunReport``."""
+    """What the report uses of a run manifest (``clean --manifest``): the corpuskit
+    version, the pipeline's step names in order and the run's ``RunReport``."""
 
     path: str
     version: str
-    config: str
     steps: tuple[str, ...]
-    inputs: tuple[str, ...]
     report: RunReport
 
 
@@ -109,9 +107,7 @@ def read_manifest(path: str) -> RunManifest:
         return RunManifest(
             path=path,
             version=str(data.get("corpuskit", "")),
-            config=str(data.get("config", "")),
             steps=tuple(str(step["step"]) for step in data.get("pipeline", ())),
-            inputs=tuple(str(spec) for spec in data.get("inputs", ())),
             report=RunReport.from_record(data["report"]),
         )
     except (AttributeError, KeyError, TypeError, ValueError):

@@ -21,7 +21,7 @@ import heapq
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,9 +105,10 @@ class StepOrder:
 
     def see(self, sequence: Sequence[str]) -> None:
         """Merge one record's steps, in the order it met them."""
-        if tuple(sequence) == self._last:
+        sequence = tuple(sequence)
+        if sequence == self._last:
             return
-        self._last = tuple(sequence)
+        self._last = sequence
         for name in sequence:
             self._rank.setdefault(name, len(self._rank))
         for first, then in itertools.pairwise(sequence):
@@ -234,8 +235,7 @@ class CorpusStats:
         if reason in DUPLICATE_REASONS:
             self._duplicate(reason, str(record.get("detail", "")), record.get("source", {}))
 
-    def _edits(self, edits: Iterable[Edit], size: int, kept: bool) -> None:
-        edits = tuple(edits)
+    def _edits(self, edits: tuple[Edit, ...], size: int, kept: bool) -> None:
         self.chars_in += edits[0].chars_before if edits else size
         for edit in edits:
             counts = self.steps.setdefault(edit.step, StepCounts())
@@ -246,8 +246,9 @@ class CorpusStats:
                 self._removed_lines(edit)
 
     def _removed_lines(self, edit: Edit) -> None:
-        for line in edit.lines:
+        if edit.lines:
             self.audited = True
+        for line in edit.lines:
             if line.text.strip():
                 self.removed_lines.add((line.rule, line.text[:LINE_CHARS]))
 
