@@ -157,8 +157,6 @@ class CorpusStats:
     corpus: str
     rejects: str | None = None
     manifest: RunManifest | None = None
-    pages: int = 0
-    chars: int = 0
     words: int = 0
     chars_in: int = 0
     lengths: Histogram = field(default_factory=Histogram)
@@ -171,7 +169,6 @@ class CorpusStats:
         default_factory=lambda: TopCounter(REMOVED_LINES_CAPACITY)
     )
     audited: bool = False
-    rejected: int = 0
     drops: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     clusters: TopCounter[str] = field(default_factory=lambda: TopCounter(CLUSTERS_CAPACITY))
@@ -182,6 +179,21 @@ class CorpusStats:
     def __post_init__(self) -> None:
         if self.manifest is not None:
             self.order.see(self.manifest.steps)
+
+    @property
+    def pages(self) -> int:
+        """Kept pages: every one's length is in ``lengths``."""
+        return self.lengths.count
+
+    @property
+    def chars(self) -> int:
+        """Characters of the kept pages."""
+        return self.lengths.total
+
+    @property
+    def rejected(self) -> int:
+        """Rejected pages: every one's reason is in ``drops``."""
+        return self.drops.total()
 
     def add_line(self, line: Line, kind: str) -> None:
         """Count one line of the corpus (``CORPUS``) or of the rejects (``REJECTS``)."""
@@ -208,8 +220,6 @@ class CorpusStats:
         size = len(doc.text)
         self._edits(doc.edits, size, kept=True)
         self.order.see([edit.step for edit in doc.edits])
-        self.pages += 1
-        self.chars += size
         self.words += len(doc.text.split())
         self.lengths.add(size)
         self.languages[doc.lang or "none"] += 1
@@ -230,7 +240,6 @@ class CorpusStats:
         if isinstance(text, str):
             self._edits(edits, len(text), kept=False)
             counts.chars_dropped += len(text)
-        self.rejected += 1
         self.drops[f"{step}: {reason}"] += 1
         if reason in DUPLICATE_REASONS:
             self._duplicate(reason, str(record.get("detail", "")), record.get("source", {}))
