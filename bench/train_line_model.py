@@ -9,7 +9,7 @@
 with the features of its layout as well (``corpuskit/html/layout.py``).
 
 Pages go through ``preparation_steps`` (with ``repeated_lines`` counted over the whole
-folder), then every non-blank line gets the features of ``corpuskit/filters/features.py``.
+folder), then every non-blank line gets the features of ``corpuskit/steps/classify/features.py``.
 A line is labelled main text when it holds one of the page's ``with`` passages (or is a
 piece of one that a link split over several lines), furniture when it holds a
 ``without`` passage; other lines are unlabelled and not trained on. Two logistic
@@ -35,19 +35,19 @@ import numpy as np
 from quality import load_score  # bench/quality.py, beside this script
 
 import corpuskit
-from corpuskit.defaults import preparation_steps
 from corpuskit.document import Document
-from corpuskit.filters.classify import (
+from corpuskit.lexicon.stopwords import Stopwords
+from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import preparation_steps
+from corpuskit.run.passes import fit_corpus_steps
+from corpuskit.steps.classify.features import BLOCK_NAMES, NAMES, line_features
+from corpuskit.steps.classify.markup import markup_features
+from corpuskit.steps.classify.step import (
     CONTEXT_NAMES,
     HTML_LINE_NAMES,
     current_layout,
     with_context,
 )
-from corpuskit.filters.features import BLOCK_NAMES, NAMES, line_features
-from corpuskit.filters.markup import markup_features
-from corpuskit.filters.stopwords import Stopwords
-from corpuskit.passes import fit_corpus_steps
-from corpuskit.pipeline import Pipeline
 
 L2 = 0.01  # mild: 40-odd features, a few thousand labelled lines
 ITERATIONS = 3000
@@ -216,7 +216,7 @@ def write_model(
 ) -> None:
     today = datetime.date.today().isoformat()
     path, _, names = MODES[mode]
-    header = f"""# Weights of the {mode} line model of `classify_lines` (filters/classify.py).
+    header = f"""# Weights of the {mode} line model of `classify_lines` (steps/classify/step.py).
 # Written by: python bench/train_line_model.py {folder.name} --mode {mode} --write   ({today})
 # In sample (trained and scored on all pages): precision {in_sample["precision"]:.3f},
 # recall {in_sample["recall"]:.3f}, F {in_sample["f1"]:.3f}.
