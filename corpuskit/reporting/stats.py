@@ -334,8 +334,8 @@ def gather(
     when the corpus passes by. Raises ``InputError`` when a file cannot be read, or when
     the corpus has lines but not one of them is a corpus record.
     """
-    stats = CorpusStats(corpus, rejects, read_manifest(manifest) if manifest else None)
-    stats.sample = Sampler(sample)
+    read = read_manifest(manifest) if manifest else None
+    stats = CorpusStats(corpus, rejects, read, sample=Sampler(sample))
     if rejects is not None:
         for line in read_lines(rejects):
             stats.add_line(line, REJECTS)
