@@ -55,7 +55,7 @@ from corpuskit.recipes.defaults import (
     select_languages,
 )
 from corpuskit.recipes.options import DEDUP_MODES, RUN_OPTIONS
-from corpuskit.reporting import notes, summary_table, write_report
+from corpuskit.reporting import SAMPLE_PAGES, notes, summary_table, write_report
 from corpuskit.run.local import TIME_LIMIT
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.run.pool import cpu_count
@@ -460,15 +460,20 @@ def report_command(
         str | None,
         typer.Option("--output", "-o", help="HTML file; default: NAME.report.html beside it."),
     ] = None,
+    sample: Annotated[
+        int, typer.Option(min=0, help="Pages shown as read, removed lines struck through.")
+    ] = SAMPLE_PAGES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
 ) -> None:
     """Write a self-contained HTML report of a corpus, and print a summary table.
 
-    Plots pages and characters left after each step, drops, languages and page lengths.
+    Plots pages and characters left after each step, drops, languages and page lengths;
+    tables of sites and duplicate clusters.
 
-    Lists the most often removed lines (corpora cleaned with --audit) and duplicate clusters.
+    With a corpus cleaned with --audit: the most often removed lines, and a sample of
+    pages as read, each removed line struck through in the colour of its rule.
 
-    The page loads nothing (plots are inline SVG). Needs pip install 'corpuskit\\[report]'.
+    The page loads nothing (plots are inline SVG drawn by corpuskit itself).
 
     Example: corpuskit report corpus.jsonl -o report.html
     """
@@ -476,7 +481,7 @@ def report_command(
     manifest = manifest or _existing(default_manifest(corpus))
     output = output or beside(corpus, ".report.html") or "report.html"
     Outputs(output).check([corpus, *(path for path in (rejects, manifest) if path)])
-    stats = write_report(corpus, output, rejects=rejects, manifest=manifest)
+    stats = write_report(corpus, output, rejects=rejects, manifest=manifest, sample=sample)
     if not quiet:
         Console(soft_wrap=False).print(summary_table(stats))
     for note in notes(stats):
