@@ -36,14 +36,8 @@ them (bench/train_line_model.py), so they belong together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-
 from corpuskit.pipeline import Pipeline, Step
 from corpuskit.recipes.loader import load_recipe
-from corpuskit.steps.duplicates import ExactDuplicates
-from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
-from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 
 
@@ -61,56 +55,3 @@ def default_pipeline(punctuation: PunctuationPolicy | None = None) -> Pipeline:
     if punctuation is None:
         return pipeline
     return pipeline.replace("normalize_punctuation", punctuation_step(punctuation))
-
-
-def remove_duplicates(pipeline: Pipeline) -> Pipeline:
-    """``pipeline`` rejecting a page whose cleaned text an earlier page has
-    (``exact_duplicates``, at the end), unless it does already."""
-    if "exact_duplicates" in pipeline.names:
-        return pipeline
-    return pipeline.then(ExactDuplicates())
-
-
-#: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
-#: by language: a page in more than three languages is rare, and past the third the
-#: probabilities are sevenths that change nothing.
-LANG_SCORES_TOP = 3
-
-
-def select_languages(
-    pipeline: Pipeline, languages: Sequence[str], min_score: float = MIN_LANG_SCORE
-) -> Pipeline:
-    """``pipeline`` keeping only pages in ``languages`` (ISO 639-1 codes, or ``und``).
-
-    ``detect_language`` also records the top languages (``meta["lang_scores"]``) and
-    ``select_language`` runs right after it, before the costly steps: see
-    ``SelectLanguage`` for the rule on pages in several languages and on ``und``. A
-    pipeline that has ``select_language`` already (from a recipe) has it replaced.
-    """
-    codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
-    if not codes:
-        raise ValueError("select_languages needs at least one language code")
-    names = pipeline.names
-    detect = pipeline.steps[names.index("detect_language")] if "detect_language" in names else None
-    if not isinstance(detect, DetectLanguage):
-        raise ValueError("select_languages needs the pipeline's detect_language step")
-    detect = replace(detect, top=max(detect.top, LANG_SCORES_TOP))
-    pipeline = pipeline.replace("detect_language", detect)
-    select = SelectLanguage(codes, min_score)
-    if "select_language" in names:  # a recipe's own: these languages replace its
-        return pipeline.replace("select_language", select)
-    return pipeline.after("detect_language", select)
-
-
-def remove_near_duplicates(pipeline: Pipeline, step: NearDuplicates | None = None) -> Pipeline:
-    """``pipeline`` with ``near_duplicates`` (``step``, else the default one) after
-    ``exact_duplicates`` (added if missing): copies that are the same go as ``duplicate``
-    first, at less cost, and those that differ a little as ``near_duplicate``.
-
-    A pipeline that has ``near_duplicates`` already (from a recipe) keeps it, or has it
-    replaced by ``step`` if one is given.
-    """
-    pipeline = remove_duplicates(pipeline)
-    if "near_duplicates" in pipeline.names:
-        return pipeline if step is None else pipeline.replace("near_duplicates", step)
-    return pipeline.after("exact_duplicates", step or NearDuplicates())
