@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def separation(
         text = predictions.get(str(record["id"]), "")
         flat, lines = squash(text), [squash(line) for line in text.split("\n")]
         paragraphs = [squash(p) for p in gold_paragraphs(record)]
-        for first, second in zip(paragraphs, paragraphs[1:], strict=False):
+        for first, second in pairwise(paragraphs):
             if first in flat and second in flat:
                 both += 1
                 seam = f"{first[-40:]} {second[:40]}"
@@ -153,9 +154,7 @@ def comment_detection(
     if not path.exists():
         return None
     articles = _articles(folder / "gold.jsonl")
-    threads = {
-        page: text[len(articles.get(page, "")) :] for page, text in _articles(path).items()
-    }
+    threads = {page: text[len(articles.get(page, "")) :] for page, text in _articles(path).items()}
     counts = [0] * 6  # removed, removed not article, comment lines, removed, gone, -
     for doc, result in zip(docs, results, strict=True):
         page = page_id(doc)
