@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import measures
 from bs4 import MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 import corpuskit
@@ -51,6 +50,19 @@ from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
 from corpuskit.run.local import fewer_collections
 from corpuskit.run.passes import corpus_passes
+
+
+def _beside(name: str) -> Any:
+    """The module ``bench/<name>.py``, beside this file (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while they are built
+    spec.loader.exec_module(module)
+    return module
+
+
+measures = _beside("measures")
 
 
 @dataclass
