@@ -76,7 +76,8 @@ def render_explanation(explanation: Explanation, location: str, color: bool) -> 
     out = [_paint(f"== {location}", "bold", color)]
     for verdict in explanation.lines:
         if verdict.kept:
-            out.append(f"{'kept':<{width}}  | {verdict.text}")
+            mark = "kept" if verdict.joined is None else f"+{verdict.joined}"
+            out.append(f"{mark:<{width}}  | {verdict.text}")
         else:
             mark = f"{verdict.step}:{verdict.rule}"
             why = _features(verdict.features)

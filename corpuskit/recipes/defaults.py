@@ -2,18 +2,27 @@
 
 1. normalizers: repair encoding (ftfy), control characters, NFC, whitespace, punctuation
    policy; none of them adds or removes a line, so line numbers stay meaningful;
-2. ``junk_lines``: ads, chrome, widgets, counters, link blocks, by named rules;
-3. ``lift_metadata``: headline, byline, dates into fields (after junk, so "Logo" or an
+2. ``comment_lines``: reader comment threads (rule ``comments``); first, because the
+   markers that give a thread away ("Reply", "12 Comments", dates) are what
+   ``junk_lines`` and ``lift_metadata`` remove (measured on dragnet-dev, text mode: F
+   0.765 placed after them, 0.790 before);
+3. ``junk_lines``: ads, chrome, widgets, counters, link blocks, by named rules;
+4. ``lift_metadata``: headline, byline, dates into fields (after junk, so "Logo" or an
    ad label between headline and byline does not hide them);
-4. ``repeated_lines``: short lines found on many pages of the corpus (a corpus step: it
+5. ``repeated_lines``: short lines found on many pages of the corpus (a corpus step: it
    counts over the whole run first, and does nothing on a run too small to count); after
    the named rules, so that what they can name keeps its precise reason;
-5. ``detect_language`` on the page's longest lines, so that the next step knows which
+6. ``detect_language`` on the page's longest lines, so that the next step knows which
    stopwords to count;
-6. ``classify_lines``: the remaining lines scored in context; furniture goes;
-7. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
-8. ``collapse_blank_lines``: one blank line between paragraphs;
-9. ``drop_empty``: a page with nothing left goes to rejects.
+7. ``classify_lines``: the remaining lines scored in context; furniture goes;
+8. ``join_lines``: sentences the page split over lines made whole. After the
+   classifier, whose model was trained on lines as dumps split them: measured before it
+   (text mode), dragnet-dev gains 0.007 F but traf-dev loses 0.013 precision until the
+   model is retrained on joined lines; after it, F is unchanged on both and paragraph
+   integrity higher (0.952 and 0.998 against 0.939 and 0.996);
+9. ``isolated_lines``: a lone number (a comment count) with nothing left around it;
+10. ``collapse_blank_lines``: one blank line between paragraphs;
+11. ``drop_empty``: a page with nothing left goes to rejects.
 
 Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empty``, so
 that it compares the text as written, after everything that can differ between two
@@ -30,7 +39,7 @@ The steps and their parameters are written in the shipped recipe
 ``default_pipeline`` loads; tests/recipes/test_recipes.py checks that it builds the pipeline of
 the step classes' own defaults.
 
-``preparation_steps`` are steps 1-5: the line model is trained on pages as they leave
+``preparation_steps`` are steps 1-6: the line model is trained on pages as they leave
 them (bench/train_line_model.py), so they belong together.
 """
 

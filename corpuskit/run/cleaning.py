@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document, Drop, lines_read
 from corpuskit.explain import traced
 from corpuskit.pipeline import Pipeline
 from corpuskit.run.report import RunReport
@@ -47,8 +47,7 @@ class Provenance:
         With ``audit``, removed lines are numbered as in the page as read (see ``traced``).
         """
         if self.audit:
-            lines = doc.text.count("\n") + 1 + sum(len(edit.lines) for edit in doc.edits)
-            doc = replace(doc, edits=traced(doc.edits, lines))
+            doc = replace(doc, edits=traced(doc.edits, lines_read(doc)))
         record = doc.to_record(self.audit)
         record["provenance"] = {
             "corpuskit": self.version,

@@ -16,21 +16,25 @@ from corpuskit.recipes.lines import step_tables
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
 from corpuskit.steps.classify.step import ClassifyLines
+from corpuskit.steps.comments import CommentLines
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage
 from corpuskit.steps.metadata import LiftMetadata
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import normalize_steps
+from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.quality import QUALITY_NAMES, with_quality
 from corpuskit.steps.repeated import RepeatedLines
 
 DEFAULT_STEPS = [
     *normalize_steps(),
+    CommentLines(),
     JunkLines(),
     LiftMetadata(),
     RepeatedLines(),
     DetectLanguage(),
     ClassifyLines(),
+    JoinLines(),
     IsolatedLines(),
     collapse_blank_lines,
     drop_empty,
