@@ -52,9 +52,9 @@ ENV_PREFIX = "CORPUSKIT"
 RUN_FLAGS = (
     "format", "text_field", "html_parser", "extractor", "follow_links", "allow_missing",
     "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers", "executor",
-    "address", "shard_size", "shard_compression", "dedup", "near_threshold", "shingle_size",
-    "permutations", "lang", "min_lang_score", "quality", "quality_step", "quotes", "dashes",
-    "double_hyphen", "ellipsis",
+    "address", "shard_size", "shard_compression", "keep_comments", "dedup",
+    "near_threshold", "shingle_size", "permutations", "lang", "min_lang_score", "quality",
+    "quality_step", "quotes", "dashes", "double_hyphen", "ellipsis",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -117,6 +117,9 @@ def clean(
         int, Flag(min=1, help="Records per shard, when -o names a folder.")
     ] = SHARD_SIZE,
     shard_compression: Annotated[str, Flag(help="Shards: zst, gz or none.")] = "zst",
+    keep_comments: Annotated[
+        bool, Flag(help="Keep reader comments in the text (default: comment_lines removes them).")
+    ] = False,
     dedup: Annotated[
         str,
         Flag(

@@ -43,6 +43,7 @@ class PipelineOptions(Options):
 
     **Parameters**
 
+    - ``keep_comments``: keep reader comments in the text (leave out ``comment_lines``).
     - ``dedup``: ``exact`` rejects a page whose cleaned text an earlier page has,
       ``near`` also pages nearly the same (MinHash), ``off`` adds none.
     - ``near_threshold``, ``shingle_size``, ``permutations``: the ``near_duplicates``
@@ -56,6 +57,7 @@ class PipelineOptions(Options):
       not by a recipe's options (its ``normalize_punctuation`` step says them).
     """
 
+    keep_comments: bool = False
     dedup: str = "off"
     near_threshold: float | None = None
     shingle_size: int | None = None
@@ -168,9 +170,12 @@ def compose(
     pipeline: Pipeline, options: PipelineOptions | None = None, /, **changes: Any
 ) -> Pipeline:
     """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
-    punctuation policy, duplicate removal, language selection, quality filters."""
+    punctuation policy, comments kept, duplicate removal, language selection, quality
+    filters."""
     options = PipelineOptions.of(options, **changes)
     pipeline = _punctuation(pipeline, options.punctuation)
+    if options.keep_comments and "comment_lines" in pipeline.names:
+        pipeline = pipeline.without("comment_lines")
     if options.dedup == "exact":
         pipeline = remove_duplicates(pipeline)
     elif options.dedup == "near":

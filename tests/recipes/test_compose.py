@@ -119,3 +119,29 @@ def test_compose_changes_nothing_unless_asked() -> None:
     assert compose(pipeline).config_hash() == pipeline.config_hash()
     assert build(pipeline, {}).pipeline.config_hash() == pipeline.config_hash()
     assert compose(pipeline, quotes="ascii").config_hash() != pipeline.config_hash()
+
+
+def test_keep_comments_leaves_the_comment_step_out() -> None:
+    pipeline = default_pipeline()
+    assert "comment_lines" in pipeline.names
+    kept = compose(pipeline, keep_comments=True)
+    assert "comment_lines" not in kept.names
+    assert build(pipeline, {"keep_comments": True}).pipeline.names == kept.names
+
+
+def test_keep_comments_through_the_cli(tmp_path: Path) -> None:
+    page = tmp_path / "pages" / "post.txt"
+    page.parent.mkdir()
+    page.write_text(
+        "The council voted on Monday to build a new bridge over the river, the mayor said "
+        "after a long debate that lasted late into the evening.\n\n3 Comments\n\n"
+        "anna says:\nMarch 3, 2024 at 10:15 am\nFinally, we have waited for years.\nReply\n\n"
+        "ben says:\nMarch 3, 2024 at 11:02 am\nToo expensive if you ask me.\nReply\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "c.jsonl"
+    for flags, kept in (([], False), (["--keep-comments"], True)):
+        result = CliRunner().invoke(app, ["clean", str(page.parent), "-o", str(out), *flags])
+        assert result.exit_code == 0, result.output
+        [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert ("Finally, we have waited for years." in record["text"]) is kept
