@@ -27,7 +27,7 @@ from corpuskit.document import Document, Drop, sha256_hex, stable_id
 from corpuskit.errors import InputError
 from corpuskit.readers import FORMATS, decode_bytes, read
 from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.detect import format_from_name
+from corpuskit.readers.detect import format_from_name, looks_like_html
 from corpuskit.readers.limits import Limits, MiB
 from corpuskit.writers import encode_record
 from tests.conftest import BENCH_PAGES, SHARED
@@ -518,6 +518,25 @@ def test_format_from_name(name: str, format: str | None) -> None:
 def test_unknown_extension_is_sniffed(tmp_path: Path, data: bytes, format: str) -> None:
     results = read_all(write(tmp_path / "input.dat", data))
     assert results[0].source.format == format
+
+
+#: The markup test ``looks_like_html`` made before it was linear (``\s*`` after each
+#: line start ran over every blank line below it): its answers are the ones to keep.
+BACKTRACKING_MARKUP = re.compile(
+    r"(?:^|>)\s*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.MULTILINE
+)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\n", " ", "\t", "\r", "\x0c", ">", "x", "<HTML>", "<body", "<!doctype  html>"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_markup_is_recognised_as_the_backtracking_pattern_did(text: str) -> None:
+    assert looks_like_html(text.encode()) == bool(BACKTRACKING_MARKUP.search(text))
 
 
 def test_format_forces_the_reader(tmp_path: Path) -> None:
