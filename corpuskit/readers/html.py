@@ -19,11 +19,19 @@ reason the parser gives (``too_deep``), never a page with part of its text.
 trafilatura's), recorded as ``Source.extractor`` when it is not ours; the decoding,
 the limits and the metadata stay ours either way. trafilatura's text has no layout, so
 the text line model judges it.
+
+Parsing and extracting a page runs under ``Limits.time_limit``: a page over it is a
+``timeout`` drop (the run goes on). What the parser warns about (bs4's
+``XMLParsedAsHTMLWarning`` for an XHTML page, ...) is caught there, never shown as a
+Python warning, and logged on the ``corpuskit`` logger at INFO with the page's path
+(``corpuskit clean -v`` shows it).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from dataclasses import replace
 from itertools import islice
 from typing import Any
@@ -33,8 +41,10 @@ from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise, time_limit
 from corpuskit.readers.text import decode_page
+
+log = logging.getLogger(__name__)
 
 #: What an HTML tokenizer takes for the start of a tag, comment or declaration.
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -92,10 +102,9 @@ def html_document(
     if more_tags_than(markup, limits.max_html_tags):
         detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
-    try:
-        page = extract(markup, parser, extractor)
-    except ParserLimitError as error:
-        return Drop("read", error.reason, source, error.detail)
+    page = bounded_extract(markup, source, limits, parser, extractor)
+    if isinstance(page, Drop):
+        return page
     text = normalize_newlines(page.text)
     found = page.fields
     # A line break the extraction kept inside a line (U+2028) splits it here: the layout
@@ -112,6 +121,37 @@ def html_document(
         meta=page_meta(page),
         layout=layout,
     )
+
+
+def bounded_extract(
+    markup: str, source: Source, limits: Limits, parser: str, extractor: str
+) -> Extracted | Drop:
+    """``extract(markup, parser, extractor)`` within ``limits.time_limit``, or the drop
+    that says why not (``timeout``, or the parser's limit: ``too_deep``).
+
+    Warnings raised meanwhile (the parsers': bs4 warns about XHTML parsed as HTML) are
+    caught here and logged at INFO, naming the page: a batch run over scraped pages
+    has nothing to act on in them. Catching them swaps the warning filters for the
+    length of the call (``warnings.catch_warnings``, not thread-safe): readers run in
+    one thread per process.
+    """
+    with warnings.catch_warnings(record=True, action="always") as caught:
+        try:
+            with time_limit(limits.time_limit):
+                return extract(markup, parser, extractor)
+        except ParserLimitError as error:
+            return Drop("read", error.reason, source, error.detail)
+        except TimeoutError as error:
+            return Drop("read", "timeout", source, f"extracting the page {error}")
+        finally:
+            for warning in caught:
+                log.info("%s: the HTML parser warned: %s", source.path, _first_line(warning))
+
+
+def _first_line(warning: warnings.WarningMessage) -> str:
+    """A warning's category and the first line of its message (bs4's run to 12 lines)."""
+    message = str(warning.message).strip().split("\n", 1)[0]
+    return f"{message} ({warning.category.__name__})"
 
 
 def more_tags_than(markup: str, limit: int) -> bool:

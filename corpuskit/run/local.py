@@ -9,8 +9,6 @@ that cannot be written (strict JSON cannot hold it) is rejected, not lost.
 from __future__ import annotations
 
 import gc
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -23,6 +21,8 @@ from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.pipeline import Pipeline
+from corpuskit.readers.limits import TIME_LIMIT as TIME_LIMIT  # where callers import it from
+from corpuskit.readers.limits import time_limit
 from corpuskit.run.passes import corpus_passes
 from corpuskit.run.pool import CHUNK_SIZE, WorkerPool, cpu_count
 from corpuskit.run.report import RunReport
@@ -80,37 +80,6 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-#: Seconds one document may take by default. The slowest of the hostile inputs (a 30 MB
-#: single line) takes about 10 s; a normal page a few milliseconds.
-TIME_LIMIT = 60.0
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``TimeoutError`` in this thread once ``seconds`` have passed.
-
-    Uses ``SIGALRM``, so it works in the main thread on POSIX systems and does nothing
-    elsewhere. A signal is handled between Python instructions: one long call into C (a
-    regular expression match) finishes before it; the junk patterns are linear for that
-    reason (tests/steps/test_junk.py times them on adversarial lines).
-    """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 class Journal(Protocol):

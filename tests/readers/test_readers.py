@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import logging
 import os
 import re
 import signal
@@ -11,6 +12,7 @@ import socket
 import threading
 import time
 import tracemalloc
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -730,6 +732,48 @@ def test_html_tag_limit(tmp_path: Path) -> None:
     assert drop.detail == "more than 99 tags; raise it with Limits(max_html_tags=...)"
 
 
+def test_reading_a_page_is_bounded_by_the_time_limit(tmp_path: Path) -> None:
+    """A page that takes longer to extract than ``Limits.time_limit`` is a ``timeout``
+    drop, and reading goes on. 200,000 elements take bs4 seconds; the limit is 0.05 s."""
+    slow = write(tmp_path / "a-slow.html", b"<html><body>" + b"<p>x</p>" * 100_000)
+    write(tmp_path / "b-next.txt", b"read after the slow page")
+    drop, after = read_all(tmp_path, limits=Limits(time_limit=0.05))
+    assert isinstance(drop, Drop) and (drop.step, drop.reason) == ("read", "timeout")
+    assert drop.source.path == str(slow) and "took longer than 0.05 s" in drop.detail
+    assert isinstance(after, Document) and after.text == "read after the slow page"
+    assert Limits(time_limit=None).time_limit is None  # no limit
+    assert len(read_all(slow, limits=Limits(time_limit=None))) == 1
+
+
+#: An XHTML page: bs4's lxml builder warns (``XMLParsedAsHTMLWarning``) when it parses
+#: markup that opens with an XML declaration and shows no ``</html>`` in its first 500
+#: characters, as HTML.
+XHTML = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+    'Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns='
+    '"http://www.w3.org/1999/xhtml" xml:lang="de"><head><title>Der Rat</title></head><body>\n'
+    + "".join(f"<p>Der Rat tagte am Montag und stimmte ab, Punkt {n}.</p>\n" for n in range(12))
+    + "</body></html>\n"
+).encode()
+
+
+def test_parser_warnings_are_logged_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = write(tmp_path / "page.xhtml", XHTML)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that got out would raise here
+        with caplog.at_level(logging.INFO, logger="corpuskit"):
+            doc = read_doc(page)
+    assert doc.title == "Der Rat" and "Punkt 11." in doc.text
+    [logged] = [r for r in caplog.records if "warned" in r.getMessage()]
+    assert logged.levelno == logging.INFO and logged.name.startswith("corpuskit.")
+    assert logged.getMessage() == (
+        f"{page}: the HTML parser warned: It looks like you're using an HTML parser to "
+        "parse an XML document. (XMLParsedAsHTMLWarning)"
+    )
+
+
 BOMBS = {
     "bomb.txt.gz": lambda data: gzip.compress(data, 9),
     "bomb.txt.zst": lambda data: zstandard.ZstdCompressor(level=19).compress(data),
@@ -765,6 +809,8 @@ def test_sniffing_reads_no_more_of_a_first_line_than_the_limit(tmp_path: Path) -
         ({"max_file_bytes": 0}, "max_file_bytes must be a positive integer, not 0"),
         ({"max_line_bytes": 1.5}, "max_line_bytes must be a positive integer, not 1.5"),
         ({"max_json_depth": 254}, "max_json_depth must be between 1 and 253, not 254"),
+        ({"time_limit": 0}, "time_limit must be a positive number of seconds or None, not 0"),
+        ({"time_limit": "1"}, "time_limit must be a positive number of seconds or None, not '1'"),
     ],
 )
 def test_limits_are_checked(options: Any, message: str) -> None:
