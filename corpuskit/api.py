@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from itertools import count
 from typing import Any, BinaryIO, Literal
 
@@ -184,7 +184,7 @@ def clean_files(
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     log.info("inputs to clean: %d; executor %s, workers %d", len(inputs), executor, workers)
-    limits = limits or Limits()
+    limits = replace(limits or Limits(), time_limit=time_limit)  # to read, and to clean
     check_options(format, html_parser, extractor)  # before any output or checkpoint exists
 
     def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
