@@ -19,13 +19,14 @@ from corpuskit.document import (
 )
 from corpuskit.errors import DocumentRejected, InputError, RunStopped
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.outputs import Outputs
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import check_options, read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.page import read_page
-from corpuskit.readers.paths import STDIN
+from corpuskit.readers.paths import STDIN, check_specs
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.checkpoint import Checkpoint
 from corpuskit.run.local import (
@@ -41,7 +42,7 @@ from corpuskit.run.passes import corpus_passes
 from corpuskit.run.ray import RayExecutor, Reading
 from corpuskit.run.report import RunReport
 from corpuskit.version import __version__
-from corpuskit.writers import STDOUT, JsonlWriter, Shards, Writer, write_json
+from corpuskit.writers import JsonlWriter, Shards, Writer, write_json
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def _record_document(
 
 def clean_files(
     inputs: Iterable[str],
-    output: str | Shards,
+    output: str | Shards | Outputs,
     *,
     pipeline: Pipeline | None = None,
     rejects: str | None = None,
@@ -161,15 +162,23 @@ def clean_files(
     address: str | None = None,
     html_parser: str = "bs4",
     extractor: str = DEFAULT_EXTRACTOR,
+    follow_links: bool = False,
+    allow_missing: bool = False,
 ) -> RunReport:
-    """Read ``inputs``, clean them, write the corpus to ``output`` (``-``: stdout; a
-    ``Shards`` for a folder of numbered shards).
+    """Read ``inputs``, clean them, write the corpus to ``output``: a file, ``-`` or a
+    stream (a device such as ``/dev/null``, a named pipe), a ``Shards`` for a folder of
+    numbered shards, or a whole ``Outputs`` plan.
 
-    Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
-    under their names only when the run completes; until then the run works in
-    ``<output>.partial/`` (see ``corpuskit.run.checkpoint``), and a run that was killed is
-    continued with ``resume``, skipping the inputs it finished: the output is the same,
-    byte for byte, as if it had never stopped. ``limits`` bound what one input may hold
+    Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Before any
+    work, the outputs are checked (``Outputs.check``: none is an input, inside an input
+    folder, or another output; each can be written) and so are the inputs (a path or a
+    pattern that names nothing is an ``InputError``, unless ``allow_missing``).
+
+    Files appear under their names only when the run completes; until then the run works
+    in ``<output>.partial/`` (see ``corpuskit.run.checkpoint``), and a run that was killed
+    is continued with ``resume``, skipping the inputs it finished: the output is the same,
+    byte for byte, as if it had never stopped. A stream is written through as the run
+    goes (and cannot be resumed). ``limits`` bound what one input may hold
     (``Limits()`` by default), ``time_limit`` the seconds one document may take
     (``None``: no limit). With ``strict``, the first reject raises ``RunStopped`` and no
     output file appears. ``workers`` > 1 cleans in that many processes
@@ -180,17 +189,24 @@ def clean_files(
     HTML record's ``source.parser``, the run and the manifest. ``extractor`` makes their
     text (``corpuskit``, or ``trafilatura``: ``pip install 'corpuskit[trafilatura]'``);
     it is in the run and the manifest, and in ``source.extractor`` when not the default.
+    Symbolic links found in input folders are followed only while they stay inside
+    them, unless ``follow_links``.
     """
     pipeline = pipeline or default_pipeline()
     inputs = list(inputs)
     log.info("inputs to clean: %d; executor %s, workers %d", len(inputs), executor, workers)
     limits = replace(limits or Limits(), time_limit=time_limit)  # to read, and to clean
+    outputs = _outputs(output, rejects, manifest)
     check_options(format, html_parser, extractor)  # before any output or checkpoint exists
+    outputs.check(inputs)
+    check_specs(inputs, allow_missing=allow_missing)
+    if resume and STDIN in inputs:
+        raise InputError("cannot resume a run that reads standard input (it is gone)")
 
     def execute(corpus: Writer, rejected: Writer | None, journal: Journal | None) -> RunReport:
         if executor == "ray":
             ray = RayExecutor(pipeline, audit, strict, time_limit, address)
-            reading = Reading(format, text_field, limits, html_parser, extractor)
+            reading = Reading(format, text_field, limits, html_parser, extractor, follow_links)
             return ray.run_inputs(
                 inputs, reading, corpus, rejected, on_reject, journal, on_progress
             )
@@ -206,6 +222,7 @@ def clean_files(
             done=done,
             html_parser=html_parser,
             extractor=extractor,
+            follow_links=follow_links,
         )
         local = (
             ProcessExecutor(pipeline, audit, strict, time_limit, workers)
@@ -214,72 +231,85 @@ def clean_files(
         )
         return local.run(items, corpus, rejected, on_reject, journal, on_progress)
 
-    written = [STDOUT]
-    if output == STDOUT:
+    reading = {"html_parser": html_parser, "extractor": extractor}
+
+    def manifest_of(report: RunReport) -> Callable[[list[str]], dict[str, object]]:
+        return lambda written: _manifest(inputs, pipeline, report, audit, written, reading)
+
+    if outputs.stream:
         if resume:
-            raise InputError("--resume needs an output file; standard output cannot be resumed")
+            shown = "standard output" if outputs.corpus == "-" else f"{outputs.corpus} (a stream)"
+            raise InputError(f"--resume needs an output file; {shown} cannot be resumed")
         with ExitStack() as stack:
-            corpus = stack.enter_context(JsonlWriter(output))
-            rejected = stack.enter_context(JsonlWriter(rejects)) if rejects else None
+            corpus = stack.enter_context(JsonlWriter(outputs.corpus))
+            rejected = (
+                stack.enter_context(JsonlWriter(outputs.rejects)) if outputs.rejects else None
+            )
             report = execute(corpus, rejected, None)
-    else:
-        if resume and STDIN in inputs:
-            raise InputError("cannot resume a run that reads standard input (it is gone)")
-        run = {
-            "corpuskit": __version__,
-            "config": pipeline.config_hash(),
-            "inputs": inputs,
-            "format": format,
-            "text_field": text_field,
-            "limits": asdict(limits),
-            "html_parser": html_parser,
-            "extractor": extractor,
-            "audit": audit,
-            "time_limit": time_limit,
-            "rejects": rejects,
-        }
-        if isinstance(output, Shards):
-            output.ensure_free()
-            run["shards"] = asdict(output)
-        steps = len(pipeline.corpus_steps())
-        report, written = _checkpointed(execute, run, output, rejects, steps, resume)
-    if manifest:
-        reading = {"html_parser": html_parser, "extractor": extractor}
-        write_json(manifest, _manifest(inputs, pipeline, report, audit, written, reading))
-    return report
+        if outputs.manifest:
+            write_json(outputs.manifest, manifest_of(report)([outputs.corpus]))
+        return report
+    run = {
+        "corpuskit": __version__,
+        "config": pipeline.config_hash(),
+        "inputs": inputs,
+        "format": format,
+        "text_field": text_field,
+        "limits": asdict(limits),
+        "html_parser": html_parser,
+        "extractor": extractor,
+        "audit": audit,
+        "time_limit": time_limit,
+        "rejects": outputs.rejects,
+    }
+    if outputs.shards is not None:
+        outputs.shards.ensure_free()
+        run["shards"] = asdict(outputs.shards)
+    steps = len(pipeline.corpus_steps())
+    return _checkpointed(execute, run, outputs, steps, resume, manifest_of)
+
+
+def _outputs(output: str | Shards | Outputs, rejects: str | None, manifest: str | None) -> Outputs:
+    """The plan of ``clean_files``' outputs (``rejects`` and ``manifest`` as given)."""
+    if isinstance(output, Outputs):
+        return output
+    if isinstance(output, Shards):
+        return Outputs(output.folder, rejects, manifest, output)
+    return Outputs(output, rejects, manifest)
 
 
 def _checkpointed(
     execute: Callable[[Writer, Writer | None, Journal | None], RunReport],
     run: dict[str, Any],
-    output: str | Shards,
-    rejects: str | None,
+    outputs: Outputs,
     corpus_steps: int,
     resume: bool,
-) -> tuple[RunReport, list[str]]:
-    """Run with a checkpoint in ``<output>.partial/``, then publish; the report and the
-    corpus files written."""
-    checkpoint = Checkpoint.start(
-        output, run, resume=resume, rejects=rejects is not None, corpus_steps=corpus_steps
-    )
+    manifest_of: Callable[[RunReport], Callable[[list[str]], dict[str, object]]],
+) -> RunReport:
+    """Run with a checkpoint in the partial folder, then publish; the run's report."""
+    checkpoint = Checkpoint.start(outputs, run, resume=resume, corpus_steps=corpus_steps)
     if checkpoint.done:
         log.info("resuming in %s: %d inputs done before", checkpoint.folder, len(checkpoint.done))
     try:
         report = execute(checkpoint.corpus, checkpoint.rejects, checkpoint)
-        written = checkpoint.publish(output, rejects)
     except RunStopped:
         checkpoint.discard()
         raise
     except OSError as error:  # the output's disk is full, gone, read-only
         checkpoint.release()
         raise InputError(
-            f"cannot write {output}: {error.strerror or error}; the run so far is kept in "
-            f"{checkpoint.folder}: fix that and run again with --resume"
+            f"cannot write {checkpoint.folder}: {error.strerror or error}; the run so far "
+            "is kept there: fix that and run again with --resume"
         ) from None
     except BaseException:
         checkpoint.release()  # kept: the run can be resumed
         raise
-    return report, written
+    try:
+        checkpoint.publish(outputs, manifest_of(report))
+    except BaseException:
+        checkpoint.release()
+        raise
+    return report
 
 
 def _manifest(

@@ -1,10 +1,12 @@
 """The ``corpuskit`` command: a thin layer over the library.
 
 Options become a pipeline and library calls; a ``CorpuskitError`` becomes one line on
-stderr and an exit code. Exit codes: 0 every page was written, 1 the run finished but
-some pages were rejected (see the rejects file), or ``--strict`` stopped it at the
-first reject (nothing written), 2 a usage or input error stopped it, 130 it was
-interrupted (Ctrl-C; its partial output is kept: ``--resume`` continues it).
+stderr and an exit code. Exit codes, as users of trafilatura and datatrove expect: 0 the
+run completed (rejected pages are a normal outcome, counted in the summary and kept in
+the rejects file); 1 only when asked: ``--fail-on-reject`` and some page was rejected,
+or ``--strict`` stopped the run at the first reject (nothing written); 2 a usage or
+input/output error stopped it before or while it ran; 130 it was interrupted (Ctrl-C;
+its partial output is kept: ``--resume`` continues it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from corpuskit.cli.logs import (
     log,
     log_option_sources,
     logging_to_stderr,
+    say,
     source_of,
 )
 from corpuskit.cli.progress import ProgressBar, count_inputs
@@ -42,6 +45,7 @@ from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.explain import Explanation, explain
 from corpuskit.html import EXTRACTORS, PARSERS
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.outputs import Outputs, beside, default_manifest, default_rejects
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import FORMATS, read
 from corpuskit.readers.limits import Limits, MiB
@@ -52,7 +56,6 @@ from corpuskit.recipes.defaults import (
 )
 from corpuskit.recipes.options import DEDUP_MODES, RUN_OPTIONS
 from corpuskit.reporting import notes, summary_table, write_report
-from corpuskit.run.checkpoint import partial_folder
 from corpuskit.run.local import TIME_LIMIT
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.run.pool import cpu_count
@@ -67,7 +70,7 @@ from corpuskit.steps.near_duplicates import (
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.quality import with_quality
 from corpuskit.version import __version__
-from corpuskit.writers import SHARD_SIZE, Shards
+from corpuskit.writers import SHARD_SIZE
 
 P = ParamSpec("P")
 
@@ -112,7 +115,7 @@ def translate_errors(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except CorpuskitError as error:
-            typer.echo(f"error: {error}", err=True)
+            say(f"error: {error}".replace("\n", " "))
             raise typer.Exit(error.exit_code) from None
 
     return run
@@ -147,38 +150,6 @@ def main_options(
     ] = False,
 ) -> None:
     """Turn scraped web pages into a clean JSONL corpus with provenance."""
-
-
-def beside(output: str, suffix: str) -> str | None:
-    """A file named after the corpus ``output``, beside it: ``corpus.jsonl.gz`` ->
-    ``corpus<suffix>``; None for stdout; beside a folder of shards, not in it (the
-    folder holds only shards, to be read back).
-
-    >>> beside("out/corpus.jsonl.gz", ".report.html"), beside("-", ".x"), beside("sh/", ".x")
-    ('out/corpus.report.html', None, 'sh.x')
-    """
-    if output == "-":
-        return None
-    if is_folder(output):
-        return f"{output.rstrip('/')}{suffix}"
-    path = Path(output)
-    stem = path.name.split(".")[0] or "corpus"
-    return str(path.with_name(f"{stem}{suffix}"))
-
-
-def default_rejects(output: str) -> str | None:
-    """``corpus.jsonl`` -> ``corpus.rejects.jsonl`` beside it (see ``beside``).
-
-    >>> default_rejects("out/corpus.jsonl.gz"), default_rejects("-"), default_rejects("sh/")
-    ('out/corpus.rejects.jsonl', None, 'sh.rejects.jsonl')
-    """
-    return beside(output, ".rejects.jsonl")
-
-
-def default_manifest(output: str) -> str | None:
-    """``corpus.jsonl`` -> ``corpus.manifest.json`` beside it (see ``beside``): where
-    ``clean`` writes the manifest of a folder of shards, and ``report`` looks for one."""
-    return beside(output, ".manifest.json")
 
 
 def _existing(path: str | None) -> str | None:
@@ -280,20 +251,8 @@ class NearOptions:
     permutations: int = PERMUTATIONS
 
 
-def is_folder(output: str) -> bool:
-    """Whether ``-o`` names a folder of shards: it ends with ``/`` or is a folder."""
-    return output.endswith("/") or Path(output).is_dir()
-
-
-#: ``--shard-compression`` -> the shards' file name suffix.
-SHARD_SUFFIXES = {"zst": ".jsonl.zst", "gz": ".jsonl.gz", "none": ".jsonl"}
-
-
 def _print_reject(drop: Drop) -> None:
-    typer.echo(
-        f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip(),
-        err=True,
-    )
+    say(f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip())
 
 
 #: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
@@ -361,6 +320,19 @@ def clean(
         float, typer.Option(help="Seconds one document may take; 0: no limit.")
     ] = TIME_LIMIT,
     strict: Annotated[bool, typer.Option(help="Stop at the first reject; write nothing.")] = False,
+    fail_on_reject: Annotated[
+        bool, typer.Option(help="Exit with 1 when any page was rejected (default: 0).")
+    ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(help="Follow symbolic links out of input folders (default: stay inside)."),
+    ] = False,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            help="A missing input or a pattern matching nothing is a reject, not an error."
+        ),
+    ] = False,
     resume: Annotated[
         bool,
         typer.Option(help="Continue an interrupted run of this command, if there is one."),
@@ -427,26 +399,24 @@ def clean(
     near = NearOptions(near_threshold, shingle_size, permutations) if given else None
     pipeline = _filters(pipeline, dedup, lang, min_lang_score, quality, quality_step or [], near)
     log.info("pipeline (config %s): %s", pipeline.config_hash(), ", ".join(pipeline.names))
-    rejects = rejects or default_rejects(output)
-    target: str | Shards = output
-    if is_folder(output):
-        if shard_compression not in SHARD_SUFFIXES:
-            raise InputError(f"--shard-compression: zst, gz or none, not {shard_compression}")
-        target = Shards(output.rstrip("/"), shard_size, SHARD_SUFFIXES[shard_compression])
-        manifest = manifest or default_manifest(output)
+    outputs = Outputs.plan(
+        output,
+        rejects=rejects,
+        manifest=manifest,
+        shard_size=shard_size,
+        shard_compression=shard_compression,
+    )
     bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
             report = clean_files(
                 paths,
-                target,
+                outputs,
                 pipeline=pipeline,
-                rejects=rejects,
-                manifest=manifest,
                 format=format,
                 text_field=text_field,
                 audit=audit,
-                on_reject=None if rejects else _print_reject,
+                on_reject=None if outputs.rejects else _print_reject,
                 limits=Limits(max_file_bytes=max_file_mb * MiB, max_line_bytes=max_line_mb * MiB),
                 strict=strict,
                 time_limit=time_limit or None,
@@ -457,16 +427,19 @@ def clean(
                 address=address,
                 html_parser=html_parser,
                 extractor=extractor,
+                follow_links=follow_links,
+                allow_missing=allow_missing,
             )
     except KeyboardInterrupt:
-        kept = f"; its partial output is in {partial_folder(output)}" if output != "-" else ""
-        typer.echo(f"interrupted{kept}: run it again with --resume to continue", err=True)
+        partial = outputs.partial
+        kept = f"; its partial output is in {partial}" if partial is not None else ""
+        say(f"interrupted{kept}: run it again with --resume to continue")
         raise typer.Exit(130) from None
     if not quiet:
-        typer.echo(report.summary(), err=True)
-        if report.rejected and rejects:
-            typer.echo(f"rejects written to {rejects}", err=True)
-    raise typer.Exit(1 if report.rejected else 0)
+        say(report.summary())
+        if report.rejected and outputs.rejects:
+            say(f"rejects written to {outputs.rejects}")
+    raise typer.Exit(1 if fail_on_reject and report.rejected else 0)
 
 
 @app.command("report")
@@ -502,12 +475,13 @@ def report_command(
     rejects = rejects or _existing(default_rejects(corpus))
     manifest = manifest or _existing(default_manifest(corpus))
     output = output or beside(corpus, ".report.html") or "report.html"
+    Outputs(output).check([corpus, *(path for path in (rejects, manifest) if path)])
     stats = write_report(corpus, output, rejects=rejects, manifest=manifest)
     if not quiet:
         Console(soft_wrap=False).print(summary_table(stats))
     for note in notes(stats):
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(f"report written to {output}", err=True)
+        say(f"note: {note}")
+    say(f"report written to {output}")
 
 
 @app.command("explain")

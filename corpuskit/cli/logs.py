@@ -11,6 +11,7 @@ DEBUG; ``--quiet`` leaves errors only.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -51,11 +52,42 @@ def level(verbose: int, quiet: bool) -> int:
     return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
 
 
+#: Characters a terminal acts on (C0 and C1 controls, DEL) and lone surrogates (bytes of a
+#: file name that are not UTF-8), which a message shows escaped.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def escaped(message: str) -> str:
+    """``message`` with every control character and lone surrogate written as an
+    escape, so a file name can never move the cursor or recolour the terminal.
+
+    >>> escaped("page\\x1b[31m.txt"), escaped("caf\\udce9.txt")
+    ('page\\\\x1b[31m.txt', 'caf\\\\udce9.txt')
+    """
+    return _UNPRINTABLE.sub(_escape, message)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def say(message: str) -> None:
+    """Show ``message`` on stderr, one line per line of it, each escaped."""
+    for line in message.split("\n"):
+        typer.echo(escaped(line), err=True)
+
+
+class _EscapingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return escaped(super().format(record))
+
+
 @contextmanager
 def logging_to_stderr(verbose: int, quiet: bool) -> Iterator[None]:
     """Send the ``corpuskit`` logger's records at the chosen level to stderr, meanwhile."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("corpuskit: %(message)s"))
+    handler.setFormatter(_EscapingFormatter("corpuskit: %(message)s"))
     before = log.level
     log.addHandler(handler)
     log.setLevel(level(verbose, quiet))

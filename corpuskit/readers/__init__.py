@@ -19,7 +19,9 @@ format      one document per                                      module
 Every input is accounted for: what cannot become a document is a ``Drop`` with step
 ``read`` and one of the reasons ``not_found``, ``unreadable``, ``not_a_file``,
 ``bad_compression``, ``binary``, ``too_large``, ``too_deep``, ``not_json``,
-``not_object``, ``missing_text``, ``text_not_string``, for WARC ``bad_warc``,
+``not_object``, ``missing_text``, ``text_not_string``, ``link_outside`` (a symbolic
+link in an input folder that leads out of it, not followed unless ``follow_links``),
+for WARC ``bad_warc``,
 ``truncated``, ``http_status``, ``not_text``, or ``error`` (a bug: an exception nobody
 expected, reported rather than raised). A WARC record that holds no page by design (a
 request, metadata) is neither: ``read_marked`` yields a ``Skipped`` for it, which
@@ -67,6 +69,7 @@ def read(
     limits: Limits | None = None,
     html_parser: str = "bs4",
     extractor: str = DEFAULT_EXTRACTOR,
+    follow_links: bool = False,
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
@@ -90,6 +93,7 @@ def read(
         limits=limits,
         html_parser=html_parser,
         extractor=extractor,
+        follow_links=follow_links,
     )
     return (item for item in items if isinstance(item, Document | Drop))
 
@@ -104,6 +108,7 @@ def read_marked(
     done: Sequence[str] = (),
     html_parser: str = "bs4",
     extractor: str = DEFAULT_EXTRACTOR,
+    follow_links: bool = False,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
@@ -116,7 +121,8 @@ def read_marked(
     check_options(format, html_parser, extractor)
     specs = [inputs] if isinstance(inputs, str) else inputs
     limits = limits or DEFAULT_LIMITS
-    return _read_all(specs, format, text_field, stdin, limits, done, html_parser, extractor)
+    numbered = numbered_inputs(specs, stdin, done, follow_links=follow_links)
+    return _read_all(numbered, format, text_field, limits, html_parser, extractor)
 
 
 def check_options(format: str | None, html_parser: str, extractor: str = DEFAULT_EXTRACTOR) -> None:
@@ -132,25 +138,27 @@ def check_options(format: str | None, html_parser: str, extractor: str = DEFAULT
 
 
 def _read_all(
-    inputs: Iterable[str],
+    numbered: Iterable[tuple[int, Input | Drop]],
     format: str | None,
     text_field: str,
-    stdin: BinaryIO | None,
     limits: Limits,
-    done: Sequence[str],
     html_parser: str,
     extractor: str,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
-    for index, item in numbered_inputs(inputs, stdin, done):
+    for index, item in numbered:
         yield from read_numbered(index, item, format, text_field, limits, html_parser, extractor)
 
 
 def numbered_inputs(
-    inputs: Iterable[str], stdin: BinaryIO | None = None, done: Sequence[str] = ()
+    inputs: Iterable[str],
+    stdin: BinaryIO | None = None,
+    done: Sequence[str] = (),
+    *,
+    follow_links: bool = False,
 ) -> Iterator[tuple[int, Input | Drop]]:
     """Each input the specs name (or a drop for what cannot be read) with its number,
     after the first ``len(done)``, which must be the inputs ``done`` names."""
-    for index, item in enumerate(expand(inputs, stdin)):
+    for index, item in enumerate(expand(inputs, stdin, follow_links=follow_links)):
         if index < len(done):
             shown = input_name(item)
             if shown != done[index]:

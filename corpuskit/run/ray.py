@@ -56,6 +56,7 @@ class Reading:
     limits: Limits
     html_parser: str = "bs4"
     extractor: str = DEFAULT_EXTRACTOR
+    follow_links: bool = False
 
 
 def _ray() -> Any:
@@ -163,10 +164,16 @@ class RayExecutor:
         on_progress: Callable[[RunReport, InputEnd | None], None] | None,
     ) -> RunReport:
         done = [] if journal is None else journal.done
-        work = list(numbered_inputs(specs, None, done))
+        work = list(numbered_inputs(specs, None, done, follow_links=reading.follow_links))
         sink = Sink(corpus, rejects, on_reject, self.strict, journal, on_progress)
         states = None if journal is None else journal.states
-        pipeline = self._fitted(ray, reading, list(numbered_inputs(specs)), states, journal)
+        pipeline = self._fitted(
+            ray,
+            reading,
+            list(numbered_inputs(specs, follow_links=reading.follow_links)),
+            states,
+            journal,
+        )
         provenance = Provenance.of(self.pipeline, self.audit)
         task = ray.remote(clean_input)
         shared = ray.put(pipeline)

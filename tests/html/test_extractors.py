@@ -20,11 +20,12 @@ from bs4 import XMLParsedAsHTMLWarning
 from typer.testing import CliRunner
 
 from corpuskit import Document, Drop, clean_documents, clean_files, default_pipeline, read
-from corpuskit.cli import app, default_rejects
+from corpuskit.cli import app
 from corpuskit.errors import InputError
 from corpuskit.explain import explain
 from corpuskit.html import extract
 from corpuskit.html.extractors import TRAFILATURA_INSTALL, TRAFILATURA_OPTIONS
+from corpuskit.outputs import default_rejects
 from corpuskit.readers import numbered_inputs
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import read_html

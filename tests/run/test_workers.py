@@ -17,10 +17,10 @@ import pytest
 from corpuskit.api import clean_files
 from corpuskit.document import Document, Drop
 from corpuskit.errors import RunStopped
+from corpuskit.outputs import partial_folder
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers import read
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.checkpoint import partial_folder
 from corpuskit.run.local import ProcessExecutor, SerialExecutor
 from corpuskit.run.pool import WorkerPool, batched
 from corpuskit.writers import MemoryWriter
@@ -135,7 +135,7 @@ def test_sigkill_with_workers_then_resume(pages: Path, tmp_path: Path) -> None:
     resumed = subprocess.run(
         [*command, "--workers", "2", "--resume", "-q"], capture_output=True, timeout=300
     )
-    assert resumed.returncode == 1, resumed.stderr  # 1: some inputs are rejects
+    assert resumed.returncode == 0, resumed.stderr  # rejects are a normal outcome
     assert out.read_bytes() == reference.read_bytes()
     assert not partial_folder(out).exists()
 

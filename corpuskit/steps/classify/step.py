@@ -213,10 +213,11 @@ class Pulls:
     """Which features pull a line's final score down, and how much (for explanations).
 
     A feature's pull is its second-stage weight times its value. Every line and block
-    feature is at least 0 (lengths, shares, flags, position: ``tests/steps/classify/test_features.py``
-    checks it on real pages), so only the features with a negative weight can pull a
-    score down, and only those are looked at: about half of them, for each of the many
-    lines a page loses. The context inputs can be negative: all three are looked at.
+    feature is at least 0 (lengths, shares, flags, position:
+    ``tests/steps/classify/test_features.py`` checks it on real pages), so only the
+    features with a negative weight can pull a score down, and only those are looked at:
+    about half of them, for each of the many lines a page loses. The context inputs can
+    be negative: all three are looked at.
     """
 
     line: Weighted
