@@ -22,8 +22,7 @@ from corpuskit.errors import RunStopped
 from corpuskit.explain import traced
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.limits import TIME_LIMIT as TIME_LIMIT  # where callers import it from
-from corpuskit.readers.limits import time_limit
-from corpuskit.run.passes import corpus_passes
+from corpuskit.run.passes import clean_one, corpus_passes
 from corpuskit.run.pool import CHUNK_SIZE, WorkerPool, cpu_count
 from corpuskit.run.report import RunReport
 from corpuskit.version import __version__
@@ -150,15 +149,6 @@ def finish(
         return Drop("write", "unserializable", result.source, str(error), result)
 
 
-def clean_one(pipeline: Pipeline, doc: Document, seconds: float | None) -> Document | Drop:
-    """``pipeline(doc)`` within ``seconds`` (a document over it is a ``timeout`` drop)."""
-    try:
-        with time_limit(seconds):
-            return pipeline(doc)
-    except TimeoutError as error:  # between two steps
-        return Drop("pipeline", "timeout", doc.source, str(error), doc)
-
-
 @dataclass
 class SerialExecutor:
     """Runs the pipeline in this process, one document after another, in input order.
@@ -215,6 +205,7 @@ class SerialExecutor:
             states=None if journal is None else journal.states,
             on_fitted=None if journal is None else journal.save_states,
             mapper=self.map,
+            seconds=self.time_limit,
         )
         task = partial(outcome, remaining, provenance, self.time_limit)
         for done in self.map(partial(_outcome_or_marker, task), items):

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from corpuskit.document import Drop, Source
 from corpuskit.pipeline import Pipeline, normalizer
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import SerialExecutor
+from corpuskit.run.local import ProcessExecutor, SerialExecutor
+from corpuskit.steps.repeated import RepeatedLines
 from corpuskit.writers import MemoryWriter
 from tests.conftest import doc_from
 
@@ -80,6 +85,34 @@ def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
     assert "took longer than 0.3 s" in rejects.records[0]["detail"]
     assert [r["text"] for r in corpus.records] == ["fast page"]
     assert report.rejected_by == {"slow_step: timeout": 1}
+
+
+def busy(text: str) -> str:
+    """A step that spends 5 s of CPU on a page that says "slow" (a sleep would be cut
+    short by the timer's signal all the same; spinning is what a runaway step does)."""
+    end = time.process_time() + 5
+    while "slow" in text and time.process_time() < end:
+        pass
+    return text
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_time_limit_bounds_the_steps_before_a_corpus_step(workers: int) -> None:
+    """The steps before a corpus step run in the counting pass: under the time limit
+    too (they ran unbounded; in the default pipeline, every step before
+    ``repeated_lines``)."""
+    pipeline = Pipeline([normalizer(busy, name="busy_step"), RepeatedLines()])
+    items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    executor = (
+        SerialExecutor(pipeline, time_limit=0.3)
+        if workers == 1
+        else ProcessExecutor(pipeline, time_limit=0.3, workers=workers, chunk_size=1)
+    )
+    report = executor.run(items, corpus, rejects)
+    assert [(r["step"], r["reason"]) for r in rejects.records] == [("busy_step", "timeout")]
+    assert [r["text"] for r in corpus.records] == ["fast page"]
+    assert report.rejected_by == {"busy_step: timeout": 1}
 
 
 def test_strict_stops_at_the_first_reject() -> None:
