@@ -41,10 +41,12 @@ from corpuskit.document import Document, Drop
 from corpuskit.pipeline import CorpusStep, Pipeline, Step, step_name
 from corpuskit.readers.html import read_html
 from corpuskit.readers.jsonl import read_jsonl
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.page import read_page
 from corpuskit.readers.text import read_text
 from corpuskit.readers.warc import read_warc
-from corpuskit.recipes.defaults import default_pipeline, remove_near_duplicates, select_languages
+from corpuskit.recipes.compose import remove_near_duplicates, select_languages
+from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.steps.quality import with_quality
 from tests import warcs
 
@@ -114,6 +116,9 @@ def page(run: str) -> bytes:
     return f"<html><head>{head}</head><body>{body}</body></html>".encode()
 
 
+LXML = ReadOptions(html_parser="lxml")
+
+
 def readers(run: str) -> dict[str, Callable[[], object]]:
     """Reading ``run`` in every format, each a call to time."""
     text, markup = run.encode(), page(run)
@@ -121,8 +126,8 @@ def readers(run: str) -> dict[str, Callable[[], object]]:
     archive = warcs.response("https://a.example/", markup)
     return {
         "read text": lambda: read_text("run.txt", text),
-        "read html (bs4)": lambda: read_html("run.html", markup, parser="bs4"),
-        "read html (lxml)": lambda: read_html("run.html", markup, parser="lxml"),
+        "read html (bs4)": lambda: read_html("run.html", markup, ReadOptions(html_parser="bs4")),
+        "read html (lxml)": lambda: read_html("run.html", markup, LXML),
         "read jsonl": lambda: list(read_jsonl("run.jsonl", io.BytesIO(record))),
         "read warc": lambda: list(read_warc("run.warc", io.BytesIO(archive))),
     }

@@ -29,7 +29,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from corpuskit.errors import InputError
 
@@ -72,8 +72,8 @@ class Limits:
     limit of serde_json, a common reader of such corpora. It cannot exceed
     ``MAX_WRITABLE_JSON_DEPTH``: a deeper record could not be written back.
 
-    ``time_limit``: seconds reading one HTML page may take (None: no limit), the
-    ``time_limit`` of ``clean_files`` and ``--time-limit``, which set it; ``TIME_LIMIT``
+    ``time_limit``: seconds reading one HTML page may take (None: no limit): the run's
+    ``time_limit`` (``RunOptions``, ``--time-limit``), which sets it; ``TIME_LIMIT``
     by default. Parsing and extracting a page is linear in its size (the largest
     traf-dev page takes about 0.2 s), so only a bug meets it; the page is then a
     ``timeout`` drop and the run goes on.
@@ -83,16 +83,20 @@ class Limits:
     max_line_bytes: int = 32 * MiB
     max_html_tags: int = 250_000
     max_json_depth: int = 128
-    time_limit: float | None = TIME_LIMIT
+    #: Not an option of its own (``metadata``): the run's ``time_limit`` sets it
+    #: (``recipes.compose.build``), so one knob bounds reading and cleaning a document.
+    time_limit: float | None = field(
+        default=TIME_LIMIT, metadata={"recipe": False, "option": False}
+    )
 
     def __post_init__(self) -> None:
         _check_seconds(self.time_limit)
-        for field in fields(self):
-            if field.name == "time_limit":
+        for size in fields(self):
+            if size.name == "time_limit":
                 continue
-            value = getattr(self, field.name)
+            value = getattr(self, size.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(f"{field.name} must be a positive integer, not {value!r}")
+                raise InputError(f"{size.name} must be a positive integer, not {value!r}")
         if self.max_json_depth > MAX_WRITABLE_JSON_DEPTH:
             raise InputError(
                 f"max_json_depth must be between 1 and {MAX_WRITABLE_JSON_DEPTH}, "

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import IO, Any, TypeVar
 
-from corpuskit.document import Document, Drop
+from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
-from corpuskit.readers.limits import time_limit
+from corpuskit.run.cleaning import clean_one
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +98,6 @@ def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Item]) -> Pipeline:
 def prepare_item(before: Pipeline, item: Any, seconds: float | None = None) -> Any:
     """``before(item)`` within ``seconds`` for a document; anything else is handed on."""
     return clean_one(before, item, seconds) if isinstance(item, Document) else item
-
-
-def clean_one(pipeline: Pipeline, doc: Document, seconds: float | None) -> Document | Drop:
-    """``pipeline(doc)`` within ``seconds`` (a document over it is a ``timeout`` drop)."""
-    try:
-        with time_limit(seconds):
-            return pipeline(doc)
-    except TimeoutError as error:  # between two steps
-        return Drop("pipeline", "timeout", doc.source, str(error), doc)
 
 
 def _spool(results: Iterable[Any], step: CorpusStep, state: object) -> IO[bytes]:

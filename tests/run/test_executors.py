@@ -1,16 +1,41 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
-from corpuskit.document import Drop, Source
+from corpuskit.document import Document, Drop, Source
 from corpuskit.pipeline import Pipeline, normalizer
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import ProcessExecutor, SerialExecutor
+from corpuskit.run.cleaning import Provenance, outcome
+from corpuskit.run.executor import Job
+from corpuskit.run.local import LocalExecutor
+from corpuskit.run.options import RunOptions
+from corpuskit.run.report import RunReport
+from corpuskit.run.sink import Sink
 from corpuskit.steps.repeated import RepeatedLines
 from corpuskit.writers import MemoryWriter
 from tests.conftest import doc_from
+
+
+def run_items(
+    pipeline: Pipeline,
+    items: Iterable[Document | Drop],
+    corpus: MemoryWriter,
+    rejects: MemoryWriter | None = None,
+    on_reject: object = None,
+    run: RunOptions | None = None,
+) -> RunReport:
+    """What every executor does with each item once it is read: clean it
+    (``run.cleaning.outcome``) and hand the outcome to the sink, in order."""
+    run = run or RunOptions()
+    sink = Sink(corpus, rejects, on_reject, run.strict)  # type: ignore[arg-type]
+    provenance = Provenance.of(pipeline, run.audit)
+    for item in items:
+        sink.take(outcome(pipeline, provenance, run.time_limit, item))
+    return sink.report
 
 
 def test_every_document_ends_in_corpus_or_rejects() -> None:
@@ -22,7 +47,7 @@ def test_every_document_ends_in_corpus_or_rejects() -> None:
     ]
     corpus, rejects = MemoryWriter(), MemoryWriter()
     pipeline = Pipeline([normalizer(str.strip, name="strip")])
-    report = SerialExecutor(pipeline).run(items, corpus, rejects)
+    report = run_items(pipeline, items, corpus, rejects)
     assert [r["source"]["path"] for r in corpus.records] == ["a.txt", "b.txt"]
     assert [(r["step"], r["reason"]) for r in rejects.records] == [
         ("read", "not_found"),
@@ -38,7 +63,7 @@ def test_records_carry_provenance_and_reasons() -> None:
         doc_from("Logo"),
     ]
     pipeline = default_pipeline()
-    report = SerialExecutor(pipeline, audit=True).run(items, corpus, rejects, seen.append)
+    report = run_items(pipeline, items, corpus, rejects, seen.append, RunOptions(audit=True))
     [record] = corpus.records
     assert record["provenance"]["config"] == pipeline.config_hash()
     assert record["provenance"]["corpuskit"]
@@ -62,7 +87,7 @@ def test_output_is_deterministic() -> None:
     runs = []
     for _ in range(2):
         corpus = MemoryWriter()
-        SerialExecutor(default_pipeline()).run(items, corpus)
+        run_items(default_pipeline(), items, corpus)
         runs.append(corpus.records)
     assert runs[0] == runs[1]
 
@@ -78,8 +103,8 @@ def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
     items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
     corpus, rejects = MemoryWriter(), MemoryWriter()
     start = time.perf_counter()
-    executor = SerialExecutor(Pipeline([normalizer(slow, name="slow_step")]), time_limit=0.3)
-    report = executor.run(items, corpus, rejects)
+    pipeline = Pipeline([normalizer(slow, name="slow_step")])
+    report = run_items(pipeline, items, corpus, rejects, run=RunOptions(time_limit=0.3))
     assert time.perf_counter() - start < 3
     assert [(r["step"], r["reason"]) for r in rejects.records] == [("slow_step", "timeout")]
     assert "took longer than 0.3 s" in rejects.records[0]["detail"]
@@ -97,19 +122,16 @@ def busy(text: str) -> str:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_time_limit_bounds_the_steps_before_a_corpus_step(workers: int) -> None:
+def test_time_limit_bounds_the_steps_before_a_corpus_step(tmp_path: Path, workers: int) -> None:
     """The steps before a corpus step run in the counting pass: under the time limit
     too (they ran unbounded; in the default pipeline, every step before
     ``repeated_lines``)."""
+    (tmp_path / "a.txt").write_text("slow page")
+    (tmp_path / "b.txt").write_text("fast page")
     pipeline = Pipeline([normalizer(busy, name="busy_step"), RepeatedLines()])
-    items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
+    job = Job((str(tmp_path),), pipeline, run=RunOptions(time_limit=0.3))
     corpus, rejects = MemoryWriter(), MemoryWriter()
-    executor = (
-        SerialExecutor(pipeline, time_limit=0.3)
-        if workers == 1
-        else ProcessExecutor(pipeline, time_limit=0.3, workers=workers, chunk_size=1)
-    )
-    report = executor.run(items, corpus, rejects)
+    report = LocalExecutor(workers, chunk_size=1).run(job, Sink(corpus, rejects))
     assert [(r["step"], r["reason"]) for r in rejects.records] == [("busy_step", "timeout")]
     assert [r["text"] for r in corpus.records] == ["fast page"]
     assert report.rejected_by == {"busy_step: timeout": 1}
@@ -122,4 +144,4 @@ def test_strict_stops_at_the_first_reject() -> None:
 
     items = [doc_from("Satz eins ist ein ganzer Satz.", "a.txt"), doc_from("Logo", "b.txt")]
     with pytest.raises(RunStopped, match=r"b.txt: drop_empty: empty"):
-        SerialExecutor(default_pipeline(), strict=True).run(items, MemoryWriter())
+        run_items(default_pipeline(), items, MemoryWriter(), run=RunOptions(strict=True))
