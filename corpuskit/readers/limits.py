@@ -127,6 +127,12 @@ def how_to_raise(name: str) -> str:
     return f"raise it with Limits({name}=...)"
 
 
+#: Seconds between two rings of the alarm, at the least: a ring whose ``TimeoutError``
+#: Python swallowed is followed by another. Long enough that a second ring never lands
+#: while the first one's exception is on its way out of the limited code (microseconds).
+RING_AGAIN = 1.0
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ``TimeoutError`` in this thread once ``seconds`` have passed (None or 0: never).
@@ -135,7 +141,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     elsewhere; it does not nest (the inner one would cancel the outer). A signal is
     handled between Python instructions: one long call into C (a regular expression
     match) finishes before it. That is why every regular expression that sees page
-    content is linear (tests/test_linear.py feeds them long runs of punctuation).
+    content is linear (tests/test_linear.py feeds them long runs of punctuation). A
+    ring can also land in code whose exceptions Python ignores (a ``__del__`` the
+    garbage collector runs: "Exception ignored in ..."), so the alarm rings again every
+    ``seconds`` (``RING_AGAIN`` at the least) until the limited code is left.
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not seconds or not usable:
@@ -146,7 +155,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, max(seconds, RING_AGAIN))
     try:
         yield
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import logging
@@ -30,7 +31,7 @@ from corpuskit.errors import InputError
 from corpuskit.readers import FORMATS, decode_bytes, read
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.detect import format_from_name, looks_like_html
-from corpuskit.readers.limits import Limits, MiB
+from corpuskit.readers.limits import Limits, MiB, time_limit
 from corpuskit.writers import encode_record
 from tests.conftest import BENCH_PAGES, SHARED
 
@@ -743,6 +744,35 @@ def test_reading_a_page_is_bounded_by_the_time_limit(tmp_path: Path) -> None:
     assert isinstance(after, Document) and after.text == "read after the slow page"
     assert Limits(time_limit=None).time_limit is None  # no limit
     assert len(read_all(slow, limits=Limits(time_limit=None))) == 1
+
+
+def spin(seconds: float) -> None:
+    """Spend ``seconds`` of CPU in Python code, where a signal's handler can run."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+class SlowToFree:
+    """Freed only by the garbage collector (a cycle), slowly: what its ``__del__`` raises,
+    the alarm's ``TimeoutError`` included, Python ignores."""
+
+    def __init__(self) -> None:
+        self.cycle = self
+
+    def __del__(self) -> None:
+        spin(0.3)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_that_python_swallowed_rings_again() -> None:
+    """The first ring lands in a ``__del__`` and is lost; the next one ends the work (it
+    went on unbounded, and a page read after a test that left garbage behind was read
+    whole, limit or not)."""
+    with pytest.raises(TimeoutError), time_limit(0.05):
+        SlowToFree()
+        gc.collect()
+        spin(10)
 
 
 #: An XHTML page: bs4's lxml builder warns (``XMLParsedAsHTMLWarning``) when it parses
