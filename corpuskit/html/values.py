@@ -71,7 +71,7 @@ def has_placeholder(value: str) -> bool:
 
     >>> [has_placeholder(v) for v in ("{{ author }}", "${title}", "a {{ b", "50%%", "%%%%")]
     [True, True, False, False, True]
-    >>> has_placeholder("<%" * 100_000), has_placeholder("{{ one\ntwo }}")
+    >>> has_placeholder("<%" * 100_000), has_placeholder("{{ one\\ntwo }}")
     (False, False)
     """
     for line in value.split("\n"):

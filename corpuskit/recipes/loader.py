@@ -109,8 +109,8 @@ def recipe_imports(name_or_path: str) -> list[str]:
 def imported_modules(text: str, label: str = "<recipe>") -> list[str]:
     """The modules the user steps of a recipe's TOML ``text`` name (``module:attribute``).
 
-    >>> imported_modules('[[steps]]\nstep = "mysteps:Shout"\n[[steps]]\nstep = "drop_empty"\n'
-    ...     '[[steps]]\nstep = "os:system"\nadapter = "normalizer"')
+    >>> imported_modules('[[steps]]\\nstep = "mysteps:Shout"\\n[[steps]]\\nstep = "drop_empty"\\n'
+    ...     '[[steps]]\\nstep = "os:system"\\nadapter = "normalizer"')
     ['mysteps', 'os']
     """
     try:
