@@ -249,19 +249,25 @@ def build(
         raise InputError(f"executor: an executor object or its options ({given}), not both")
     if executor is None and groups[make_executor]:
         executor = make_executor(**groups[make_executor])
+    running = RunOptions.of(run, **groups[RunOptions])
+    # One knob bounds a document's time: reading it (the readers see it in their limits)
+    # and cleaning it.
+    read = replace(read, limits=replace(read.limits, time_limit=running.time_limit))
     return Built(
         compose(pipeline, PipelineOptions(**groups[PipelineOptions])),
         read,
-        RunOptions.of(run, **groups[RunOptions]),
+        running,
         executor,
         OutputOptions(**groups[OutputOptions]),
     )
 
 
 def option_owner(name: str) -> Any:
-    """The options class (or ``make_executor``) that takes the option ``name``."""
+    """The options class (or ``make_executor``) that takes the option ``name``; a field
+    marked ``option: False`` is set from another (``Limits.time_limit``, the run's)."""
     for kind in OPTION_CLASSES:
-        if name in {f.name for f in fields(kind)} and name != "limits":
+        names = {f.name for f in fields(kind) if f.metadata.get("option", True)}
+        if name in names and name != "limits":
             return kind
     if name in inspect.signature(make_executor).parameters:
         return make_executor

@@ -22,7 +22,10 @@ Everything is checked when the recipe is loaded, not when the first page reaches
 step: unknown steps, parameters and options, values of the wrong type, modules that do
 not import. Each problem is a ``RecipeError`` naming the file and line
 (``my.toml:7: step 'repeated_lines' has no parameter 'min_page' (did you mean
-'min_pages'?)``). The default pipeline is itself a recipe shipped with corpuskit
+'min_pages'?)``). Loading imports the modules a recipe names, and so runs their code: a
+recipe is trusted like a script (docs/recipes.md). ``recipe_imports`` lists those
+modules without importing anything, for ``corpuskit recipe check`` to say first.
+The default pipeline is itself a recipe shipped with corpuskit
 (``corpuskit/data/recipes/default.toml``): ``corpuskit recipe show default``.
 """
 
@@ -90,6 +93,34 @@ def recipe_text(name_or_path: str) -> tuple[str, str]:
             ) from None
     folder = resources.files("corpuskit.data").joinpath("recipes")
     return f"{name_or_path}.toml", folder.joinpath(f"{name_or_path}.toml").read_text("utf-8")
+
+
+def recipe_imports(name_or_path: str) -> list[str]:
+    """The modules the recipe ``name_or_path`` names for its user steps, in order, each
+    once: what loading it imports (and so runs). Nothing is imported here.
+
+    A recipe that is not valid TOML raises ``RecipeError``, as loading it would; any
+    other problem is left for ``load_recipe`` to report.
+    """
+    label, text = recipe_text(name_or_path)
+    return imported_modules(text, label)
+
+
+def imported_modules(text: str, label: str = "<recipe>") -> list[str]:
+    """The modules the user steps of a recipe's TOML ``text`` name (``module:attribute``).
+
+    >>> imported_modules('[[steps]]\\nstep = "mysteps:Shout"\\n[[steps]]\\nstep = "drop_empty"\\n'
+    ...     '[[steps]]\\nstep = "os:system"\\nadapter = "normalizer"')
+    ['mysteps', 'os']
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RecipeError(_syntax_message(label, error)) from None
+    steps = data.get("steps")
+    names = [entry.get(STEP_KEY) for entry in steps or () if isinstance(entry, dict)]
+    modules = [name.partition(":")[0] for name in names if isinstance(name, str) and ":" in name]
+    return list(dict.fromkeys(module for module in modules if module))
 
 
 def load_recipe(name_or_path: str, registry: Registry | None = None) -> Recipe:

@@ -44,7 +44,12 @@ class LocalExecutor:
         provenance = Provenance.of(job.pipeline, job.run.audit)
         with fewer_collections():
             _, remaining, items = corpus_passes(
-                job.pipeline, read, states=job.states, on_fitted=sink.save_states, mapper=self.map
+                job.pipeline,
+                read,
+                states=job.states,
+                on_fitted=sink.save_states,
+                mapper=self.map,
+                seconds=job.run.time_limit,
             )
             task = partial(outcome, remaining, provenance, job.run.time_limit)
             for done in self.map(partial(_outcome_or_marker, task), items):

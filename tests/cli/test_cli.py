@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from corpuskit.cli import app
-from tests.conftest import FIXTURES, seed_pages
+from tests.conftest import FIXTURES, ROOT, seed_pages
+from tests.readers.test_readers import XHTML
 
 runner = CliRunner()
 
@@ -235,3 +239,48 @@ def test_dedup_exact_and_off_by_default(tmp_path: Path) -> None:
     assert off.exit_code == 0 and len(records(out)) == 2
     bad = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "x"])
     assert bad.exit_code == 2 and "--dedup" in bad.stderr
+
+
+def corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a process of its own: its own warning filters and stderr."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "corpuskit", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def test_parser_warnings_never_reach_the_terminal(tmp_path: Path) -> None:
+    """bs4 warns about every XHTML page (12 lines): never shown, with ``-q`` or without,
+    serial or with workers; ``-v`` shows one log line naming the page."""
+    page = tmp_path / "page.xhtml"
+    page.write_bytes(XHTML)
+    out = str(tmp_path / "out.jsonl")
+    quiet = corpuskit("clean", str(page), "-o", out, "-q")
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    plain = corpuskit("clean", str(page), "-o", out, "--workers", "2")
+    assert plain.returncode == 0 and "Warning" not in plain.stderr
+    assert plain.stderr.startswith("pages: 1 read, 1 written, 0 rejected")
+    verbose = corpuskit("clean", str(page), "-o", out, "-v", "--workers", "1")
+    warned = [line for line in verbose.stderr.splitlines() if "Warning" in line]
+    assert warned == [
+        f"corpuskit: {page}: the HTML parser warned: It looks like you're using an HTML "
+        "parser to parse an XML document. (XMLParsedAsHTMLWarning)"
+    ]
+
+
+def test_time_limit_bounds_reading_a_page(tmp_path: Path) -> None:
+    """``--time-limit`` covers reading: a page that takes longer to extract is a ``read``
+    reject (``timeout``) and the run goes on with the next input."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    # 248,000 tags (the tag limit is 250,000): about 3.6 s of CPU to extract with bs4.
+    (pages / "a-slow.html").write_bytes(b"<html><body>" + b"<p>x</p>" * 124_000)
+    (pages / "b-next.txt").write_bytes(seed_pages()[0].read_bytes())
+    out = tmp_path / "out.jsonl"
+    # 2 s: langdetect's profiles load in the first page's pipeline (0.5 s), within it.
+    result = runner.invoke(app, ["clean", str(pages), "-o", str(out), "--time-limit", "2"])
+    assert "Traceback" not in result.output
+    [reject] = records(tmp_path / "out.rejects.jsonl")
+    assert (reject["step"], reject["reason"]) == ("read", "timeout")
+    assert reject["source"]["path"].endswith("a-slow.html")
+    [kept] = records(out)
+    assert kept["source"]["path"].endswith("b-next.txt")

@@ -117,6 +117,33 @@ def test_user_steps_run_and_show_in_provenance(tmp_path: Path) -> None:
     assert edits["short_lines"]["removed"]["short_lines"] >= 1
 
 
+def test_recipe_check_says_what_it_imports_before_importing_it(tmp_path: Path) -> None:
+    """A recipe is code: ``recipe check`` names the modules, then loading imports (runs)
+    them, which the module's own print shows coming second."""
+    (tmp_path / "loud_steps.py").write_text(
+        USER_STEPS.replace("recipe_user_steps", "loud_steps") + '\nprint("loud_steps ran")\n'
+    )
+    recipe = tmp_path / "code.toml"
+    recipe.write_text(
+        '[[steps]]\nstep = "loud_steps:tag"\n\n'
+        '[[steps]]\nstep = "os:getcwd"\nadapter = "annotator"\nname = "cwd"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    command = [sys.executable, "-m", "corpuskit", "recipe", "check", str(recipe)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:3] == ["imports: loud_steps, os", "loud_steps ran", lines[2]]
+    assert lines[2].startswith(f"{recipe}: 2 steps, config ")
+    recipe.write_text('[[steps]]\nstep = "no_such_steps:tag"\n', encoding="utf-8")
+    missing = runner.invoke(app, ["recipe", "check", str(recipe)])
+    assert missing.exit_code == 2 and missing.stdout == "imports: no_such_steps\n"
+    assert "cannot import 'no_such_steps'" in missing.stderr
+    builtin = runner.invoke(app, ["recipe", "check", "default"])
+    assert "imports" not in builtin.stdout
+
+
 BAD_RECIPES = {
     "unknown step": ('[[steps]]\nstep = "fix_encodings"\n', "bad.toml:2: unknown step"),
     "unknown parameter": (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
+import logging
 import os
 import re
 import signal
@@ -11,6 +13,7 @@ import socket
 import threading
 import time
 import tracemalloc
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,8 +30,8 @@ from corpuskit.document import Document, Drop, sha256_hex, stable_id
 from corpuskit.errors import InputError
 from corpuskit.readers import FORMATS, decode_bytes, read
 from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.detect import format_from_name
-from corpuskit.readers.limits import Limits, MiB
+from corpuskit.readers.detect import format_from_name, looks_like_html
+from corpuskit.readers.limits import Limits, MiB, time_limit
 from corpuskit.writers import encode_record
 from tests.conftest import BENCH_PAGES, SHARED
 
@@ -520,6 +523,25 @@ def test_unknown_extension_is_sniffed(tmp_path: Path, data: bytes, format: str) 
     assert results[0].source.format == format
 
 
+#: The markup test ``looks_like_html`` made before it was linear (``\s*`` after each
+#: line start ran over every blank line below it): its answers are the ones to keep.
+BACKTRACKING_MARKUP = re.compile(
+    r"(?:^|>)\s*<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.MULTILINE
+)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\n", " ", "\t", "\r", "\x0c", ">", "x", "<HTML>", "<body", "<!doctype  html>"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_markup_is_recognised_as_the_backtracking_pattern_did(text: str) -> None:
+    assert looks_like_html(text.encode()) == bool(BACKTRACKING_MARKUP.search(text))
+
+
 def test_format_forces_the_reader(tmp_path: Path) -> None:
     doc = read_doc(write(tmp_path / "page.html", b"<p>raw</p>"), format="text")
     assert (doc.source.format, doc.text) == ("text", "<p>raw</p>")
@@ -711,6 +733,77 @@ def test_html_tag_limit(tmp_path: Path) -> None:
     assert drop.detail == "more than 99 tags; raise it with Limits(max_html_tags=...)"
 
 
+def test_reading_a_page_is_bounded_by_the_time_limit(tmp_path: Path) -> None:
+    """A page that takes longer to extract than ``Limits.time_limit`` is a ``timeout``
+    drop, and reading goes on. 200,000 elements take bs4 seconds; the limit is 0.05 s."""
+    slow = write(tmp_path / "a-slow.html", b"<html><body>" + b"<p>x</p>" * 100_000)
+    write(tmp_path / "b-next.txt", b"read after the slow page")
+    drop, after = read_all(tmp_path, limits=Limits(time_limit=0.05))
+    assert isinstance(drop, Drop) and (drop.step, drop.reason) == ("read", "timeout")
+    assert drop.source.path == str(slow) and "took longer than 0.05 s" in drop.detail
+    assert isinstance(after, Document) and after.text == "read after the slow page"
+    assert Limits(time_limit=None).time_limit is None  # no limit
+    assert len(read_all(slow, limits=Limits(time_limit=None))) == 1
+
+
+def spin(seconds: float) -> None:
+    """Spend ``seconds`` of CPU in Python code, where a signal's handler can run."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+class SlowToFree:
+    """Freed only by the garbage collector (a cycle), slowly: what its ``__del__`` raises,
+    the alarm's ``TimeoutError`` included, Python ignores."""
+
+    def __init__(self) -> None:
+        self.cycle = self
+
+    def __del__(self) -> None:
+        spin(0.3)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_that_python_swallowed_rings_again() -> None:
+    """The first ring lands in a ``__del__`` and is lost; the next one ends the work (it
+    went on unbounded, and a page read after a test that left garbage behind was read
+    whole, limit or not)."""
+    with pytest.raises(TimeoutError), time_limit(0.05):
+        SlowToFree()
+        gc.collect()
+        spin(10)
+
+
+#: An XHTML page: bs4's lxml builder warns (``XMLParsedAsHTMLWarning``) when it parses
+#: markup that opens with an XML declaration and shows no ``</html>`` in its first 500
+#: characters, as HTML.
+XHTML = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+    'Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns='
+    '"http://www.w3.org/1999/xhtml" xml:lang="de"><head><title>Der Rat</title></head><body>\n'
+    + "".join(f"<p>Der Rat tagte am Montag und stimmte ab, Punkt {n}.</p>\n" for n in range(12))
+    + "</body></html>\n"
+).encode()
+
+
+def test_parser_warnings_are_logged_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = write(tmp_path / "page.xhtml", XHTML)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that got out would raise here
+        with caplog.at_level(logging.INFO, logger="corpuskit"):
+            doc = read_doc(page)
+    assert doc.title == "Der Rat" and "Punkt 11." in doc.text
+    [logged] = [r for r in caplog.records if "warned" in r.getMessage()]
+    assert logged.levelno == logging.INFO and logged.name.startswith("corpuskit.")
+    assert logged.getMessage() == (
+        f"{page}: the HTML parser warned: It looks like you're using an HTML parser to "
+        "parse an XML document. (XMLParsedAsHTMLWarning)"
+    )
+
+
 BOMBS = {
     "bomb.txt.gz": lambda data: gzip.compress(data, 9),
     "bomb.txt.zst": lambda data: zstandard.ZstdCompressor(level=19).compress(data),
@@ -746,6 +839,8 @@ def test_sniffing_reads_no_more_of_a_first_line_than_the_limit(tmp_path: Path) -
         ({"max_file_bytes": 0}, "max_file_bytes must be a positive integer, not 0"),
         ({"max_line_bytes": 1.5}, "max_line_bytes must be a positive integer, not 1.5"),
         ({"max_json_depth": 254}, "max_json_depth must be between 1 and 253, not 254"),
+        ({"time_limit": 0}, "time_limit must be a positive number of seconds or None, not 0"),
+        ({"time_limit": "1"}, "time_limit must be a positive number of seconds or None, not '1'"),
     ],
 )
 def test_limits_are_checked(options: Any, message: str) -> None:

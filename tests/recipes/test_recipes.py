@@ -4,6 +4,7 @@ shipped default recipe, and composing dedup, language and quality filters on a r
 from __future__ import annotations
 
 import inspect
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes import builtin_steps, load_recipe, parse_recipe, shipped_recipes
 from corpuskit.recipes.compose import remove_near_duplicates, select_languages
 from corpuskit.recipes.lines import step_tables
+from corpuskit.recipes.loader import recipe_imports
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
 from corpuskit.steps.classify.step import ClassifyLines
@@ -193,6 +195,22 @@ def test_lines_skip_multiline_strings() -> None:
     text = '[options]\nnote = """\n[[steps]]\nstep = "x"\n"""\n[[steps]]\nstep = "drop_empty"\n'
     [table] = step_tables(text)
     assert (table.line, table.keys) == (6, {"step": 7})
+
+
+def test_recipe_imports_lists_the_modules_without_importing_them(tmp_path: Path) -> None:
+    recipe = tmp_path / "trust.toml"
+    recipe.write_text(
+        '[[steps]]\nstep = "never_imported_steps:tag"\n\n[[steps]]\nstep = "drop_empty"\n\n'
+        '[[steps]]\nstep = "os:system"\nadapter = "normalizer"\n\n'
+        '[[steps]]\nstep = "never_imported_steps:MinWords"\n',
+        encoding="utf-8",
+    )
+    assert recipe_imports(str(recipe)) == ["never_imported_steps", "os"]
+    assert "never_imported_steps" not in sys.modules
+    assert recipe_imports("default") == []
+    recipe.write_text("[[steps]\nstep =", encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"trust\.toml:1: invalid TOML"):
+        recipe_imports(str(recipe))
 
 
 def test_user_steps_by_module_and_attribute(

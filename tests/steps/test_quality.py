@@ -3,6 +3,7 @@ annotate mode only records, and off / annotate / drop per filter."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from corpuskit.steps.quality import (
     SymbolRatio,
     TooShort,
     WordLength,
+    count_sentences,
     quality_steps,
     with_quality,
 )
-from tests.conftest import doc_from, seed_pages
+from tests.conftest import SHARED, doc_from, seed_pages
 from tests.steps.test_language import PROSE
 
 
@@ -164,3 +166,25 @@ def test_cli_quality_drop(tmp_path: Path) -> None:
         ],
     )
     assert kept.exit_code == 0, kept.stderr
+
+
+# --- sentences, counted in linear time ------------------------------------------------
+
+#: The pattern ``count_sentences`` used before it was made linear (it backtracked over
+#: runs of punctuation: 18 s of CPU for ``"." * 32000 + "x"``): the answers to keep.
+BACKTRACKING_SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*(?=\s|$)")
+
+
+@given(st.text(".!?…。！？\"'”’»)]」 \n\tab", max_size=60))
+def test_count_sentences_counts_what_the_backtracking_pattern_counted(text: str) -> None:
+    assert count_sentences(text) == len(BACKTRACKING_SENTENCE_END.findall(text))
+
+
+@pytest.mark.bench
+@pytest.mark.skipif(not (SHARED / "bench").is_dir(), reason="the dev sets are not here")
+def test_count_sentences_is_unchanged_on_every_dev_page() -> None:
+    pages = sorted((SHARED / "bench").glob("*-dev/pages/*.txt"))
+    assert len(pages) > 1600  # traf-dev and dragnet-dev
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert count_sentences(text) == len(BACKTRACKING_SENTENCE_END.findall(text)), page.name
