@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from corpuskit.html import PARSERS, TextSizes, Tree, extract, parse
 from corpuskit.readers import decode_bytes
-from tests.conftest import BENCH_PAGES
+from tests.conftest import BENCH_PAGES, bench_pages, bench_params
 
-BENCH = sorted(BENCH_PAGES.glob("*.html.gz"))[:5]
 GOLD = BENCH_PAGES.parent / "gold.jsonl"
 
 
@@ -257,7 +256,7 @@ def gold_passages() -> dict[str, list[str]]:
     return {record["id"]: record["with"] for record in records}
 
 
-@pytest.mark.parametrize("page", BENCH, ids=lambda path: path.name[:16])
+@pytest.mark.parametrize("page", bench_params(lambda: bench_pages("*.html.gz")[:5]))
 def test_bench_pages(page: Path) -> None:
     markup, _ = decode_bytes(gzip.decompress(page.read_bytes()), html=True)
     extracted = extract(markup)
