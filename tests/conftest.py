@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from corpuskit.document import Document, Source, make_document, sha256_hex
 
@@ -33,6 +35,11 @@ BENCH_PAGES = BENCH / "traf-dev" / "pages"
 #: The dev sets and how many pages each has (``shared/bench/README.md``), each page as
 #: ``<id>.txt`` and ``<id>.html.gz``, beside a ``gold.jsonl``.
 DEV_SETS = {"traf-dev": 696, "dragnet-dev": 1002}
+
+# No deadline for hypothesis examples: how long one takes is no test of ours (the
+# machine is shared); linear work is proved by counts and ratios (see test_junk.py).
+settings.register_profile("corpuskit", deadline=None)
+settings.load_profile("corpuskit")
 
 
 def absent(dev_set: str) -> str:
@@ -75,6 +82,21 @@ def bench_params(choose: Callable[[], list[Path]]) -> list[Any]:
     if NO_BENCH:
         return [pytest.param(None, id="traf-dev", marks=needs_bench)]
     return [pytest.param(page, id=page.name.split(".")[0]) for page in choose()]
+
+
+def cpu_seconds(work: Callable[[], object], repeats: int = 3) -> float:
+    """The least CPU time this process spent on ``work()`` in ``repeats`` runs.
+
+    For ratios measured in one test (the same work on inputs of two sizes), never for a
+    bound in seconds: other processes on the machine do not count, and the least of a
+    few runs leaves out pauses that are not the work's (garbage collection, a cold cache).
+    """
+    least = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        work()
+        least = min(least, time.process_time() - start)
+    return least
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:
