@@ -90,6 +90,8 @@ def test_a_cleaned_page_is_left_alone(page: Path) -> None:
 @pytest.mark.parametrize("page", pages())
 def test_each_removal_says_its_score_and_strongest_pulls_down(page: Path) -> None:
     _, result = classified(page)
+    if not removed(result):
+        pytest.skip("the classifier removed nothing here")
     threshold = STEP.model.threshold
     for line in removed(result):
         assert line.rule == "boilerplate"
