@@ -34,8 +34,10 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from corpuskit.errors import InputError
+from corpuskit.options import Options
 from corpuskit.writers import (
     SHARD_SIZE,
     STDOUT,
@@ -117,6 +119,27 @@ def is_partial_folder(path: str | os.PathLike[str]) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OutputOptions(Options):
+    """How a corpus written to a folder is cut into shards.
+
+    **Parameters**
+
+    - ``shard_size``: records per shard (the last one holds the rest).
+    - ``shard_compression``: ``zst``, ``gz`` or ``none`` (``SHARD_SUFFIXES``).
+    """
+
+    shard_size: int = SHARD_SIZE
+    shard_compression: str = "zst"
+
+    def __post_init__(self) -> None:
+        if self.shard_compression not in SHARD_SUFFIXES:
+            choices = ", ".join(SHARD_SUFFIXES)
+            raise InputError(f"shard_compression: {choices}, not {self.shard_compression!r}")
+        if isinstance(self.shard_size, bool) or not self.shard_size >= 1:
+            raise InputError(f"shard_size: at least 1 record, not {self.shard_size!r}")
+
+
 @dataclass(frozen=True)
 class Outputs:
     """The files a run writes: the corpus (``-`` for standard output), or its
@@ -137,23 +160,22 @@ class Outputs:
         *,
         rejects: str | None = None,
         manifest: str | None = None,
-        shard_size: int = SHARD_SIZE,
-        shard_compression: str = "zst",
+        options: OutputOptions | None = None,
+        **changes: Any,
     ) -> Outputs:
         """The outputs of a run writing ``output``: a file, ``-``, a stream, or a folder
-        (trailing ``/`` or an existing folder) of shards of ``shard_size`` records.
+        (trailing ``/`` or an existing folder) of shards cut as ``options`` (and keyword
+        ``changes``: ``shard_size``, ``shard_compression``) say.
 
         ``rejects`` defaults to ``NAME.rejects.jsonl`` beside a file or a folder output
         (a stream has none: its rejects are the caller's to show); ``manifest`` to
         ``NAME.manifest.json`` beside a folder of shards, and to none otherwise.
         """
+        cut = OutputOptions.of(options, **changes)
         shards = None
         if output != STDOUT and is_folder(output):
-            if shard_compression not in SHARD_SUFFIXES:
-                choices = ", ".join(SHARD_SUFFIXES)
-                raise InputError(f"shard compression: {choices}, not {shard_compression}")
-            suffix = SHARD_SUFFIXES[shard_compression]
-            shards = Shards(output.rstrip("/"), shard_size, suffix)
+            suffix = SHARD_SUFFIXES[cut.shard_compression]
+            shards = Shards(output.rstrip("/"), cut.shard_size, suffix)
             manifest = manifest or default_manifest(output)
         if rejects is None and not is_stream(output):
             rejects = default_rejects(output)

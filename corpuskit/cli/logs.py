@@ -14,7 +14,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
@@ -23,22 +23,6 @@ from corpuskit.document import InputEnd
 from corpuskit.run.report import RunReport
 
 log = logging.getLogger("corpuskit")
-
-#: Where an option's value came from (click's ``ParameterSource`` names, which typer
-#: versions import from different places), in the words ``--verbose`` uses.
-SOURCES = {
-    "COMMANDLINE": "flag",
-    "ENVIRONMENT": "environment",
-    "DEFAULT_MAP": "recipe",
-    "DEFAULT": "default",
-    "PROMPT": "prompt",
-}
-
-
-def source_of(ctx: typer.Context, name: str) -> str:
-    """Where the option ``name`` got its value: flag, environment, recipe or default."""
-    source = ctx.get_parameter_source(name)
-    return SOURCES.get(source.name, "default") if source is not None else "default"
 
 
 def level(verbose: int, quiet: bool) -> int:
@@ -96,15 +80,6 @@ def logging_to_stderr(verbose: int, quiet: bool) -> Iterator[None]:
     finally:
         log.removeHandler(handler)
         log.setLevel(before)
-
-
-def log_option_sources(ctx: typer.Context, names: Iterable[str]) -> None:
-    """Log each option of ``names`` that was not left at its default, and where its
-    value came from (flag, environment, recipe)."""
-    for name in names:
-        source = source_of(ctx, name)
-        if source != "default":
-            log.info("option %s = %r (from the %s)", name, ctx.params.get(name), source)
 
 
 class InputProgress:

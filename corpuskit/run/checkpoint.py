@@ -178,7 +178,8 @@ class Checkpoint:
         saved = self._load(RUN, orjson.loads)
         if not isinstance(saved, dict):
             raise self._damaged(RUN, "not a JSON object")
-        differ = sorted(key for key in {*saved, *run} if saved.get(key) != run.get(key))
+        was, now = _leaves(saved), _leaves(run)
+        differ = sorted(key for key in {*was, *now} if was.get(key) != now.get(key))
         if differ:
             raise InputError(
                 f"cannot resume: the interrupted run in {self.folder} differs in "
@@ -357,6 +358,19 @@ def _journal_lines(path: Path) -> list[dict[str, Any]]:
             break
         entries.append(entry)
     return entries
+
+
+def _leaves(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A run's description flattened to its settings by name (``read.extractor`` is
+    ``extractor``), so a refused resume names the setting that differs.
+
+    >>> _leaves({"read": {"extractor": "x", "limits": {"max_file_bytes": 1}}, "audit": True})
+    {'extractor': 'x', 'max_file_bytes': 1, 'audit': True}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        flat.update(_leaves(value) if isinstance(value, Mapping) else {key: value})
+    return flat
 
 
 def _remove(path: str) -> None:

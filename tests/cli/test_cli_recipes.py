@@ -70,7 +70,7 @@ def test_edited_recipe_changes_the_output_as_written(tmp_path: Path, default_rec
         text.replace('quotes = "keep"', 'quotes = "ascii"')
         .replace('[[steps]]\nstep = "classify_lines"\n', "")
         .replace('step = "junk_lines"', 'step = "collapse_blank_lines"', 1)
-        .replace('step = "collapse_blank_lines"\n\n# 9', 'step = "junk_lines"\n\n# 9'),
+        .replace('step = "collapse_blank_lines"\n\n# 11', 'step = "junk_lines"\n\n# 11'),
         encoding="utf-8",
     )
     manifest = tmp_path / "run.json"
@@ -227,7 +227,7 @@ def test_recipe_show_and_check() -> None:
     shown = runner.invoke(app, ["recipe", "show", "default"])
     assert shown.stdout == (ROOT / "corpuskit/data/recipes/default.toml").read_text("utf-8")
     checked = runner.invoke(app, ["recipe", "check", "default"])
-    assert checked.exit_code == 0 and checked.stdout.startswith("default.toml: 13 steps, config ")
+    assert checked.exit_code == 0 and checked.stdout.startswith("default.toml: 15 steps, config ")
     missing = runner.invoke(app, ["recipe", "show", "nope.toml"])
     assert missing.exit_code == 2 and missing.stderr.startswith(
         "error: cannot read recipe nope.toml"

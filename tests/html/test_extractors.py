@@ -30,9 +30,10 @@ from corpuskit.readers import numbered_inputs
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import read_html
 from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import decode_page
-from corpuskit.run.local import Outcome, Provenance
-from corpuskit.run.ray import Reading, clean_input
+from corpuskit.run.cleaning import Outcome, Provenance
+from corpuskit.run.ray import clean_input
 from tests import warcs
 from tests.conftest import bench_pages, bench_params
 
@@ -115,7 +116,7 @@ def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(
     headless = raw[: raw.lower().index(b"<body")] + shell
     page = tmp_path / "no-text.html"
     page.write_bytes(headless)
-    doc = read_html(str(page), headless, extractor="trafilatura")
+    doc = read_html(str(page), headless, ReadOptions(extractor="trafilatura"))
     assert isinstance(doc, Document) and doc.text == "" and doc.title
 
     rejects = tmp_path / "rejects.jsonl"
@@ -131,7 +132,8 @@ def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(
 
 def test_limits_apply_before_trafilatura(pages: list[Path]) -> None:
     raw = page_bytes(pages[0])
-    drop = read_html("p.html", raw, Limits(max_html_tags=50), extractor="trafilatura")
+    options = ReadOptions(limits=Limits(max_html_tags=50), extractor="trafilatura")
+    drop = read_html("p.html", raw, options)
     assert isinstance(drop, Drop) and drop.reason == "too_large"
     assert drop.source.extractor == "trafilatura"
 
@@ -140,7 +142,7 @@ def test_a_page_nested_deeper_than_trafilatura_parses_is_a_reject_not_a_crash() 
     """trafilatura's libxml2 parser (no ``huge_tree``) gives up past 256 levels: the
     page's text is empty and ``drop_empty`` rejects it; our extractor reads it."""
     markup = b"<html><body>" + b"<div>" * 3000 + b"A sentence deep inside.</body></html>"
-    doc = read_html("deep.html", markup, extractor="trafilatura")
+    doc = read_html("deep.html", markup, ReadOptions(extractor="trafilatura"))
     assert isinstance(doc, Document) and doc.text == ""
     [drop] = list(clean_documents([doc]))
     assert isinstance(drop, Drop) and (drop.step, drop.reason) == ("drop_empty", "empty")
@@ -166,7 +168,7 @@ def test_records_runs_and_manifests_name_the_extractor(pages: list[Path], tmp_pa
     clean_files(inputs, str(out), manifest=str(manifest), extractor="trafilatura")
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["source"]["extractor"] for r in records] == ["trafilatura"] * 2
-    assert json.loads(manifest.read_text())["extractor"] == "trafilatura"
+    assert json.loads(manifest.read_text())["read"]["extractor"] == "trafilatura"
 
     default = tmp_path / "d.jsonl"
     clean_files(inputs, str(default))
@@ -175,10 +177,10 @@ def test_records_runs_and_manifests_name_the_extractor(pages: list[Path], tmp_pa
 
 
 def test_the_ray_task_reads_with_the_extractor(pages: list[Path]) -> None:
-    """``Reading`` carries the extractor to every task (run here without a cluster)."""
+    """``ReadOptions`` carry the extractor to every task (run here without a cluster)."""
     pipeline = default_pipeline()
-    reading = Reading("html", "text", Limits(), extractor="trafilatura")
-    [(index, item)] = list(numbered_inputs([str(pages[2])]))
+    reading = ReadOptions(format="html", extractor="trafilatura")
+    [(index, item)] = list(numbered_inputs([str(pages[2])], reading))
     results = clean_input(pipeline, Provenance.of(pipeline), None, reading, index, item)
     [cleaned] = list(clean_documents(read([str(pages[2])], extractor="trafilatura")))
     assert isinstance(cleaned, Document)

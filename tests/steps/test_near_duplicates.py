@@ -14,7 +14,8 @@ import pytest
 from corpuskit.api import clean_files
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
-from corpuskit.recipes.defaults import default_pipeline, remove_near_duplicates
+from corpuskit.recipes.compose import remove_near_duplicates
+from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.steps.near_duplicates import NearDuplicates, shingle_hashes
 from tests.conftest import bench_pages, doc_from, seed_pages
