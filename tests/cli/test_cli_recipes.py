@@ -15,13 +15,11 @@ from typer.testing import CliRunner
 
 from corpuskit.cli import app
 from corpuskit.recipes import builtin_steps
-from tests.conftest import BENCH_PAGES, FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, bench_pages, needs_bench
 from tests.recipes.test_recipes import USER_STEPS
 
 runner = CliRunner()
 PAGES = str(FIXTURES / "pages")
-#: A few benchmark pages, text and HTML (skipped where the benchmark is not checked out).
-BENCH = sorted(BENCH_PAGES.glob("0[01]*.txt"))[:3] + sorted(BENCH_PAGES.glob("0[01]*.html.gz"))[:3]
 
 
 def records(path: Path) -> list[dict[str, object]]:
@@ -44,14 +42,25 @@ def clean(tmp_path: Path, name: str, *args: str, inputs: list[str] | None = None
     return out
 
 
-def test_default_recipe_round_trip_is_byte_identical(tmp_path: Path, default_recipe: Path) -> None:
-    inputs = [PAGES, *map(str, BENCH)]
+def some_bench_pages() -> list[str]:
+    """Three text and three HTML traf-dev pages; skips the test without traf-dev."""
+    return [str(p) for p in bench_pages("0[01]*.txt")[:3] + bench_pages("0[01]*.html.gz")[:3]]
+
+
+@pytest.mark.parametrize(
+    "bench", [False, pytest.param(True, marks=needs_bench)], ids=["seeds", "seeds+traf-dev"]
+)
+def test_default_recipe_round_trip_is_byte_identical(
+    tmp_path: Path, default_recipe: Path, bench: bool
+) -> None:
+    bench_inputs = some_bench_pages() if bench else []
+    inputs = [PAGES, *bench_inputs]
     plain = clean(tmp_path, "plain", "--workers", "1", inputs=inputs)
     recipe = clean(
         tmp_path, "recipe", "--workers", "1", "--recipe", str(default_recipe), inputs=inputs
     )
     assert plain.read_bytes() == recipe.read_bytes()
-    assert len(records(plain)) >= 2 + len(BENCH) // 2
+    assert len(records(plain)) >= 2 + len(bench_inputs) // 2
 
 
 def test_edited_recipe_changes_the_output_as_written(tmp_path: Path, default_recipe: Path) -> None:

@@ -16,7 +16,7 @@ from corpuskit.html.values import has_placeholder, is_absolute_url
 from corpuskit.readers.decode import decode_bytes
 from corpuskit.readers.html import read_html
 from corpuskit.recipes.defaults import default_pipeline
-from tests.conftest import BENCH_PAGES
+from tests.conftest import BENCH_PAGES, bench_pages, needs_bench
 
 
 def fields(head: str, body: str = "<p>x</p>", lang: str = "") -> PageFields:
@@ -320,9 +320,6 @@ def test_lines_fill_what_the_page_does_not_declare() -> None:
 
 # --- real pages -------------------------------------------------------------------------
 
-needs_bench = pytest.mark.skipif(
-    not BENCH_PAGES.is_dir(), reason="the traf-dev benchmark is not beside the project"
-)
 xhtml = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
 
 #: Expected values read off each page's markup by hand (the source that wins in brackets).
@@ -387,10 +384,10 @@ def test_real_pages(page_id: str) -> None:
         assert getattr(found, name) == value, name
 
 
-@needs_bench
+@pytest.mark.bench
 @xhtml
 def test_coverage_over_the_benchmark(capsys: pytest.CaptureFixture[str]) -> None:
-    pages = sorted(BENCH_PAGES.glob("*.html.gz"))
+    pages = bench_pages("*.html.gz")
     counts = dict.fromkeys(PageFields.__slots__, 0)
     for path in pages:
         found = bench_fields(path.name.split(".")[0])

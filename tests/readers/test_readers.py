@@ -33,10 +33,7 @@ from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.detect import format_from_name, looks_like_html
 from corpuskit.readers.limits import Limits, MiB, time_limit
 from corpuskit.writers import encode_record
-from tests.conftest import BENCH_PAGES, SHARED
-
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
-BENCH = sorted(BENCH_PAGES.glob("*.html.gz"))[:4]
+from tests.conftest import bench_pages, bench_params, seed_pages
 
 
 def read_all(*specs: str | Path, **options: Any) -> list[Document | Drop]:
@@ -208,7 +205,7 @@ def test_utf16_with_bom_is_not_binary(tmp_path: Path) -> None:
     assert doc.text == "Hallo Welt"
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.name)
+@pytest.mark.parametrize("seed", seed_pages(), ids=lambda path: path.name)
 def test_seed_pages_read_unchanged(seed: Path) -> None:
     doc = read_doc(seed)
     assert doc.text == seed.read_text(encoding="utf-8")
@@ -871,7 +868,7 @@ def test_binary_html_is_dropped(tmp_path: Path) -> None:
     assert (drop.reason, drop.source.format) == ("binary", "html")
 
 
-@pytest.mark.parametrize("page", BENCH, ids=lambda path: path.name[:16])
+@pytest.mark.parametrize("page", bench_params(lambda: bench_pages("*.html.gz")[:4]))
 def test_bench_pages(page: Path) -> None:
     doc = read_doc(page)
     assert doc.source.format == "html"

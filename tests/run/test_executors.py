@@ -95,17 +95,19 @@ def test_output_is_deterministic() -> None:
 def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
     import time
 
+    finished = []
+
     def slow(text: str) -> str:
         if "slow" in text:
             time.sleep(5)
+        finished.append(text)
         return text
 
     items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
     corpus, rejects = MemoryWriter(), MemoryWriter()
-    start = time.perf_counter()
     pipeline = Pipeline([normalizer(slow, name="slow_step")])
     report = run_items(pipeline, items, corpus, rejects, run=RunOptions(time_limit=0.3))
-    assert time.perf_counter() - start < 3
+    assert finished == ["fast page"], "the slow step was stopped, not waited for"
     assert [(r["step"], r["reason"]) for r in rejects.records] == [("slow_step", "timeout")]
     assert "took longer than 0.3 s" in rejects.records[0]["detail"]
     assert [r["text"] for r in corpus.records] == ["fast page"]

@@ -22,7 +22,7 @@ from corpuskit.outputs import Outputs, partial_folder
 from corpuskit.run.checkpoint import CORPUS, JOURNAL, REJECTS, STATES, Checkpoint
 from corpuskit.run.report import RunReport
 from tests import hostile
-from tests.conftest import BENCH_PAGES, seed_pages
+from tests.conftest import bench_pages, seed_pages
 
 runner = CliRunner()
 
@@ -32,13 +32,12 @@ PAGES = 160
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder of real pages (benchmark pages, else copies of the seeds) mixed with
+    """A folder of real pages (the first traf-dev pages: skips without it) mixed with
     inputs that end in the rejects file or hold several records (JSONL)."""
+    pages = bench_pages("*.txt")[:PAGES]
     folder = tmp_path_factory.mktemp("resume") / "inputs"
     folder.mkdir()
-    pages = sorted(BENCH_PAGES.glob("*.txt"))[:PAGES] if BENCH_PAGES.is_dir() else []
-    for number in range(PAGES):
-        source = pages[number] if pages else seed_pages()[number % 2]
+    for number, source in enumerate(pages):
         shutil.copyfile(source, folder / f"{number:03d}_{source.name}")
     for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
         case(folder)

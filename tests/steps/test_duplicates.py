@@ -19,7 +19,7 @@ from corpuskit.recipes.compose import remove_duplicates
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.steps.duplicates import ExactDuplicates, FirstPages, text_hash
-from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+from tests.conftest import bench_pages, doc_from, needs_bench, seed_pages
 
 ARTICLE = "Der Gemeinderat hat am Montag den neuen Haushalt beschlossen.\n\nEr gilt ab Mai."
 
@@ -116,12 +116,10 @@ def test_memory_per_distinct_page_is_bounded() -> None:
     assert 100 < per_page < 350, per_page  # 197 at 100,000 pages
 
 
-def duplicate_inputs(folder: Path) -> Path:
-    """Real pages, and copies of some in later files and in a JSONL file (where two
-    records are copies of one page); returns the folder."""
+def duplicate_inputs(folder: Path, pages: list[Path]) -> Path:
+    """Real ``pages`` (two at least), and copies of some in later files and in a JSONL
+    file (where two records are copies of one page); returns the folder."""
     folder.mkdir()
-    sources = sorted(BENCH_PAGES.glob("*.txt"))[::25] if BENCH_PAGES.is_dir() else []
-    pages = sources or seed_pages()
     for number, source in enumerate(pages):
         (folder / f"{number + 10:03d}_{source.name}").write_bytes(source.read_bytes())
     # an earlier file holds the page of file 011: that copy comes first, so it is kept
@@ -135,9 +133,16 @@ def duplicate_inputs(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def duplicated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return duplicate_inputs(tmp_path_factory.mktemp("duplicates") / "inputs")
+def every_25th() -> list[Path]:
+    """Every 25th traf-dev text page; skips the test without traf-dev."""
+    return bench_pages("*.txt")[::25]
+
+
+@pytest.fixture(scope="module", params=["seeds", pytest.param("traf-dev", marks=needs_bench)])
+def duplicated(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """The seed pages, or every 25th traf-dev page, with their copies."""
+    pages = seed_pages() if request.param == "seeds" else every_25th()
+    return duplicate_inputs(tmp_path_factory.mktemp("duplicates") / "inputs", pages)
 
 
 def run(folder: Path, out: Path, **options: object) -> tuple[bytes, bytes]:

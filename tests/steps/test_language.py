@@ -28,7 +28,7 @@ from corpuskit.steps.language import (
     count_letters,
     prose_sample,
 )
-from tests.conftest import BENCH_PAGES, FIXTURES, ROOT, SHARED, doc_from
+from tests.conftest import ROOT, bench_pages, doc_from, seed_pages
 
 #: Real prose from the traf-dev benchmark pages (ids in the comments).
 PROSE = {
@@ -72,11 +72,7 @@ def test_real_prose_gets_its_language(detector: LanguageDetector, lang: str) -> 
     assert score == round(score, 4)
 
 
-def _seed_pages() -> list[Path]:
-    return sorted((FIXTURES / "pages").glob("*.txt")) or sorted((SHARED / "seeds").glob("*.txt"))
-
-
-@pytest.mark.parametrize("path", _seed_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", seed_pages(), ids=lambda p: p.name)
 def test_seed_pages_are_english(detector: LanguageDetector, path: Path) -> None:
     assert detector.detect(path.read_text(encoding="utf-8"))[0] == "en"
 
@@ -247,11 +243,11 @@ def test_select_languages_runs_right_after_detection() -> None:
         select_languages(default_pipeline(), [""])
 
 
-@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
+@pytest.mark.bench
 def test_benchmark_pages_below_the_default_score() -> None:
     """The count MIN_LANG_SCORE's comment states: 3 of the 696 pages (their raw text)."""
     detector = LanguageDetector()
-    pages = sorted(BENCH_PAGES.glob("*.txt"))
+    pages = bench_pages("*.txt")
     tops = [
         detector.ranked(prose_sample(p.read_text(encoding="utf-8"), MAX_CHARS))[0][1] for p in pages
     ]
