@@ -4,13 +4,16 @@ Parameters are read from what a step already declares, so that there is one sour
 truth: a dataclass step's fields (``init`` and ``compare`` ones: a field left out of
 comparison is a cache or fitted state, not a setting) or a class's or function's
 signature. Only parameters whose type a TOML value can hold are recipe parameters:
-``bool``, ``int``, ``float``, ``str``, a ``Literal`` of those, a ``tuple[str, ...]`` or
-``list[...]`` of them, optionally ``| None``. A field holding rules or a model
-(``JunkRules``, ``LineModel``) is not one: it is data, set in Python.
+``bool``, ``int``, ``float``, ``str``, ``pathlib.Path`` (a string naming a file), a
+``Literal`` of those, a ``tuple[str, ...]`` or ``list[...]`` of them, optionally
+``| None``. A field holding rules or a model (``JunkRules``, ``LineModel``) is not one:
+it is data, set in Python (or read from a file a ``Path`` parameter names).
 
 A value is checked against the type and converted where TOML and Python differ: an
 integer given for a ``float`` becomes a float (``1`` and ``1.0`` hash alike), an array
-given for a tuple becomes a tuple, so a recipe builds the same step as Python does.
+given for a tuple becomes a tuple, a string given for a path becomes a ``Path`` (which
+the recipe loader makes relative to the recipe's folder), so a recipe builds the same
+step as Python does.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, Union
 
 #: A parameter with no default: a recipe must give it.
 REQUIRED: Any = inspect.Parameter.empty
 
-_SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str"}
+_SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str", Path: "path"}
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,8 @@ class Param:
 def type_name(kind: Any) -> str:
     """How a parameter type reads in listings and messages.
 
-    >>> type_name(tuple[str, ...]), type_name(int | None)
-    ('list[str]', 'int | None')
+    >>> type_name(tuple[str, ...]), type_name(int | None), type_name(Path | None)
+    ('list[str]', 'int | None', 'path | None')
     """
     if kind in _SCALARS:
         return _SCALARS[kind]
@@ -94,6 +98,8 @@ def check_value(value: Any, kind: Any) -> Any:
 
     >>> check_value(1, float), check_value(["en", "de"], tuple[str, ...])
     (1.0, ('en', 'de'))
+    >>> check_value("my_junk.toml", Path | None)
+    PosixPath('my_junk.toml')
     >>> check_value("5", int)
     Traceback (most recent call last):
     ...
@@ -125,6 +131,8 @@ def check_value(value: Any, kind: Any) -> Any:
 def _check_scalar(value: Any, kind: Any) -> Any:
     if kind is float and type(value) is int:
         return float(value)  # TOML 1 for a float parameter: the same setting as 1.0
+    if kind is Path and type(value) is str and value:
+        return Path(value)
     if type(value) is kind:
         return value
     raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
