@@ -191,12 +191,23 @@ def _step(entry: dict[str, Any], table: Table | None, label: str, found: Found) 
     try:
         step = spec.build(**values)
     except (CorpuskitError, ValueError, TypeError) as error:
-        raise _error(label, header, f"step {name!r}: {error}") from None
+        raise _error(
+            label, _blamed(str(error), params, line_of, header), f"step {name!r}: {error}"
+        ) from None
     except Exception as error:  # a user step's constructor failed
         raise _error(label, header, f"step {name!r}: {type(error).__name__}: {error}") from None
     if not callable(step):
         raise _error(label, header, f"step {name!r} built a {type(step).__name__}, not a step")
     return step
+
+
+def _blamed(message: str, params: dict[str, Any], line_of: Any, header: int | None) -> int | None:
+    """The line of the parameter a step's error message starts with (``min_words must
+    not be negative``), else of the step's table."""
+    for key in params:
+        if message.startswith((f"{key} ", f"{key}:")):
+            return int(line_of(key))
+    return header
 
 
 def _parameters(spec: StepSpec, given: dict[str, Any], label: str, line_of: Any) -> dict[str, Any]:

@@ -35,11 +35,14 @@ _SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str
 
 @dataclass(frozen=True)
 class Param:
-    """One recipe parameter of a step: ``name``, its ``type`` and ``default``."""
+    """One recipe parameter of a step: ``name``, its ``type`` and ``default``, and a
+    short ``doc`` (a dataclass field's ``metadata["doc"]``: where a threshold comes
+    from)."""
 
     name: str
     type: Any
     default: Any = REQUIRED
+    doc: str = ""
 
     @property
     def required(self) -> bool:
@@ -50,9 +53,12 @@ class Param:
 
         >>> Param("mode", Literal["drop", "annotate"], "drop").describe()
         "mode: 'drop' | 'annotate' = 'drop'"
+        >>> Param("min_words", int, 50, "Gopher").describe()
+        'min_words: int = 50  (Gopher)'
         """
         shown = f"{self.name}: {type_name(self.type)}"
-        return shown if self.required else f"{shown} = {self.default!r}"
+        shown = shown if self.required else f"{shown} = {self.default!r}"
+        return f"{shown}  ({self.doc})" if self.doc else shown
 
     def check(self, value: Any) -> Any:
         """``value`` as the step takes it; ``TypeError`` saying what was expected."""
@@ -150,7 +156,7 @@ def params_of(target: Callable[..., Any]) -> tuple[Param, ...]:
     hints = _hints(target)
     if isinstance(target, type) and dataclasses.is_dataclass(target):
         return tuple(
-            Param(f.name, hints.get(f.name, Any), _field_default(f))
+            Param(f.name, hints.get(f.name, Any), _field_default(f), f.metadata.get("doc", ""))
             for f in dataclasses.fields(target)
             if f.init and f.compare and expressible(hints.get(f.name, Any))
         )

@@ -122,3 +122,54 @@ def test_a_module_hidden_by_one_imported_already_is_refused(tmp_path: Path) -> N
     assert done.returncode == 2
     assert f"{tmp_path.resolve() / 'json.py'} is hidden by the module 'json'" in done.stderr
     assert "rename the file" in done.stderr and done.stderr.count("\n") == 1
+
+
+def default_recipe_with(tmp_path: Path, extra: str) -> Path:
+    """The shipped default recipe with ``extra`` (TOML) appended, as a file."""
+    shown = corpuskit("recipe", "show", "default", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    path = tmp_path / "r.toml"
+    path.write_text(shown.stdout + extra, encoding="utf-8")
+    return path
+
+
+def test_quality_thresholds_are_recipe_parameters(tmp_path: Path) -> None:
+    path = default_recipe_with(tmp_path, '\n[[steps]]\nstep = "too_short"\nmin_words = 5000\n')
+    pages = str(FIXTURES / "pages")
+    done = corpuskit("clean", pages, "-o", "c.jsonl", "-q", "--recipe", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rejects = records(tmp_path / "c.rejects.jsonl")
+    assert len(rejects) == 2 and not records(tmp_path / "c.jsonl")
+    for reject in rejects:
+        words = str(reject["detail"]).split()[0]
+        assert (reject["step"], reject["reason"]) == ("too_short", "too_few_words")
+        assert reject["detail"] == f"{words} words < 5000" and int(words) > 50
+    # --quality annotate sets the recipe's filter's mode and keeps its threshold
+    args = ["clean", pages, "-o", "a.jsonl", "-q", "--recipe", str(path)]
+    done = corpuskit(*args, "--quality", "annotate", "--manifest", "m.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    kept = records(tmp_path / "a.jsonl")
+    assert len(kept) == 2
+    for record in kept:
+        quality = record["meta"]["quality"]  # type: ignore[index]
+        assert quality["too_short"]["drop_reason"] == "too_few_words"
+        assert quality["repetition"]["drop_reason"] is None
+    pipeline = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["pipeline"]
+    [too_short] = [step for step in pipeline if step["step"] == "too_short"]
+    assert too_short["config"] == {"mode": "annotate", "min_words": 5000}
+
+
+def test_quality_thresholds_are_checked_at_load_time(tmp_path: Path) -> None:
+    table = '\n[[steps]]\nstep = "too_short"\n'
+    bad = {
+        "min_words = -1": "step 'too_short': min_words must not be negative, not -1",
+        "min_words = 200_000": "step 'too_short': min_words 200000 > max_words 100000",
+        "min_words = 2.5": "step 'too_short', min_words: expected int, got a float (2.5)",
+        "min_word = 20": "step 'too_short' has no parameter 'min_word' (did you mean 'min_words'?)",
+    }
+    for line, message in bad.items():
+        path = default_recipe_with(tmp_path, table + line + "\n")
+        at = len(path.read_text(encoding="utf-8").splitlines())  # the parameter's line
+        done = corpuskit("recipe", "check", str(path), cwd=tmp_path)
+        assert done.returncode == 2, line
+        assert done.stderr == f"error: {path}:{at}: {message}\n"
