@@ -4,7 +4,7 @@ annotate mode only records, and off / annotate / drop per filter."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from corpuskit.steps.quality import (
     QUALITY_NAMES,
     LinePunctuation,
     MostlyRemoved,
+    QualityFilter,
     Repetition,
     StopwordPresence,
     SymbolRatio,
@@ -133,6 +134,42 @@ def test_modes_per_filter() -> None:
         quality_steps("sometimes")
     names = with_quality(default_pipeline(), "drop").names
     assert names[names.index("drop_empty") + 1] == "mostly_removed"
+
+
+@pytest.mark.parametrize("kind", QUALITY_FILTERS, ids=QUALITY_NAMES)
+def test_every_threshold_is_a_field_with_its_source(kind: type[QualityFilter]) -> None:
+    thresholds = [f for f in fields(kind) if f.name not in ("mode", "stopwords")]
+    assert thresholds, kind.name
+    for f in thresholds:
+        assert f.name.startswith(("min_", "max_")), f.name
+        assert f.metadata.get("doc"), f"{kind.name}.{f.name} has no source"
+    assert kind().config == {"mode": "drop"}, "defaults hash as before"
+
+
+def test_thresholds_change_the_verdict_and_the_config() -> None:
+    short = doc_from(PROSE["de"])  # 24 words, 2 sentences
+    assert reason(TooShort(), short) == "too_few_words"
+    assert reason(TooShort(min_words=20), short) == "too_few_sentences"
+    assert reason(TooShort(min_words=20, min_sentences=2), short) is None
+    assert TooShort(min_words=20).config == {"mode": "drop", "min_words": 20}
+    repeated = doc_from("\n\n".join([PROSE["en"]] * 4))
+    assert reason(Repetition(max_duplicate_lines=0.8, max_duplicate_paragraphs=0.8), repeated) == (
+        "duplicate_line_chars"
+    )
+    with pytest.raises(ValueError, match="min_kept must not be negative"):
+        MostlyRemoved(min_kept=-0.1)
+    with pytest.raises(
+        ValueError, match=r"min_mean_word_length 12\.0 > max_mean_word_length 10\.0"
+    ):
+        WordLength(min_mean_word_length=12.0)
+
+
+def test_with_quality_keeps_a_recipe_filters_thresholds() -> None:
+    pipeline = default_pipeline().then(TooShort(min_words=20))
+    moded = with_quality(pipeline, "annotate")
+    [step] = [s for s in moded.steps if getattr(s, "name", "") == "too_short"]
+    assert step == TooShort(mode="annotate", min_words=20)
+    assert moded.names[-1] == "too_short", "where it stood: after drop_empty and the others"
 
 
 @settings(max_examples=60, deadline=None)
