@@ -19,6 +19,7 @@ from corpuskit.api import clean_files
 from corpuskit.cli.app import app, logged, translate_errors
 from corpuskit.cli.logs import InputProgress, say
 from corpuskit.cli.options import (
+    ContentOption,
     ExtractorOption,
     FormatOption,
     HtmlParserOption,
@@ -50,9 +51,9 @@ ENV_PREFIX = "CORPUSKIT"
 #: The parameters of ``clean`` that are run options (``recipes/options.py``), by the
 #: name of the option or of its conversion (``cli/options.py``).
 RUN_FLAGS = (
-    "format", "text_field", "html_parser", "extractor", "follow_links", "allow_missing",
-    "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers", "executor",
-    "address", "shard_size", "shard_compression", "keep_comments", "dedup",
+    "format", "text_field", "content", "html_parser", "extractor", "follow_links",
+    "allow_missing", "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers",
+    "executor", "address", "shard_size", "shard_compression", "keep_comments", "dedup",
     "near_threshold", "shingle_size", "permutations", "lang", "min_lang_score", "quality",
     "quality_step", "quotes", "dashes", "double_hyphen", "ellipsis",
 )  # fmt: skip
@@ -89,6 +90,7 @@ def clean(
     verbose: VerboseOption = 0,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
+    content: ContentOption = "auto",
     html_parser: HtmlParserOption = "bs4",
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     follow_links: Annotated[

@@ -22,6 +22,7 @@ from corpuskit.readers.limits import MiB
 from corpuskit.readers.options import FORMATS
 
 __all__ = [
+    "ContentOption",
     "ExtractorOption",
     "FormatOption",
     "HtmlParserOption",
@@ -42,6 +43,14 @@ FormatOption = Annotated[
 ]
 TextFieldOption = Annotated[
     str, typer.Option("--text-field", help="JSONL field that holds the page text.")
+]
+ContentOption = Annotated[
+    str,
+    typer.Option(
+        "--content",
+        help="What the JSONL text field holds: text, html (a page: its text and metadata "
+        "extracted) or auto (html when it opens like a page).",
+    ),
 ]
 HtmlParserOption = Annotated[
     str,

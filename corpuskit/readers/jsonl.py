@@ -1,8 +1,11 @@
 """The JSONL reader: one document per record, streamed line by line.
 
-Each non-blank line is one JSON object whose ``text_field`` holds the text. Nothing the
-user had is lost: a usable ``id`` (a string or an integer) becomes the document id, and
-every other field is carried into ``meta`` (an ``id`` of another type stays there too).
+Each non-blank line is one JSON object whose ``text_field`` holds the page: text, or
+HTML as ``ReadOptions.content`` says (by default HTML when it opens like a page), whose
+text, fields (``title``, ``url``...) and metadata are then extracted as an HTML file's
+are. Nothing the user had is lost: a usable ``id`` (a string or an integer) becomes the
+document id, and every other field is carried into ``meta`` (an ``id`` of another type
+stays there too; a record's field wins over the page's metadata of the same name).
 Fields such as ``title`` or ``url`` are not interpreted: they stay in ``meta``. Two
 records with the same ``id`` are two documents with that id: a reader streams and does
 not remember ids (deduplication is a corpus step's job).
@@ -38,6 +41,8 @@ import orjson
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.readers.decode import decode_text, normalize_newlines
+from corpuskit.readers.detect import SNIFF_BYTES, looks_like_html
+from corpuskit.readers.html import html_document
 from corpuskit.readers.limits import how_to_raise
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.streams import CHUNK
@@ -208,7 +213,16 @@ def depth(value: Any) -> int:
 def record_document(
     record: Mapping[str, Any], source: Source, options: ReadOptions = DEFAULTS
 ) -> Document | Drop:
-    """The document for a parsed JSON object, or a drop when it has no text string."""
+    """The document for a parsed JSON object, or a drop when it has no text string (or
+    its page cannot be read: ``html_document``'s drops).
+
+    >>> record = {"id": 3, "text": "<html><title>Vote</title><p>Yes.</p>", "site": "ex"}
+    >>> doc = record_document(record, Source("c.jsonl"))
+    >>> doc.id, doc.text, doc.title, doc.meta
+    ('3', 'Yes.', 'Vote', {'site': 'ex'})
+    >>> record_document(record, Source("c.jsonl"), ReadOptions(content="text")).text
+    '<html><title>Vote</title><p>Yes.</p>'
+    """
     text_field = options.text_field
     if text_field not in record:
         return Drop("read", "missing_text", source, f"the record has no {text_field!r} field")
@@ -219,7 +233,27 @@ def record_document(
     doc_id = record_id(record)
     skip = {text_field, "id"} if doc_id is not None else {text_field}
     meta = {key: value for key, value in record.items() if key not in skip}
-    return make_document(normalize_newlines(text), source, doc_id=doc_id, meta=meta)
+    if not is_page(text, options.content):
+        return make_document(normalize_newlines(text), source, doc_id=doc_id, meta=meta)
+    page = html_document(text, source, options)
+    if isinstance(page, Drop):
+        return page
+    return replace(page, id=doc_id or page.id, meta={**page.meta, **meta})
+
+
+def is_page(value: str, content: str) -> bool:
+    """Whether a text field's ``value`` is read as an HTML page, as ``content``
+    (``ReadOptions.content``) says: ``auto`` looks at its first ``SNIFF_BYTES``
+    characters only.
+
+    >>> is_page("<!DOCTYPE html><p>Hi", "auto"), is_page("a <b>bold</b> claim", "auto")
+    (True, False)
+    >>> is_page("plain words", "html")
+    True
+    """
+    if content != "auto":
+        return content == "html"
+    return looks_like_html(value[:SNIFF_BYTES].encode("utf-8", "surrogatepass"))
 
 
 def record_id(record: Mapping[str, Any]) -> str | None:

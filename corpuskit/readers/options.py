@@ -33,6 +33,9 @@ from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 #: The input formats, each the name of a reader (``readers.READERS``).
 FORMATS = ("text", "html", "jsonl", "warc")
 
+#: What a JSONL record's text field holds (``ReadOptions.content``).
+CONTENTS = ("auto", "html", "text")
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions(Options):
@@ -43,6 +46,12 @@ class ReadOptions(Options):
     - ``format``: one of ``FORMATS`` for every input; None detects each input's format
       from its name, then its first bytes.
     - ``text_field``: the JSONL field that holds a record's page.
+    - ``content``: what that field holds: ``text``; ``html``, a page whose text and
+      metadata are extracted as an HTML file's are; or ``auto`` (the default), HTML when
+      the value opens like a page (a doctype or an ``html``/``head``/``body`` tag:
+      ``detect.looks_like_html``), else text. ``auto`` is the default because raw markup
+      read as text goes into the corpus tags and all, without a word, while a text that
+      opens like a web page is rare (``text`` keeps it as it is).
     - ``html_parser``: what builds an HTML page's tree (``bs4``, or ``lxml``: about
       twice as fast, the same text; docs/html.md).
     - ``extractor``: what makes an HTML page's text (``corpuskit``, or ``trafilatura``
@@ -56,6 +65,7 @@ class ReadOptions(Options):
 
     format: str | None = None
     text_field: str = "text"
+    content: str = "auto"
     html_parser: str = "bs4"
     extractor: str = DEFAULT_EXTRACTOR
     limits: Limits = field(default=DEFAULT_LIMITS)
@@ -66,6 +76,9 @@ class ReadOptions(Options):
         if self.format is not None and self.format not in FORMATS:
             choices = ", ".join(FORMATS)
             raise InputError(f"unknown input format {self.format!r} (choose from {choices})")
+        if self.content not in CONTENTS:
+            choices = ", ".join(CONTENTS)
+            raise InputError(f"content: one of {choices}, not {self.content!r}")
         if self.html_parser not in PARSERS:
             choices = ", ".join(PARSERS)
             raise InputError(f"unknown HTML parser {self.html_parser!r} (choose from {choices})")

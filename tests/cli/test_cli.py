@@ -92,6 +92,37 @@ def test_jsonl_gz_input_keeps_user_fields(tmp_path: Path) -> None:
     assert record["source"]["line"] == 1
 
 
+def html_dump(tmp_path: Path) -> Path:
+    """A crawl dump as JSONL: each record a page's markup in ``html``, beside its URL."""
+    body = "<p>Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister.</p>"
+    pages = [
+        {"doc_id": "a1", "url": "https://stadt.example/bruecke", "crawled": "2026-02-01",
+         "html": f"<!doctype html><title>Neue Brücke</title><nav>Start</nav>{body}"},
+        {"doc_id": "a2", "url": "https://stadt.example/leer", "html": None},
+    ]  # fmt: skip
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+    return path
+
+
+def test_html_in_a_jsonl_field_goes_through_the_html_extractor(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    result = runner.invoke(app, ["clean", str(dump), "-o", str(out), "--text-field", "html"])
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    said = "Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister."
+    assert record["text"] == said
+    assert record["title"] == "Neue Brücke"
+    assert record["source"]["parser"] == "bs4"  # type: ignore[index]
+    raw = tmp_path / "raw.jsonl"
+    args = ["clean", str(dump), "-o", str(raw), "--text-field", "html", "--content", "text"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert str(records(raw)[0]["text"]).startswith("<!doctype html><title>")
+    bad = runner.invoke(app, ["clean", str(dump), "-o", "-", "--content", "xml"])
+    assert bad.exit_code == 2
+    assert bad.stderr == "error: --content: one of auto, html, text, not 'xml'\n"
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]

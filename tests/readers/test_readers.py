@@ -657,6 +657,51 @@ def test_jsonl_nesting_beyond_the_limit_is_too_deep(tmp_path: Path) -> None:
     )
 
 
+#: A page as a crawler stores it in a JSONL field: markup, metadata and all.
+PAGE_IN_A_FIELD = (
+    "<!DOCTYPE html>\r\n<html lang=de><head><title>Neue Brücke</title>"
+    '<meta name="author" content="Anna Berg"><meta property="og:site_name" content="Stadtblatt">'
+    "</head><body><nav><a href=/>Start</a></nav>"
+    "<p>Die Stadt baut eine neue Brücke über den Fluss.</p></body></html>"
+)
+
+
+def test_jsonl_html_field_is_read_as_a_page(tmp_path: Path) -> None:
+    record = {"id": "p1", "html": PAGE_IN_A_FIELD, "site_name": "from the record", "n": 1}
+    path = write(tmp_path / "c.jsonl", jsonl(record))
+    doc = read_doc(path, text_field="html")  # content="auto": it opens like a page
+    assert "Die Stadt baut eine neue Brücke über den Fluss." in doc.text
+    assert "<" not in doc.text
+    assert (doc.id, doc.title, doc.author) == ("p1", "Neue Brücke", "Anna Berg")
+    # the record's own fields win over the page's metadata of the same name
+    assert doc.meta == {"site_name": "from the record", "n": 1, "declared_lang": "de"}
+    assert (doc.source.format, doc.source.line, doc.source.parser) == ("jsonl", 1, "bs4")
+    assert doc.layout is not None  # the HTML line model judges it
+    assert read_doc(path, text_field="html", content="html") == doc
+
+
+def test_jsonl_content_text_keeps_markup_and_html_forces_a_page(tmp_path: Path) -> None:
+    fragment = "<p>Die Stadt baut eine <b>neue</b> Brücke.</p>"
+    path = write(tmp_path / "c.jsonl", jsonl({"text": PAGE_IN_A_FIELD}, {"text": fragment}))
+    as_text = [doc.text for doc in read_all(path, content="text")]
+    assert as_text == [normalize_newlines(PAGE_IN_A_FIELD), fragment]
+    auto = [doc.text for doc in read_all(path)]  # a fragment does not open like a page
+    assert auto[1] == fragment and "<" not in auto[0]
+    forced = [doc.text for doc in read_all(path, content="html")]
+    assert forced[1] == "Die Stadt baut eine neue Brücke."
+
+
+def test_jsonl_html_field_beyond_the_tag_limit_is_too_large(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.jsonl", jsonl({"text": PAGE_IN_A_FIELD}))
+    drop = read_drop(path, limits=Limits(max_html_tags=5))
+    assert (drop.step, drop.reason, drop.source.line) == ("read", "too_large", 1)
+
+
+def test_unknown_content_raises_at_once() -> None:
+    with pytest.raises(InputError, match="content: one of auto, html, text, not 'xml'"):
+        read(["anything"], content="xml")
+
+
 def test_jsonl_line_that_is_not_utf8_is_decoded_like_text(tmp_path: Path) -> None:
     doc = read_doc(write(tmp_path / "c.jsonl", b'{"text": "Gr\xfc\xdfe"}\n'))
     assert (doc.text, doc.source.encoding) == ("Grüße", "cp1252")
