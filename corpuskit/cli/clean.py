@@ -23,11 +23,13 @@ from corpuskit.cli.options import (
     ExtractorOption,
     FormatOption,
     HtmlParserOption,
+    IdFieldOption,
     MaxFileOption,
     MaxLineOption,
     QuietOption,
     RecipeOption,
     TextFieldOption,
+    UrlFieldOption,
     VerboseOption,
     given_options,
     source_of,
@@ -51,11 +53,12 @@ ENV_PREFIX = "CORPUSKIT"
 #: The parameters of ``clean`` that are run options (``recipes/options.py``), by the
 #: name of the option or of its conversion (``cli/options.py``).
 RUN_FLAGS = (
-    "format", "text_field", "content", "html_parser", "extractor", "follow_links",
-    "allow_missing", "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers",
-    "executor", "address", "shard_size", "shard_compression", "keep_comments", "dedup",
-    "near_threshold", "shingle_size", "permutations", "lang", "min_lang_score", "quality",
-    "quality_step", "quotes", "dashes", "double_hyphen", "ellipsis",
+    "format", "text_field", "content", "id_field", "url_field", "html_parser", "extractor",
+    "follow_links", "allow_missing", "max_file_mb", "max_line_mb", "audit", "strict",
+    "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
+    "keep_comments", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
+    "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
+    "ellipsis",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -91,6 +94,8 @@ def clean(
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
     content: ContentOption = "auto",
+    id_field: IdFieldOption = "id",
+    url_field: UrlFieldOption = "url",
     html_parser: HtmlParserOption = "bs4",
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     follow_links: Annotated[

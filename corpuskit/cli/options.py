@@ -26,11 +26,13 @@ __all__ = [
     "ExtractorOption",
     "FormatOption",
     "HtmlParserOption",
+    "IdFieldOption",
     "MaxFileOption",
     "MaxLineOption",
     "QuietOption",
     "RecipeOption",
     "TextFieldOption",
+    "UrlFieldOption",
     "VerboseOption",
     "given_options",
 ]
@@ -50,6 +52,15 @@ ContentOption = Annotated[
         "--content",
         help="What the JSONL text field holds: text, html (a page: its text and metadata "
         "extracted) or auto (html when it opens like a page).",
+    ),
+]
+IdFieldOption = Annotated[
+    str, typer.Option("--id-field", help="JSONL field that holds the record's id.")
+]
+UrlFieldOption = Annotated[
+    str,
+    typer.Option(
+        "--url-field", help="JSONL field that holds the page's URL (a page's canonical wins)."
     ),
 ]
 HtmlParserOption = Annotated[

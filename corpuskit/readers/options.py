@@ -52,6 +52,11 @@ class ReadOptions(Options):
       ``detect.looks_like_html``), else text. ``auto`` is the default because raw markup
       read as text goes into the corpus tags and all, without a word, while a text that
       opens like a web page is rare (``text`` keeps it as it is).
+    - ``id_field``: the JSONL field whose value (a non-empty string, or an integer) is
+      the document's ``id``; without one, the id is made from where the record was read.
+    - ``url_field``: the JSONL field whose value (a non-empty string) is the document's
+      ``url`` (a page that declares its own canonical URL keeps that one, and the
+      record's stays in ``meta``).
     - ``html_parser``: what builds an HTML page's tree (``bs4``, or ``lxml``: about
       twice as fast, the same text; docs/html.md).
     - ``extractor``: what makes an HTML page's text (``corpuskit``, or ``trafilatura``
@@ -66,6 +71,8 @@ class ReadOptions(Options):
     format: str | None = None
     text_field: str = "text"
     content: str = "auto"
+    id_field: str = "id"
+    url_field: str = "url"
     html_parser: str = "bs4"
     extractor: str = DEFAULT_EXTRACTOR
     limits: Limits = field(default=DEFAULT_LIMITS)
@@ -83,7 +90,9 @@ class ReadOptions(Options):
             choices = ", ".join(PARSERS)
             raise InputError(f"unknown HTML parser {self.html_parser!r} (choose from {choices})")
         check_extractor(self.extractor)
-        if not isinstance(self.text_field, str) or not self.text_field:
-            raise InputError(f"text_field must name a field, not {self.text_field!r}")
+        for name in ("text_field", "id_field", "url_field"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise InputError(f"{name} must name a field, not {value!r}")
         if not isinstance(self.limits, Limits):
             raise InputError(f"limits must be a Limits, not {type(self.limits).__name__}")

@@ -123,6 +123,30 @@ def test_html_in_a_jsonl_field_goes_through_the_html_extractor(tmp_path: Path) -
     assert bad.stderr == "error: --content: one of auto, html, text, not 'xml'\n"
 
 
+def test_id_and_url_fields_map_input_fields_and_rejects_keep_the_id(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    args = ["clean", str(dump), "-o", str(out), "--text-field", "html", "--id-field", "doc_id"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    assert (record["id"], record["url"]) == ("a1", "https://stadt.example/bruecke")
+    assert record["meta"] == {"crawled": "2026-02-01"}
+    [reject] = records(tmp_path / "c.rejects.jsonl")
+    assert (reject["id"], reject["reason"]) == ("a2", "text_not_string")
+    recipe = tmp_path / "r.toml"
+    options = '[options]\ntext_field = "html"\nid_field = "doc_id"\nurl_field = "x"\n'
+    shown = runner.invoke(app, ["recipe", "show"]).stdout
+    recipe.write_text(shown.replace("[options]\n", options))
+    by_recipe = tmp_path / "r.jsonl"
+    assert (
+        runner.invoke(app, ["clean", str(dump), "-o", str(by_recipe), "-r", str(recipe)]).exit_code
+        == 0
+    )
+    [record] = records(by_recipe)
+    assert record["id"] == "a1" and "url" not in record
+    assert record["meta"]["url"] == "https://stadt.example/bruecke"  # type: ignore[index]
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]

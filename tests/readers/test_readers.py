@@ -588,8 +588,9 @@ def test_jsonl_fields_are_carried_into_meta(tmp_path: Path) -> None:
         "score": 0.5,
     }
     doc = read_doc(write(tmp_path / "c.jsonl", jsonl(record)))
-    assert doc.meta == {key: value for key, value in record.items() if key != "text"}
-    assert doc.title is None and doc.url is None  # not interpreted
+    assert doc.meta == {key: value for key, value in record.items() if key not in ("text", "url")}
+    assert doc.url == "https://example.org/a"  # url_field
+    assert doc.title is None  # not interpreted
     assert doc.id == stable_id(doc.source)
 
 
@@ -614,6 +615,50 @@ def test_jsonl_other_text_field(tmp_path: Path) -> None:
     doc = read_doc(path, text_field="content")
     assert (doc.text, doc.meta) == ("the text", {"text": "kept in meta"})
     assert read_drop(path, text_field="body").reason == "missing_text"
+
+
+def test_jsonl_id_and_url_fields_are_mapped(tmp_path: Path) -> None:
+    record = {"doc_id": "cc-17", "id": 3, "link": "https://ex.org/a", "url": 5, "text": "x"}
+    path = write(tmp_path / "c.jsonl", jsonl(record))
+    doc = read_doc(path, id_field="doc_id", url_field="link")
+    assert (doc.id, doc.url) == ("cc-17", "https://ex.org/a")
+    assert doc.meta == {"id": 3, "url": 5}
+    default = read_doc(path)  # id and url by default; a url that is no string stays in meta
+    assert (default.id, default.url, default.meta["url"]) == ("3", None, 5)
+
+
+def test_jsonl_page_keeps_its_canonical_url_and_the_record_url_stays_in_meta(
+    tmp_path: Path,
+) -> None:
+    canonical = '<link rel="canonical" href="https://stadt.example/bruecke">'
+    pages = [
+        {"url": "https://mirror.example/b?ref=x", "text": f"<html>{canonical}<p>Die Brücke."},
+        {"url": "https://mirror.example/c", "text": "<html><p>Die Brücke."},
+    ]
+    with_canonical, without = read_all(write(tmp_path / "c.jsonl", jsonl(*pages)))
+    assert isinstance(with_canonical, Document) and isinstance(without, Document)
+    assert with_canonical.url == "https://stadt.example/bruecke"
+    assert with_canonical.meta == {"url": "https://mirror.example/b?ref=x"}
+    assert (without.url, without.meta) == ("https://mirror.example/c", {})
+
+
+@pytest.mark.parametrize(
+    ("line", "options"),
+    [
+        (b'{"id": "r7", "body": "x"}', {}),
+        (b'{"id": "r7", "text": 5}', {}),
+        (b'{"key": "r7", "text": null}', {"id_field": "key"}),
+        (
+            b'{"id": "r7", "text": "<html>' + b"<p>x</p>" * 10 + b'"}',
+            {"limits": Limits(max_html_tags=5)},
+        ),
+        (b'{"id": "r7", "text": "x", "v": ' + b"[" * 200 + b"]" * 200 + b"}", {}),
+    ],
+)
+def test_jsonl_rejects_keep_the_record_id(tmp_path: Path, line: bytes, options: Any) -> None:
+    drop = read_drop(write(tmp_path / "c.jsonl", line + b"\n"), **options)
+    assert drop.id == "r7" and drop.to_record()["id"] == "r7", drop
+    assert read_drop(write(tmp_path / "d.jsonl", b"[1]\n")).id is None
 
 
 @pytest.mark.parametrize(
