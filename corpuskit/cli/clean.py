@@ -54,7 +54,7 @@ ENV_PREFIX = "CORPUSKIT"
 #: name of the option or of its conversion (``cli/options.py``).
 RUN_FLAGS = (
     "format", "text_field", "content", "id_field", "url_field", "html_parser", "extractor",
-    "follow_links", "allow_missing", "max_file_mb", "max_line_mb", "audit", "strict",
+    "follow_links", "allow_missing", "limit", "max_file_mb", "max_line_mb", "audit", "strict",
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
     "keep_comments", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
@@ -104,6 +104,10 @@ def clean(
     allow_missing: Annotated[
         bool, Flag(help="A missing input or a pattern matching nothing is a reject, not an error.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        Flag(min=1, help="Trial run: read only the first N pages (in input order), then stop."),
+    ] = None,
     max_file_mb: MaxFileOption = DEFAULT_LIMITS.max_file_bytes // MiB,
     max_line_mb: MaxLineOption = DEFAULT_LIMITS.max_line_bytes // MiB,
     audit: Annotated[bool, Flag(help="Also record each removed line and its rule.")] = False,
@@ -206,6 +210,8 @@ def clean(
         raise typer.Exit(130) from None
     if not quiet:
         say(report.summary())
+        if built.read.limit is not None and report.read >= built.read.limit:
+            say(f"trial run: stopped after the first {built.read.limit:,} pages (--limit)")
         if report.rejected and outputs.rejects:
             say(f"rejects written to {outputs.rejects}")
     raise typer.Exit(1 if fail_on_reject and report.rejected else 0)

@@ -62,6 +62,9 @@ class ReadOptions(Options):
     - ``extractor``: what makes an HTML page's text (``corpuskit``, or ``trafilatura``
       with ``pip install 'corpuskit[trafilatura]'``).
     - ``limits``: what one input may cost (``Limits``: sizes, tags, nesting).
+    - ``limit``: read only the first ``limit`` pages (documents, and inputs or records
+      that could not be read), in input order, and stop reading there: a trial run.
+      None reads everything.
     - ``follow_links``: follow symbolic links found in input folders wherever they lead
       (by default only while they stay inside the folder).
     - ``allow_missing``: a path or pattern that names nothing is a ``not_found`` reject
@@ -76,6 +79,7 @@ class ReadOptions(Options):
     html_parser: str = "bs4"
     extractor: str = DEFAULT_EXTRACTOR
     limits: Limits = field(default=DEFAULT_LIMITS)
+    limit: int | None = None
     follow_links: bool = False
     allow_missing: bool = False
 
@@ -94,5 +98,9 @@ class ReadOptions(Options):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
                 raise InputError(f"{name} must name a field, not {value!r}")
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1
+        ):
+            raise InputError(f"limit: a number of pages, at least 1, not {self.limit!r}")
         if not isinstance(self.limits, Limits):
             raise InputError(f"limits must be a Limits, not {type(self.limits).__name__}")

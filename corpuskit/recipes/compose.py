@@ -26,6 +26,7 @@ from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import Executor, make_executor
 from corpuskit.run.options import RunOptions
+from corpuskit.run.ray import RayExecutor
 from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
 from corpuskit.steps.near_duplicates import NearDuplicates
@@ -249,6 +250,8 @@ def build(
         raise InputError(f"executor: an executor object or its options ({given}), not both")
     if executor is None and groups[make_executor]:
         executor = make_executor(**groups[make_executor])
+    if read.limit is not None and isinstance(executor, RayExecutor):
+        raise InputError("limit: a trial run reads on this machine (the local executor)")
     return Built(
         compose(pipeline, PipelineOptions(**groups[PipelineOptions])),
         read,

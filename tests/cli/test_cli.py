@@ -147,6 +147,31 @@ def test_id_and_url_fields_map_input_fields_and_rejects_keep_the_id(tmp_path: Pa
     assert record["meta"]["url"] == "https://stadt.example/bruecke"  # type: ignore[index]
 
 
+def test_limit_is_a_trial_run_of_the_first_pages_whatever_the_workers(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(12):
+        text = f"Page {n}: the council met on Monday and voted for the new bridge, item {n}.\n"
+        (pages / f"{n:02d}.txt").write_text(text, encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        args = ["clean", str(pages), "-o", str(out), "--limit", "5", "--workers", workers]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "pages: 5 read, 5 written" in result.stderr
+        assert "trial run: stopped after the first 5 pages (--limit)" in result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    names = [Path(str(r["source"]["path"])).name for r in records(tmp_path / "w1.jsonl")]  # type: ignore[index]
+    assert names == ["00.txt", "01.txt", "02.txt", "03.txt", "04.txt"]
+    again = runner.invoke(app, [*args, "--resume"])
+    assert again.exit_code == 2
+    assert again.stderr.startswith("error: --limit: a trial run is not resumed")
+    ray = runner.invoke(app, ["clean", str(pages), "-o", "-", "--limit", "5", "--executor", "ray"])
+    assert ray.exit_code == 2 and "--limit: a trial run reads on this machine" in ray.stderr
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]

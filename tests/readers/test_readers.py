@@ -23,9 +23,9 @@ import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpuskit.document import Document, Drop, sha256_hex, stable_id
+from corpuskit.document import Document, Drop, InputEnd, sha256_hex, stable_id
 from corpuskit.errors import InputError
-from corpuskit.readers import FORMATS, decode_bytes, read
+from corpuskit.readers import FORMATS, decode_bytes, read, read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.detect import format_from_name
 from corpuskit.readers.limits import Limits, MiB
@@ -477,6 +477,37 @@ def test_stdin_is_read_once_as_a_stream_that_cannot_be_rewound() -> None:
         stream.write(gzip.compress(jsonl({"text": "piped"})))
     with os.fdopen(read_end, "rb") as pipe:
         assert read_doc("-", stdin=pipe).text == "piped"
+
+
+# --- limit: trial runs ----------------------------------------------------------------------
+
+
+def test_limit_stops_reading_after_that_many_pages(tmp_path: Path) -> None:
+    records = jsonl(*({"id": n, "text": f"record {n} " + "x" * 200} for n in range(10_000)))
+    stdin = io.BytesIO(records)
+    missing = str(tmp_path / "never-opened.txt")
+    found = list(read_marked(["-", missing], stdin=stdin, limit=3))
+    assert [item.id for item in found if isinstance(item, Document)] == ["0", "1", "2"]
+    assert found[-1] == InputEnd(0, "-")  # the input the limit fell in is closed
+    assert not any(isinstance(item, Drop) for item in found)  # the next is never looked at
+    assert stdin.tell() < len(records) // 10  # the rest of the stream was not read
+
+
+def test_limit_counts_pages_across_inputs_and_unreadable_ones(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "d.txt"):
+        write(tmp_path / name, name.encode())
+    specs = [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt", "d.txt")]
+    found = [
+        (Path(item.source.path).name, getattr(item, "reason", None))
+        for item in read(specs, limit=3)
+    ]
+    assert found == [
+        ("a.txt", None),
+        ("b.txt", None),
+        ("c.txt", "not_found"),
+    ]
+    with pytest.raises(InputError, match="limit: a number of pages, at least 1, not 0"):
+        read(specs, limit=0)
 
 
 # --- format detection ---------------------------------------------------------------------
