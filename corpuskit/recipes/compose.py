@@ -28,7 +28,12 @@ from corpuskit.run.executor import Executor, make_executor
 from corpuskit.run.options import RunOptions
 from corpuskit.run.ray import RayExecutor
 from corpuskit.steps.duplicates import ExactDuplicates
-from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
+from corpuskit.steps.language import (
+    MIN_LANG_SCORE,
+    DetectLanguage,
+    SelectLanguage,
+    check_languages,
+)
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.quality import MODES, with_quality
@@ -77,6 +82,11 @@ class PipelineOptions(Options):
             object.__setattr__(self, "lang", tuple(self.lang.split(",")))
         elif self.lang is not None:
             object.__setattr__(self, "lang", tuple(self.lang))
+        if self.lang is not None:
+            try:
+                object.__setattr__(self, "lang", check_languages(self.lang))
+            except ValueError as error:
+                raise InputError(f"lang: {error}") from None
         object.__setattr__(self, "quality_step", tuple(self.quality_step))
         if self.dedup not in DEDUP_MODES:
             raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")

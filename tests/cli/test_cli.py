@@ -172,6 +172,21 @@ def test_limit_is_a_trial_run_of_the_first_pages_whatever_the_workers(tmp_path: 
     assert ray.exit_code == 2 and "--limit: a trial run reads on this machine" in ray.stderr
 
 
+def test_lang_takes_the_codes_the_detector_gives_and_says_what_was_meant(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "c.jsonl"
+    args = ["clean", str(FIXTURES / "pages"), "-o", str(out)]
+    wrong = runner.invoke(app, [*args, "--lang", "english"])
+    assert wrong.exit_code == 2 and not out.exists()
+    assert wrong.stderr == (
+        "error: --lang: 'english' is not a language code detect_language gives: "
+        "did you mean 'en'?\n"
+    )
+    right = runner.invoke(app, [*args, "--lang", "EN,und"])
+    assert right.exit_code == 0 and len(records(out)) == 2
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]
