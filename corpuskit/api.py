@@ -21,7 +21,7 @@ from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.page import read_page
-from corpuskit.recipes.compose import build
+from corpuskit.recipes.compose import build, unused_options
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.recipes.loader import Recipe
 from corpuskit.run.cleaning import Provenance, finish, reject_record
@@ -201,6 +201,8 @@ def clean_files(
     base = recipe.pipeline if recipe is not None else pipeline or default_pipeline()
     merged = {**(recipe.options if recipe is not None else {}), **options}
     built = build(base, merged, read=read, run=run, executor=executor)
+    for name, other, value in unused_options(merged):
+        log.warning("%s has no effect without %s%s", name, other, f"={value!r}" if value else "")
     if resume and built.read.limit is not None:
         raise InputError(
             "limit: a trial run is not resumed: run it again (without resume; remove its "

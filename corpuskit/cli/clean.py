@@ -19,6 +19,7 @@ from corpuskit.api import clean_files
 from corpuskit.cli.app import app, logged, translate_errors
 from corpuskit.cli.logs import InputProgress, say
 from corpuskit.cli.options import (
+    ENV_PREFIX,
     ContentOption,
     ExtractorOption,
     FormatOption,
@@ -36,6 +37,7 @@ from corpuskit.cli.options import (
 )
 from corpuskit.cli.progress import ProgressBar, count_inputs, each
 from corpuskit.cli.recipes import chosen_recipe
+from corpuskit.cli.unused import unused_warnings
 from corpuskit.document import Drop
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.outputs import Outputs
@@ -46,9 +48,6 @@ from corpuskit.steps.language import MIN_LANG_SCORE
 from corpuskit.writers import SHARD_SIZE
 
 log = logging.getLogger("corpuskit")
-
-#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
-ENV_PREFIX = "CORPUSKIT"
 
 #: The parameters of ``clean`` that are run options (``recipes/options.py``), by the
 #: name of the option or of its conversion (``cli/options.py``).
@@ -185,11 +184,16 @@ def clean(
         where = source_of(ctx, name, chosen.options)
         if where != "default":
             log.info("option %s = %r (from the %s)", name, ctx.params.get(name), where)
-    built = chosen.build(**given_options(ctx, RUN_FLAGS))
+    given = given_options(ctx, RUN_FLAGS)
+    built = chosen.build(**given)
     log.info(
         "pipeline (config %s): %s", built.pipeline.config_hash(), ", ".join(built.pipeline.names)
     )
     outputs = Outputs.plan(output, rejects=rejects, manifest=manifest, options=built.output)
+    options = {**chosen.options, **given}
+    if not quiet:
+        for line in unused_warnings(ctx, paths, options, chosen.options, built.read, outputs):
+            say(f"warning: {line}")
     bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():

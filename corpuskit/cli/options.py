@@ -22,6 +22,7 @@ from corpuskit.readers.limits import MiB
 from corpuskit.readers.options import FORMATS
 
 __all__ = [
+    "ENV_PREFIX",
     "ContentOption",
     "ExtractorOption",
     "FormatOption",
@@ -94,6 +95,9 @@ VerboseOption = Annotated[
         help="Log decisions, options' sources and each input's progress on stderr (-vv: more).",
     ),
 ]
+
+#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
+ENV_PREFIX = "CORPUSKIT"
 
 #: Flags whose value is not their option's: the option's name and the conversion.
 CONVERSIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {

@@ -218,6 +218,42 @@ def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
     return pipeline.replace("normalize_punctuation", punctuation_step(merged))
 
 
+#: Options that do something only beside another: the option, the one it needs and the
+#: value that one needs (None: any value).
+NEEDS: dict[str, tuple[str, str | None]] = {
+    "near_threshold": ("dedup", "near"),
+    "shingle_size": ("dedup", "near"),
+    "permutations": ("dedup", "near"),
+    "min_lang_score": ("lang", None),
+}
+
+#: Options of JSONL records only (see ``jsonl_only``).
+JSONL_OPTIONS = ("text_field", "content", "id_field", "url_field")
+
+
+def unused_options(options: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    """The run ``options`` given (a recipe's and the caller's, by name) that do nothing
+    in this run, as ``(option, the option it needs, the value it needs)``, to be warned
+    about (``NEEDS``; with a ``format`` other than ``jsonl``, ``JSONL_OPTIONS``).
+
+    >>> unused_options({"near_threshold": 0.8, "dedup": "exact", "min_lang_score": 0.9})
+    [('near_threshold', 'dedup', 'near'), ('min_lang_score', 'lang', None)]
+    >>> unused_options({"text_field": "body", "format": "html"})
+    [('text_field', 'format', 'jsonl')]
+    >>> unused_options({"near_threshold": 0.8, "dedup": "near", "format": "jsonl"})
+    []
+    """
+    defaults = PipelineOptions()
+    unused = []
+    for name, (other, value) in NEEDS.items():
+        present = options.get(other, getattr(defaults, other))
+        if name in options and (present is None if value is None else present != value):
+            unused.append((name, other, value))
+    if options.get("format") not in (None, "jsonl"):
+        unused += [(name, "format", "jsonl") for name in JSONL_OPTIONS if name in options]
+    return unused
+
+
 @dataclass(frozen=True)
 class Built:
     """What a recipe's pipeline and a set of run options make together: the pipeline to

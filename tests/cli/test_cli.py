@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -185,6 +186,36 @@ def test_lang_takes_the_codes_the_detector_gives_and_says_what_was_meant(
     )
     right = runner.invoke(app, [*args, "--lang", "EN,und"])
     assert right.exit_code == 0 and len(records(out)) == 2
+
+
+def warnings(result: Any) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+
+
+def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> None:
+    pages, out = str(FIXTURES / "pages"), str(tmp_path / "c.jsonl")
+    flags = ["--near-threshold", "0.9", "--min-lang-score", "0.8", "--text-field", "body",
+             "--content", "html", "--extractor", "corpuskit", "--shard-size", "5"]  # fmt: skip
+    result = runner.invoke(app, ["clean", pages, "-o", out, *flags])
+    assert result.exit_code == 0, result.output
+    assert warnings(result) == [
+        "warning: --near-threshold has no effect without --dedup near",
+        "warning: --min-lang-score has no effect without --lang",
+        "warning: --text-field, --content have no effect: no input is JSONL",
+        "warning: --extractor has no effect: no input is HTML",
+        "warning: --shard-size has no effect: -o names a file, not a folder of shards (out/)",
+    ]
+    assert len(records(Path(out))) == 2  # the run is what the other options ask for
+    assert warnings(runner.invoke(app, ["clean", pages, "-o", out, "-q", *flags])) == []
+    needed = ["--dedup", "near", "--lang", "en", "-o", str(tmp_path / "s") + "/"]
+    html_dump(tmp_path)
+    used = runner.invoke(app, ["clean", pages, str(tmp_path / "dump.jsonl"), *flags, *needed])
+    assert used.exit_code == 0, used.output
+    assert warnings(used) == []
+    by_env = runner.invoke(
+        app, ["clean", pages, "-o", out, "--format", "text"], env={"CORPUSKIT_ID_FIELD": "key"}
+    )
+    assert warnings(by_env) == ["warning: CORPUSKIT_ID_FIELD has no effect without --format jsonl"]
 
 
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
