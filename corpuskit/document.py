@@ -375,7 +375,9 @@ class Drop:
     """A document a step or reader rejected, with the step's name and a reason.
 
     ``document`` is the rejected document when there was one; a reader that could not
-    produce a document leaves it ``None`` and fills ``source`` with the raw location.
+    produce a document leaves it ``None`` and fills ``source`` with the raw location,
+    and ``input_id`` with the input record's own id when it could read that much (a
+    JSONL record whose text field is missing), so the reject still names the record.
     A step rejects with ``doc.drop(reason, detail)``, whose ``step`` is empty until the
     pipeline running the step names it.
     """
@@ -387,10 +389,12 @@ class Drop:
     source: Source
     detail: str = ""
     document: Document | None = None
+    input_id: str | None = None
 
     @property
     def id(self) -> str | None:
-        return None if self.document is None else self.document.id
+        """The rejected document's id, else the input record's own id, else None."""
+        return self.input_id if self.document is None else self.document.id
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {

@@ -26,8 +26,14 @@ from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import Executor, make_executor
 from corpuskit.run.options import RunOptions
+from corpuskit.run.ray import RayExecutor
 from corpuskit.steps.duplicates import ExactDuplicates
-from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
+from corpuskit.steps.language import (
+    MIN_LANG_SCORE,
+    DetectLanguage,
+    SelectLanguage,
+    check_languages,
+)
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.quality import MODES, with_quality
@@ -76,6 +82,11 @@ class PipelineOptions(Options):
             object.__setattr__(self, "lang", tuple(self.lang.split(",")))
         elif self.lang is not None:
             object.__setattr__(self, "lang", tuple(self.lang))
+        if self.lang is not None:
+            try:
+                object.__setattr__(self, "lang", check_languages(self.lang))
+            except ValueError as error:
+                raise InputError(f"lang: {error}") from None
         object.__setattr__(self, "quality_step", tuple(self.quality_step))
         if self.dedup not in DEDUP_MODES:
             raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
@@ -207,6 +218,42 @@ def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
     return pipeline.replace("normalize_punctuation", punctuation_step(merged))
 
 
+#: Options that do something only beside another: the option, the one it needs and the
+#: value that one needs (None: any value).
+NEEDS: dict[str, tuple[str, str | None]] = {
+    "near_threshold": ("dedup", "near"),
+    "shingle_size": ("dedup", "near"),
+    "permutations": ("dedup", "near"),
+    "min_lang_score": ("lang", None),
+}
+
+#: Options of JSONL records only (see ``jsonl_only``).
+JSONL_OPTIONS = ("text_field", "content", "id_field", "url_field")
+
+
+def unused_options(options: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    """The run ``options`` given (a recipe's and the caller's, by name) that do nothing
+    in this run, as ``(option, the option it needs, the value it needs)``, to be warned
+    about (``NEEDS``; with a ``format`` other than ``jsonl``, ``JSONL_OPTIONS``).
+
+    >>> unused_options({"near_threshold": 0.8, "dedup": "exact", "min_lang_score": 0.9})
+    [('near_threshold', 'dedup', 'near'), ('min_lang_score', 'lang', None)]
+    >>> unused_options({"text_field": "body", "format": "html"})
+    [('text_field', 'format', 'jsonl')]
+    >>> unused_options({"near_threshold": 0.8, "dedup": "near", "format": "jsonl"})
+    []
+    """
+    defaults = PipelineOptions()
+    unused = []
+    for name, (other, value) in NEEDS.items():
+        present = options.get(other, getattr(defaults, other))
+        if name in options and (present is None if value is None else present != value):
+            unused.append((name, other, value))
+    if options.get("format") not in (None, "jsonl"):
+        unused += [(name, "format", "jsonl") for name in JSONL_OPTIONS if name in options]
+    return unused
+
+
 @dataclass(frozen=True)
 class Built:
     """What a recipe's pipeline and a set of run options make together: the pipeline to
@@ -253,6 +300,8 @@ def build(
     # One knob bounds a document's time: reading it (the readers see it in their limits)
     # and cleaning it.
     read = replace(read, limits=replace(read.limits, time_limit=running.time_limit))
+    if read.limit is not None and isinstance(executor, RayExecutor):
+        raise InputError("limit: a trial run reads on this machine (the local executor)")
     return Built(
         compose(pipeline, PipelineOptions(**groups[PipelineOptions])),
         read,

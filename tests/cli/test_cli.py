@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -94,6 +95,131 @@ def test_jsonl_gz_input_keeps_user_fields(tmp_path: Path) -> None:
     assert record["text"] == "El ayuntamiento aprobó el presupuesto el lunes."
     assert record["meta"] == {"site": "ex.es"}
     assert record["source"]["line"] == 1
+
+
+def html_dump(tmp_path: Path) -> Path:
+    """A crawl dump as JSONL: each record a page's markup in ``html``, beside its URL."""
+    body = "<p>Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister.</p>"
+    pages = [
+        {"doc_id": "a1", "url": "https://stadt.example/bruecke", "crawled": "2026-02-01",
+         "html": f"<!doctype html><title>Neue Brücke</title><nav>Start</nav>{body}"},
+        {"doc_id": "a2", "url": "https://stadt.example/leer", "html": None},
+    ]  # fmt: skip
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+    return path
+
+
+def test_html_in_a_jsonl_field_goes_through_the_html_extractor(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    result = runner.invoke(app, ["clean", str(dump), "-o", str(out), "--text-field", "html"])
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    said = "Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister."
+    assert record["text"] == said
+    assert record["title"] == "Neue Brücke"
+    assert record["source"]["parser"] == "bs4"  # type: ignore[index]
+    raw = tmp_path / "raw.jsonl"
+    args = ["clean", str(dump), "-o", str(raw), "--text-field", "html", "--content", "text"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert str(records(raw)[0]["text"]).startswith("<!doctype html><title>")
+    bad = runner.invoke(app, ["clean", str(dump), "-o", "-", "--content", "xml"])
+    assert bad.exit_code == 2
+    assert bad.stderr == "error: --content: one of auto, html, text, not 'xml'\n"
+
+
+def test_id_and_url_fields_map_input_fields_and_rejects_keep_the_id(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    args = ["clean", str(dump), "-o", str(out), "--text-field", "html", "--id-field", "doc_id"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    assert (record["id"], record["url"]) == ("a1", "https://stadt.example/bruecke")
+    assert record["meta"] == {"crawled": "2026-02-01"}
+    [reject] = records(tmp_path / "c.rejects.jsonl")
+    assert (reject["id"], reject["reason"]) == ("a2", "text_not_string")
+    recipe = tmp_path / "r.toml"
+    options = '[options]\ntext_field = "html"\nid_field = "doc_id"\nurl_field = "x"\n'
+    shown = runner.invoke(app, ["recipe", "show"]).stdout
+    recipe.write_text(shown.replace("[options]\n", options))
+    by_recipe = tmp_path / "r.jsonl"
+    assert (
+        runner.invoke(app, ["clean", str(dump), "-o", str(by_recipe), "-r", str(recipe)]).exit_code
+        == 0
+    )
+    [record] = records(by_recipe)
+    assert record["id"] == "a1" and "url" not in record
+    assert record["meta"]["url"] == "https://stadt.example/bruecke"  # type: ignore[index]
+
+
+def test_limit_is_a_trial_run_of_the_first_pages_whatever_the_workers(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(12):
+        text = f"Page {n}: the council met on Monday and voted for the new bridge, item {n}.\n"
+        (pages / f"{n:02d}.txt").write_text(text, encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        args = ["clean", str(pages), "-o", str(out), "--limit", "5", "--workers", workers]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "pages: 5 read, 5 written" in result.stderr
+        assert "trial run: stopped after the first 5 pages (--limit)" in result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    names = [Path(str(r["source"]["path"])).name for r in records(tmp_path / "w1.jsonl")]  # type: ignore[index]
+    assert names == ["00.txt", "01.txt", "02.txt", "03.txt", "04.txt"]
+    again = runner.invoke(app, [*args, "--resume"])
+    assert again.exit_code == 2
+    assert again.stderr.startswith("error: --limit: a trial run is not resumed")
+    ray = runner.invoke(app, ["clean", str(pages), "-o", "-", "--limit", "5", "--executor", "ray"])
+    assert ray.exit_code == 2 and "--limit: a trial run reads on this machine" in ray.stderr
+
+
+def test_lang_takes_the_codes_the_detector_gives_and_says_what_was_meant(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "c.jsonl"
+    args = ["clean", str(FIXTURES / "pages"), "-o", str(out)]
+    wrong = runner.invoke(app, [*args, "--lang", "english"])
+    assert wrong.exit_code == 2 and not out.exists()
+    assert wrong.stderr == (
+        "error: --lang: 'english' is not a language code detect_language gives: "
+        "did you mean 'en'?\n"
+    )
+    right = runner.invoke(app, [*args, "--lang", "EN,und"])
+    assert right.exit_code == 0 and len(records(out)) == 2
+
+
+def warnings(result: Any) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+
+
+def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> None:
+    pages, out = str(FIXTURES / "pages"), str(tmp_path / "c.jsonl")
+    flags = ["--near-threshold", "0.9", "--min-lang-score", "0.8", "--text-field", "body",
+             "--content", "html", "--extractor", "corpuskit", "--shard-size", "5"]  # fmt: skip
+    result = runner.invoke(app, ["clean", pages, "-o", out, *flags])
+    assert result.exit_code == 0, result.output
+    assert warnings(result) == [
+        "warning: --near-threshold has no effect without --dedup near",
+        "warning: --min-lang-score has no effect without --lang",
+        "warning: --text-field, --content have no effect: no input is JSONL",
+        "warning: --extractor has no effect: no input is HTML",
+        "warning: --shard-size has no effect: -o names a file, not a folder of shards (out/)",
+    ]
+    assert len(records(Path(out))) == 2  # the run is what the other options ask for
+    assert warnings(runner.invoke(app, ["clean", pages, "-o", out, "-q", *flags])) == []
+    needed = ["--dedup", "near", "--lang", "en", "-o", str(tmp_path / "s") + "/"]
+    html_dump(tmp_path)
+    used = runner.invoke(app, ["clean", pages, str(tmp_path / "dump.jsonl"), *flags, *needed])
+    assert used.exit_code == 0, used.output
+    assert warnings(used) == []
+    by_env = runner.invoke(
+        app, ["clean", pages, "-o", out, "--format", "text"], env={"CORPUSKIT_ID_FIELD": "key"}
+    )
+    assert warnings(by_env) == ["warning: CORPUSKIT_ID_FIELD has no effect without --format jsonl"]
 
 
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:

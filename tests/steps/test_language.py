@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpuskit.data import load_table
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes.compose import select_languages
@@ -26,7 +27,9 @@ from corpuskit.steps.language import (
     LanguageDetector,
     SelectLanguage,
     count_letters,
+    detectable_languages,
     prose_sample,
+    suggest_language,
 )
 from tests.conftest import ROOT, bench_pages, doc_from, seed_pages
 
@@ -253,3 +256,29 @@ def test_benchmark_pages_below_the_default_score() -> None:
     ]
     assert len(pages) == 696
     assert sum(top < MIN_LANG_SCORE for top in tops) == 3
+
+
+# --- the codes --lang takes -------------------------------------------------------------------
+
+
+def test_detectable_languages_are_the_profiles_and_und_and_all_have_names() -> None:
+    codes = detectable_languages()
+    assert {"en", "de", "zh", "und"} <= set(codes) and "zh-cn" not in codes
+    assert set(load_table("language_names")["names"]) == set(codes)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("english", "en"), ("Deutsch", "de"), ("ger", "de"), ("fre", "fr"), ("englsh", "en"),
+     ("portugese", "pt"), ("zh-CN", "zh"), ("Bokmål", "no"), ("iw", "he"), ("klingon", None)],
+)  # fmt: skip
+def test_a_name_or_another_code_suggests_the_code(typed: str, meant: str | None) -> None:
+    assert suggest_language(typed) == meant
+
+
+def test_select_language_refuses_a_code_the_detector_never_gives() -> None:
+    with pytest.raises(ValueError, match=r"'english' is not a language code .*did you mean 'en'"):
+        SelectLanguage(("en", "english"))
+    with pytest.raises(ValueError, match=r"'xx' .* \(codes: af, ar, "):
+        SelectLanguage(("xx",))
+    assert SelectLanguage((" EN", "und")).languages == ("en", "und")
