@@ -112,7 +112,7 @@ def clean(
     audit: Annotated[bool, Flag(help="Also record each removed line and its rule.")] = False,
     strict: Annotated[bool, Flag(help="Stop at the first reject; write nothing.")] = False,
     time_limit: Annotated[
-        float, Flag(help="Seconds one document may take; 0: no limit.")
+        float, Flag(min=0.0, help="Seconds one document may take; 0: no limit.")
     ] = TIME_LIMIT,
     workers: Annotated[
         int | None, Flag(min=1, help="Worker processes; default: every core. Same output.")

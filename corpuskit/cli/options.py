@@ -80,9 +80,11 @@ ExtractorOption = Annotated[
     ),
 ]
 MaxFileOption = Annotated[
-    int, typer.Option("--max-file-mb", help="Largest text/HTML file, decompressed (MiB).")
+    int, typer.Option("--max-file-mb", min=1, help="Largest text/HTML file, decompressed (MiB).")
 ]
-MaxLineOption = Annotated[int, typer.Option("--max-line-mb", help="Largest JSONL record (MiB).")]
+MaxLineOption = Annotated[
+    int, typer.Option("--max-line-mb", min=1, help="Largest JSONL record (MiB).")
+]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No summary on stderr; errors only.")
 ]

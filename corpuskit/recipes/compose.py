@@ -24,7 +24,7 @@ from corpuskit.outputs import OutputOptions
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
-from corpuskit.run.executor import Executor, make_executor
+from corpuskit.run.executor import EXECUTORS, Executor, make_executor
 from corpuskit.run.options import RunOptions
 from corpuskit.run.ray import RayExecutor
 from corpuskit.steps.duplicates import ExactDuplicates
@@ -97,6 +97,17 @@ class PipelineOptions(Options):
         for item in self.quality_step:
             if "=" not in item:
                 raise InputError(f"quality_step: name=mode, not {item!r}")
+        self._check_near()
+
+    def _check_near(self) -> None:
+        """Each ``near_duplicates`` setting checked under its own name (the step's own
+        check names its parameters, which are not these options)."""
+        if self.near_threshold is not None and not 0 < self.near_threshold <= 1:
+            raise InputError(f"near_threshold: in (0, 1], not {self.near_threshold}")
+        if self.shingle_size is not None and self.shingle_size < 1:
+            raise InputError(f"shingle_size: at least 1 word, not {self.shingle_size}")
+        if self.permutations is not None and self.permutations < 2:
+            raise InputError(f"permutations: at least 2, not {self.permutations}")
 
     @property
     def punctuation(self) -> dict[str, str]:
@@ -295,6 +306,7 @@ def build(
         given = ", ".join(groups[make_executor])
         raise InputError(f"executor: an executor object or its options ({given}), not both")
     if executor is None and groups[make_executor]:
+        _check_executor(groups[make_executor].get("executor", "local"))
         executor = make_executor(**groups[make_executor])
     running = RunOptions.of(run, **groups[RunOptions])
     # One knob bounds a document's time: reading it (the readers see it in their limits)
@@ -309,6 +321,12 @@ def build(
         executor,
         OutputOptions(**groups[OutputOptions]),
     )
+
+
+def _check_executor(name: object) -> None:
+    """Raise ``InputError`` naming the option ``executor`` unless ``name`` is one."""
+    if name not in EXECUTORS:
+        raise InputError(f"executor: one of {', '.join(EXECUTORS)}, not {name!r}")
 
 
 def option_owner(name: str) -> Any:
