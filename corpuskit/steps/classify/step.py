@@ -319,3 +319,25 @@ class ClassifyLines:
             rules[features.lines[k]] = "boilerplate"
         why = model.explain(features, scores, extra, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
+
+    def judged(self, doc: Document) -> dict[int, Explanation]:
+        """Every line this step would score on ``doc``, kept or not, by its index in
+        ``doc``'s lines: its score (``Explanation["score"]``; below the model's
+        threshold it is removed) and what pulled it down. Empty for a page the step
+        leaves alone.
+
+        The judgment ``__call__`` makes, through the model's public ``scores`` and
+        ``explain``, for ``corpuskit explain``, which shows why a kept line was kept
+        (``tests/steps/classify/test_classify.py`` checks the two agree on real pages).
+        """
+        if has_run(doc, self.name):
+            return {}
+        lines = doc.text.split("\n")
+        layout = current_layout(doc)
+        model = self.model if layout is None else self.html_model
+        extra = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), extra)
+        if len(features.lines) < MIN_LINES:
+            return {}
+        scores, context_inputs = model.scores(features)
+        return model.explain(features, scores, context_inputs, range(len(scores)))
