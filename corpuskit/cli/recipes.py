@@ -30,14 +30,18 @@ def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
     """Load ``--recipe`` for the command (``chosen_recipe``).
 
     A recipe that cannot be loaded ends the command here, with its one-line message
-    and exit code 2 (option callbacks run before the command's error translation).
+    (after the variable, when ``CORPUSKIT_RECIPE`` gave it: nothing on the command line
+    says so) and exit code 2 (option callbacks run before the command's error
+    translation).
     """
     if not value:
         return value
     try:
         recipe = load_recipe(value)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        source = ctx.get_parameter_source("recipe")
+        given = f"CORPUSKIT_RECIPE={value!r}: " if source and source.name == "ENVIRONMENT" else ""
+        typer.echo(f"error: {given}{error}", err=True)
         raise typer.Exit(error.exit_code) from None
     ctx.meta[RECIPE_KEY] = recipe
     return value

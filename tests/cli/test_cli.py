@@ -243,6 +243,8 @@ def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> Non
         ([], {"CORPUSKIT_LANG": "french"}, "error: CORPUSKIT_LANG: 'french' is not a language"),
         ([], {"CORPUSKIT_EXECUTOR": "x"}, "error: CORPUSKIT_EXECUTOR: one of local, ray"),
         ([], {"CORPUSKIT_MAX_FILE_MB": "0"}, "error: CORPUSKIT_MAX_FILE_MB='0': input should"),
+        ([], {"CORPUSKIT_RECIPE": "nope"}, "error: CORPUSKIT_RECIPE='nope': cannot read recipe"),
+        (["--recipe", "nope"], {}, "error: cannot read recipe nope: "),
     ],
 )
 def test_every_usage_error_is_one_line_naming_the_flag_or_the_variable(
