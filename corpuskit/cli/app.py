@@ -35,6 +35,8 @@ OTHER_OPTIONS = frozenset(
     {"output", "rejects", "manifest", "recipe", "resume", "quotes", "dashes", "ellipsis",
      "double_hyphen", "limits"}
 )  # fmt: skip
+#: Options whose flags are not named after them.
+SHOWN_AS = {"favor": "--precision/--recall"}
 _LEADING_NAME = re.compile(r"([a-z][a-z_]*)(?=[: ])")
 
 
@@ -54,7 +56,7 @@ def as_flags(message: str) -> str:
     name = match.group(1)
     if name not in OTHER_OPTIONS and name not in {param.name for param in RUN_OPTIONS}:
         return message
-    return f"--{name.replace('_', '-')}{message[match.end() :]}"
+    return f"{SHOWN_AS.get(name, '--' + name.replace('_', '-'))}{message[match.end() :]}"
 
 
 def translate_errors(command: Callable[P, None]) -> Callable[P, None]:

@@ -340,3 +340,61 @@ def test_the_documented_junk_rules_run(tmp_path: Path, page: str) -> None:
     [record] = records(work / "c.jsonl")
     [edit] = [e for e in record["provenance"]["edits"] if e["step"] == "junk_lines"]  # type: ignore[union-attr, index]
     assert {"our_byline": 1, "date_line": 1}.items() <= edit["removed"].items()
+
+
+def classified_text(work: Path, *args: str) -> str:
+    """The seed page cleaned with ``args`` (in ``work``): its text."""
+    done = corpuskit("clean", str(SEED), "-o", "c.jsonl", "-q", *args, cwd=work)
+    assert done.returncode == 0, done.stderr
+    [record] = records(work / "c.jsonl")
+    return str(record["text"])
+
+
+def test_precision_and_recall_presets(tmp_path: Path) -> None:
+    """--precision removes what the default removes and more, --recall less; a recipe
+    says the same with its options or the step's parameter."""
+    lines = {
+        favor: set(classified_text(tmp_path, *flags).split("\n"))
+        for favor, flags in [
+            ("balanced", ()),
+            ("precision", ("--precision",)),
+            ("recall", ("--recall",)),
+        ]
+    }
+    assert lines["precision"] < lines["balanced"] <= lines["recall"]
+    steps = corpuskit("recipe", "show", "default", cwd=tmp_path).stdout
+    as_option = tmp_path / "option.toml"
+    as_option.write_text(steps.replace("\n[options]\n", '\n[options]\nfavor = "precision"\n'))
+    as_step = tmp_path / "step.toml"
+    step_table = '[[steps]]\nstep = "classify_lines"\n'
+    assert step_table in steps
+    as_step.write_text(steps.replace(step_table, f'{step_table}favor = "precision"\n'), "utf-8")
+    for recipe_path in (as_option, as_step):
+        text = classified_text(tmp_path, "--recipe", str(recipe_path))
+        assert set(text.split("\n")) == lines["precision"]
+    listed = corpuskit("steps", cwd=tmp_path).stdout
+    classify = listed.split("\nclassify_lines")[1].split("\njoin_lines")[0]
+    assert "- threshold: float | None = None" in classify
+    assert "- favor: 'balanced' | 'precision' | 'recall' = 'balanced'" in classify
+
+
+@pytest.mark.parametrize(
+    "recipe_text, message",
+    [
+        ('[[steps]]\nstep = "drop_empty"\n', "the recipe has no classify_lines step"),
+        (
+            '[[steps]]\nstep = "classify_lines"\nthreshold = 0.5\n',
+            "threshold: give a threshold or favor a side, not both",
+        ),
+    ],
+)
+def test_a_preset_the_recipe_cannot_take_is_one_error(
+    tmp_path: Path, recipe_text: str, message: str
+) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(recipe_text, encoding="utf-8")
+    done = corpuskit("clean", str(SEED), "-o", "c.jsonl", "--recall", "-r", str(path), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --precision/--recall: "), done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert not (tmp_path / "c.jsonl").exists()

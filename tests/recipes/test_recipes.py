@@ -80,7 +80,7 @@ def test_parameters_come_from_the_steps_own_fields() -> None:
     assert repeated["scope"].describe() == "scope: 'corpus' | 'site' = 'corpus'"
     # caches and fitted state (compare=False) are not parameters; neither are models
     assert registry["exact_duplicates"].params == ()
-    assert registry["classify_lines"].params == ()
+    assert [p.name for p in registry["classify_lines"].params] == ["threshold", "favor"]
     assert [p.describe() for p in registry["select_language"].params] == [
         "languages: list[str]",
         "min_score: float = 0.65",
