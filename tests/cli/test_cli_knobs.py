@@ -398,3 +398,24 @@ def test_a_preset_the_recipe_cannot_take_is_one_error(
     assert done.stderr.startswith("error: --precision/--recall: "), done.stderr
     assert message in done.stderr and done.stderr.count("\n") == 1
     assert not (tmp_path / "c.jsonl").exists()
+
+
+def test_isolated_user_rules_go_to_isolated_lines(tmp_path: Path) -> None:
+    """A file's ``isolated = true`` rule removes a line only with blank lines around it."""
+    rules = "[rules.lone_share]\nisolated = true\npatterns.all = ['\\d+ ?%']\n"
+    path, work = junk_setup(tmp_path, rules)
+    path.write_text(
+        JUNK_RECIPE.replace('step = "junk_lines"', 'step = "isolated_lines"'), encoding="utf-8"
+    )
+    page = work / "page.txt"
+    page.write_text(
+        "A sentence of the article, long enough to be prose.\n\n42%\n\n"
+        "Another sentence of it.\n87 %\nThe last one, beside a share.\n",
+        encoding="utf-8",
+    )
+    done = corpuskit("clean", str(page), "-o", "c.jsonl", "-q", "--recipe", str(path), cwd=work)
+    assert done.returncode == 0, done.stderr
+    [record] = records(work / "c.jsonl")
+    assert "42%" not in str(record["text"]) and "87 %" in str(record["text"])
+    [edit] = [e for e in record["provenance"]["edits"] if e["step"] == "isolated_lines"]  # type: ignore[union-attr, index]
+    assert edit["removed"] == {"lone_share": 1}
