@@ -51,9 +51,6 @@ class PipelineOptions(Options):
     **Parameters**
 
     - ``keep_comments``: keep reader comments in the text (leave out ``comment_lines``).
-    - ``favor``: ``classify_lines``' preset, ``balanced`` (the model's own threshold),
-      ``precision`` (remove more: ``--precision``) or ``recall`` (keep more:
-      ``--recall``); the same as the step's ``favor`` parameter.
     - ``dedup``: ``exact`` rejects a page whose cleaned text an earlier page has,
       ``near`` also pages nearly the same (MinHash), ``off`` adds none.
     - ``near_threshold``, ``shingle_size``, ``permutations``: the ``near_duplicates``
@@ -62,13 +59,15 @@ class PipelineOptions(Options):
     - ``min_lang_score``: with ``lang``, the least probability of those languages.
     - ``quality``: the quality filters, ``off``, ``annotate`` or ``drop``;
       ``quality_step``: one filter's mode apart, ``name=mode`` each.
+    - ``favor``: ``classify_lines``' preset, ``balanced`` (the model's own threshold),
+      ``precision`` (remove more: ``--precision``) or ``recall`` (keep more:
+      ``--recall``); the same as the step's ``favor`` parameter.
     - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
       settings that replace the pipeline's (None: keep the pipeline's); set by flags,
       not by a recipe's options (its ``normalize_punctuation`` step says them).
     """
 
     keep_comments: bool = False
-    favor: str = "balanced"
     dedup: str = "off"
     near_threshold: float | None = None
     shingle_size: int | None = None
@@ -77,6 +76,7 @@ class PipelineOptions(Options):
     min_lang_score: float = MIN_LANG_SCORE
     quality: str = "off"
     quality_step: tuple[str, ...] = ()
+    favor: str = "balanced"
     quotes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
