@@ -277,8 +277,8 @@ def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[li
 
 #: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
 #: -0.2; a line's score is a log-odds of main text). One unit either way moves precision
-#: or recall by 2.5 to 8 points on both dev sets, text and HTML, for 0 to 4 points of F
-#: (half a unit moved them half as far: too little to be worth a flag); the table is in
+#: or recall by 2.5 to 8 points on both dev sets, text and HTML, F moving by -4 to +2
+#: points (half a unit moved them half as far: too little to be worth a flag); table in
 #: docs/steps.md. Re-measure with ``bench/thresholds.py`` (both dev sets, both modes)
 #: after retraining a model or changing these, and update that table and the README's.
 FAVOR_SHIFTS = {"balanced": 0.0, "precision": 1.0, "recall": -1.0}
