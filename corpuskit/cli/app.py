@@ -127,6 +127,8 @@ OTHER_OPTIONS = frozenset(
     {"output", "rejects", "manifest", "recipe", "resume", "quotes", "dashes", "ellipsis",
      "double_hyphen", "limits"}
 )  # fmt: skip
+#: Options whose flags are not named after them.
+SHOWN_AS = {"favor": "--precision/--recall"}
 _LEADING_NAME = re.compile(r"([a-z][a-z_]*)(?=[: ])")
 
 
@@ -149,7 +151,7 @@ def as_flags(message: str, variables: Mapping[str, str] | None = None) -> str:
     name = match.group(1)
     if name not in OTHER_OPTIONS and name not in {param.name for param in RUN_OPTIONS}:
         return message
-    shown = (variables or {}).get(name) or f"--{name.replace('_', '-')}"
+    shown = (variables or {}).get(name) or SHOWN_AS.get(name, f"--{name.replace('_', '-')}")
     return f"{shown}{message[match.end() :]}"
 
 

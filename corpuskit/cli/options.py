@@ -107,6 +107,7 @@ CONVERSIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "max_line_mb": ("max_line_bytes", lambda mb: mb * MiB),
     "time_limit": ("time_limit", lambda seconds: seconds or None),
     "quality_step": ("quality_step", tuple),
+    "favor": ("favor", lambda precision: "precision" if precision else "recall"),
 }
 
 #: Where a given option's value came from (click's ``ParameterSource`` names, which typer

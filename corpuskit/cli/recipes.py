@@ -119,9 +119,10 @@ def show_command(
 def check_command(
     name: Annotated[str, typer.Argument(help="A recipe file (or a shipped recipe).")],
 ) -> None:
-    """Load a recipe as clean would: print its steps, options and configuration hash,
-    or the first problem with its line. First it prints the modules the recipe names,
-    which loading imports and so runs (a recipe is code: trust it like a script).
+    """Load a recipe as clean would: print its steps (each with its settings, and the
+    junk rules it adds from a file of its own), options and configuration hash, or the
+    first problem with its line. First it prints the modules the recipe names, which
+    loading imports and so runs (a recipe is code: trust it like a script).
 
     Example: corpuskit recipe check my.toml
     """
@@ -134,7 +135,12 @@ def check_command(
         raise typer.Exit(error.exit_code) from None
     pipeline = recipe.pipeline
     typer.echo(f"{recipe.source}: {len(pipeline.steps)} steps, config {pipeline.config_hash()}")
-    for entry in pipeline.describe():
-        typer.echo(f"  {entry['step']}  ({entry['origin']})")
+    for step, entry in zip(pipeline.steps, pipeline.describe(), strict=True):
+        settings = ", ".join(f"{key}={value!r}" for key, value in entry["config"].items())
+        typer.echo(
+            f"  {entry['step']}  ({entry['origin']})" + (f"  {settings}" if settings else "")
+        )
+        for detail in getattr(step, "details", ()):
+            typer.echo(f"      {detail}")
     for key, value in recipe.options.items():
         typer.echo(f"  option {key} = {value!r}")

@@ -27,6 +27,7 @@ from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import EXECUTORS, Executor, make_executor
 from corpuskit.run.options import RunOptions
 from corpuskit.run.ray import RayExecutor
+from corpuskit.steps.classify.step import FAVOR_SHIFTS
 from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.language import (
     MIN_LANG_SCORE,
@@ -58,6 +59,9 @@ class PipelineOptions(Options):
     - ``min_lang_score``: with ``lang``, the least probability of those languages.
     - ``quality``: the quality filters, ``off``, ``annotate`` or ``drop``;
       ``quality_step``: one filter's mode apart, ``name=mode`` each.
+    - ``favor``: ``classify_lines``' preset, ``balanced`` (the model's own threshold),
+      ``precision`` (remove more: ``--precision``) or ``recall`` (keep more:
+      ``--recall``); the same as the step's ``favor`` parameter.
     - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
       settings that replace the pipeline's (None: keep the pipeline's); set by flags,
       not by a recipe's options (its ``normalize_punctuation`` step says them).
@@ -72,6 +76,7 @@ class PipelineOptions(Options):
     min_lang_score: float = MIN_LANG_SCORE
     quality: str = "off"
     quality_step: tuple[str, ...] = ()
+    favor: str = "balanced"
     quotes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
@@ -88,6 +93,8 @@ class PipelineOptions(Options):
             except ValueError as error:
                 raise InputError(f"lang: {error}") from None
         object.__setattr__(self, "quality_step", tuple(self.quality_step))
+        if self.favor not in FAVOR_SHIFTS:
+            raise InputError(f"favor: one of {', '.join(FAVOR_SHIFTS)}, not {self.favor!r}")
         if self.dedup not in DEDUP_MODES:
             raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
         if self.quality not in MODES:
@@ -192,12 +199,14 @@ def compose(
     pipeline: Pipeline, options: PipelineOptions | None = None, /, **changes: Any
 ) -> Pipeline:
     """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
-    punctuation policy, comments kept, duplicate removal, language selection, quality
-    filters."""
+    punctuation policy, comments kept, the classifier's preset, duplicate removal,
+    language selection, quality filters."""
     options = PipelineOptions.of(options, **changes)
     pipeline = _punctuation(pipeline, options.punctuation)
     if options.keep_comments and "comment_lines" in pipeline.names:
         pipeline = pipeline.without("comment_lines")
+    if options.favor != "balanced":
+        pipeline = _favor(pipeline, options.favor)
     if options.dedup == "exact":
         pipeline = remove_duplicates(pipeline)
     elif options.dedup == "near":
@@ -227,6 +236,17 @@ def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
     except (TypeError, ValueError) as error:
         raise InputError(str(error)) from None
     return pipeline.replace("normalize_punctuation", punctuation_step(merged))
+
+
+def _favor(pipeline: Pipeline, favor: str) -> Pipeline:
+    """``pipeline`` with its ``classify_lines`` step favouring ``favor``."""
+    if "classify_lines" not in pipeline.names:
+        raise InputError("favor: the recipe has no classify_lines step")
+    step = pipeline.steps[pipeline.names.index("classify_lines")]
+    try:
+        return pipeline.replace("classify_lines", replace(step, favor=favor))  # type: ignore[type-var]
+    except (TypeError, ValueError) as error:
+        raise InputError(f"favor: {error}") from None
 
 
 #: Options that do something only beside another: the option, the one it needs and the
