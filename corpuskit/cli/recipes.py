@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from corpuskit.cli.logs import say
 from corpuskit.errors import RecipeError
 from corpuskit.recipes import Recipe, builtin_steps, load_recipe
 from corpuskit.recipes.defaults import default_pipeline
@@ -41,7 +42,7 @@ def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
     except RecipeError as error:
         source = ctx.get_parameter_source("recipe")
         given = f"CORPUSKIT_RECIPE={value!r}: " if source and source.name == "ENVIRONMENT" else ""
-        typer.echo(f"error: {given}{error}", err=True)
+        say(f"error: {given}{error}")
         raise typer.Exit(error.exit_code) from None
     ctx.meta[RECIPE_KEY] = recipe
     return value
@@ -110,7 +111,7 @@ def show_command(
     try:
         _, text = recipe_text(name)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     typer.echo(text, nl=False)
 
@@ -131,7 +132,7 @@ def check_command(
             typer.echo(f"imports: {', '.join(modules)}")
         recipe = load_recipe(name)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     pipeline = recipe.pipeline
     typer.echo(f"{recipe.source}: {len(pipeline.steps)} steps, config {pipeline.config_hash()}")
