@@ -5,7 +5,8 @@ A text dump loses the structure around its lines; an HTML page still has it. Whi
 pushes a context (the bits of what surrounds the text: inside a link, a heading, a list
 item, a table cell, a paragraph, italics, a figure, kept furniture, the main container,
 an element whose ``class``/``id`` holds a junk or a content word, such an element with a
-junk word inside the main container, a hidden element) and every piece of
+junk word inside the main container, an element hidden from screen readers
+(``aria-hidden``), a reader comment thread) and every piece of
 text is counted against the context it sits in. When a line ends it gets
 ``LAYOUT_NAMES``: for each bit, the share of the line's characters under it, the link
 density of the block around the line, the share of the page inside the main
@@ -24,12 +25,15 @@ from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
-#: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
-LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 8, 16, 32, 64, 128, 256, 512
-EMPHASIS, FIGURE, JUNK_IN_MAIN = 1024, 2048, 4096
+#: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``, the element marks kept
+#: as they are (``_MARKS``); ``THREAD``: inside a reader comment thread
+#: (``Measure.comment_section``).
+LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 32, 64, 128, 256, 512, 1024, 2048
+EMPHASIS, FIGURE, JUNK_IN_MAIN, THREAD = 4096, 8192, 16384, 32768
+_MARKS = JUNK | CONTENT | HIDDEN
 _BITS = (
     LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN, EMPHASIS,
-    FIGURE, JUNK_IN_MAIN,
+    FIGURE, JUNK_IN_MAIN, THREAD,
 )  # fmt: skip
 _MAIN, _HEADING, _ITEM, _JUNK = (_BITS.index(bit) for bit in (MAIN, HEADING, ITEM, JUNK))
 
@@ -67,12 +71,15 @@ class LayoutRecorder:
         """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
         share guard)."""
         bits, density = self._stack[-1]
-        marks = self.measure.marks.get(id(tag), 0)
+        measure = self.measure
+        marks = measure.marks.get(id(tag), 0)
         if marks & JUNK and bits & MAIN:  # a box of junk inside the article, not around it
             bits |= JUNK_IN_MAIN
-        bits |= marks | _NAME_BITS.get(name, 0)
+        bits |= (marks & _MARKS) | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
+        if not bits & THREAD and measure.comment_section(tag):
+            bits |= THREAD
         if id(tag) == self._main_id:
             bits |= MAIN
         if name in BLOCK_TAGS:
