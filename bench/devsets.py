@@ -37,10 +37,10 @@ from typing import Any
 from bs4 import MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 import corpuskit
-from corpuskit.defaults import preparation_steps
 from corpuskit.document import Document, Drop
-from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import preparation_steps
+from corpuskit.run.passes import fit_corpus_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "out" / "cache"

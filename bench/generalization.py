@@ -39,8 +39,8 @@ from train_line_model import MODES, Fitted, Key, Trainer
 
 import corpuskit
 from corpuskit.document import Document
-from corpuskit.filters.classify import ClassifyLines, LineModel
 from corpuskit.pipeline import Pipeline
+from corpuskit.steps.classify.step import ClassifyLines, LineModel
 
 FOLDS = 5
 OUT = ROOT / "bench" / "out" / "generalization"

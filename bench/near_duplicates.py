@@ -32,8 +32,8 @@ from pathlib import Path
 
 import corpuskit
 from corpuskit.document import Document, Drop
-from corpuskit.filters.near_duplicates import NearDuplicates
-from corpuskit.passes import corpus_passes
+from corpuskit.run.passes import corpus_passes
+from corpuskit.steps.near_duplicates import NearDuplicates
 
 KINDS = ("junk", "truncated", "reencoded")
 

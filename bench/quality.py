@@ -33,7 +33,7 @@ the trafilatura extractor (trafilatura's text, our decoding, metadata and filter
 each parser, and trafilatura alone with the options that extractor gives it.
 
 A rejected page (nothing left) is scored as an empty prediction, as score.py does.
-``tests/test_quality_gate.py`` runs ``measure`` and compares with ``bench/baseline.json``.
+``tests/bench/test_quality_gate.py`` runs ``measure`` and compares with ``bench/baseline.json``.
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ from devsets import DevSet
 import corpuskit
 import corpuskit.html
 from corpuskit.document import Document, Drop
-from corpuskit.executors import fewer_collections
-from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
+from corpuskit.run.local import fewer_collections
+from corpuskit.run.passes import corpus_passes
 
 
 @dataclass

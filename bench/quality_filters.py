@@ -20,8 +20,8 @@ from pathlib import Path
 
 import corpuskit
 from corpuskit.document import Document
-from corpuskit.filters.quality import QUALITY_NAMES, with_quality
-from corpuskit.passes import corpus_passes
+from corpuskit.run.passes import corpus_passes
+from corpuskit.steps.quality import QUALITY_NAMES, with_quality
 
 sys.path.insert(0, str(Path(__file__).parent))
 from quality import load_pages, page_id

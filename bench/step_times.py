@@ -17,11 +17,11 @@ import gc
 import time
 from pathlib import Path
 
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import Document
-from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import step_name
 from corpuskit.readers import read
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.passes import corpus_passes
 
 
 def step_times(folder: Path, rounds: int) -> tuple[int, dict[str, float]]:

@@ -12,7 +12,7 @@ have the features of their layout as well: ``corpuskit/html/layout.py``). ``--mo
 picks one mode. That one command rebuilds the shipped models from the dev sets.
 
 Pages go through ``preparation_steps`` (``devsets.prepared_pages``), then every non-blank
-line gets the features of ``corpuskit/filters/features.py``, and a label where the gold
+line gets the features of ``corpuskit/steps/classify/features.py``, and a label where the gold
 gives one (``labels``):
 
 - segment gold (traf-dev): a line is main text when it holds one of the page's ``with``
@@ -47,16 +47,16 @@ import numpy as np
 from devsets import ROOT, DevSet, prepared_pages
 
 from corpuskit.document import Document
-from corpuskit.filters.classify import (
+from corpuskit.lexicon.stopwords import Stopwords
+from corpuskit.steps.classify.features import BLOCK_NAMES, LINE_NAMES, page_features
+from corpuskit.steps.classify.markup import markup_features
+from corpuskit.steps.classify.step import (
     CONTEXT_NAMES,
     HTML_LINE_NAMES,
     LineModel,
     context,
     current_layout,
 )
-from corpuskit.filters.features import BLOCK_NAMES, LINE_NAMES, page_features
-from corpuskit.filters.markup import markup_features
-from corpuskit.filters.stopwords import Stopwords
 
 #: L2 penalty on the standardized weights (the loss is a weighted mean): mild, for 80-odd
 #: features and tens of thousands of labelled lines. Re-run the generalization table
@@ -443,7 +443,7 @@ def write_model(fitted: Fitted, devsets: Sequence[DevSet], table: Sequence[str])
     names = (*line_names, *BLOCK_NAMES)
     sets = " ".join(devset.name for devset in devsets)
     figures = "\n".join(f"#   {row}" for row in table)
-    header = f"""# Weights of the {fitted.mode} line model of `classify_lines` (classify.py).
+    header = f"""# Weights of the {fitted.mode} line model of `classify_lines` (steps/classify).
 # Written by: python bench/train_line_model.py {sets} --mode {fitted.mode} --write ({today})
 # Fitted on every labelled non-blank line of those sets' pages, after preparation_steps;
 # the threshold is the one of {THRESHOLDS} that scores best on them.

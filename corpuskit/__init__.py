@@ -7,7 +7,6 @@
 """
 
 from corpuskit.api import clean_documents, clean_files, clean_records, clean_text
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine, Source, make_document
 from corpuskit.errors import (
     CorpuskitError,
@@ -16,11 +15,7 @@ from corpuskit.errors import (
     RecipeError,
     RunStopped,
 )
-from corpuskit.executors import ProcessExecutor, Provenance, SerialExecutor
 from corpuskit.explain import Explanation, LineVerdict, explain
-from corpuskit.limits import Limits
-from corpuskit.normalize import PunctuationPolicy
-from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import (
     CorpusStep,
     Pipeline,
@@ -34,8 +29,13 @@ from corpuskit.pipeline import (
     step_name,
 )
 from corpuskit.readers import read
+from corpuskit.readers.limits import Limits
 from corpuskit.recipes import Recipe, load_recipe
-from corpuskit.report import RunReport
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.local import ProcessExecutor, Provenance, SerialExecutor
+from corpuskit.run.passes import fit_corpus_steps
+from corpuskit.run.report import RunReport
+from corpuskit.steps.normalize import PunctuationPolicy
 from corpuskit.version import __version__
 from corpuskit.writers import JsonlWriter, MemoryWriter, Shards, Writer
 

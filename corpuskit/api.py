@@ -9,8 +9,6 @@ from dataclasses import asdict
 from itertools import count
 from typing import Any, BinaryIO, Literal
 
-from corpuskit.checkpoint import Checkpoint
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import (
     Document,
     Drop,
@@ -20,7 +18,17 @@ from corpuskit.document import (
     sha256_hex,
 )
 from corpuskit.errors import DocumentRejected, InputError, RunStopped
-from corpuskit.executors import (
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.pipeline import Pipeline
+from corpuskit.readers import check_options, read_marked
+from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.jsonl import record_document
+from corpuskit.readers.limits import Limits
+from corpuskit.readers.page import read_page
+from corpuskit.readers.paths import STDIN
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.checkpoint import Checkpoint
+from corpuskit.run.local import (
     TIME_LIMIT,
     Journal,
     ProcessExecutor,
@@ -29,17 +37,9 @@ from corpuskit.executors import (
     finish,
     reject_record,
 )
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR
-from corpuskit.limits import Limits
-from corpuskit.passes import corpus_passes
-from corpuskit.pipeline import Pipeline
-from corpuskit.ray_executor import RayExecutor, Reading
-from corpuskit.readers import check_options, read_marked
-from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.jsonl import record_document
-from corpuskit.readers.page import read_page
-from corpuskit.readers.paths import STDIN
-from corpuskit.report import RunReport
+from corpuskit.run.passes import corpus_passes
+from corpuskit.run.ray import RayExecutor, Reading
+from corpuskit.run.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import STDOUT, JsonlWriter, Shards, Writer, write_json
 
@@ -167,7 +167,7 @@ def clean_files(
 
     Rejected pages go to ``rejects`` (a JSONL path) and to ``on_reject``. Files appear
     under their names only when the run completes; until then the run works in
-    ``<output>.partial/`` (see ``corpuskit.checkpoint``), and a run that was killed is
+    ``<output>.partial/`` (see ``corpuskit.run.checkpoint``), and a run that was killed is
     continued with ``resume``, skipping the inputs it finished: the output is the same,
     byte for byte, as if it had never stopped. ``limits`` bound what one input may hold
     (``Limits()`` by default), ``time_limit`` the seconds one document may take

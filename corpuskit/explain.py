@@ -48,7 +48,7 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     """Run ``pipeline`` on ``doc`` and trace every removed line back to ``doc``'s lines.
 
     >>> from corpuskit.document import make_document, Source
-    >>> from corpuskit.filters.junk import JunkLines
+    >>> from corpuskit.steps.junk import JunkLines
     >>> exp = explain(make_document("Logo\\nTexte.", Source("-")), Pipeline([JunkLines()]))
     >>> [(v.text, v.rule) for v in exp.lines]
     [('Logo', 'site_chrome'), ('Texte.', None)]

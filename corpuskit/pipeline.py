@@ -85,8 +85,29 @@ def step_config(step: Step) -> dict[str, Any]:
         config = _settings(step)
     function = getattr(step, "function", step)
     qualname = getattr(function, "__qualname__", None) or type(function).__qualname__
-    origin = f"{getattr(function, '__module__', '?')}:{qualname}"
+    module = str(getattr(function, "__module__", "?"))
+    origin = f"{HASHED_MODULES.get(module, module)}:{qualname}"
     return {"step": step_name(step), "origin": origin, "config": dict(config or {})}
+
+
+#: The module a built-in step is described by, where it differs from the module it
+#: lives in now: the one it lived in when configuration hashes were first written. The
+#: origin tells a user's step from a built-in step of the same name; it is not meant to
+#: follow the source tree, so moving a module changes no configuration hash, and a
+#: resume, or the comparison of two corpora's ``provenance.config``, stays valid across
+#: versions. A step added since is described by the module it lives in.
+HASHED_MODULES: Mapping[str, str] = {
+    "corpuskit.steps.normalize": "corpuskit.normalize",
+    "corpuskit.steps.blanks": "corpuskit.filters.layout",
+    "corpuskit.steps.classify.step": "corpuskit.filters.classify",
+    **{
+        f"corpuskit.steps.{name}": f"corpuskit.filters.{name}"
+        for name in (
+            "junk", "metadata", "repeated", "language", "duplicates", "near_duplicates",
+            "quality",
+        )
+    },
+}  # fmt: skip
 
 
 _PLAIN = (str, int, float, bool)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import Drop
 from corpuskit.explain import explain
+from corpuskit.recipes.defaults import default_pipeline
 from tests.conftest import doc_from, seed_pages
 
 

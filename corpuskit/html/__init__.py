@@ -22,10 +22,10 @@ from corpuskit.html.byline import markup_candidates
 from corpuskit.html.content import Vocabulary
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, trafilatura_text
 from corpuskit.html.fields import PageFields, choose
-from corpuskit.html.layout import LAYOUT_NAMES, Layout
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, tag_candidates
 from corpuskit.html.text import TextSizes, body_text, laid_out_text, stray_metadata_tags
 from corpuskit.html.tree import PARSERS, Tree, parse
+from corpuskit.lexicon.layout import LAYOUT_NAMES, Layout
 
 __all__ = [
     "EXTRACTORS",

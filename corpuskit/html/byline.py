@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from corpuskit.filters.metadata import MetadataVocabulary
 from corpuskit.html.metadata import attribute
 from corpuskit.html.tree import Tree
+from corpuskit.lexicon.metadata import MetadataVocabulary
 
 #: Class names of elements that hold a byline or the author's name.
 BYLINE_CLASSES = frozenset(

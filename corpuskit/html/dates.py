@@ -6,7 +6,7 @@ date or date and time ("2024-03-05", "2024-03-05T14:30:00.000+0100", "2024-03-05
 "2024/03/05"), or an e-mail style date ("Tue, 05 Mar 2024 14:30:00 GMT"). A time of day
 is kept to the second, with its offset when the page gives one (``Z`` becomes
 ``+00:00``); a date alone stays a date. What is not machine-readable is handed to the
-text mode's ``DateReader`` (``corpuskit/filters/dates.py``: "5. März 2024",
+text mode's ``DateReader`` (``corpuskit/lexicon/dates.py``: "5. März 2024",
 "March 5, 2024"), which gives a date alone, as it does for datelines.
 """
 
@@ -17,7 +17,7 @@ import re
 from email.utils import parsedate_tz
 
 from corpuskit.data import load_table
-from corpuskit.filters.dates import DateReader
+from corpuskit.lexicon.dates import DateReader
 
 _ISO = re.compile(
     r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
+from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
 #: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
@@ -32,14 +33,6 @@ _BITS = (
 )  # fmt: skip
 _MAIN, _HEADING, _ITEM, _JUNK = (_BITS.index(bit) for bit in (MAIN, HEADING, ITEM, JUNK))
 
-#: The HTML features of a line, appended to the line features of ``filters/features.py``.
-LAYOUT_NAMES: tuple[str, ...] = (
-    "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
-    "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
-    "html_emphasis", "html_figure", "html_junk_word_in_main", "html_block_link_density",
-    "html_main_share", "html_main_heading", "html_main_item", "html_main_junk_word",
-)  # fmt: skip
-
 _NAME_BITS = {"a": LINK, "li": ITEM, "dt": ITEM, "dd": ITEM, "td": CELL, "th": CELL}
 _NAME_BITS.update({f"h{level}": HEADING for level in range(1, 7)})
 _NAME_BITS.update({"p": PARAGRAPH, "blockquote": PARAGRAPH, "pre": PARAGRAPH})
@@ -49,8 +42,6 @@ _NAME_BITS.update({"em": EMPHASIS, "i": EMPHASIS, "figure": FIGURE, "figcaption"
 
 #: The features of a blank line.
 BLANK = (0.0,) * len(LAYOUT_NAMES)
-
-Layout = tuple[tuple[float, ...], ...]
 
 
 class LayoutRecorder:

@@ -21,9 +21,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from corpuskit.html.content import Measure, Vocabulary
-from corpuskit.html.layout import BLANK, Layout, LayoutRecorder
+from corpuskit.html.layout import BLANK, LayoutRecorder
 from corpuskit.html.metadata import METADATA_TAGS, attribute
 from corpuskit.html.tree import Tree
+from corpuskit.lexicon.layout import Layout
 
 #: Elements dropped with everything inside them: never page text.
 SKIPPED_TAGS = frozenset({"script", "style", "template", "svg", "iframe", "head"})

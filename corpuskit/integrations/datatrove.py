@@ -29,15 +29,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import Document, Drop, Source, sha256_hex
-from corpuskit.executors import TIME_LIMIT, Provenance, finish
 from corpuskit.integrations import require
-from corpuskit.limits import DEFAULT_LIMITS, Limits
-from corpuskit.passes import corpus_passes
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 from corpuskit.readers.page import check_page_options, read_page
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.local import TIME_LIMIT, Provenance, finish
+from corpuskit.run.passes import corpus_passes
 
 PipelineStep: Any = require("datatrove.pipeline.base", "datatrove").PipelineStep
 

@@ -52,16 +52,16 @@ from typing import Any, Literal
 
 import orjson
 
-from corpuskit.defaults import default_pipeline
 from corpuskit.document import FIELDS, Document, Drop, Source
 from corpuskit.errors import InputError
-from corpuskit.executors import TIME_LIMIT, Provenance, finish
 from corpuskit.integrations import require
-from corpuskit.limits import DEFAULT_LIMITS, Limits
-from corpuskit.passes import fit_corpus_steps
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.readers.compression import decompressed
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 from corpuskit.readers.page import check_page_options, read_page
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.local import TIME_LIMIT, Provenance, finish
+from corpuskit.run.passes import fit_corpus_steps
 
 datasets = require("datasets", "hf")
 

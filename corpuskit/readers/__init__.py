@@ -4,7 +4,7 @@
 decompresses gzip and zstd transparently (``compression``), picks a reader per input by
 name or content (``detect``) and hands on text whose only line break is ``"\\n"``. Each
 input is read once, front to back, in bounded pieces (``streams``), so pipes work and
-no input costs more memory than its size limit (``corpuskit.limits``).
+no input costs more memory than its size limit (``corpuskit.readers.limits``).
 
 ==========  ====================================================  ================
 format      one document per                                      module
@@ -38,12 +38,12 @@ from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
 from corpuskit.html import PARSERS
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR, check_extractor
-from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
 from corpuskit.readers.detect import format_from_name, sniff_format
 from corpuskit.readers.html import read_html
 from corpuskit.readers.jsonl import read_jsonl
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
 from corpuskit.readers.streams import read_capped
 from corpuskit.readers.text import read_text

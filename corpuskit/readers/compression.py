@@ -8,7 +8,7 @@ quietly: ``COMPRESSION_ERRORS`` lists what a reader turns into a ``bad_compressi
 
 Output is produced only as fast as it is read, in bounded steps, so a decompression bomb
 (a few kilobytes that inflate to gigabytes) costs no more memory than the reader's size
-limit allows (see ``corpuskit.limits``).
+limit allows (see ``corpuskit.readers.limits``).
 """
 
 from __future__ import annotations

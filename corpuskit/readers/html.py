@@ -32,8 +32,8 @@ from corpuskit.document import Document, Drop, Source, make_document
 from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
-from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.text import decode_page
 
 #: What an HTML tokenizer takes for the start of a tag, comment or declaration.

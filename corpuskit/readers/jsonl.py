@@ -37,8 +37,8 @@ from typing import Any, BinaryIO
 import orjson
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
-from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.decode import decode_text, normalize_newlines
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.streams import CHUNK
 from corpuskit.writers import strict_json
 

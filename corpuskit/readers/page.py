@@ -15,10 +15,10 @@ from __future__ import annotations
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import InputError
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
-from corpuskit.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers import check_options
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import html_document, read_html
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from corpuskit.readers.text import read_text
 
 #: The formats a page held in memory can have (``jsonl`` and ``warc`` hold many pages).

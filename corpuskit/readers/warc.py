@@ -57,11 +57,11 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from corpuskit.document import Document, Drop, Skipped, Source
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
-from corpuskit.limits import DEFAULT_LIMITS, Limits, MiB, how_to_raise
 from corpuskit.readers.compression import COMPRESSION_ERRORS
 from corpuskit.readers.decode import looks_binary
 from corpuskit.readers.detect import looks_like_html
 from corpuskit.readers.html import read_html
+from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, MiB, how_to_raise
 from corpuskit.readers.streams import chunks, read_capped
 from corpuskit.readers.text import read_text
 

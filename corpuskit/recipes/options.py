@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corpuskit.filters.quality import MODES
 from corpuskit.html import EXTRACTORS, PARSERS
 from corpuskit.readers import FORMATS
+from corpuskit.steps.quality import MODES
 
 #: ``dedup``: exact (``defaults.remove_duplicates``), near (``remove_near_duplicates``) or
 #: off (none added; a recipe's own duplicate steps stay).

@@ -23,24 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from corpuskit.filters.classify import ClassifyLines
-from corpuskit.filters.duplicates import ExactDuplicates
-from corpuskit.filters.junk import IsolatedLines, JunkLines
-from corpuskit.filters.language import DetectLanguage, SelectLanguage
-from corpuskit.filters.layout import collapse_blank_lines, drop_empty
-from corpuskit.filters.metadata import LiftMetadata
-from corpuskit.filters.near_duplicates import NearDuplicates
-from corpuskit.filters.quality import QUALITY_FILTERS
-from corpuskit.filters.repeated import RepeatedLines
-from corpuskit.normalize import (
-    PunctuationPolicy,
-    fix_encoding,
-    normalize_punctuation,
-    normalize_unicode,
-    normalize_whitespace,
-    punctuation_step,
-    remove_control_chars,
-)
 from corpuskit.pipeline import (
     CorpusStep,
     FunctionStep,
@@ -51,6 +33,24 @@ from corpuskit.pipeline import (
     normalizer,
 )
 from corpuskit.recipes.params import Param, params_of
+from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
+from corpuskit.steps.classify.step import ClassifyLines
+from corpuskit.steps.duplicates import ExactDuplicates
+from corpuskit.steps.junk import IsolatedLines, JunkLines
+from corpuskit.steps.language import DetectLanguage, SelectLanguage
+from corpuskit.steps.metadata import LiftMetadata
+from corpuskit.steps.near_duplicates import NearDuplicates
+from corpuskit.steps.normalize import (
+    PunctuationPolicy,
+    fix_encoding,
+    normalize_punctuation,
+    normalize_unicode,
+    normalize_whitespace,
+    punctuation_step,
+    remove_control_chars,
+)
+from corpuskit.steps.quality import QUALITY_FILTERS
+from corpuskit.steps.repeated import RepeatedLines
 
 #: The adapters a recipe can wrap a user function in (``adapter = "drop_lines_if"``).
 ADAPTERS: Mapping[str, Callable[..., FunctionStep]] = {

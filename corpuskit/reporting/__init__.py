@@ -1,7 +1,7 @@
 """The corpus report: what a cleaned corpus holds and how the pipeline made it, as one
 self-contained HTML page with plots, and a summary table for the terminal.
 
-Not ``corpuskit.report``: that is ``RunReport``, the counts a run keeps while it goes.
+Not ``corpuskit.run.report``: that is ``RunReport``, the counts a run keeps while it goes.
 This package reads a corpus back afterwards, from its files, one concern per module:
 
 ==============  ===============================================================

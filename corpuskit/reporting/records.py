@@ -24,11 +24,11 @@ import orjson
 
 from corpuskit.document import Drop
 from corpuskit.errors import InputError
-from corpuskit.limits import DEFAULT_LIMITS
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.jsonl import numbered_lines
+from corpuskit.readers.limits import DEFAULT_LIMITS
 from corpuskit.readers.paths import Input, expand
-from corpuskit.report import RunReport
+from corpuskit.run.report import RunReport
 
 
 @dataclass(frozen=True, slots=True)

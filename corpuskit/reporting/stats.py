@@ -52,7 +52,7 @@ SAMPLE_PROBLEMS = 5
 READ_STEP = "read"
 
 #: The drop reasons of the duplicate filters and how their detail names the kept page
-#: (``filters/duplicates.py``, ``filters/near_duplicates.py``).
+#: (``steps/duplicates.py``, ``steps/near_duplicates.py``).
 DUPLICATE_REASONS = ("duplicate", "near_duplicate")
 _KEPT_PAGE = re.compile(r"duplicate of (\S+)(?: \(similarity ([0-9.]+)\))?")
 

@@ -1,0 +1,135 @@
+"""The command line's side of recipes: ``corpuskit steps``, ``corpuskit recipe show|check``
+and the ``--recipe`` option of ``corpuskit clean``.
+
+``--recipe`` is read before any other option (it is eager): its ``[options]`` table
+becomes click's ``default_map``, which click consults after the command line and the
+environment and before each option's own default. That is the precedence corpuskit
+documents, flags > ``CORPUSKIT_*`` environment > recipe > built-in defaults, given by
+click itself rather than re-implemented here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from corpuskit.errors import RecipeError
+from corpuskit.pipeline import Pipeline
+from corpuskit.recipes import Recipe, builtin_steps, load_recipe
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.recipes.loader import recipe_text
+
+#: Where ``--recipe``'s callback leaves the loaded recipe for the command (``ctx.meta``).
+RECIPE_KEY = "corpuskit.recipe"
+
+
+def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
+    """Load ``--recipe`` and make its options the defaults of the command's options.
+
+    A recipe that cannot be loaded ends the command here, with its one-line message
+    and exit code 2 (option callbacks run before the command's error translation).
+    """
+    if not value:
+        return value
+    try:
+        recipe = load_recipe(value)
+    except RecipeError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    ctx.default_map = {**(ctx.default_map or {}), **recipe.options}
+    ctx.meta[RECIPE_KEY] = recipe
+    return value
+
+
+def loaded_recipe(ctx: typer.Context) -> Recipe | None:
+    """The recipe ``--recipe`` loaded for this command, if any."""
+    recipe = ctx.meta.get(RECIPE_KEY)
+    return recipe if isinstance(recipe, Recipe) else None
+
+
+def recipe_pipeline(ctx: typer.Context) -> Pipeline:
+    """The pipeline of ``--recipe``, else the default one."""
+    recipe = loaded_recipe(ctx)
+    return recipe.pipeline if recipe else default_pipeline()
+
+
+RecipeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--recipe",
+        "-r",
+        callback=recipe_callback,
+        is_eager=True,
+        help="A recipe (TOML file, or a shipped one: default) with the steps and run "
+        "options; see corpuskit recipe show default.",
+    ),
+]
+
+
+def steps_command() -> None:
+    """List every built-in step: its name, what it does, and its parameters with their
+    types and defaults, in the order a pipeline runs them.
+
+    Marked "default": the steps of the default pipeline; "corpus step": those that count
+    over the whole corpus first.
+
+    Example: corpuskit steps
+    """
+    default = set(default_pipeline().names)
+    for spec in builtin_steps().values():
+        tags = [
+            tag
+            for tag, on in (("default", spec.name in default), ("corpus step", spec.corpus))
+            if on
+        ]
+        typer.echo(spec.name + (f"  [{', '.join(tags)}]" if tags else ""))
+        typer.echo(f"    {spec.summary.replace('``', '`')}")
+        for param in spec.params:
+            typer.echo(f"    - {param.describe()}")
+
+
+recipe_app = typer.Typer(
+    help="Show and check recipes: pipelines and run options as TOML files.",
+    no_args_is_help=True,
+)
+
+
+@recipe_app.command("show")
+def show_command(
+    name: Annotated[
+        str, typer.Argument(help="A shipped recipe (default) or a recipe file.")
+    ] = "default",
+) -> None:
+    """Print a recipe's TOML, to start a recipe of your own from it.
+
+    Example: corpuskit recipe show default > my.toml
+    """
+    try:
+        _, text = recipe_text(name)
+    except RecipeError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    typer.echo(text, nl=False)
+
+
+@recipe_app.command("check")
+def check_command(
+    name: Annotated[str, typer.Argument(help="A recipe file (or a shipped recipe).")],
+) -> None:
+    """Load a recipe as clean would: print its steps, options and configuration hash,
+    or the first problem with its line.
+
+    Example: corpuskit recipe check my.toml
+    """
+    try:
+        recipe = load_recipe(name)
+    except RecipeError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    pipeline = recipe.pipeline
+    typer.echo(f"{recipe.source}: {len(pipeline.steps)} steps, config {pipeline.config_hash()}")
+    for entry in pipeline.describe():
+        typer.echo(f"  {entry['step']}  ({entry['origin']})")
+    for key, value in recipe.options.items():
+        typer.echo(f"  option {key} = {value!r}")

@@ -1,1 +1,0 @@
-"""Steps that remove lines, lift fields, annotate or drop documents."""

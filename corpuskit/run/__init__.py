@@ -1,0 +1,1 @@
+"""Running a pipeline over inputs: executors, corpus passes, checkpoints, the run report."""

@@ -1,0 +1,197 @@
+"""langdetect's Detector with its n-gram extraction written for speed, answers unchanged.
+
+Profiling the default text pipeline on the 696 traf-dev pages put langdetect at about
+40% of the run, and a third of that in ``Detector._extract_ngrams``, which turns the
+text into n-grams through a method call per character (``NGram.add_char``, which calls
+``NGram.normalize``, which looks up the character's Unicode block).
+
+``FastDetector`` keeps langdetect's algorithm, profiles, random sampling and arithmetic;
+it only finds the same n-grams with fewer Python calls: characters are normalized once
+per distinct character (``NGram.normalize`` itself, memoized), and a word's n-grams are
+worked out once and remembered. ``tests/steps/test_detector.py`` checks that its n-grams and
+probabilities are *identical* (not close) to langdetect's own Detector on every
+benchmark page and on random text, so the answers stay langdetect's; that test also
+guards an upgrade of langdetect (pinned below 1.1 in pyproject.toml).
+
+Its sampling loop (``_detect_block``) is the other half of the time: per sampled n-gram,
+a Python loop multiplies the 55 language probabilities by the n-gram's. Here a block of
+samples (the five between two convergence checks) is drawn from the same random
+generator in the same order, the n-grams' probabilities come as rows of one numpy array
+(``ProfileRows``), and the products are taken elementwise in the same order, so every
+float is the one langdetect computes; the sums that normalize stay Python's ``sum`` on
+the same values in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from langdetect.detector import Detector
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.ngram import NGram
+
+
+class _Normalized(dict[int, str]):
+    """``NGram.normalize`` of each code point, computed on first sight (for
+    ``str.translate``: a text is normalized in one call)."""
+
+    def __missing__(self, code: int) -> str:
+        normal: str = NGram.normalize(chr(code))
+        self[code] = normal
+        return normal
+
+
+_NORMALIZED = _Normalized()
+
+
+#: What ``Detector.cleaning_text`` counts as Latin (``"A" <= ch <= "z"``, which takes in
+#: the six ASCII signs between Z and a) and as not Latin: every character from U+0300 on
+#: (it means to spare the Latin Extended Additional block, but compares the block's
+#: number with its name, so it never does; the same is done here, to give its answers).
+_LATIN = re.compile("[A-z]")
+_LATIN_RUNS = re.compile("[A-z]+")
+_NOT_LATIN = re.compile("[\u0300-\U0010ffff]")
+_SPACE_RUNS = re.compile("  +")
+
+#: Words whose n-grams a memo keeps before it starts again (a few MB; prose repeats its
+#: short words, and a corpus its furniture, so most words are found there).
+MEMO_WORDS = 100_000
+
+
+class ProfileRows:
+    """Each known n-gram's language probabilities as a row of one float array.
+
+    A row is filled the first time its n-gram is sampled: the array is allocated for
+    every n-gram of the profiles (87,598 x 55 floats, 39 MB of address space), but only
+    the rows written take memory: 7,065 rows (3 MB) after the 696 traf-dev pages, in
+    their many languages.
+    """
+
+    def __init__(self, factory: Any) -> None:
+        self._probabilities: dict[str, list[float]] = factory.word_lang_prob_map
+        self.matrix = np.empty((len(self._probabilities), len(factory.langlist)))
+        self._index: dict[str, int] = {}
+
+    def row(self, gram: str) -> int:
+        """The row of ``gram``, a known n-gram."""
+        index = self._index.get(gram)
+        if index is None:
+            index = self._index[gram] = len(self._index)
+            self.matrix[index] = self._probabilities[gram]
+        return index
+
+
+class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
+    """A langdetect ``Detector``: ``FastDetector(factory, memo, rows)``, where ``memo``
+    maps a word to its n-grams and ``rows`` holds the n-grams' probabilities; both are
+    shared by the detectors of one factory."""
+
+    text: str  # the text to detect, as ``append`` built it (set by Detector)
+
+    def __init__(self, factory: Any, memo: dict[str, list[str]], rows: ProfileRows) -> None:
+        super().__init__(factory)
+        self._memo = memo
+        self._rows = rows
+
+    def append(self, text: str) -> None:
+        """``Detector.append`` with its character loop done by regular expressions: URLs
+        and e-mail addresses become spaces, Vietnamese is normalized, the text is cut
+        at ``max_text_length`` and each run of spaces becomes one."""
+        text = self.MAIL_RE.sub(" ", self.URL_RE.sub(" ", text))
+        text = NGram.normalize_vi(text)[: self.max_text_length]
+        self.text += _SPACE_RUNS.sub(" ", text)
+
+    def cleaning_text(self) -> None:
+        """``Detector.cleaning_text``: a text with more than twice as many non-Latin
+        characters as Latin ones loses its Latin ones (see ``_LATIN``)."""
+        text = self.text
+        if len(_LATIN.findall(text)) * 2 < len(_NOT_LATIN.findall(text)):
+            self.text = _LATIN_RUNS.sub("", text)
+
+    def _detect_block(self) -> None:
+        """langdetect's sampling: ``n_trial`` trials, each from a random weight, updating
+        the probabilities by randomly drawn n-grams until one language passes
+        ``CONV_THRESHOLD`` (checked after the first draw and then every five) or
+        ``ITERATION_LIMIT`` draws; the trials' results averaged.
+
+        Same draws, same floats as ``Detector._detect_block``: ``random.choice`` is
+        ``seq[_randbelow(len(seq))]``; ``p * (weight + q)`` is one IEEE operation per
+        element whether Python or numpy does it, and the multiplications happen one
+        sample after the other; the normalizing sum is Python's ``sum`` over the same
+        list, and the largest probability after dividing by it is the largest before,
+        divided (division by a positive number keeps the order).
+        """
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        row, matrix = self._rows.row, self._rows.matrix
+        count, draw = len(ngrams), self.random._randbelow
+        limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
+        self.random.seed(self.seed)
+        total = np.zeros(len(self.langlist))
+        for _ in range(self.n_trial):
+            prob = np.array(self._init_probability(), dtype=np.float64)
+            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            weight = alpha / self.BASE_FREQ
+            last, size = 0, 1  # draw number 0 is checked alone, then every fifth
+            while True:
+                factors = matrix[[row(ngrams[draw(count)]) for _ in range(size)]]
+                factors += weight
+                for factor in factors:
+                    prob *= factor
+                values = prob.tolist()
+                total_prob = sum(values)
+                top = max(values) / total_prob
+                prob /= total_prob
+                if top > threshold or last >= limit:
+                    break
+                last, size = last + 5, 5
+            total += prob / self.n_trial
+        self.langprob = total.tolist()
+
+    def _extract_ngrams(self) -> list[str]:
+        """The text's 1- to 3-grams that the profiles know, in text order.
+
+        ``Detector._extract_ngrams`` starts afresh after each space (``NGram``), so the
+        n-grams of a text are those of its words, each with the space that ends it;
+        a word's are looked up in the memo, or found by ``_ngrams`` and kept there.
+        """
+        memo, result = self._memo, []
+        *words, end = self.text.translate(_NORMALIZED).split(" ")
+        for word in words:
+            if word:
+                chunk = word + " "
+                found = memo.get(chunk)
+                if found is None:
+                    if len(memo) >= MEMO_WORDS:
+                        memo.clear()
+                    found = memo[chunk] = self._ngrams(chunk)
+                result += found
+        if end:  # no space after the last word: none of its n-grams ends with one
+            result += self._ngrams(end)
+        return result
+
+    def _ngrams(self, chunk: str) -> list[str]:
+        """The known n-grams of a word as ``NGram`` forms them from the space before it:
+        ``grams`` holds the last three characters; no n-gram ends on the second or
+        later of capitals in a row (an acronym, a shouted word): ``NGram.capitalword``
+        is set only when a capital follows a capital, and cleared by anything else."""
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        grams = " "
+        for ch in chunk:
+            last = grams[-1]
+            grams = grams[-2:] + ch
+            if ch.isupper() and last.isupper():
+                continue
+            if ch != " " and ch in known:
+                result.append(ch)
+            pair = grams[-2:]
+            if pair in known:
+                result.append(pair)
+            if len(grams) == 3 and grams in known:
+                result.append(grams)
+        return result

@@ -1,0 +1,176 @@
+"""Lift headline, byline and dates out of the text into the record's fields.
+
+A scraped page prints its metadata as lines: the headline (often twice), "By Our
+Correspondent", "Published On 5 Feb 2026", the site's date. They are not junk to throw
+away and not article text either: the step ``lift_metadata`` moves them into ``title``,
+``author``, ``published`` (and ``meta["modified"]`` for "Updated ..." lines) and removes
+the lines with the reasons ``headline``, ``repeated_headline``, ``byline`` and
+``dateline``. A field that is already set (an HTML ``<title>``, a JSONL field) is never
+overwritten; its copies in the text still go.
+
+>>> from corpuskit.document import make_document, Source
+>>> page = "Rain ends drought\\nBy Ana Ruiz\\nPublicado el 4 de febrero de 2026\\nIt rained."
+>>> doc = LiftMetadata()(make_document(page, Source("-")))
+>>> doc.text, doc.title, doc.author, doc.published
+('It rained.', 'Rain ends drought', 'Ana Ruiz', '2026-02-04')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from corpuskit.document import Document
+from corpuskit.lexicon.lines import (
+    ends_sentence,
+    normalized,
+    normalized_equal,
+    word_count,
+)
+from corpuskit.lexicon.metadata import MetadataVocabulary
+from corpuskit.pipeline import has_run, remove_lines
+
+# The header of a page ends at its first prose line (this many words and a sentence
+# ending) or after this many non-blank lines (menus can be long). Headlines and bylines
+# are looked for there only, so a sentence starting "By ..." deep in an article is never
+# taken for a byline. Re-check the fixtures and bench/quality.py after changing them.
+PROSE_WORDS = 12
+HEADER_LINES = 60
+# A headline has a few words and no sentence-final period.
+HEADLINE_WORDS = (3, 30)
+# A printed-twice headline comes back at once (at most this many non-blank lines later)
+# and not over and over: a line repeated more often is a menu item or a caption credit.
+HEADLINE_GAP = 2
+HEADLINE_MAX_COPIES = 3
+
+
+def header_end(lines: Sequence[str], reasons: Sequence[str | None] | None = None) -> int:
+    """Index just past the page header: the first prose line, or ``HEADER_LINES`` lines.
+
+    Lines that already have a reason (datelines) do not count, so that removing them
+    does not move the header's end when the page is cleaned again.
+    """
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line.strip() or (reasons and reasons[index]):
+            continue
+        if word_count(line) >= PROSE_WORDS and ends_sentence(line):
+            return index
+        seen += 1
+        if seen >= HEADER_LINES:
+            return index + 1
+    return len(lines)
+
+
+def is_headline_like(line: str) -> bool:
+    """A few words, not ending in a period or a lead-in colon.
+
+    >>> is_headline_like("Pakistan security forces kill 197 militants"), is_headline_like("Logo")
+    (True, False)
+    """
+    low, high = HEADLINE_WORDS
+    return low <= word_count(line) <= high and not line.rstrip().endswith((".", ":", ";", ","))
+
+
+@dataclass(frozen=True)
+class LiftMetadata:
+    """Step ``lift_metadata``: move headline, byline and dates from lines into fields."""
+
+    vocabulary: MetadataVocabulary = field(default_factory=MetadataVocabulary.default)
+    name = "lift_metadata"
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"prose_words": PROSE_WORDS, "header_lines": HEADER_LINES}
+
+    def __call__(self, doc: Document) -> Document:
+        if has_run(doc, "classify_lines"):
+            # A cleaned page has lost its header: two copies of a line that stood apart,
+            # with furniture between them, would now look like a headline printed twice.
+            return doc
+        lines = doc.text.split("\n")
+        reasons: list[str | None] = [None] * len(lines)
+        values: dict[str, Any] = {}
+        self._lift_dates(lines, reasons, values)
+        end = header_end(lines, reasons)
+        author_at = self._lift_bylines(lines[:end], reasons, values)
+        self._lift_headline(lines, end, author_at, reasons, values, doc.title)
+        unset = {k: v for k, v in values.items() if _unset(doc, k)}
+        return remove_lines(doc, self.name, reasons, unset, lines=lines)
+
+    def _lift_dates(
+        self, lines: list[str], reasons: list[str | None], values: dict[str, Any]
+    ) -> None:
+        date = self.vocabulary.date
+        for index, line in enumerate(lines):
+            found = date(line) if line else None
+            if found:
+                reasons[index] = "dateline"
+                values.setdefault(found[0], found[1])
+
+    def _lift_bylines(
+        self, header: list[str], reasons: list[str | None], values: dict[str, Any]
+    ) -> int | None:
+        """Remove every byline of the header; the first one names the author."""
+        first = None
+        for index, line in enumerate(header):
+            author = None if reasons[index] else self.vocabulary.author(line)
+            if author:
+                reasons[index] = "byline"
+                values.setdefault("author", author)
+                first = index if first is None else first
+        return first
+
+    def _lift_headline(
+        self,
+        lines: list[str],
+        end: int,
+        author_at: int | None,
+        reasons: list[str | None],
+        values: dict[str, Any],
+        known_title: str | None,
+    ) -> None:
+        headline = known_title or _find_headline(lines, end, author_at, reasons)
+        if headline is None:
+            return
+        values["title"] = headline.strip()
+        first = True
+        wanted = normalized(headline)
+        for index, line in enumerate(lines):
+            if not reasons[index] and line.strip() and normalized(line) == wanted:
+                in_header = index < end and first and not known_title
+                reasons[index] = "headline" if in_header else "repeated_headline"
+                first = False
+
+
+def _find_headline(
+    lines: list[str], end: int, author_at: int | None, reasons: list[str | None]
+) -> str | None:
+    """A header line printed again right after itself, or else the line before the byline."""
+    candidates = [i for i in range(end) if not reasons[i] and is_headline_like(lines[i])]
+    for index in candidates:
+        if _printed_twice(lines, index, reasons):
+            return lines[index]
+    if author_at is not None:
+        before = [i for i in candidates if i < author_at]
+        if before and all(not lines[i].strip() for i in range(before[-1] + 1, author_at)):
+            return lines[before[-1]]
+    return None
+
+
+def _printed_twice(lines: list[str], index: int, reasons: list[str | None]) -> bool:
+    """Whether ``lines[index]`` comes again within ``HEADLINE_GAP`` non-blank lines (not
+    counting lines already lifted), and at most ``HEADLINE_MAX_COPIES`` times in all."""
+    after = (i for i in range(index + 1, len(lines)) if lines[i].strip() and not reasons[i])
+    following = [lines[i] for i in islice(after, HEADLINE_GAP)]
+    if not any(normalized_equal(lines[index], line) for line in following):
+        return False
+    wanted = normalized(lines[index])
+    copies = sum(normalized(line) == wanted for line in lines)
+    return copies <= HEADLINE_MAX_COPIES
+
+
+def _unset(doc: Document, name: str) -> bool:
+    return getattr(doc, name, None) is None and doc.meta.get(name) is None

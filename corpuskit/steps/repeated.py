@@ -1,0 +1,199 @@
+"""Remove lines that recur across many pages: site furniture that no single page reveals.
+
+"Impressum", "Neueste Kommentare", "Erforderliche Felder sind mit * markiert", "Privacy
+Policy": a line printed on many pages of a site, or of the whole corpus, is furniture
+(the idea of CCNet, Wenzek et al. 2019, which drops paragraphs seen elsewhere in a
+shard). No phrase list can name them all, but counting finds them.
+
+``repeated_lines`` is a **corpus step**: the executor first shows it every page
+(``observe``, after the steps before it, so lines are compared in the same normalized
+form), then runs the fitted step, which removes the short lines counted on at least
+``min_pages`` pages of their scope. Counts are kept per line hash, not per line, and
+merge by addition, so workers can count apart. A scope with fewer than ``min_run_pages``
+pages is left alone: there is not enough to count (``clean_text`` on one page, say).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from itertools import repeat
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from corpuskit.document import Document
+from corpuskit.lexicon.lines import line_key
+from corpuskit.pipeline import remove_lines
+
+# A line on two different pages of its scope is furniture: across the 659 sites of the
+# traf-dev benchmark, lines on two or more pages hold 449 of its 2,088 junk passages and
+# 8 of its 2,075 main-text passages. Re-check with bench/quality.py after changing.
+MIN_PAGES = 2
+# Only short lines count: a long line found on two pages is a copied paragraph, the
+# business of duplicate removal, not furniture. Ten words covers menus, labels, legal
+# lines and widget captions.
+MAX_WORDS = 10
+# Below this many pages in a scope, recurrence means little; the step does nothing.
+MIN_RUN_PAGES = 20
+# Lines LineHashes remembers before it starts again. Every page is looked at twice
+# (counted, then cleaned) and furniture recurs from page to page: the 696 traf-dev pages
+# hold 77,512 distinct short lines in 133,832. Long lines are remembered too, as not
+# counted; at a few hundred bytes a line this is some 30 MB at most, and a corpus with
+# more distinct lines just hashes some twice.
+MEMO_LINES = 100_000
+
+
+@dataclass
+class LineCounts:
+    """Pages per line hash and pages per scope; mergeable by addition."""
+
+    lines: Counter[tuple[str, int]] = field(default_factory=Counter)
+    pages: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: LineCounts) -> None:
+        self.lines.update(other.lines)
+        self.pages.update(other.pages)
+
+
+def line_hash(line: str) -> int:
+    """A stable 64-bit hash of a line's normalized form (the same in every process).
+
+    >>> line_hash("  Neueste   Kommentare ") == line_hash("neueste kommentare")
+    True
+    """
+    digest = hashlib.blake2b(line_key(line).encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def countable(line: str, max_words: int) -> bool:
+    """Whether ``repeated_lines`` counts a line: at most ``max_words`` words and at least
+    one letter ("|" or "1" are left to other rules; blank lines have no words).
+
+    Splitting stops after ``max_words`` words: a longer line is not counted, however
+    long it is, so a paragraph is not cut into all its words to learn that.
+
+    >>> countable("Neueste Kommentare", 10), countable("| 1 |", 10), countable("", 10)
+    (True, False, False)
+    """
+    words = len(line.split(None, max_words))
+    return 0 < words <= max_words and any(map(str.isalpha, line))
+
+
+class LineHashes:
+    """The ``line_hash`` of a countable line, None for any other line, with a memory of
+    the last ``MEMO_LINES`` lines it was asked about.
+
+    A ``RepeatedLines`` step owns one and shares it with its fitted copy, so that a page
+    counted in the first pass is neither hashed nor judged countable again when it is
+    cleaned, nor a menu line again on every page. A copy sent to another process
+    (pickled) starts empty.
+
+    >>> hashed = LineHashes(max_words=10)
+    >>> hashed("Impressum") == hashed("Impressum") == line_hash("Impressum")
+    True
+    >>> hashed("| 1 |") is None
+    True
+    """
+
+    def __init__(self, max_words: int = MAX_WORDS) -> None:
+        self.max_words = max_words
+        self._known: dict[str, int | None] = {}
+
+    def __call__(self, line: str) -> int | None:
+        known = self._known
+        if line in known:
+            return known[line]
+        if len(known) >= MEMO_LINES:
+            known.clear()
+        digest = known[line] = line_hash(line) if countable(line, self.max_words) else None
+        return digest
+
+    def of_lines(self, lines: list[str]) -> list[int | None]:
+        """``self(line)`` for each of ``lines``: the lines already known are looked up
+        in one pass in C (most are, on the cleaning pass and on a site's furniture),
+        the others one by one.
+
+        >>> first, blank, again = LineHashes().of_lines(["Impressum", "", "Impressum"])
+        >>> first == again == line_hash("Impressum"), blank
+        (True, None)
+        """
+        found: list[Any] = list(map(self._known.get, lines, repeat(_UNKNOWN)))
+        if _UNKNOWN in found:
+            for index, value in enumerate(found):
+                if value is _UNKNOWN:
+                    found[index] = self(lines[index])
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"max_words": self.max_words, "_known": {}}
+
+
+#: What ``LineHashes.of_lines`` finds for a line it has not seen yet.
+_UNKNOWN = object()
+
+
+@dataclass(frozen=True)
+class RepeatedLines:
+    """Step ``repeated_lines``: drop short lines found on ``min_pages`` pages of a scope.
+
+    ``scope`` is ``corpus`` (every page counts together) or ``site`` (pages of one host,
+    from the page's URL, else of one source folder or file).
+    """
+
+    min_pages: int = MIN_PAGES
+    max_words: int = MAX_WORDS
+    min_run_pages: int = MIN_RUN_PAGES
+    scope: Literal["corpus", "site"] = "corpus"
+    counts: LineCounts | None = field(default=None, compare=False, repr=False)
+    hashed: LineHashes = field(default_factory=LineHashes, compare=False, repr=False)
+    name = "repeated_lines"
+
+    def __post_init__(self) -> None:
+        # A memo made for another max_words (the default one, or one shared by a copy
+        # made with ``dataclasses.replace``) would judge lines by the wrong count.
+        if self.hashed.max_words != self.max_words:
+            object.__setattr__(self, "hashed", LineHashes(self.max_words))
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {
+            "min_pages": self.min_pages,
+            "max_words": self.max_words,
+            "min_run_pages": self.min_run_pages,
+            "scope": self.scope,
+        }
+
+    def new_state(self) -> LineCounts:
+        return LineCounts()
+
+    def observe(self, doc: Document, state: LineCounts) -> None:
+        """Count the page once for its scope and once for each distinct short line."""
+        scope = self.scope_of(doc)
+        state.pages[scope] += 1
+        hashes = set(self.hashed.of_lines(doc.text.split("\n")))
+        state.lines.update({(scope, h) for h in hashes if h is not None})
+
+    def fitted(self, state: LineCounts) -> RepeatedLines:
+        """This step with the counts of a whole corpus."""
+        return replace(self, counts=state)
+
+    def scope_of(self, doc: Document) -> str:
+        if self.scope == "corpus":
+            return ""
+        if doc.url:
+            return urlsplit(doc.url).hostname or doc.url
+        return os.path.dirname(doc.source.path) or doc.source.path
+
+    def __call__(self, doc: Document) -> Document:
+        counts = self.counts
+        scope = self.scope_of(doc)
+        if counts is None or counts.pages[scope] < self.min_run_pages:
+            return doc
+        seen, least = counts.lines, self.min_pages
+        lines = doc.text.split("\n")
+        hashes = self.hashed.of_lines(lines)
+        repeated = {h for h in set(hashes) if h is not None and seen[(scope, h)] >= least}
+        rules = ["repeated_line" if h in repeated else None for h in hashes]
+        return remove_lines(doc, self.name, rules, lines=lines)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from corpuskit.document import Drop, Source
+from corpuskit.pipeline import Pipeline, normalizer
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.local import SerialExecutor
+from corpuskit.writers import MemoryWriter
+from tests.conftest import doc_from
+
+
+def test_every_document_ends_in_corpus_or_rejects() -> None:
+    items = [
+        doc_from("Logo\nThe bridge opens on Monday, the council said after its meeting.", "a.txt"),
+        doc_from("Advertisement\n\n", "b.txt"),
+        Drop("read", "not_found", Source("missing.txt", format="unknown")),
+        doc_from("Surrogate \ud800 survives no strict JSON", "c.txt"),
+    ]
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    pipeline = Pipeline([normalizer(str.strip, name="strip")])
+    report = SerialExecutor(pipeline).run(items, corpus, rejects)
+    assert [r["source"]["path"] for r in corpus.records] == ["a.txt", "b.txt"]
+    assert [(r["step"], r["reason"]) for r in rejects.records] == [
+        ("read", "not_found"),
+        ("write", "unserializable"),
+    ]
+    assert (report.read, report.written, report.rejected) == (4, 2, 2)
+
+
+def test_records_carry_provenance_and_reasons() -> None:
+    corpus, rejects, seen = MemoryWriter(), MemoryWriter(), []
+    items = [
+        doc_from("Dark Mode\nAnzeige\nDer Rat tagt am Montag im Rathaus der Stadt."),
+        doc_from("Logo"),
+    ]
+    pipeline = default_pipeline()
+    report = SerialExecutor(pipeline, audit=True).run(items, corpus, rejects, seen.append)
+    [record] = corpus.records
+    assert record["provenance"]["config"] == pipeline.config_hash()
+    assert record["provenance"]["corpuskit"]
+    junk = next(e for e in record["provenance"]["edits"] if e["step"] == "junk_lines")
+    assert junk["lines"] == [
+        {"line": 1, "text": "Dark Mode", "rule": "site_chrome"},
+        {"line": 2, "text": "Anzeige", "rule": "advertisement"},
+    ]
+    assert [(d.step, d.reason) for d in seen] == [("drop_empty", "empty")]
+    assert rejects.records[0]["reason"] == "empty"
+    assert report.lines_removed["site_chrome"] == 2
+    assert report.rejected_by == {"drop_empty: empty": 1}
+    assert "1 written, 1 rejected" in report.summary()
+
+
+def test_output_is_deterministic() -> None:
+    items = [
+        doc_from(f"Menu\nSatz Nummer {i} ist ein ganzer Satz mit genug Wörtern darin.")
+        for i in range(5)
+    ]
+    runs = []
+    for _ in range(2):
+        corpus = MemoryWriter()
+        SerialExecutor(default_pipeline()).run(items, corpus)
+        runs.append(corpus.records)
+    assert runs[0] == runs[1]
+
+
+def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
+    import time
+
+    def slow(text: str) -> str:
+        if "slow" in text:
+            time.sleep(5)
+        return text
+
+    items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    start = time.perf_counter()
+    executor = SerialExecutor(Pipeline([normalizer(slow, name="slow_step")]), time_limit=0.3)
+    report = executor.run(items, corpus, rejects)
+    assert time.perf_counter() - start < 3
+    assert [(r["step"], r["reason"]) for r in rejects.records] == [("slow_step", "timeout")]
+    assert "took longer than 0.3 s" in rejects.records[0]["detail"]
+    assert [r["text"] for r in corpus.records] == ["fast page"]
+    assert report.rejected_by == {"slow_step: timeout": 1}
+
+
+def test_strict_stops_at_the_first_reject() -> None:
+    import pytest
+
+    from corpuskit.errors import RunStopped
+
+    items = [doc_from("Satz eins ist ein ganzer Satz.", "a.txt"), doc_from("Logo", "b.txt")]
+    with pytest.raises(RunStopped, match=r"b.txt: drop_empty: empty"):
+        SerialExecutor(default_pipeline(), strict=True).run(items, MemoryWriter())

@@ -1,0 +1,105 @@
+"""The Ray executor on a local Ray: the local executor's output, byte for byte."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpuskit.api import clean_files
+from corpuskit.recipes.defaults import default_pipeline, remove_duplicates
+from tests import hostile
+from tests.conftest import BENCH_PAGES, seed_pages
+from tests.steps.test_duplicates import check_duplicates, duplicate_inputs
+from tests.steps.test_near_duplicates import crawl_copies
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough real pages for repeated_lines to count (it needs 20), JSONL and rejects."""
+    folder = tmp_path_factory.mktemp("ray") / "inputs"
+    folder.mkdir()
+    pages = sorted(BENCH_PAGES.glob("*.txt"))[::20] if BENCH_PAGES.is_dir() else []
+    for number, source in enumerate(pages or seed_pages() * 12):
+        (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
+    for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
+        case(folder)
+    return folder
+
+
+def test_ray_writes_what_the_local_executor_writes(
+    local_ray: None, inputs: Path, tmp_path: Path
+) -> None:
+    files = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl.gz"
+        rejects = out.with_name("rejects.jsonl")
+        report = clean_files(
+            [str(inputs)], str(out), rejects=str(rejects), executor=executor, audit=True
+        )
+        files[executor] = (out.read_bytes(), rejects.read_bytes(), report.to_record())
+    assert files["local"] == files["ray"]
+    report = files["ray"][2]
+    assert report["lines_removed"].get("repeated_line", 0) > 0, "the corpus step counted"
+    assert report["rejected"] > 0 and report["written"] > 30
+
+
+def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path) -> None:
+    """Each input is counted in its own task; the merged states still name the first
+    page with each text, as the local executor does."""
+    folder = duplicate_inputs(tmp_path / "inputs")
+    outputs = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        rejects = out.with_name("rejects.jsonl")
+        clean_files(
+            [str(folder)],
+            str(out),
+            rejects=str(rejects),
+            executor=executor,
+            pipeline=remove_duplicates(default_pipeline()),
+        )
+        outputs[executor] = (out.read_bytes(), rejects.read_bytes())
+    check_duplicates(*outputs["ray"])
+    assert outputs["ray"] == outputs["local"]
+
+
+@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
+def test_ray_finds_the_near_duplicates_the_local_executor_finds(
+    local_ray: None, tmp_path: Path
+) -> None:
+    from corpuskit.recipes.defaults import default_pipeline, remove_near_duplicates
+
+    crawl_copies(tmp_path / "inputs", every=60)
+    pipeline = remove_near_duplicates(default_pipeline())
+    outputs = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        rejects = out.with_name("rejects.jsonl")
+        clean_files(
+            [str(tmp_path / "inputs")],
+            str(out),
+            rejects=str(rejects),
+            executor=executor,
+            pipeline=pipeline,
+        )
+        outputs[executor] = (out.read_bytes(), rejects.read_bytes())
+    assert outputs["ray"] == outputs["local"]
+    assert b"near_duplicate" in outputs["ray"][1]
+
+
+def test_ray_refuses_standard_input(local_ray: None, tmp_path: Path) -> None:
+    from corpuskit.errors import InputError
+
+    with pytest.raises(InputError, match="standard input"):
+        clean_files(["-"], str(tmp_path / "c.jsonl"), executor="ray")

@@ -1,0 +1,280 @@
+"""Atomic, resumable runs: kill a real run, resume it, get the uninterrupted run's bytes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from corpuskit.cli import app
+from corpuskit.document import InputEnd
+from corpuskit.run.checkpoint import CORPUS, JOURNAL, REJECTS, STATES, Checkpoint, partial_folder
+from corpuskit.run.report import RunReport
+from tests import hostile
+from tests.conftest import BENCH_PAGES, seed_pages
+
+runner = CliRunner()
+
+#: Pages in the killed runs: enough that a run lasts a few seconds, to kill it mid-way.
+PAGES = 160
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of real pages (benchmark pages, else copies of the seeds) mixed with
+    inputs that end in the rejects file or hold several records (JSONL)."""
+    folder = tmp_path_factory.mktemp("resume") / "inputs"
+    folder.mkdir()
+    pages = sorted(BENCH_PAGES.glob("*.txt"))[:PAGES] if BENCH_PAGES.is_dir() else []
+    for number in range(PAGES):
+        source = pages[number] if pages else seed_pages()[number % 2]
+        shutil.copyfile(source, folder / f"{number:03d}_{source.name}")
+    for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
+        case(folder)
+    return folder
+
+
+def clean(*args: str) -> subprocess.Popen[bytes]:
+    """``corpuskit clean ARGS -q`` in a new process."""
+    command = [sys.executable, "-m", "corpuskit", "clean", *args, "-q"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finished(output: Path) -> int:
+    """How many inputs the journal of a run writing ``output`` counts as done."""
+    journal = partial_folder(output) / JOURNAL
+    return journal.read_bytes().count(b"\n") if journal.is_file() else 0
+
+
+def kill_when(process: subprocess.Popen[bytes], ready: Iterator[bool], how: int) -> None:
+    """Send ``how`` to ``process`` as soon as ``ready`` yields True; wait for its end."""
+    deadline = time.monotonic() + 120
+    for now_ready in ready:
+        if now_ready or process.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(how)
+    process.wait(timeout=60)
+
+
+def polling(condition: Callable[[], bool]) -> Iterator[bool]:
+    while True:
+        yield condition()
+
+
+@pytest.fixture(scope="module")
+def reference(inputs: Path) -> dict[str, bytes]:
+    """The files of a run that was never interrupted."""
+    out = inputs.parent / "reference" / "corpus.jsonl.gz"
+    manifest = out.with_name("manifest.json")
+    process = clean(str(inputs), "-o", str(out), "--manifest", str(manifest))
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1, stderr  # 1: some inputs were rejected
+    assert not partial_folder(out).exists()
+    return files(out)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """The corpus, rejects and manifest report of a run writing ``out``."""
+    manifest = orjson.loads(out.with_name("manifest.json").read_bytes())
+    return {
+        "corpus": out.read_bytes(),
+        "rejects": out.with_name("corpus.rejects.jsonl").read_bytes(),
+        "report": orjson.dumps(manifest["report"]),
+    }
+
+
+def test_sigkill_mid_run_then_resume_gives_the_same_bytes(
+    inputs: Path, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "corpus.jsonl.gz"
+    args = [str(inputs), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
+    process = clean(*args)
+    kill_when(process, polling(lambda: finished(out) >= PAGES // 3), signal.SIGKILL)
+    assert process.returncode == -signal.SIGKILL
+    assert not out.exists(), "output appears only when complete"
+    done = finished(out)
+    assert PAGES // 3 <= done < PAGES
+
+    # Finished inputs are not read again: change them, and the output must not change.
+    entries = [orjson.loads(line) for line in (partial_folder(out) / JOURNAL).open("rb")]
+    changed = [Path(e["path"]) for e in entries if e["path"].endswith(".txt")]
+    saved = {path: path.read_bytes() for path in changed}
+    for path in changed:
+        path.write_bytes(b"Changed after the kill: a resumed run must not read this.\n")
+    try:
+        resumed = clean(*args, "--resume")
+        _, stderr = resumed.communicate(timeout=300)
+    finally:
+        for path, data in saved.items():
+            path.write_bytes(data)
+    assert resumed.returncode == 1, stderr
+    assert files(out) == reference
+    assert not partial_folder(out).exists()
+
+
+def test_killed_while_counting_then_resumed(
+    inputs: Path, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Killed before the first input was written (the counting pass runs first)."""
+    out = tmp_path / "corpus.jsonl.gz"
+    args = [str(inputs), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
+    process = clean(*args)
+    kill_when(process, polling(lambda: partial_folder(out).is_dir()), signal.SIGKILL)
+    assert finished(out) == 0
+    resumed = clean(*args, "--resume")
+    _, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 1, stderr
+    assert files(out) == reference
+
+
+def test_ctrl_c_keeps_the_partial_output_and_says_how_to_resume(
+    inputs: Path, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "corpus.jsonl.gz"
+    args = [str(inputs), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
+    process = clean(*args)
+    kill_when(process, polling(lambda: finished(out) >= 10), signal.SIGINT)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    assert process.returncode == 130
+    assert "--resume" in stderr and str(partial_folder(out)) in stderr
+    assert "Traceback" not in stderr
+
+    again = runner.invoke(app, ["clean", *args])  # forgot --resume: refused, nothing lost
+    assert again.exit_code == 2
+    assert "add --resume to continue it" in again.stderr
+    assert finished(out) >= 10
+
+    resumed = runner.invoke(app, ["clean", *args, "--resume", "-q"])
+    assert resumed.exit_code == 1, resumed.output
+    assert files(out) == reference
+
+
+def test_resume_refuses_another_run(inputs: Path, tmp_path: Path) -> None:
+    """Other settings, other inputs, standard input or output: a clear error, exit 2."""
+    out = tmp_path / "corpus.jsonl"
+    process = clean(str(inputs), "-o", str(out))
+    kill_when(process, polling(lambda: finished(out) >= 5), signal.SIGKILL)
+
+    other = runner.invoke(app, ["clean", str(inputs), "-o", str(out), "--resume", "--audit"])
+    assert other.exit_code == 2
+    assert "differs in audit" in other.stderr
+
+    fewer = inputs.parent / "fewer"
+    fewer.mkdir()
+    for path in sorted(inputs.iterdir())[1:20]:
+        shutil.copyfile(path, fewer / path.name)
+    changed = runner.invoke(app, ["clean", str(fewer), "-o", str(out), "--resume"])
+    assert changed.exit_code == 2 and "differs in inputs" in changed.stderr
+
+    piped = runner.invoke(app, ["clean", "-", "-o", str(out), "--resume"], input="Text.\n")
+    assert piped.exit_code == 2 and "standard input" in piped.stderr
+    stdout = runner.invoke(app, ["clean", str(inputs), "-o", "-", "--resume"])
+    assert stdout.exit_code == 2 and "standard output" in stdout.stderr
+    assert finished(out) >= 5, "a refused resume leaves the partial output alone"
+
+
+def test_inputs_that_changed_under_a_resume_are_an_error(tmp_path: Path) -> None:
+    """The same command over a folder whose finished files are gone: not silently skipped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(40):
+        shutil.copyfile(seed_pages()[number % 2], folder / f"{number:02d}.txt")
+    out = tmp_path / "corpus.jsonl"
+    process = clean(str(folder), "-o", str(out))
+    kill_when(process, polling(lambda: finished(out) >= 3), signal.SIGKILL)
+    (folder / "00.txt").unlink()
+    result = runner.invoke(app, ["clean", str(folder), "-o", str(out), "--resume"])
+    assert result.exit_code == 2
+    assert "the inputs changed" in result.stderr
+
+
+def test_resume_without_an_interrupted_run_is_a_plain_run(tmp_path: Path) -> None:
+    out = tmp_path / "corpus.jsonl"
+    plain = tmp_path / "plain.jsonl"
+    pages = [str(path) for path in seed_pages()]
+    assert runner.invoke(app, ["clean", *pages, "-o", str(out), "--resume"]).exit_code == 0
+    assert runner.invoke(app, ["clean", *pages, "-o", str(plain)]).exit_code == 0
+    assert out.read_bytes() == plain.read_bytes()
+    assert not partial_folder(out).exists()
+
+
+def test_a_strict_run_that_stops_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out" / "corpus.jsonl"
+    result = runner.invoke(app, ["clean", str(tmp_path / "empty.txt"), "-o", str(out), "--strict"])
+    assert result.exit_code == 1
+    assert list(out.parent.iterdir()) == []
+
+
+def test_two_runs_cannot_write_the_same_output(tmp_path: Path) -> None:
+    out = tmp_path / "corpus.jsonl"
+    holder = subprocess.Popen(  # another process, as the lock is per process
+        [sys.executable, "-c", HOLD_CHECKPOINT, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        second = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out), "--resume"])
+        assert second.exit_code == 2
+        assert "another corpuskit run is writing" in second.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # The lock dies with its process: the run can now be resumed (here: redone).
+    again = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out), "--resume"])
+    assert "another corpuskit run" not in again.stderr
+
+
+HOLD_CHECKPOINT = """
+import sys, time
+from corpuskit.run.checkpoint import Checkpoint
+held = Checkpoint.start(sys.argv[1], {"run": 1})
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def test_journal_lines_the_files_do_not_cover_are_redone(tmp_path: Path) -> None:
+    """A torn last journal line (killed while writing it), or one counting bytes the
+    files lost (a machine crash): the resume goes back to the last line that holds."""
+    out = str(tmp_path / "corpus.jsonl")
+    checkpoint = Checkpoint.start(out, {"run": 1})
+    report = RunReport()
+    for index in range(3):
+        checkpoint.corpus.write(b'{"id":"%d"}\n' % index)
+        report.read += 1
+        checkpoint.input_done(InputEnd(index, f"page{index}.txt"), report)
+    checkpoint.release()
+    folder = partial_folder(out)
+    with (folder / JOURNAL).open("ab") as journal:
+        journal.write(b'{"input":3,"path":"page3.txt","cor')  # torn
+    os.truncate(folder / CORPUS, (folder / CORPUS).stat().st_size - 3)  # lost the end
+
+    resumed = Checkpoint.start(out, {"run": 1}, resume=True)
+    try:
+        assert resumed.done == ["page0.txt", "page1.txt"]
+        assert resumed.report.read == 2
+        assert (folder / CORPUS).read_bytes() == b'{"id":"0"}\n{"id":"1"}\n'
+        assert (folder / REJECTS).read_bytes() == b""
+        assert not (folder / STATES).exists()
+    finally:
+        resumed.release()
+
+
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "corpus.jsonl"
+    result = runner.invoke(app, ["clean", str(seed_pages()[0]), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write") and "Traceback" not in result.stderr

@@ -1,0 +1,193 @@
+"""Worker processes: the same bytes as one process, in order, and a dying worker costs one
+document, never the run."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpuskit.api import clean_files
+from corpuskit.document import Document, Drop
+from corpuskit.errors import RunStopped
+from corpuskit.pipeline import Pipeline
+from corpuskit.readers import read
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.checkpoint import partial_folder
+from corpuskit.run.local import ProcessExecutor, SerialExecutor
+from corpuskit.run.pool import WorkerPool, batched
+from corpuskit.writers import MemoryWriter
+from tests import hostile
+from tests.conftest import BENCH_PAGES, seed_pages
+from tests.run.test_resume import finished, kill_when, polling
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real pages (benchmark pages, else the seeds) and inputs that end as rejects."""
+    folder = tmp_path_factory.mktemp("workers") / "inputs"
+    folder.mkdir()
+    sources = sorted(BENCH_PAGES.glob("*.txt"))[::12] if BENCH_PAGES.is_dir() else []
+    for number, source in enumerate(sources or seed_pages() * 20):
+        (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
+    for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
+        case(folder)
+    return folder
+
+
+@pytest.mark.parametrize("audit", [False, True])
+def test_two_workers_write_the_bytes_one_process_writes(
+    pages: Path, tmp_path: Path, audit: bool
+) -> None:
+    """With the corpus pass (repeated lines), rejects, JSONL records and audits."""
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}" / "corpus.jsonl.gz"
+        rejects = out.with_name("rejects.jsonl")
+        report = clean_files(
+            [str(pages)], str(out), rejects=str(rejects), audit=audit, workers=workers
+        )
+        outputs[workers] = (out.read_bytes(), rejects.read_bytes(), report.to_record())
+    assert outputs[1] == outputs[2]
+    assert outputs[1][2]["rejected"] > 0 and outputs[1][2]["written"] > 40
+
+
+def crash_on_marker(doc: Document) -> Document:
+    """A step that kills its own process on a page that says so, as a crash in C would."""
+    if "KILL-THE-WORKER" in doc.text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return doc
+
+
+def test_a_dying_worker_costs_its_document_only(tmp_path: Path) -> None:
+    texts = [f"Seite {n}: Die Stadt baut eine neue Brücke über den Fluss." for n in range(40)]
+    texts[17] = "KILL-THE-WORKER, then the others must still come out in order."
+    for number, text in enumerate(texts):
+        (tmp_path / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    pipeline = Pipeline([crash_on_marker, *default_pipeline().steps])
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    executor = ProcessExecutor(pipeline, workers=2, chunk_size=4)
+    report = executor.run(read([str(tmp_path)]), corpus, rejects)
+    assert [r["text"] for r in corpus.records] == [t for t in texts if "KILL" not in t]
+    assert [(r["step"], r["reason"]) for r in rejects.records] == [("pipeline", "worker_died")]
+    assert rejects.records[0]["source"]["path"].endswith("17.txt")
+    assert report.read == 40 and report.rejected == 1
+
+
+def test_strict_stops_at_the_first_reject_in_input_order(tmp_path: Path) -> None:
+    for number in range(30):
+        text = "" if number in (11, 23) else f"Seite {number}: Die Stadt baut eine Brücke."
+        (tmp_path / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    executor = ProcessExecutor(default_pipeline(), strict=True, workers=2, chunk_size=2)
+    with pytest.raises(RunStopped) as stopped:
+        executor.run(read([str(tmp_path)]), MemoryWriter())
+    assert stopped.value.drop.source.path.endswith("11.txt")
+
+
+def test_serial_and_process_executors_agree_on_every_item(pages: Path) -> None:
+    """The same records and rejects, in the same order, through the library."""
+    results = []
+    for executor in (SerialExecutor(default_pipeline()), ProcessExecutor(default_pipeline())):
+        corpus, rejects = MemoryWriter(), MemoryWriter()
+        executor.run(read([str(pages)]), corpus, rejects)
+        results.append((corpus.records, rejects.records))
+    assert results[0] == results[1]
+
+
+def test_the_pool_keeps_order_and_bounds_what_it_reads() -> None:
+    pulled = []
+
+    def numbers() -> object:
+        for n in range(1000):
+            pulled.append(n)
+            yield n
+
+    pool = WorkerPool(workers=2, chunk_size=5, ahead=2)
+    stream = pool.map(abs, numbers(), lambda item, detail: None)
+    first = [next(stream) for _ in range(3)]
+    assert first == [0, 1, 2]
+    assert len(pulled) <= 5 * 2 * 2 + 5, "reads a few chunks ahead, not the whole input"
+    assert first + list(stream) == list(range(1000))
+    assert list(batched([], 3)) == []
+
+
+def test_sigkill_with_workers_then_resume(pages: Path, tmp_path: Path) -> None:
+    """A killed two-worker run leaves no worker behind holding the output, and resumes
+    to the bytes of an uninterrupted run."""
+    reference = tmp_path / "reference.jsonl"
+    clean_files([str(pages)], str(reference), workers=1)
+    out = tmp_path / "corpus.jsonl"
+    command = [sys.executable, "-m", "corpuskit", "clean", str(pages), "-o", str(out)]
+    process = subprocess.Popen([*command, "--workers", "2", "-q"], stderr=subprocess.PIPE)
+    kill_when(process, polling(lambda: finished(out) >= 10), signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while running(str(out)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if Path("/proc/self").is_dir():  # Linux: no worker outlives its parent
+        assert running(str(out)) == [], "the workers end with their parent"
+    resumed = subprocess.run(
+        [*command, "--workers", "2", "--resume", "-q"], capture_output=True, timeout=300
+    )
+    assert resumed.returncode == 1, resumed.stderr  # 1: some inputs are rejects
+    assert out.read_bytes() == reference.read_bytes()
+    assert not partial_folder(out).exists()
+
+
+def running(marker: str) -> list[int]:
+    """The processes whose command line holds ``marker`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_drops_and_documents_pass_through_in_order() -> None:
+    """What the pool hands the writing loop when given drops among documents."""
+    items: list[Document | Drop] = [d for d in read([str(p) for p in seed_pages()])]
+    corpus = MemoryWriter()
+    ProcessExecutor(default_pipeline(), workers=2).run(items, corpus)
+    assert [r["source"]["path"] for r in corpus.records] == [str(p) for p in seed_pages()]
+
+
+def test_a_progress_bar_on_a_terminal_only(pages: Path, tmp_path: Path) -> None:
+    """On a terminal: pages, pages/s and inputs done out of all; piped: the summary only."""
+    command = [sys.executable, "-m", "corpuskit", "clean", str(pages), "-o"]
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [*command, str(tmp_path / "a.jsonl"), "--workers", "1"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=300)
+    os.close(main)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+    inputs = len(list(pages.iterdir()))
+    assert f"/{inputs} inputs" in text and "pages" in text and "/s" in text
+    assert "pages: " in text  # then the summary
+
+    piped = subprocess.run(
+        [*command, str(tmp_path / "b.jsonl"), "--workers", "1"], capture_output=True, text=True
+    )
+    assert "inputs" not in piped.stderr and piped.stderr.startswith("pages: ")

@@ -1,0 +1,170 @@
+"""classify_lines: the line model, what it leaves alone, and how it explains a removal."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+from operator import mul
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.data import load_table
+from corpuskit.document import Document, RemovedLine
+from corpuskit.lexicon.stopwords import Stopwords
+from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import preparation_steps
+from corpuskit.steps.classify.features import NAMES, page_features
+from corpuskit.steps.classify.step import (
+    CONTEXT_NAMES,
+    EDGE_SCORE,
+    EXPLAINED_FEATURES,
+    MIN_LINES,
+    ClassifyLines,
+    LineModel,
+    context,
+)
+from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+
+STEP = ClassifyLines()
+PREPARE = Pipeline(preparation_steps())
+needs_bench = pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
+
+
+def prepared(path: Path) -> Document:
+    """A page as ``classify_lines`` gets it in the default pipeline."""
+    doc = PREPARE(doc_from(path.read_text(encoding="utf-8"), str(path)))
+    assert isinstance(doc, Document)
+    return doc
+
+
+def pages() -> list[Path]:
+    """The seed pages and every 50th benchmark page."""
+    bench = sorted(BENCH_PAGES.glob("*.txt"))[::50] if BENCH_PAGES.is_dir() else []
+    return [*seed_pages(), *bench]
+
+
+def classified(path: Path) -> tuple[Document, Document]:
+    doc = prepared(path)
+    return doc, STEP(doc)
+
+
+def removed(result: Document) -> list[RemovedLine]:
+    return [line for edit in result.edits if edit.step == STEP.name for line in edit.lines]
+
+
+def test_model_must_match_the_features() -> None:
+    table = load_table("line_model")
+    assert LineModel.from_table(table) == LineModel.default()
+    first = dict(table["stage1"])
+    first.pop("pipe")
+    with pytest.raises(ValueError, match="retrain"):
+        LineModel.from_table({**table, "stage1": first})
+    reordered = dict(reversed(list(table["stage1"].items())))
+    with pytest.raises(ValueError, match="retrain"):
+        LineModel.from_table({**table, "stage1": reordered})
+    second = {**table["stage2"], "new_feature": 0.5}
+    with pytest.raises(ValueError, match="retrain"):
+        LineModel.from_table({**table, "stage2": second})
+
+
+def test_short_pages_are_left_alone() -> None:
+    # Two lines of page furniture from a seed page: too little context to judge them.
+    lines = [line for line in seed_pages()[0].read_text(encoding="utf-8").split("\n") if line]
+    short = doc_from(f"{lines[0]}\n\n{lines[1]}\n", lang="en")
+    assert sum(1 for line in short.text.split("\n") if line.strip()) < MIN_LINES
+    assert STEP(short) is short
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_a_cleaned_page_is_left_alone(page: Path) -> None:
+    _, result = classified(page)
+    if result.text == prepared(page).text:
+        pytest.skip("the classifier removed nothing here")
+    assert STEP(result) is result
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_each_removal_says_its_score_and_strongest_pulls_down(page: Path) -> None:
+    _, result = classified(page)
+    threshold = STEP.model.threshold
+    for line in removed(result):
+        assert line.rule == "boilerplate"
+        score, *pulls = line.features.items()
+        assert score[0] == "score" and score[1] <= threshold
+        assert len(pulls) <= EXPLAINED_FEATURES
+        assert all(name in (*NAMES, *CONTEXT_NAMES) for name, _ in pulls)
+        values = [value for _, value in pulls]
+        assert all(value <= 0 for value in values), "only pulls down are explained"
+        assert values == sorted(values), "strongest first"
+
+
+def slow_explanations(doc: Document) -> dict[int, dict[str, float]]:
+    """Every line's score below the threshold and its strongest pulls down, from the full
+    feature rows: every feature of the line, its block and its context, sorted."""
+    model = STEP.model
+    features = page_features(doc.text.split("\n"), Stopwords().get(doc.lang))
+    scores, extra = model.scores(features)
+    names = (*NAMES, *CONTEXT_NAMES)
+    out = {}
+    for k, row in enumerate(features.rows()):
+        if scores[k] < model.threshold:
+            weighted = map(mul, model.context_weights, [*row, *extra[k]])
+            pulls = sorted(zip(weighted, names, strict=True))
+            strongest = {n: round(p, 3) for p, n in pulls[:EXPLAINED_FEATURES] if p < 0}
+            out[features.lines[k] + 1] = {"score": round(scores[k], 3), **strongest}
+    return out
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_explanations_match_a_slow_explanation(page: Path) -> None:
+    doc, result = classified(page)
+    assert {line.number: dict(line.features) for line in removed(result)} == (
+        slow_explanations(doc)
+    )
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_explanations_read_pickle_and_serialize_as_dicts(page: Path) -> None:
+    """Explanations are worked out when read; to every reader they are plain dicts."""
+    _, result = classified(page)
+    lines = removed(result)
+    if not lines:
+        pytest.skip("the classifier removed nothing here")
+    copied = pickle.loads(pickle.dumps(result))
+    assert copied == result
+    assert all(type(line.features) is dict for line in removed(copied))
+    audited = json.loads(json.dumps(result.to_record(audit=True)))
+    listed = [line for edit in audited["provenance"]["edits"] for line in edit.get("lines", ())]
+    assert [line["features"] for line in listed if line["rule"] == "boilerplate"] == [
+        dict(line.features) for line in lines
+    ]
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.stem)
+def test_classification_is_deterministic(page: Path) -> None:
+    doc, result = classified(page)
+    again = ClassifyLines()(prepared(page))
+    copied = pickle.loads(pickle.dumps(STEP))(doc)
+    assert result.text == again.text == copied.text
+    assert result.edits == again.edits == copied.edits
+
+
+def slow_context(first: list[float]) -> list[list[float]]:
+    """``context`` as the mean of up to two scores on either side, written out."""
+    out = []
+    for k, own in enumerate(first):
+        before, after = first[max(0, k - 2) : k], first[k + 1 : k + 3]
+        previous = sum(before) / len(before) if before else EDGE_SCORE
+        following = sum(after) / len(after) if after else EDGE_SCORE
+        out.append([previous, following, math.tanh(own)])
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=-20, max_value=20), max_size=8))
+def test_context_is_the_mean_score_around_each_line(first: list[float]) -> None:
+    assert context(first) == slow_context(first)

@@ -1,0 +1,197 @@
+"""Line features in context: blocks, the page's prose region, and each line's vector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.lexicon.stopwords import Stopwords
+from corpuskit.steps.classify.features import (
+    BLOCK_NAMES,
+    LENGTH_HIGH,
+    LENGTH_LOW,
+    LINE_NAMES,
+    Block,
+    LineStats,
+    _char_counts,
+    block_kind,
+    good_distance,
+    main_region,
+    page_features,
+    prose_before,
+    short_runs,
+    split_blocks,
+)
+from tests.conftest import BENCH_PAGES, seed_pages
+
+STOPWORDS = Stopwords()
+ENGLISH = STOPWORDS.get("en")
+needs_bench = pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
+
+
+def page_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def bench_pages(count: int) -> list[Path]:
+    """Every ``len // count``-th benchmark page: German, English, French, Spanish and more."""
+    paths = sorted(BENCH_PAGES.glob("*.txt"))
+    return paths[:: max(1, len(paths) // count)]
+
+
+def block(kind: str, chars: int = 100) -> Block:
+    """A one-line block of ``kind``: what the page-level functions look at."""
+    return Block((0,), chars, True, 1.0, 0.4, 1.0, kind)
+
+
+def kinds(*names: str) -> list[Block]:
+    return [block(name) for name in names]
+
+
+def test_blocks_are_runs_of_non_blank_lines() -> None:
+    lines = [
+        "Menu",
+        "",
+        "The council met on Tuesday.",
+        "It decided to reopen the bridge.",
+        "",
+        "",
+        "Share",
+    ]
+    stats = [LineStats.of(i, line, ENGLISH) for i, line in enumerate(lines) if line.strip()]
+    blocks = split_blocks(stats)
+    assert [b.lines for b in blocks] == [(0,), (2, 3), (6,)]
+    prose = blocks[1]
+    assert prose.chars == len(lines[2]) + 1 + len(lines[3]), "lines joined with a space"
+    assert prose.ends_sentence and prose.lines_ending_sentence == 1.0
+    assert not blocks[0].ends_sentence and blocks[0].kind == "short"
+
+
+def test_block_kinds_follow_justext() -> None:
+    assert block_kind(LENGTH_LOW - 1, 0.9) == "short"
+    assert block_kind(LENGTH_HIGH + 1, 0.40) == "good"
+    assert block_kind(LENGTH_HIGH, 0.40) == "near_good", "good only beyond LENGTH_HIGH"
+    assert block_kind(LENGTH_HIGH + 1, 0.31) == "near_good"
+    assert block_kind(LENGTH_HIGH + 1, 0.10) == "bad"
+
+
+def test_main_region_is_the_densest_run_of_prose() -> None:
+    blocks = [block("short", 50), block("good", 300), block("bad", 100), block("good", 300)]
+    assert main_region(blocks) == (1, 4), "a short gap between good blocks stays inside"
+    far_apart = [block("good", 300), block("bad", 1000), block("good", 200)]
+    assert main_region(far_apart) == (0, 1), "a long stretch of furniture splits the prose"
+    assert main_region(kinds("short", "bad")) == (0, 0), "no prose, no region"
+
+
+def test_short_runs_count_the_menu_each_block_belongs_to() -> None:
+    blocks = kinds("short", "short", "good", "short", "bad", "short", "short", "short")
+    assert short_runs(blocks) == [2, 2, 0, 1, 0, 3, 3, 3]
+    assert short_runs([]) == []
+
+
+def test_good_distance_looks_both_ways() -> None:
+    blocks = kinds("good", "short", "short", "bad", "good", "short")
+    assert good_distance(blocks) == [0, 1, 2, 1, 0, 1]
+    assert good_distance(kinds("short", "bad")) == [99, 99], "99: no good block at all"
+
+
+def test_prose_before_is_the_last_non_short_block() -> None:
+    blocks = kinds("good", "short", "bad", "short", "near_good", "short")
+    assert prose_before(blocks) == [False, True, True, False, False, True]
+    assert prose_before(blocks[::-1])[::-1] == [False, False, True, True, False, False]
+
+
+def slow_char_counts(line: str) -> tuple[int, int, int, int]:
+    """What ``_char_counts`` counts, one character at a time."""
+    return (
+        sum(c.isalpha() for c in line),
+        sum(c.isdigit() for c in line),
+        sum(c.isupper() for c in line),
+        sum(c.isalnum() for c in line),
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "Ab1 x",
+        "Über 2 000 Menschen – ÄÖÜ äöü ß",
+        "Ÿ² 東京 ½ ٣ Ⅻ",
+        "\u00a0\t_[]{}@|©",
+        "İstanbul ǅ ᾈ",
+    ],
+)
+def test_char_counts_match_the_slow_count(line: str) -> None:
+    assert _char_counts(line) == slow_char_counts(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_char_counts_match_the_slow_count_on_any_text(line: str) -> None:
+    assert _char_counts(line) == slow_char_counts(line)
+
+
+def test_char_counts_match_the_slow_count_on_seed_lines() -> None:
+    for page in seed_pages():
+        for line in page_lines(page):
+            assert _char_counts(line) == slow_char_counts(line), line
+
+
+@needs_bench
+def test_char_counts_match_the_slow_count_on_benchmark_lines() -> None:
+    for page in bench_pages(40):
+        for line in page_lines(page):
+            assert _char_counts(line) == slow_char_counts(line), (page.name, line)
+
+
+@pytest.mark.parametrize("page", seed_pages(), ids=lambda p: p.stem)
+def test_page_features_have_one_row_per_non_blank_line(page: Path) -> None:
+    lines = page_lines(page)
+    features = page_features(lines, ENGLISH)
+    assert features.lines == [i for i, line in enumerate(lines) if line.strip()]
+    assert len(features.line_parts) == len(features.blocks) == len(features.lines)
+    assert all(len(part) == len(LINE_NAMES) for part in features.line_parts)
+    assert all(len(part) == len(BLOCK_NAMES) for part in features.block_parts)
+    assert features.blocks == sorted(features.blocks), "blocks in page order"
+    assert set(features.blocks) == set(range(len(features.block_parts)))
+    rows = features.rows()
+    assert all(len(row) == len(LINE_NAMES) + len(BLOCK_NAMES) for row in rows)
+    position = LINE_NAMES.index("position")
+    assert [row[position] for row in rows] == sorted(row[position] for row in rows)
+
+
+@pytest.mark.parametrize("page", seed_pages(), ids=lambda p: p.stem)
+def test_blank_lines_change_no_feature(page: Path) -> None:
+    """Position and blocks count non-blank lines and paragraph breaks, not blank lines,
+    so that collapsing blank lines (a step after the classifier) changes nothing."""
+    lines = page_lines(page)
+    spread: list[str] = []
+    for line in lines:
+        spread += [line, ""] if not line.strip() else [line]
+    once, twice = page_features(lines, ENGLISH), page_features(spread, ENGLISH)
+    assert len(spread) > len(lines)
+    assert once.rows() == twice.rows()
+    assert once.blocks == twice.blocks
+    assert [spread[i] for i in twice.lines] == [lines[i] for i in once.lines]
+
+
+def all_features_at_least_zero(lines: list[str], stopwords: frozenset[str]) -> bool:
+    features = page_features(lines, stopwords)
+    return all(v >= 0 for part in features.line_parts + features.block_parts for v in part)
+
+
+@pytest.mark.parametrize("page", seed_pages(), ids=lambda p: p.stem)
+def test_features_are_never_negative(page: Path) -> None:
+    """classify.Pulls looks only at negative weights for what pulls a score down: that
+    is right only while no line or block feature is below 0."""
+    assert all_features_at_least_zero(page_lines(page), ENGLISH)
+
+
+@needs_bench
+def test_features_are_never_negative_on_benchmark_pages() -> None:
+    for page in bench_pages(60):
+        assert all_features_at_least_zero(page_lines(page), STOPWORDS.get(None)), page.name

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.data import load_table
+from corpuskit.steps.junk import IsolatedLines, JunkLines, JunkRules, is_list_item
+from tests.conftest import doc_from, load_cases
+
+RULES = JunkRules.default()
+
+
+@pytest.mark.parametrize("case", load_cases("junk_lines"), ids=lambda c: c["line"][:40])
+def test_line_rules(case: dict[str, str | None]) -> None:
+    assert RULES.rule_for(str(case["line"])) == case["rule"]
+
+
+def test_every_rule_has_a_description_and_at_least_one_match() -> None:
+    rules = load_table("junk")["rules"]
+    cases = {case["rule"] for case in load_cases("junk_lines")}
+    for name, rule in rules.items():
+        assert rule.get("description"), name
+        assert name in cases, f"no test case for rule {name}"
+
+
+def test_required_languages_present_for_phrase_rules() -> None:
+    rules = load_table("junk")["rules"]
+    for name in ("advertisement", "site_chrome", "comment_widget", "related_links"):
+        assert {"en", "de", "fr", "es"} <= set(rules[name]["phrases"]), name
+
+
+def test_related_block_takes_list_lines_until_prose() -> None:
+    page = (
+        "Prose before the block, long enough to be a sentence of the article.\n"
+        "Related Articles\n"
+        "\n"
+        "How the storm changed the coast\n"
+        "- Ten years after the flood\n"
+        "Why the bridge was closed?\n"
+        "The council met again on Tuesday and decided to reopen the bridge in spring.\n"
+    )
+    doc = JunkLines()(doc_from(page))
+    assert doc.text.split("\n") == [
+        "Prose before the block, long enough to be a sentence of the article.",
+        "",
+        "The council met again on Tuesday and decided to reopen the bridge in spring.",
+        "",
+    ]
+    assert doc.edits[-1].removed == {"related_links": 4}
+
+
+def test_block_ends_at_a_paragraph_break_after_items() -> None:
+    page = "Lesen Sie auch\nErste Meldung\n\n\nKurzer Absatz ohne Punkt"
+    doc = JunkLines()(doc_from(page))
+    assert doc.text == "\n\nKurzer Absatz ohne Punkt"
+
+
+def test_block_is_bounded() -> None:
+    items = "\n".join(f"Teaser number {i}" for i in range(40))
+    doc = JunkLines()(doc_from("Most read\n" + items))
+    assert doc.edits[-1].removed == {"related_links": 13}
+
+
+def test_list_item_shape() -> None:
+    assert is_list_item("• A bulleted line that is rather long and ends with a full stop, see.")
+    assert not is_list_item("Ein ganz normaler Satz endet mit einem Punkt.")
+
+
+def test_unchanged_document_is_returned_as_is() -> None:
+    doc = doc_from("Nothing to remove here.\nNor here.")
+    assert JunkLines()(doc) is doc
+
+
+def test_removed_lines_are_recorded_with_numbers() -> None:
+    doc = JunkLines()(doc_from("Menu\nText.\nPublicité"))
+    assert [(r.number, r.text, r.rule) for r in doc.edits[-1].lines] == [
+        (1, "Menu", "site_chrome"),
+        (3, "Publicité", "advertisement"),
+    ]
+
+
+def test_custom_rules_table() -> None:
+    table = {
+        "rules": {"cookie_banner": {"description": "x", "phrases": {"en": ["We use cookies"]}}}
+    }
+    step = JunkLines(JunkRules.from_table(table))
+    doc = step(doc_from("We use cookies\nAdvertisement"))
+    assert doc.text == "Advertisement"
+    assert step.config["rules"] != JunkLines().config["rules"]
+
+
+def test_patterns_stay_fast_on_adversarial_lines() -> None:
+    import time
+
+    lines = ["1" * 199, "1 " * 99 + "x", "list 1 of " + "1" * 180, "a" * 10_000, " " * 5000 + "1"]
+    start = time.perf_counter()
+    for line in lines * 20:
+        RULES.rule_for(line)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_stray_number_only_when_isolated() -> None:
+    page = "Zutaten\n6\nmittelgroße Eier\n\nShare\n12\nTweet\n\n4\n"
+    doc = JunkLines()(doc_from(page))
+    assert doc.text == "Zutaten\n6\nmittelgroße Eier\n\n12\n\n4\n", "junk_lines leaves numbers"
+    assert doc.edits[-1].removed == {"site_chrome": 2}
+    isolated = IsolatedLines()(doc)
+    assert isolated.text == "Zutaten\n6\nmittelgroße Eier\n\n\n"
+    assert isolated.edits[-1].removed == {"stray_number": 2}
+    assert IsolatedLines()(isolated) is isolated

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.lexicon.metadata import MetadataVocabulary
+from corpuskit.steps.metadata import LiftMetadata, header_end
+from tests.conftest import doc_from, load_cases
+
+VOCABULARY = MetadataVocabulary.default()
+
+
+@pytest.mark.parametrize("case", load_cases("metadata_lines"), ids=lambda c: c["line"][:40])
+def test_metadata_lines(case: dict[str, str | None]) -> None:
+    line = str(case["line"])
+    if case["field"] == "author":
+        assert VOCABULARY.author(line) == case["value"]
+        return
+    found = VOCABULARY.date(line)
+    expected = (case["field"], case["value"]) if case["field"] else None
+    assert found == expected
+    if expected is None:
+        assert VOCABULARY.author(line) is None
+
+
+def test_repeated_headline_becomes_title() -> None:
+    page = "Logo\nBig storm hits the coast\n\nBig storm hits the coast\nBy Ana Ruiz\n" + (
+        "The storm reached the coast on Monday night and flooded several villages nearby.\n"
+        "Big storm hits the coast"
+    )
+    doc = LiftMetadata()(doc_from(page))
+    assert doc.title == "Big storm hits the coast"
+    assert doc.author == "Ana Ruiz"
+    rules = [(r.number, r.rule) for r in doc.edits[-1].lines]
+    assert rules == [
+        (2, "headline"),
+        (4, "repeated_headline"),
+        (5, "byline"),
+        (7, "repeated_headline"),
+    ]
+    assert set(doc.edits[-1].fields) == {"title", "author"}
+
+
+def test_line_before_byline_is_headline() -> None:
+    doc = LiftMetadata()(doc_from("Neue Brücke eröffnet\n\nVon Anna Muster\nDie Brücke ist offen."))
+    assert (doc.title, doc.author, doc.text) == (
+        "Neue Brücke eröffnet",
+        "Anna Muster",
+        "\nDie Brücke ist offen.",
+    )
+
+
+def test_no_headline_is_invented() -> None:
+    page = "A standfirst line that has a full stop at its end, like seed 004 has.\nMore text."
+    doc = LiftMetadata()(doc_from(page))
+    assert doc is not None and doc.title is None
+
+
+def test_known_title_is_kept_and_its_copies_removed() -> None:
+    doc = LiftMetadata()(
+        doc_from("Site headline here\nText of the page.", title="Site headline here")
+    )
+    assert doc.title == "Site headline here"
+    assert doc.text == "Text of the page."
+    assert doc.edits[-1].removed == {"repeated_headline": 1}
+    assert doc.edits[-1].fields == ()
+
+
+def test_first_date_wins_and_all_datelines_go() -> None:
+    doc = LiftMetadata()(doc_from("5 Feb 2026\nText.\nUpdated on 6 Feb 2026\n7 Feb 2026"))
+    assert doc.published == "2026-02-05"
+    assert doc.meta["modified"] == "2026-02-06"
+    assert doc.text == "Text."
+
+
+def test_byline_only_in_header() -> None:
+    prose = "This first paragraph is long enough to count as prose and it ends with a stop."
+    doc = LiftMetadata()(doc_from(f"{prose}\nBy Ana Ruiz"))
+    assert doc.author is None
+
+
+def test_header_end() -> None:
+    lines = [
+        "Logo",
+        "",
+        "Headline",
+        "This sentence has more than twelve words in it, so it is prose.",
+    ]
+    assert header_end(lines) == 3
+    assert header_end(["x"] * 80) == 60
+    assert header_end(["5 Feb 2026", *lines], ["dateline", None, None, None, None]) == 4
