@@ -153,9 +153,12 @@ class Study:
             out[name, page_id] = result.text if isinstance(result, Document) else ""
         return out
 
-    def mode_texts(self, mode: str) -> dict[str, dict[Key, str]]:
-        """By run (``shipped``, ``cv``, ``lodo``), the text of every page in ``mode``."""
-        runs: dict[str, dict[Key, str]] = {"shipped": self.clean(mode, tail(), self.all_keys())}
+    def mode_texts(self, mode: str, shipped: bool = True) -> dict[str, dict[Key, str]]:
+        """By run (``shipped`` if asked, ``cv``, ``lodo``), the text of every page in
+        ``mode``."""
+        runs: dict[str, dict[Key, str]] = {}
+        if shipped:
+            runs["shipped"] = self.clean(mode, tail(), self.all_keys())
         for run, train, test in self.splits():
             text_model = self.fitted("text", train).model()
             html_model = self.fitted("html", train).model() if mode == "html" else None
@@ -163,10 +166,12 @@ class Study:
             runs.setdefault(kind, {}).update(self.clean(mode, tail(text_model, html_model), test))
         return runs
 
-    def corpuskit_rows(self) -> list[Row]:
+    def corpuskit_rows(self, shipped: bool = True) -> list[Row]:
+        """The rows of corpuskit in every mode (``shipped``: with the shipped models'
+        rows, which a model file that no longer matches the features cannot give)."""
         rows = []
         for mode in self.modes:
-            for kind, texts in self.mode_texts(mode).items():
+            for kind, texts in self.mode_texts(mode, shipped).items():
                 for devset in self.devsets:
                     run = f"corpuskit {kind}"
                     if kind == "lodo":
