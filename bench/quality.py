@@ -45,7 +45,7 @@ import json
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,19 @@ from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
 from corpuskit.run.local import fewer_collections
 from corpuskit.run.passes import corpus_passes
+
+
+def _beside(name: str) -> Any:
+    """The module ``bench/<name>.py``, beside this file (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while they are built
+    spec.loader.exec_module(module)
+    return module
+
+
+measures = _beside("measures")
 
 
 @dataclass
@@ -76,6 +89,9 @@ class Measurement:
     predictions: dict[str, str]
     config: str
     metric: str = "segments"
+    #: What the score does not see (``bench/measures.py``), by name, printed as is.
+    extras: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def segments(self) -> dict[str, Any]:
@@ -85,11 +101,12 @@ class Measurement:
     def summary(self, mode: str) -> str:
         s = self.scores
         speed, cpu_speed = self.pages / self.seconds, self.pages / self.cpu_seconds
+        extras = "".join(f"{name}: {value}\n" for name, value in self.extras.items())
         return (
             f"mode {mode}, {self.pages} pages, pipeline {self.config}, {self.metric} metric\n"
             f"precision {s['precision']:.3f}  recall {s['recall']:.3f}  F {s['f1']:.3f}  "
             f"pages/s {speed:.0f} (CPU time: {cpu_speed:.0f})\n"
-            f"{self.report.summary()}"
+            f"{extras}{self.report.summary()}"
         )
 
 
@@ -128,16 +145,46 @@ def measure(
         results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     report = corpuskit.RunReport()
-    predictions = {}
+    predictions, titles = {}, {}
     for doc, result in zip(docs, results, strict=True):  # spooled in input order
         report.add(result)
         predictions[page_id(doc)] = "" if isinstance(result, Drop) else result.text
+        final = result.document if isinstance(result, Drop) else result
+        titles[page_id(doc)] = None if final is None else final.title
     devset = DevSet.of(folder)
+    squash = devset.score.squash
     scores = devset.evaluate(predictions)
     del scores["per_page"]
+    empty = sum(not predictions.get(page, "").strip() for page in devset.ids)
+    extras = {
+        "paragraph integrity": str(measures.integrity(devset.gold, predictions, squash)),
+        "paragraph separation": str(measures.separation(devset.gold, predictions, squash)),
+        "empty outputs": str(empty),
+    }
+    comments = measures.comment_detection(folder, docs, results, page_id, squash)
+    if comments is not None:
+        extras["comment detection"] = str(comments)
     return Measurement(
-        scores, len(docs), seconds, cpu, report, predictions, pipeline.config_hash(), devset.metric
+        scores,
+        len(docs),
+        seconds,
+        cpu,
+        report,
+        predictions,
+        pipeline.config_hash(),
+        metric=devset.metric,
+        extras=extras,
+        titles=titles,
     )
+
+
+def headline_match(folder: Path) -> str:
+    """The headline match of text mode (``measures.headline_match``): the default
+    pipeline's titles in text and in HTML mode, and the text dumps."""
+    text, html = measure(folder, "text"), measure(folder, "html")
+    dumps = {page: (folder / "pages" / f"{page}.txt").read_text("utf-8") for page in text.titles}
+    match = measures.headline_match(text.titles, html.titles, dumps)
+    return f"headline match (text-mode title = HTML-mode title, where the dump holds it): {match}"
 
 
 def named_pipeline(spec: str | None) -> Pipeline | None:
@@ -282,6 +329,11 @@ def main() -> int:
         action="store_true",
         help="as --compare-parsers, plus corpuskit with the trafilatura extractor",
     )
+    parser.add_argument(
+        "--headlines",
+        action="store_true",
+        help="text-mode titles against HTML-mode titles of the same pages",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
     if args.generalization:
@@ -291,6 +343,9 @@ def main() -> int:
         return 0
     if args.folder is None:
         parser.error("a benchmark folder is needed")
+    if args.headlines:
+        print(headline_match(args.folder))
+        return 0
     if args.compare_parsers or args.compare_extractors:
         extractors = corpuskit.html.EXTRACTORS if args.compare_extractors else ("corpuskit",)
         print(compare_parsers(args.folder, extractors))

@@ -16,6 +16,7 @@ from corpuskit.errors import (
     RunStopped,
 )
 from corpuskit.explain import Explanation, LineVerdict, explain
+from corpuskit.outputs import OutputOptions, Outputs
 from corpuskit.pipeline import (
     CorpusStep,
     Pipeline,
@@ -30,10 +31,16 @@ from corpuskit.pipeline import (
 )
 from corpuskit.readers import read
 from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import ReadOptions
 from corpuskit.recipes import Recipe, load_recipe
+from corpuskit.recipes.compose import PipelineOptions, compose
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import ProcessExecutor, Provenance, SerialExecutor
+from corpuskit.run.cleaning import Provenance
+from corpuskit.run.executor import Executor, Job
+from corpuskit.run.local import LocalExecutor
+from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import fit_corpus_steps
+from corpuskit.run.ray import RayExecutor
 from corpuskit.run.report import RunReport
 from corpuskit.steps.normalize import PunctuationPolicy
 from corpuskit.version import __version__
@@ -47,22 +54,29 @@ __all__ = [
     "DocumentRejected",
     "Drop",
     "Edit",
+    "Executor",
     "Explanation",
     "InputError",
+    "Job",
     "JsonlWriter",
     "Limits",
     "LineVerdict",
+    "LocalExecutor",
     "MemoryWriter",
+    "OutputOptions",
+    "Outputs",
     "Pipeline",
-    "ProcessExecutor",
+    "PipelineOptions",
     "Provenance",
     "PunctuationPolicy",
+    "RayExecutor",
+    "ReadOptions",
     "Recipe",
     "RecipeError",
     "RemovedLine",
+    "RunOptions",
     "RunReport",
     "RunStopped",
-    "SerialExecutor",
     "Shards",
     "Source",
     "Step",
@@ -73,6 +87,7 @@ __all__ = [
     "clean_files",
     "clean_records",
     "clean_text",
+    "compose",
     "default_pipeline",
     "drop_if",
     "drop_lines_if",

@@ -10,7 +10,7 @@ the JSONL corpus line; reading a corpus line back gives the same Document, edits
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -136,12 +136,32 @@ class RemovedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class JoinedLine:
+    """One line a step joined to the line before it: its 1-based number in the step's
+    input, its text and the rule that decided (``steps/paragraphs.py``)."""
+
+    number: int
+    text: str
+    rule: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"line": self.number, "text": self.text, "rule": self.rule}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> JoinedLine:
+        return cls(int(record["line"]), str(record["text"]), str(record["rule"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Edit:
     """What one step did to a document.
 
     ``removed`` counts removed lines by the rule that removed them; ``lines`` keeps the
     lines themselves (written to the corpus only with ``--audit``); ``fields`` names the
-    metadata fields the step set.
+    metadata fields the step set. A step that joins lines (``join_lines``) counts them
+    by rule in ``joined`` and keeps them in ``joins`` (with ``--audit``): each joined
+    line went onto the end of the line before it. An edit removes lines or joins them,
+    never both, so that its line numbers all refer to the step's input.
     """
 
     __reduce__ = _reduce_fields
@@ -152,6 +172,8 @@ class Edit:
     removed: Mapping[str, int] = field(default_factory=dict)
     lines: tuple[RemovedLine, ...] = ()
     fields: tuple[str, ...] = ()
+    joined: Mapping[str, int] = field(default_factory=dict)
+    joins: tuple[JoinedLine, ...] = ()
 
     def to_record(self, audit: bool = False) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -163,8 +185,12 @@ class Edit:
             record["removed"] = dict(self.removed)
         if self.fields:
             record["fields"] = list(self.fields)
+        if self.joined:
+            record["joined"] = dict(self.joined)
         if audit and self.lines:
             record["lines"] = [line.to_record() for line in self.lines]
+        if audit and self.joins:
+            record["joins"] = [line.to_record() for line in self.joins]
         return record
 
     @classmethod
@@ -176,7 +202,91 @@ class Edit:
             removed=dict(record.get("removed", {})),
             lines=tuple(RemovedLine.from_record(r) for r in record.get("lines", ())),
             fields=tuple(record.get("fields", ())),
+            joined=dict(record.get("joined", {})),
+            joins=tuple(JoinedLine.from_record(r) for r in record.get("joins", ())),
         )
+
+
+def origins(edits: Iterable[Edit], lines: int) -> Iterator[tuple[Edit, list[tuple[int, ...]]]]:
+    """Each edit with, for each line of the text it was made on, the 1-based numbers of
+    the lines of the page before the first edit that line comes from.
+
+    ``lines`` is the page's line count before the first edit. A line stands for one line
+    of the page, or for several once a step has joined them; a removed line leaves the
+    numbering. So explanations and audits can name every line as the page was read.
+
+    >>> removal = Edit("a", 0, 0, lines=(RemovedLine(1, "Menu", "chrome"),))
+    >>> join = Edit("b", 0, 0, joins=(JoinedLine(2, "shoot, I said.", "lowercase"),))
+    >>> [(edit.step, numbers) for edit, numbers in origins([removal, join, removal], 3)]
+    [('a', [(1,), (2,), (3,)]), ('b', [(2,), (3,)]), ('a', [(2, 3)])]
+    """
+    numbers: list[tuple[int, ...]] = [(number,) for number in range(1, lines + 1)]
+    for edit in edits:
+        yield edit, numbers
+        numbers = _after(edit, numbers)
+
+
+def line_origins(edits: Iterable[Edit], lines: int) -> list[tuple[int, ...]]:
+    """For each line after ``edits``, the lines before them it comes from (``origins``).
+
+    >>> line_origins([Edit("b", 0, 0, joins=(JoinedLine(2, "etc.", "lowercase"),))], 3)
+    [(1, 2), (3,)]
+    """
+    numbers: list[tuple[int, ...]] = [(number,) for number in range(1, lines + 1)]
+    for edit in edits:
+        numbers = _after(edit, numbers)
+    return numbers
+
+
+def _after(edit: Edit, numbers: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """The origins of the lines ``edit`` leaves, from those of the lines it was made on."""
+    if edit.lines:
+        gone = {line.number - 1 for line in edit.lines}
+        numbers = [group for index, group in enumerate(numbers) if index not in gone]
+    if edit.joins:
+        numbers = _joined(numbers, {line.number - 1 for line in edit.joins})
+    return numbers
+
+
+def _joined(numbers: list[tuple[int, ...]], joined: set[int]) -> list[tuple[int, ...]]:
+    """``numbers`` with each group at a position in ``joined`` added to the one before."""
+    merged: list[tuple[int, ...]] = []
+    for index, group in enumerate(numbers):
+        if index in joined and merged:
+            merged[-1] += group
+        else:
+            merged.append(group)
+    return merged
+
+
+def lines_read(doc: Document) -> int:
+    """How many lines ``doc``'s text had before its edits (in memory, where the edits
+    keep their lines: every line is still there, kept, removed or joined)."""
+    return doc.text.count("\n") + 1 + sum(len(edit.lines) + len(edit.joins) for edit in doc.edits)
+
+
+def current_layout(doc: Document) -> list[tuple[float, ...]] | None:
+    """``doc.layout`` for the lines of ``doc.text`` as it is now, or None without one.
+
+    The layout was read with the page; steps since then removed lines and joined lines
+    (each recorded in its edit, numbered in that step's input), so following the edits
+    (``origins``) finds which lines of the page as read each line now is. A line made
+    of joined lines gets the mean of their rows: the share of its characters in links,
+    headings... as if each part were as long as the others (the parts' lengths are not
+    kept; joins are rare in HTML, whose walk keeps sentences whole already).
+    """
+    if doc.layout is None:
+        return None
+    groups = line_origins(doc.edits, len(doc.layout))
+    if len(groups) != doc.text.count("\n") + 1:
+        return None  # not the page the layout was read with
+    return [_mean_row([doc.layout[n - 1] for n in group]) for group in groups]
+
+
+def _mean_row(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
+    if len(rows) == 1:
+        return rows[0]
+    return tuple(sum(values) / len(rows) for values in zip(*rows, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

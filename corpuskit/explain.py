@@ -1,29 +1,40 @@
 """Explain a cleaning: each input line, kept or removed, and by which step and rule.
 
 Every step that removes lines records them (``Edit.lines``) with their number in that
-step's input, and no normalizer adds or removes a line, so the removals can be traced
-back to the lines of the page as it was read.
+step's input, every step that joins lines records them too (``Edit.joins``: a line
+joined onto the one before it), and no normalizer adds or removes a line, so removals
+and joins can be traced back to the lines of the page as it was read
+(``document.origins``). A line made of several joined lines stands for all of them: if
+a later step removes it, each of them is reported removed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
-from corpuskit.document import Document, Drop, Edit
+from corpuskit.document import Document, Drop, Edit, JoinedLine, RemovedLine, origins
 from corpuskit.pipeline import Pipeline
+
+_Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine)
 
 
 @dataclass(frozen=True, slots=True)
 class LineVerdict:
-    """One line of the page as read: its text, and the step and rule that removed it."""
+    """One line of the page as read: its text, and the step and rule that removed it.
+
+    ``joined`` is the rule by which a step joined this line onto the line before it
+    (``join_lines``: a sentence the page had split), ``joined_by`` that step.
+    """
 
     number: int
     text: str
     step: str | None = None
     rule: str | None = None
     features: Mapping[str, float] = field(default_factory=dict)
+    joined: str | None = None
+    joined_by: str | None = None
 
     @property
     def kept(self) -> bool:
@@ -57,14 +68,19 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     final = result if isinstance(result, Document) else result.document
     original = doc.text.split("\n")
     new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
-    verdicts = {
-        line.number: (edit.step, line.rule, line.features)
-        for edit in traced(new_edits, len(original))
-        for line in edit.lines
-    }
+    removed: dict[int, tuple[str, str, Mapping[str, float]]] = {}
+    joined: dict[int, tuple[str, str]] = {}
+    for edit, numbers in origins(new_edits, len(original)):
+        for line in edit.lines:
+            for number in numbers[line.number - 1]:
+                removed[number] = (edit.step, line.rule, line.features)
+        for join in edit.joins:
+            joined[numbers[join.number - 1][0]] = (join.rule, edit.step)
     return Explanation(
         tuple(
-            LineVerdict(number, line, *verdicts.get(number, (None, None, {})))
+            LineVerdict(
+                number, line, *removed.get(number, (None, None, {})), *joined.get(number, ())
+            )
             for number, line in enumerate(original, 1)
         ),
         result,
@@ -72,23 +88,29 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
 
 
 def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
-    """``edits`` with each removed line numbered as in the page before the first edit.
+    """``edits`` with each removed or joined line numbered as in the page before the
+    first edit (a line made of joined lines by the first of them).
 
-    Steps number removed lines in their own input; this follows the removals through
-    the edits. ``lines`` is the page's line count before the first edit (no step adds
-    lines, so it is the count after the edits plus the lines they removed).
+    Steps number lines in their own input; this follows the removals and joins through
+    the edits (``document.origins``). ``lines`` is the page's line count before the
+    first edit (``document.lines_read``).
     """
-    alive = list(range(1, lines + 1))
     out = []
-    for edit in edits:
-        if not edit.lines:
+    for edit, numbers in origins(edits, lines):
+        if not edit.lines and not edit.joins:
             out.append(edit)
             continue
-        gone = {line.number - 1 for line in edit.lines}
-        renumbered = tuple(
-            replace(line, number=alive[line.number - 1]) if line.number <= len(alive) else line
-            for line in edit.lines
+        out.append(
+            replace(
+                edit,
+                lines=tuple(_renumbered(line, numbers) for line in edit.lines),
+                joins=tuple(_renumbered(line, numbers) for line in edit.joins),
+            )
         )
-        out.append(replace(edit, lines=renumbered))
-        alive = [number for position, number in enumerate(alive) if position not in gone]
     return tuple(out)
+
+
+def _renumbered(line: _Numbered, numbers: list[tuple[int, ...]]) -> _Numbered:
+    if line.number > len(numbers):
+        return line
+    return replace(line, number=numbers[line.number - 1][0])

@@ -43,7 +43,7 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import orjson
 
-from corpuskit.document import FIELDS, Document, Drop, Edit, RemovedLine
+from corpuskit.document import FIELDS, Document, Drop, Edit, JoinedLine, RemovedLine
 
 Step: TypeAlias = Callable[[Document], Document | Drop]
 LinePredicate: TypeAlias = Callable[[str], bool | str | None]
@@ -171,6 +171,59 @@ def remove_lines(
     )
     meta = {**doc.meta, **extra} if extra else doc.meta
     return replace(doc, **attributes, text=text, meta=meta, edits=(*doc.edits, edit))
+
+
+def join_lines(
+    doc: Document,
+    step: str,
+    rules: Sequence[str | None],
+    *,
+    lines: Sequence[str] | None = None,
+    glue: Callable[[str, str], str] | None = None,
+) -> Document:
+    """Join each line of ``doc.text`` whose rule is set onto the line before it.
+
+    ``rules`` has one entry per line of ``doc.text.split("\\n")`` (the first line's is
+    ignored: there is nothing before it). Joined lines are glued by ``glue`` (default:
+    ``glue_lines``) and recorded with their rule (``Edit.joins``), so that explanations
+    can map every line back (``document.origins``). Returns ``doc`` itself when nothing
+    is joined.
+
+    >>> from corpuskit.document import make_document, Source
+    >>> page = make_document("via the\\nTimes\\nhere", Source("-"))
+    >>> doc = join_lines(page, "j", [None, "a", "b"])
+    >>> doc.text, doc.edits[-1].joined
+    ('via the Times here', {'a': 1, 'b': 1})
+    """
+    count = doc.text.count("\n") + 1
+    if len(rules) != count:
+        raise ValueError(f"{step}: {len(rules)} rules for {count} lines")
+    if not any(rules[1:]):
+        return doc
+    if lines is None:
+        lines = doc.text.split("\n")
+    glue = glue or glue_lines
+    out: list[str] = []
+    joins = []
+    for index, (line, rule) in enumerate(zip(lines, rules, strict=True)):
+        if rule and out:
+            out[-1] = glue(out[-1], line)
+            joins.append(JoinedLine(index + 1, line, rule))
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    counts = dict(sorted(Counter(join.rule for join in joins).items()))
+    edit = Edit(step, len(doc.text), len(text), joined=counts, joins=tuple(joins))
+    return doc.with_text(text, edit)
+
+
+def glue_lines(before: str, line: str) -> str:
+    """``before`` and ``line`` as one line, one space between them.
+
+    >>> glue_lines("via the ", " Times")
+    'via the Times'
+    """
+    return f"{before.rstrip()} {line.lstrip()}"
 
 
 def set_fields(doc: Document, step: str, values: Mapping[str, Any]) -> Document:

@@ -17,15 +17,15 @@ want the records without a file.
 
 from __future__ import annotations
 
-import contextlib
+import fcntl
 import gzip
 import math
 import os
 import re
 import shutil
+import stat
 import sys
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -139,28 +139,27 @@ class _WriterBase:
 
 
 class JsonlWriter(_WriterBase):
-    """JSONL to a file, written under a temporary name and renamed on ``close``."""
+    """JSONL to a file, written under a temporary name (``temp_name``) and renamed on
+    ``close``; to standard output (``-``), a character device or a named pipe, written
+    through as it comes (``is_stream``). A file named through a symbolic link is written
+    where the link points, and the link stays."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
-        self._temp: str | None = None
+        self._temp: Path | None = None
         self._raw: IO[bytes]
         if self.path == STDOUT:
             self._raw = sys.stdout.buffer
+        elif is_stream(self.path):
+            self._raw = _opened(self.path, lambda: open(self.path, "wb"))  # noqa: SIM115
         else:
-            self._raw = self._open_temp(Path(self.path))
+            target = Path(resolved(self.path))
+            if target.is_dir():
+                raise InputError(f"output {self.path} is a directory; name a file")
+            self._temp = temp_name(target)
+            self._raw = _opened(self.path, lambda: open_temp(target))
         self._stream = _compressor(self.path, self._raw)
         self.count = 0
-
-    def _open_temp(self, path: Path) -> IO[bytes]:
-        if path.is_dir():
-            raise InputError(f"output {path} is a directory; name a file")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, self._temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        except OSError as error:
-            raise InputError(f"cannot write {path}: {error.strerror}") from None
-        return os.fdopen(handle, "wb")
 
     def write(self, line: bytes) -> None:
         self._stream.write(line)
@@ -171,19 +170,115 @@ class JsonlWriter(_WriterBase):
             self._stream.close()
         self._raw.flush()
         if self._temp is None:
+            if self._raw is not sys.stdout.buffer:
+                self._raw.close()
             return
         os.fsync(self._raw.fileno())
-        self._raw.close()
         os.chmod(self._temp, 0o644)
-        os.replace(self._temp, self.path)
+        os.replace(self._temp, resolved(self.path))
+        sync_folder(self._temp.parent)
+        self._raw.close()  # the temporary name's lock goes with it
         self._temp = None
 
     def discard(self) -> None:
         if self._temp is None:
             return
+        self._temp.unlink(missing_ok=True)
         self._raw.close()
-        os.unlink(self._temp)
         self._temp = None
+
+
+#: Temporary names a file gets beside its final name while it is written or published:
+#: ``.corpus.jsonl.corpuskit-tmp``. Fixed, never random, so that a run killed while
+#: writing leaves a name the next run over the same output finds and reuses: no
+#: temporary file outlives a completed run.
+TEMP_PREFIX, TEMP_SUFFIX = ".", ".corpuskit-tmp"
+
+
+def temp_name(target: str | os.PathLike[str]) -> Path:
+    """The temporary name of ``target`` while it is written or published.
+
+    >>> str(temp_name("out/corpus.jsonl.gz"))
+    'out/.corpus.jsonl.gz.corpuskit-tmp'
+    """
+    path = Path(target)
+    return path.with_name(f"{TEMP_PREFIX}{path.name}{TEMP_SUFFIX}")
+
+
+def open_temp(target: str | os.PathLike[str]) -> IO[bytes]:
+    """The temporary file of ``target``, empty and locked (``lockf``) for this process,
+    its folder created if missing; ``InputError`` if another run holds it.
+
+    A file a killed run left under that name is emptied and reused.
+    """
+    temp = temp_name(target)
+    temp.parent.mkdir(parents=True, exist_ok=True)
+    handle = temp.open("ab")
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise InputError(f"another corpuskit run is writing {target}") from None
+    handle.truncate(0)
+    return handle
+
+
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is written through rather than replaced: standard output, or an
+    existing character device or named pipe (links followed).
+
+    >>> is_stream("-"), is_stream("/dev/null"), is_stream("corpus.jsonl")
+    (True, True, False)
+    """
+    if os.fspath(path) == STDOUT:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def resolved(path: str | os.PathLike[str]) -> str:
+    """Where a file named ``path`` is written: a symbolic link as its last part is
+    followed (so the link stays a link), the rest kept as given.
+
+    >>> resolved("out/corpus.jsonl")
+    'out/corpus.jsonl'
+    """
+    path = os.fspath(path)
+    seen = 0
+    while os.path.islink(path) and seen < LINK_HOPS:
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+        seen += 1
+    return path
+
+
+#: Links followed to find where a file output goes (the kernel's own limit is 40).
+LINK_HOPS = 40
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Make the names in ``folder`` durable (``fsync`` of the folder), where the
+    platform allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _opened(shown: str, opener: Callable[[], IO[bytes]]) -> IO[bytes]:
+    """``opener()``, an ``OSError`` turned into an ``InputError`` naming ``shown``."""
+    try:
+        return opener()
+    except OSError as error:
+        raise InputError(f"cannot write {shown}: {error.strerror or error}") from None
 
 
 #: The file name endings that ``JsonlWriter`` compresses.
@@ -220,40 +315,55 @@ class MemoryWriter(_WriterBase):
 def publish(part: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Make the finished JSONL file ``part`` appear as ``target``, atomically.
 
-    Compressed by ``target``'s name as ``JsonlWriter`` does. ``part`` stays where it is (a run
-    killed while publishing can publish again); uncompressed, ``target`` becomes a hard
-    link to it where the file system allows, else a copy.
+    Compressed by ``target``'s name as ``JsonlWriter`` does. ``part`` stays where it is (a
+    run killed while publishing publishes again); uncompressed, ``target`` becomes a hard
+    link to it where the file system allows, else a copy. A stream ``target`` (a device,
+    a pipe) gets the bytes written through; a link as ``target`` keeps being a link.
     """
-    target = Path(target)
-    if not target.name.endswith(COMPRESSED) and _linked(part, target):
+    if is_stream(target):
+        with open(target, "wb") as raw, open(part, "rb") as source:
+            _copy(source, raw, str(target))
         return
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    final = Path(resolved(target))
+    if not final.name.endswith(COMPRESSED) and _same_file(part, final):
+        return  # linked by a publish that was cut short (rename would keep both names)
+    temp = temp_name(final)
+    temp.unlink(missing_ok=True)  # a killed publish's
     try:
-        with os.fdopen(handle, "wb") as raw, open(part, "rb") as source:
-            stream = _compressor(str(target), raw)
-            shutil.copyfileobj(source, stream, 1 << 20)
-            if stream is not raw:
-                stream.close()
-            raw.flush()
-            os.fsync(raw.fileno())
+        if final.name.endswith(COMPRESSED) or not _linked(part, temp):
+            with open_temp(final) as raw, open(part, "rb") as source:
+                _copy(source, raw, final.name)
+                raw.flush()
+                os.fsync(raw.fileno())
         os.chmod(temp, 0o644)
-        os.replace(temp, target)
+        os.replace(temp, final)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        temp.unlink(missing_ok=True)
         raise
+    sync_folder(final.parent)
 
 
-def _linked(part: str | os.PathLike[str], target: Path) -> bool:
-    """Hard-link ``part`` as ``target`` (replacing it); False where links are not possible."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}.link")
+def _same_file(one: str | os.PathLike[str], other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _copy(source: IO[bytes], raw: IO[bytes], name: str) -> None:
+    """Copy ``source`` into ``raw``, compressed as ``name`` says."""
+    stream = _compressor(name, raw)
+    shutil.copyfileobj(source, stream, 1 << 20)
+    if stream is not raw:
+        stream.close()
+
+
+def _linked(part: str | os.PathLike[str], temp: Path) -> bool:
+    """Hard-link ``part`` as ``temp``; False where links are not possible."""
     try:
         os.chmod(part, 0o644)
         os.link(part, temp)
-        os.replace(temp, target)
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         return False
     return True
 
@@ -297,16 +407,24 @@ class Shards:
         return f"part-{number:05d}{self.suffix}"
 
 
-def publish_shards(part: str | os.PathLike[str], shards: Shards) -> list[str]:
+def publish_shards(
+    part: str | os.PathLike[str], shards: Shards, *, again: bool = False
+) -> list[str]:
     """Split the finished JSONL file ``part`` into ``shards``; their names, in order.
 
-    The folder appears at once, complete (written beside it under a temporary name,
-    then renamed); it must not exist yet, or be empty. An empty corpus is one empty shard,
-    so that a run always leaves a folder that says so.
+    The folder appears at once, complete (written beside it under its temporary name,
+    then renamed); it must not exist yet, or be empty, unless publishing ``again`` (a
+    run killed while publishing), when the shards it holds are this run's and are
+    replaced. An empty corpus is one empty shard, so that a run always leaves a folder
+    that says so.
     """
-    shards.ensure_free()
     target = Path(shards.folder)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    if again and target.is_dir() and all(_is_shard(entry.name) for entry in target.iterdir()):
+        shutil.rmtree(target)
+    shards.ensure_free()
+    temp = temp_name(target)
+    shutil.rmtree(temp, ignore_errors=True)  # a killed publish's
+    temp.mkdir(parents=True)
     names: list[str] = []
     try:
         with open(part, "rb") as source:
@@ -324,20 +442,27 @@ def publish_shards(part: str | os.PathLike[str], shards: Shards) -> list[str]:
                     raw.flush()
                     os.fsync(raw.fileno())
         os.chmod(temp, 0o755)
+        sync_folder(temp)
         if target.exists():
             target.rmdir()
         os.rename(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    sync_folder(target.parent)
     return names
 
 
+_SHARD = re.compile(r"part-\d{5,}\.jsonl(\.gz|\.zst)?")
+
+
+def _is_shard(name: str) -> bool:
+    return _SHARD.fullmatch(name) is not None
+
+
 def write_json(path: str | os.PathLike[str], record: Mapping[str, Any]) -> None:
-    """Write one pretty JSON document atomically (the run manifest)."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-    os.chmod(temp, 0o644)
-    os.replace(temp, target)
+    """Write one pretty JSON document atomically (the run manifest); written through
+    to a stream (``-``, a device, a pipe)."""
+    data = orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    with JsonlWriter(path) as writer:
+        writer.write(data)

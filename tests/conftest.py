@@ -50,3 +50,23 @@ def bench_sample(folder: Path, texts: int, pages: int = 0) -> list[Path]:
         (folder / page.name).write_bytes(page.read_bytes())
     (folder / "menu.txt").write_text("Logo\n\nMenu\nAdvertisement\n", encoding="utf-8")
     return sorted(folder.iterdir())
+
+
+def run_job(
+    executor: Any, inputs: list[str], pipeline: Any, **options: Any
+) -> tuple[Any, Any, Any]:
+    """Run ``executor`` over real ``inputs`` as ``clean_files`` does, into memory: the
+    report and the corpus and rejects writers (``MemoryWriter``)."""
+    from corpuskit.readers.options import ReadOptions
+    from corpuskit.run.executor import Job
+    from corpuskit.run.options import RunOptions
+    from corpuskit.run.sink import Sink
+    from corpuskit.writers import MemoryWriter
+
+    read_names = set(ReadOptions.__dataclass_fields__)
+    read = ReadOptions(**{k: v for k, v in options.items() if k in read_names})
+    run = RunOptions(**{k: v for k, v in options.items() if k not in read_names})
+    corpus, rejects = MemoryWriter(), MemoryWriter()
+    job = Job(tuple(inputs), pipeline, read, run)
+    report = executor.run(job, Sink(corpus, rejects, strict=run.strict))
+    return report, corpus, rejects

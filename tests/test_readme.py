@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import readme_record
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -51,3 +52,12 @@ def test_doc_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.M
     namespace: dict[str, object] = {}
     for code in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
         exec(compile(code, str(page), "exec"), namespace)
+
+
+def test_output_record_is_what_clean_writes() -> None:
+    """The "Output records" example is the README's first command's record of the second
+    fixture page (its text shortened), not a hand-written one."""
+    [shown] = readme_record.BLOCK.findall(README)
+    assert shown[1] == readme_record.block(readme_record.clean_fixtures()), (
+        "the record changed: python -m tests.readme_record --write"
+    )

@@ -11,9 +11,10 @@ DEBUG; ``--quiet`` leaves errors only.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
@@ -22,22 +23,6 @@ from corpuskit.document import InputEnd
 from corpuskit.run.report import RunReport
 
 log = logging.getLogger("corpuskit")
-
-#: Where an option's value came from (click's ``ParameterSource`` names, which typer
-#: versions import from different places), in the words ``--verbose`` uses.
-SOURCES = {
-    "COMMANDLINE": "flag",
-    "ENVIRONMENT": "environment",
-    "DEFAULT_MAP": "recipe",
-    "DEFAULT": "default",
-    "PROMPT": "prompt",
-}
-
-
-def source_of(ctx: typer.Context, name: str) -> str:
-    """Where the option ``name`` got its value: flag, environment, recipe or default."""
-    source = ctx.get_parameter_source(name)
-    return SOURCES.get(source.name, "default") if source is not None else "default"
 
 
 def level(verbose: int, quiet: bool) -> int:
@@ -51,11 +36,42 @@ def level(verbose: int, quiet: bool) -> int:
     return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
 
 
+#: Characters a terminal acts on (C0 and C1 controls, DEL) and lone surrogates (bytes of a
+#: file name that are not UTF-8), which a message shows escaped.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def escaped(message: str) -> str:
+    """``message`` with every control character and lone surrogate written as an
+    escape, so a file name can never move the cursor or recolour the terminal.
+
+    >>> escaped("page\\x1b[31m.txt"), escaped("caf\\udce9.txt")
+    ('page\\\\x1b[31m.txt', 'caf\\\\udce9.txt')
+    """
+    return _UNPRINTABLE.sub(_escape, message)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def say(message: str) -> None:
+    """Show ``message`` on stderr, one line per line of it, each escaped."""
+    for line in message.split("\n"):
+        typer.echo(escaped(line), err=True)
+
+
+class _EscapingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return escaped(super().format(record))
+
+
 @contextmanager
 def logging_to_stderr(verbose: int, quiet: bool) -> Iterator[None]:
     """Send the ``corpuskit`` logger's records at the chosen level to stderr, meanwhile."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("corpuskit: %(message)s"))
+    handler.setFormatter(_EscapingFormatter("corpuskit: %(message)s"))
     before = log.level
     log.addHandler(handler)
     log.setLevel(level(verbose, quiet))
@@ -64,15 +80,6 @@ def logging_to_stderr(verbose: int, quiet: bool) -> Iterator[None]:
     finally:
         log.removeHandler(handler)
         log.setLevel(before)
-
-
-def log_option_sources(ctx: typer.Context, names: Iterable[str]) -> None:
-    """Log each option of ``names`` that was not left at its default, and where its
-    value came from (flag, environment, recipe)."""
-    for name in names:
-        source = source_of(ctx, name)
-        if source != "default":
-            log.info("option %s = %r (from the %s)", name, ctx.params.get(name), source)
 
 
 class InputProgress:

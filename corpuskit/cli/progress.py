@@ -9,7 +9,7 @@ any ``on_progress`` callback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
@@ -71,3 +71,18 @@ class ProgressBar:
         tb: TracebackType | None,
     ) -> None:
         self._progress.stop()
+
+
+def each(
+    *callbacks: Callable[[RunReport, InputEnd | None], None] | None,
+) -> Callable[[RunReport, InputEnd | None], None] | None:
+    """One ``on_progress`` calling each of ``callbacks`` that is set (None if none is)."""
+    chosen = [callback for callback in callbacks if callback is not None]
+    if not chosen:
+        return None
+
+    def call_each(report: RunReport, end: InputEnd | None) -> None:
+        for callback in chosen:
+            callback(report, end)
+
+    return call_each

@@ -1,31 +1,33 @@
 """The command line's side of recipes: ``corpuskit steps``, ``corpuskit recipe show|check``
 and the ``--recipe`` option of ``corpuskit clean``.
 
-``--recipe`` is read before any other option (it is eager): its ``[options]`` table
-becomes click's ``default_map``, which click consults after the command line and the
-environment and before each option's own default. That is the precedence corpuskit
-documents, flags > ``CORPUSKIT_*`` environment > recipe > built-in defaults, given by
-click itself rather than re-implemented here.
+``--recipe`` is read before any other option (it is eager), so a recipe that cannot be
+loaded stops the command at once with its ``file:line`` message. Its ``[options]`` apply
+through ``Recipe.build``, under the options a flag or the environment gave: the
+precedence corpuskit documents, flags > ``CORPUSKIT_*`` environment > recipe > built-in
+defaults, by the same function ``clean_files(recipe=...)`` uses.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
 
 from corpuskit.errors import RecipeError
-from corpuskit.pipeline import Pipeline
 from corpuskit.recipes import Recipe, builtin_steps, load_recipe
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.recipes.loader import recipe_text
+
+log = logging.getLogger("corpuskit")
 
 #: Where ``--recipe``'s callback leaves the loaded recipe for the command (``ctx.meta``).
 RECIPE_KEY = "corpuskit.recipe"
 
 
 def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
-    """Load ``--recipe`` and make its options the defaults of the command's options.
+    """Load ``--recipe`` for the command (``chosen_recipe``).
 
     A recipe that cannot be loaded ends the command here, with its one-line message
     and exit code 2 (option callbacks run before the command's error translation).
@@ -37,21 +39,17 @@ def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
     except RecipeError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    ctx.default_map = {**(ctx.default_map or {}), **recipe.options}
     ctx.meta[RECIPE_KEY] = recipe
     return value
 
 
-def loaded_recipe(ctx: typer.Context) -> Recipe | None:
-    """The recipe ``--recipe`` loaded for this command, if any."""
+def chosen_recipe(ctx: typer.Context) -> Recipe:
+    """The recipe ``--recipe`` loaded for this command, else the shipped ``default``;
+    logs which."""
     recipe = ctx.meta.get(RECIPE_KEY)
-    return recipe if isinstance(recipe, Recipe) else None
-
-
-def recipe_pipeline(ctx: typer.Context) -> Pipeline:
-    """The pipeline of ``--recipe``, else the default one."""
-    recipe = loaded_recipe(ctx)
-    return recipe.pipeline if recipe else default_pipeline()
+    chosen = recipe if isinstance(recipe, Recipe) else load_recipe("default")
+    log.info("recipe: %s", chosen.source if isinstance(recipe, Recipe) else "default (built in)")
+    return chosen
 
 
 RecipeOption = Annotated[

@@ -26,17 +26,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from corpuskit.document import Document, Drop, Source, sha256_hex
 from corpuskit.integrations import require
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
-from corpuskit.readers.page import check_page_options, read_page
+from corpuskit.readers.options import ReadOptions
+from corpuskit.readers.page import page_format, read_page
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import TIME_LIMIT, Provenance, finish
+from corpuskit.run.cleaning import Provenance, finish
+from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import corpus_passes
 
 PipelineStep: Any = require("datatrove.pipeline.base", "datatrove").PipelineStep
@@ -46,9 +47,11 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
     """Clean ``Document.text`` with a corpuskit ``pipeline`` (the default one if None);
     see the module docstring.
 
-    ``format="html"`` reads the text as an HTML page (a WARC reader's output);
-    ``exclusion_writer`` (a datatrove ``DiskWriter``) receives the rejected documents;
-    ``audit`` keeps the removed lines in the provenance.
+    ``read`` (``ReadOptions``) and ``run`` (``RunOptions``) are the objects every entry
+    point takes, whole or as keywords (``format="html"`` reads the text as an HTML page, a
+    WARC reader's output, with its ``html_parser``, ``extractor`` and ``limits``;
+    ``audit`` keeps the removed lines in the provenance); ``exclusion_writer`` (a
+    datatrove ``DiskWriter``) receives the rejected documents.
     """
 
     name = "🧹 corpuskit"
@@ -57,23 +60,24 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
     def __init__(
         self,
         pipeline: Pipeline | None = None,
+        read: ReadOptions | None = None,
+        run: RunOptions | None = None,
         *,
-        format: str = "text",
         exclusion_writer: Any = None,
-        audit: bool = False,
-        html_parser: str = "bs4",
-        limits: Limits | None = None,
-        time_limit: float | None = TIME_LIMIT,
+        **changes: Any,
     ) -> None:
         super().__init__()
-        check_page_options(format, html_parser)
+        run_names = {f.name for f in fields(RunOptions)}
+        self.read_options = ReadOptions.of(
+            read, **{k: v for k, v in changes.items() if k not in run_names}
+        )
+        self.run_options = RunOptions.of(
+            run, **{k: v for k, v in changes.items() if k in run_names}
+        )
+        self.format = page_format(self.read_options)
         self.pipeline = pipeline or default_pipeline()
-        self.provenance = Provenance.of(self.pipeline, audit)
-        self.format = format
+        self.provenance = Provenance.of(self.pipeline, self.run_options.audit)
         self.exclusion_writer = exclusion_writer
-        self.html_parser = html_parser
-        self.limits = limits or DEFAULT_LIMITS
-        self.time_limit = time_limit
 
     def run(self, data: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
         """Yield the kept documents of ``data``, cleaned; drop and count the others."""
@@ -87,7 +91,7 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
                     continue
                 self.stat_update("total")
                 with self.track_time():
-                    result = finish(remaining, self.provenance, self.time_limit, item)
+                    result = finish(remaining, self.provenance, self.run_options.time_limit, item)
                 if isinstance(result, Drop):
                     self._reject(original, result, excluded, rank)
                 else:
@@ -110,10 +114,9 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
         if self.format == "text":
             record = {**doc.metadata, "id": doc.id, "text": doc.text}
             raw = doc.text.encode("utf-8", "surrogatepass")
-            return record_document(record, Source(path, sha256=sha256_hex(raw)), "text")
-        page = read_page(
-            doc.text, format="html", path=path, parser=self.html_parser, limits=self.limits
-        )
+            source = Source(path, sha256=sha256_hex(raw))
+            return record_document(record, source, replace(self.read_options, text_field="text"))
+        page = read_page(doc.text, self.read_options, path=path)
         if isinstance(page, Drop):
             return page
         return replace(page, id=str(doc.id), meta={**doc.metadata, **page.meta})

@@ -16,7 +16,8 @@ and fail on shards whose objects differ. Floats inside ``Json`` columns (audit s
 differ from the written value in the last bit (-1.602 as -1.6019999999999999).
 
 **Cleaning a column.** ``cleaner(...)`` returns a function for ``Dataset.map`` that
-cleans the pages in ``text_column`` (text, or HTML with ``format="html"``) as
+cleans the pages in the column ``text_field`` names (text, or HTML with
+``format="html"``: ``ReadOptions``, whole or as keywords, like every other entry point) as
 ``corpuskit clean`` would, batched or not, in ``num_proc`` processes. It replaces the
 page by its cleaned text and adds the columns ``title``, ``author``, ``published``,
 ``url``, ``lang``, ``lang_score`` (``None`` when unknown), ``meta`` and ``provenance``
@@ -46,7 +47,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import count, repeat
 from typing import Any, Literal
 
@@ -57,10 +58,11 @@ from corpuskit.errors import InputError
 from corpuskit.integrations import require
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.readers.compression import decompressed
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
-from corpuskit.readers.page import check_page_options, read_page
+from corpuskit.readers.options import ReadOptions
+from corpuskit.readers.page import page_format, read_page
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import TIME_LIMIT, Provenance, finish
+from corpuskit.run.cleaning import Provenance, finish
+from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import fit_corpus_steps
 
 datasets = require("datasets", "hf")
@@ -130,20 +132,21 @@ class Cleaner:
 
     pipeline: Pipeline
     provenance: Provenance
-    text_column: str = "text"
-    format: str = "text"
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    run: RunOptions = field(default_factory=RunOptions)
     rejects: Literal["keep", "drop"] = "keep"
     prefix: str = ""
     with_indices: bool = False
-    html_parser: str = "bs4"
-    limits: Limits = DEFAULT_LIMITS
-    time_limit: float | None = TIME_LIMIT
+
+    @property
+    def text_field(self) -> str:
+        return self.read_options.text_field
 
     def __call__(
         self, batch: Mapping[str, Any], indices: int | Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Clean one example or one batch (``batched=True``): the columns to set."""
-        pages = batch[self.text_column]
+        pages = batch[self.text_field]
         if not self.with_indices:
             indices = None
         elif indices is None:
@@ -162,11 +165,13 @@ class Cleaner:
         return {key: [values[i] for i in kept] for key, values in every.items()}
 
     def _columns(self, pages: Sequence[Any], rows: Sequence[int | None]) -> dict[str, list[Any]]:
-        names = [self.text_column, *(self.prefix + n for n in (*FIELDS, "meta", "provenance"))]
+        names = [self.text_field, *(self.prefix + n for n in (*FIELDS, "meta", "provenance"))]
         names += [self.prefix + name for name in REJECT_COLUMNS]
         columns: dict[str, list[Any]] = {name: [] for name in names}
         for page, row in zip(pages, rows, strict=True):
-            result = finish(self.pipeline, self.provenance, self.time_limit, self.read(page, row))
+            result = finish(
+                self.pipeline, self.provenance, self.run.time_limit, self.read(page, row)
+            )
             values = _row(result if isinstance(result, Drop) else result[1])
             for name, value in zip(names, values, strict=True):
                 columns[name].append(value)
@@ -176,17 +181,10 @@ class Cleaner:
         """The document for one cell of the text column (``row``: 0-based, or None)."""
         line = None if row is None else row + 1
         if not isinstance(page, str | bytes):
-            source = Source("<dataset>", self.format, line=line)
-            detail = f"{self.text_column!r} holds {type(page).__name__}, not a string"
+            source = Source("<dataset>", page_format(self.read_options), line=line)
+            detail = f"{self.text_field!r} holds {type(page).__name__}, not a string"
             return Drop("read", "text_not_string", source, detail)
-        return read_page(
-            page,
-            format=self.format,
-            path="<dataset>",
-            line=line,
-            parser=self.html_parser,
-            limits=self.limits,
-        )
+        return read_page(page, self.read_options, path="<dataset>", line=line)
 
     def features(self, input_features: Mapping[str, Any]) -> Any:
         """The ``Features`` of the mapped dataset, ``meta`` and ``provenance`` as ``Json``:
@@ -196,7 +194,7 @@ class Cleaner:
         added[self.prefix + "lang_score"] = datasets.Value("float64")
         added |= {self.prefix + name: datasets.Json() for name in ("meta", "provenance")}
         added |= {self.prefix + name: string for name in REJECT_COLUMNS}
-        return datasets.Features({**input_features, self.text_column: string, **added})
+        return datasets.Features({**input_features, self.text_field: string, **added})
 
 
 def _row(result: dict[str, Any] | Drop) -> list[Any]:
@@ -212,40 +210,35 @@ def _row(result: dict[str, Any] | Drop) -> list[Any]:
 
 def cleaner(
     pipeline: Pipeline | None = None,
-    text_column: str = "text",
+    read: ReadOptions | None = None,
+    run: RunOptions | None = None,
     *,
-    format: str = "text",
     rejects: Literal["keep", "drop"] = "keep",
     fit: Iterable[Any] | None = None,
     with_indices: bool = False,
     prefix: str = "",
-    audit: bool = False,
-    html_parser: str = "bs4",
-    limits: Limits | None = None,
-    time_limit: float | None = TIME_LIMIT,
+    **changes: Any,
 ) -> Cleaner:
-    """A function for ``ds.map(fn, batched=True, num_proc=N)`` that cleans ``text_column``
-    with ``pipeline`` (the default one if None); see the module docstring.
+    """A function for ``ds.map(fn, batched=True, num_proc=N)`` that cleans the column
+    ``text_field`` names with ``pipeline`` (the default one if None); see the module
+    docstring.
 
-    ``fit`` holds the pages to fit the corpus steps over, in row order (the text column
-    itself: ``ds[text_column]``); ``audit`` keeps the removed lines in the provenance.
+    ``read`` (``ReadOptions``: ``text_field``, ``format`` text or html, ``html_parser``,
+    ``extractor``, ``limits``) and ``run`` (``RunOptions``: ``audit``, ``time_limit``)
+    are the same objects every other entry point takes; keyword ``changes`` are folded
+    into them by name (``cleaner(text_field="html", format="html")``). ``fit`` holds the
+    pages to fit the corpus steps over, in row order (the text column itself:
+    ``ds[text_field]``).
     """
     if rejects not in ("keep", "drop"):
         raise InputError(f"unknown rejects mode {rejects!r} (choose from keep, drop)")
-    check_page_options(format, html_parser)
+    read_changes = {k: v for k, v in changes.items() if k not in RUN_FIELDS}
+    options = ReadOptions.of(read, **read_changes)
+    running = RunOptions.of(run, **{k: v for k, v in changes.items() if k in RUN_FIELDS})
+    page_format(options)
     pipeline = pipeline or default_pipeline()
-    made = Cleaner(
-        pipeline,
-        Provenance.of(pipeline, audit),
-        text_column,
-        format,
-        rejects,
-        prefix,
-        with_indices,
-        html_parser,
-        limits or DEFAULT_LIMITS,
-        time_limit,
-    )
+    provenance = Provenance.of(pipeline, running.audit)
+    made = Cleaner(pipeline, provenance, options, running, rejects, prefix, with_indices)
     if fit is not None:
         rows: Iterator[int | None] = count() if with_indices else repeat(None)
         documents = (made.read(page, row) for page, row in zip(fit, rows, strict=False))
@@ -254,7 +247,11 @@ def cleaner(
     if corpus_steps:
         warnings.warn(
             f"{', '.join(corpus_steps)} must see the whole dataset and will change nothing: "
-            f"pass fit=ds[{text_column!r}] to fit them first",
+            f"pass fit=ds[{options.text_field!r}] to fit them first",
             stacklevel=2,
         )
     return made
+
+
+#: The keywords of ``cleaner`` that are ``RunOptions``.
+RUN_FIELDS = frozenset(f.name for f in fields(RunOptions))

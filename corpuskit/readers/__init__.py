@@ -19,7 +19,9 @@ format      one document per                                      module
 Every input is accounted for: what cannot become a document is a ``Drop`` with step
 ``read`` and one of the reasons ``not_found``, ``unreadable``, ``not_a_file``,
 ``bad_compression``, ``binary``, ``too_large``, ``too_deep``, ``not_json``,
-``not_object``, ``missing_text``, ``text_not_string``, for WARC ``bad_warc``,
+``not_object``, ``missing_text``, ``text_not_string``, ``link_outside`` (a symbolic
+link in an input folder that leads out of it, not followed unless ``follow_links``),
+for WARC ``bad_warc``,
 ``truncated``, ``http_status``, ``not_text``, or ``error`` (a bug: an exception nobody
 expected, reported rather than raised). A WARC record that holds no page by design (a
 request, metadata) is neither: ``read_marked`` yields a ``Skipped`` for it, which
@@ -30,80 +32,70 @@ hostile input and what becomes of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
-from corpuskit.html import PARSERS
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR, check_extractor
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
 from corpuskit.readers.detect import format_from_name, sniff_format
-from corpuskit.readers.html import read_html
+from corpuskit.readers.html import html_file
 from corpuskit.readers.jsonl import read_jsonl
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import FORMATS, ReadOptions
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
-from corpuskit.readers.streams import read_capped
-from corpuskit.readers.text import read_text
+from corpuskit.readers.text import text_file
 from corpuskit.readers.warc import read_warc
 
-__all__ = ["FORMATS", "Limits", "decode_bytes", "read", "read_marked"]
+__all__ = ["FORMATS", "READERS", "Limits", "ReadOptions", "decode_bytes", "read", "read_marked"]
 
-#: The input formats, each the name of a reader.
-FORMATS = ("text", "html", "jsonl", "warc")
+#: A reader: the documents of one decompressed input stream, in its format, read as
+#: the options say. Every reader has this signature.
+Reader = Callable[[str, BinaryIO, ReadOptions], Iterator[Document | Drop | Skipped]]
+
+#: The reader of each input format (``FORMATS``).
+READERS: Mapping[str, Reader] = {
+    "text": text_file,
+    "html": html_file,
+    "jsonl": read_jsonl,
+    "warc": read_warc,
+}
 
 #: The ``meta`` key that keeps the exact bytes of a file name that is not UTF-8.
 PATH_BYTES_KEY = "source_path_bytes"
 
 
 def read(
-    inputs: Iterable[str],
+    inputs: Iterable[str] | str,
+    options: ReadOptions | None = None,
+    /,
     *,
-    format: str | None = None,
-    text_field: str = "text",
     stdin: BinaryIO | None = None,
-    limits: Limits | None = None,
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
+    **changes: Any,
 ) -> Iterator[Document | Drop]:
     """Every document in ``inputs``, in a deterministic order, and a drop for each failure.
 
     ``inputs`` are paths, folders, glob patterns or ``-`` (a single string is one spec,
-    not a sequence of one-letter specs). ``format`` forces one reader for every input
-    (else each is detected); ``text_field`` names the JSONL field holding the text;
-    ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None); ``limits``
-    bounds what one document may cost (``DEFAULT_LIMITS`` when None); ``html_parser``
-    builds the tree of HTML pages (``corpuskit.html.PARSERS``: ``bs4``, or ``lxml``, about
-    twice as fast, see docs/html.md); ``extractor`` makes their text
-    (``corpuskit.html.EXTRACTORS``: ``corpuskit``, or ``trafilatura`` with
-    ``pip install 'corpuskit[trafilatura]'``). Raises ``InputError`` at once for an
-    unknown ``format``, ``html_parser`` or ``extractor`` (or trafilatura missing);
-    everything else is reported lazily, input by input.
+    not a sequence of one-letter specs), read as ``options`` say (``ReadOptions``; its
+    fields may be given as keywords too: ``read(paths, format="html")``). ``stdin`` is
+    read for the spec ``-`` (``sys.stdin.buffer`` when None). Raises ``InputError`` at
+    once for an unknown option value (or trafilatura missing); everything else is
+    reported lazily, input by input.
     """
-    items = read_marked(
-        inputs,
-        format=format,
-        text_field=text_field,
-        stdin=stdin,
-        limits=limits,
-        html_parser=html_parser,
-        extractor=extractor,
-    )
+    items = read_marked(inputs, ReadOptions.of(options, **changes), stdin=stdin)
     return (item for item in items if isinstance(item, Document | Drop))
 
 
 def read_marked(
-    inputs: Iterable[str],
+    inputs: Iterable[str] | str,
+    options: ReadOptions | None = None,
+    /,
     *,
-    format: str | None = None,
-    text_field: str = "text",
     stdin: BinaryIO | None = None,
-    limits: Limits | None = None,
     done: Sequence[str] = (),
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
+    **changes: Any,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
@@ -113,44 +105,21 @@ def read_marked(
     input that is not the one ``done`` names at its position raises ``InputError``: the
     inputs changed since, and skipping by position would skip the wrong ones.
     """
-    check_options(format, html_parser, extractor)
+    options = ReadOptions.of(options, **changes)
     specs = [inputs] if isinstance(inputs, str) else inputs
-    limits = limits or DEFAULT_LIMITS
-    return _read_all(specs, format, text_field, stdin, limits, done, html_parser, extractor)
-
-
-def check_options(format: str | None, html_parser: str, extractor: str = DEFAULT_EXTRACTOR) -> None:
-    """Raise ``InputError`` for an unknown input format, HTML parser or extractor, or for
-    an extractor whose package is not installed (naming what to install)."""
-    if format is not None and format not in FORMATS:
-        choices = ", ".join(FORMATS)
-        raise InputError(f"unknown input format {format!r} (choose from {choices})")
-    if html_parser not in PARSERS:
-        choices = ", ".join(PARSERS)
-        raise InputError(f"unknown HTML parser {html_parser!r} (choose from {choices})")
-    check_extractor(extractor)
-
-
-def _read_all(
-    inputs: Iterable[str],
-    format: str | None,
-    text_field: str,
-    stdin: BinaryIO | None,
-    limits: Limits,
-    done: Sequence[str],
-    html_parser: str,
-    extractor: str,
-) -> Iterator[Document | Drop | InputEnd | Skipped]:
-    for index, item in numbered_inputs(inputs, stdin, done):
-        yield from read_numbered(index, item, format, text_field, limits, html_parser, extractor)
+    numbered = numbered_inputs(specs, options, stdin, done)
+    return (found for index, item in numbered for found in read_numbered(index, item, options))
 
 
 def numbered_inputs(
-    inputs: Iterable[str], stdin: BinaryIO | None = None, done: Sequence[str] = ()
+    inputs: Iterable[str],
+    options: ReadOptions,
+    stdin: BinaryIO | None = None,
+    done: Sequence[str] = (),
 ) -> Iterator[tuple[int, Input | Drop]]:
     """Each input the specs name (or a drop for what cannot be read) with its number,
     after the first ``len(done)``, which must be the inputs ``done`` names."""
-    for index, item in enumerate(expand(inputs, stdin)):
+    for index, item in enumerate(expand(inputs, stdin, follow_links=options.follow_links)):
         if index < len(done):
             shown = input_name(item)
             if shown != done[index]:
@@ -169,78 +138,34 @@ def input_name(item: Input | Drop) -> str:
 
 
 def read_numbered(
-    index: int,
-    item: Input | Drop,
-    format: str | None,
-    text_field: str,
-    limits: Limits,
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
+    index: int, item: Input | Drop, options: ReadOptions
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """Everything read from input number ``index``, then its ``InputEnd``: the unit of
     work an executor may hand to another machine (``RayExecutor``)."""
     path = item.source.path if isinstance(item, Drop) else item.path
-    if isinstance(item, Drop):
-        yield from printable([item], path)
-    else:
-        found = read_input(item, format, text_field, limits, html_parser, extractor)
-        yield from printable(found, path)
+    found = [item] if isinstance(item, Drop) else read_input(item, options)
+    yield from printable(found, path)
     yield InputEnd(index, input_name(item))
 
 
-def read_input(
-    item: Input,
-    format: str | None,
-    text_field: str,
-    limits: Limits = DEFAULT_LIMITS,
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
-) -> Iterator[Document | Drop | Skipped]:
-    """The documents of one input; a damaged archive or an I/O error ends it with a drop.
+def read_input(item: Input, options: ReadOptions) -> Iterator[Document | Drop | Skipped]:
+    """The documents of one input, by the reader of its format (``READERS``); a damaged
+    archive or an I/O error ends it with a drop.
 
     For JSONL and WARC, the records read before such an error are still yielded.
     """
-    found = format or format_from_name(item.path)
+    found = options.format or format_from_name(item.path)
     try:
         with item.open() as raw, decompressed(raw, item.path) as stream:
             if found is None:
-                found, stream = sniff_format(stream, limits.max_line_bytes)
-            yield from _documents(
-                item.path, stream, found, text_field, limits, html_parser, extractor
-            )
+                found, stream = sniff_format(stream, options.limits.max_line_bytes)
+            yield from READERS[found](item.path, stream, options)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
         yield input_drop(item.path, "unreadable", exc.strerror or str(exc), found)
     except Exception as exc:  # a bug must cost one input, not the run, and be reported
         yield input_drop(item.path, "error", f"{type(exc).__name__}: {exc}", found)
-
-
-def _documents(
-    path: str,
-    stream: BinaryIO,
-    format: str,
-    text_field: str,
-    limits: Limits,
-    html_parser: str,
-    extractor: str,
-) -> Iterator[Document | Drop | Skipped]:
-    """The documents of a decompressed input stream in a known format."""
-    if format == "jsonl":
-        yield from read_jsonl(path, stream, text_field, limits)
-        return
-    if format == "warc":
-        yield from read_warc(path, stream, limits, html_parser, extractor)
-        return
-    raw = read_capped(stream, limits.max_file_bytes)
-    if raw is None:
-        size = f"{limits.max_file_bytes:,}"
-        detail = f"more than {size} bytes (decompressed); {how_to_raise('max_file_bytes')}"
-        yield input_drop(path, "too_large", detail, format)
-    elif format == "html":
-        yield read_html(path, raw, limits, html_parser, extractor)
-    else:
-        yield read_text(path, raw)
 
 
 def printable(

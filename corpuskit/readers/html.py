@@ -11,41 +11,50 @@ language identification, which measures rather than trusts. ``lift_metadata`` ne
 overwrites these fields, so what the page declares wins over what its text prints.
 
 A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
-counting before parsing: the parsed tree costs about a kilobyte per element. ``parser``
-picks the HTML parser (``corpuskit.html.PARSERS``), recorded as ``Source.parser``; a page
-beyond a limit of that parser (lxml: more than 2,048 levels deep) is a drop with the
-reason the parser gives (``too_deep``), never a page with part of its text.
-``extractor`` picks what makes the text (``corpuskit.html.EXTRACTORS``: ours, or
-trafilatura's), recorded as ``Source.extractor`` when it is not ours; the decoding,
-the limits and the metadata stay ours either way. trafilatura's text has no layout, so
-the text line model judges it.
+counting before parsing: the parsed tree costs about a kilobyte per element.
+``ReadOptions.html_parser`` picks the HTML parser (``corpuskit.html.PARSERS``), recorded
+as ``Source.parser``; a page beyond a limit of that parser (lxml: more than 2,048 levels
+deep) is a drop with the reason the parser gives (``too_deep``), never a page with part
+of its text. ``ReadOptions.extractor`` picks what makes the text
+(``corpuskit.html.EXTRACTORS``: ours, or trafilatura's), recorded as ``Source.extractor``
+when it is not ours; the decoding, the limits and the metadata stay ours either way.
+trafilatura's text has no layout, so the text line model judges it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from corpuskit.document import Document, Drop, Source, make_document
 from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
-from corpuskit.readers.text import decode_page
+from corpuskit.readers.limits import how_to_raise
+from corpuskit.readers.options import ReadOptions
+from corpuskit.readers.text import decode_page, whole_file
+
+#: The options a page is read with when none are given.
+DEFAULTS = ReadOptions()
 
 #: What an HTML tokenizer takes for the start of a tag, comment or declaration.
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
+def html_file(path: str, stream: BinaryIO, options: ReadOptions) -> Iterator[Document | Drop]:
+    """The reader of ``html`` inputs: the one page of a file (``read_html``)."""
+    raw = whole_file(path, stream, options.limits.max_file_bytes, "html")
+    yield raw if isinstance(raw, Drop) else read_html(path, raw, options)
+
+
 def read_html(
     path: str,
     raw: bytes,
-    limits: Limits = DEFAULT_LIMITS,
-    parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
+    options: ReadOptions = DEFAULTS,
     *,
     source: Source | None = None,
     charset: str | None = None,
@@ -59,25 +68,20 @@ def read_html(
     ...     b'<meta name="author" content="Anna Berg"><meta name="date" content="2024-03-05">')
     >>> doc.title, doc.author, doc.published, doc.text, doc.meta
     ('Hallo', 'Anna Berg', '2024-03-05', 'Guten Tag', {'declared_lang': 'de'})
-    >>> read_html("a.html", b"<p>x</p>" * 3, Limits(max_html_tags=5)).reason
+    >>> from corpuskit.readers.limits import Limits
+    >>> read_html("a.html", b"<p>x</p>" * 3, ReadOptions(limits=Limits(max_html_tags=5))).reason
     'too_large'
-    >>> read_html("a.html", b"<div>" * 3000 + b"deep", parser="lxml").reason
+    >>> read_html("a.html", b"<div>" * 3000 + b"deep", ReadOptions(html_parser="lxml")).reason
     'too_deep'
     """
     decoded = decode_page(path, raw, "html", source=source, charset=charset)
     if isinstance(decoded, Drop):
         return decoded
     markup, source = decoded
-    return html_document(markup, source, limits, parser, extractor)
+    return html_document(markup, source, options)
 
 
-def html_document(
-    markup: str,
-    source: Source,
-    limits: Limits = DEFAULT_LIMITS,
-    parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
-) -> Document | Drop:
+def html_document(markup: str, source: Source, options: ReadOptions = DEFAULTS) -> Document | Drop:
     """The document for a page already decoded to ``markup``, read from ``source``.
 
     The second half of ``read_html``, apart so that a page held as a string (a dataset
@@ -86,14 +90,15 @@ def html_document(
     >>> html_document("<title>Hallo</title><p>Guten Tag</p>", Source("<string>", "html")).title
     'Hallo'
     """
-    source = replace(source, parser=parser)
-    if extractor != DEFAULT_EXTRACTOR:  # recorded only then: existing records stay as they were
-        source = replace(source, extractor=extractor)
-    if more_tags_than(markup, limits.max_html_tags):
-        detail = f"more than {limits.max_html_tags:,} tags; {how_to_raise('max_html_tags')}"
+    source = replace(source, parser=options.html_parser)
+    if options.extractor != DEFAULT_EXTRACTOR:  # recorded only then: records stay as they were
+        source = replace(source, extractor=options.extractor)
+    limit = options.limits.max_html_tags
+    if more_tags_than(markup, limit):
+        detail = f"more than {limit:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
     try:
-        page = extract(markup, parser, extractor)
+        page = extract(markup, options.html_parser, options.extractor)
     except ParserLimitError as error:
         return Drop("read", error.reason, source, error.detail)
     text = normalize_newlines(page.text)

@@ -38,9 +38,13 @@ import orjson
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.readers.decode import decode_text, normalize_newlines
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from corpuskit.readers.limits import how_to_raise
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.streams import CHUNK
 from corpuskit.writers import strict_json
+
+#: The options a JSONL input is read with when none are given.
+DEFAULTS = ReadOptions()
 
 #: Python type -> the JSON name used in drop details.
 JSON_TYPES: dict[type, str] = {
@@ -60,7 +64,7 @@ _LONG_INTEGER = re.compile(rb"[:,\[]\s*-?\d{19,}\s*[,\]}]")
 
 
 def read_jsonl(
-    path: str, stream: BinaryIO, text_field: str = "text", limits: Limits = DEFAULT_LIMITS
+    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS
 ) -> Iterator[Document | Drop]:
     """A document or a drop for each non-blank line of a (decompressed) JSONL ``stream``.
 
@@ -68,6 +72,7 @@ def read_jsonl(
     line's start in the stream and ``Source.sha256`` the hash of the line's bytes
     without its line break.
     """
+    limits = options.limits
     for number, offset, line in numbered_lines(stream, limits.max_line_bytes):
         source = Source(path, format="jsonl", line=number, offset=offset)
         if line is None:
@@ -75,7 +80,7 @@ def read_jsonl(
             detail = f"line longer than {size} bytes; {how_to_raise('max_line_bytes')}"
             yield Drop("read", "too_large", source, detail)
         elif line.strip():
-            yield read_record(line, source, text_field, limits)
+            yield read_record(line, source, options)
 
 
 def numbered_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, int, bytes | None]]:
@@ -113,9 +118,7 @@ def _skip_line(stream: BinaryIO) -> int:
     return skipped
 
 
-def read_record(
-    line: bytes, source: Source, text_field: str = "text", limits: Limits = DEFAULT_LIMITS
-) -> Document | Drop:
+def read_record(line: bytes, source: Source, options: ReadOptions = DEFAULTS) -> Document | Drop:
     """The document for one JSONL line (without its line break) read from ``source``.
 
     >>> doc = read_record(b'{"id": 7, "text": "a\\\\r\\\\nb", "lang": "en"}', Source("c.jsonl"))
@@ -127,6 +130,7 @@ def read_record(
     {'n': None, 's': '�'}
     """
     source = replace(source, sha256=sha256_hex(line))
+    limits = options.limits
     too_deep = f"nested deeper than {limits.max_json_depth} levels; "
     too_deep += how_to_raise("max_json_depth")
     try:
@@ -140,7 +144,7 @@ def read_record(
         return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
     if _brackets(line) > limits.max_json_depth and depth(record) > limits.max_json_depth:
         return Drop("read", "too_deep", source, too_deep)
-    return record_document(record, source, text_field)
+    return record_document(record, source, options)
 
 
 def parse_line(line: bytes) -> tuple[Any, str, str]:
@@ -201,8 +205,11 @@ def depth(value: Any) -> int:
     return deepest
 
 
-def record_document(record: Mapping[str, Any], source: Source, text_field: str) -> Document | Drop:
+def record_document(
+    record: Mapping[str, Any], source: Source, options: ReadOptions = DEFAULTS
+) -> Document | Drop:
     """The document for a parsed JSON object, or a drop when it has no text string."""
+    text_field = options.text_field
     if text_field not in record:
         return Drop("read", "missing_text", source, f"the record has no {text_field!r} field")
     text = record[text_field]

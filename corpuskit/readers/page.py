@@ -12,31 +12,33 @@ page cleaned from a column gives the text and fields a file of the same page giv
 
 from __future__ import annotations
 
+from typing import Any
+
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import InputError
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR
-from corpuskit.readers import check_options
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import html_document, read_html
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from corpuskit.readers.limits import how_to_raise
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import read_text
 
-#: The formats a page held in memory can have (``jsonl`` and ``warc`` hold many pages).
+#: The formats a page held in memory can have (``jsonl`` and ``warc`` hold many pages);
+#: a page whose options name no format is text.
 PAGE_FORMATS = ("text", "html")
 
 
 def read_page(
     page: str | bytes,
+    options: ReadOptions | None = None,
+    /,
     *,
-    format: str = "text",
     path: str = "<string>",
     line: int | None = None,
-    parser: str = "bs4",
-    limits: Limits = DEFAULT_LIMITS,
-    extractor: str = DEFAULT_EXTRACTOR,
+    **changes: Any,
 ) -> Document | Drop:
-    """The document for one page in ``format`` (``text`` or ``html``; an HTML page's
-    text made by ``extractor``, as ``read`` makes it).
+    """The document for one page, read as ``options`` (and keyword ``changes``) say:
+    ``format="html"`` extracts an HTML page's text and fields as ``read`` does; text by
+    default.
 
     ``path`` and ``line`` say where the page came from (``<dataset>`` and its row
     number, say); they make the document's stable id, so give rows their own ``line``
@@ -47,37 +49,34 @@ def read_page(
     >>> read_page(b"<title>Hallo</title><p>Guten Tag</p>", format="html").title
     'Hallo'
     """
-    check_page_options(format, parser, extractor)
+    options = ReadOptions.of(options, **changes)
+    format = page_format(options)
     if isinstance(page, bytes):
-        return _read_bytes(page, format, path, line, parser, limits, extractor)
+        return _read_bytes(page, format, path, line, options)
     raw = page.encode("utf-8", "surrogatepass")
     source = Source(path, format=format, sha256=sha256_hex(raw), line=line)
     if format == "html":
-        return html_document(page, source, limits, parser, extractor)
+        return html_document(page, source, options)
     return make_document(normalize_newlines(page), source)
 
 
-def check_page_options(format: str, parser: str, extractor: str = DEFAULT_EXTRACTOR) -> None:
-    """Raise ``InputError`` for a format, an HTML parser or an extractor ``read_page``
-    does not know (or whose package is missing)."""
+def page_format(options: ReadOptions) -> str:
+    """The format of a page held in memory: the options' (``text`` or ``html``), else
+    text; ``InputError`` for a format that holds many pages."""
+    format = options.format or "text"
     if format not in PAGE_FORMATS:
-        raise InputError(f"unknown page format {format!r} (choose from text, html)")
-    check_options(None, parser, extractor)
+        raise InputError(f"a page is text or html, not {format!r}")
+    return format
 
 
 def _read_bytes(
-    raw: bytes,
-    format: str,
-    path: str,
-    line: int | None,
-    parser: str,
-    limits: Limits,
-    extractor: str = DEFAULT_EXTRACTOR,
+    raw: bytes, format: str, path: str, line: int | None, options: ReadOptions
 ) -> Document | Drop:
     source = Source(path, format=format, line=line)
-    if len(raw) > limits.max_file_bytes:
-        detail = f"more than {limits.max_file_bytes:,} bytes; {how_to_raise('max_file_bytes')}"
+    limit = options.limits.max_file_bytes
+    if len(raw) > limit:
+        detail = f"more than {limit:,} bytes; {how_to_raise('max_file_bytes')}"
         return Drop("read", "too_large", source, detail)
     if format == "html":
-        return read_html(path, raw, limits, parser, extractor, source=source)
+        return read_html(path, raw, options, source=source)
     return read_text(path, raw, source=source)

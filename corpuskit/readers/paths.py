@@ -22,6 +22,7 @@ forms a record needs: valid UTF-8 text, and the exact bytes.
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import re
 import stat
@@ -33,7 +34,11 @@ from functools import partial
 from typing import BinaryIO
 
 from corpuskit.document import Drop, Source
+from corpuskit.errors import InputError
+from corpuskit.outputs import is_partial_folder
 from corpuskit.readers.streams import prefixed
+
+log = logging.getLogger(__name__)
 
 #: The spec that means standard input.
 STDIN = "-"
@@ -63,22 +68,44 @@ class Input:
     open: Callable[[], BinaryIO]
 
 
-def expand(specs: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Input | Drop]:
+def expand(
+    specs: Iterable[str], stdin: BinaryIO | None = None, *, follow_links: bool = False
+) -> Iterator[Input | Drop]:
     """Every input the ``specs`` name, or a ``Drop`` for what cannot be read.
 
-    ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None).
+    ``stdin`` is read for the spec ``-`` (``sys.stdin.buffer`` when None). Links found in
+    a folder that lead out of it are ``link_outside`` drops unless ``follow_links``.
     """
     for spec in specs:
         if spec == STDIN:
             yield Input(STDIN, partial(_borrowed, stdin))
         elif os.path.isdir(spec):
-            yield from _walk(spec)
+            yield from _walk(spec, follow_links)
         elif os.path.exists(spec):
             yield _file(spec, found=False)
         elif _GLOB_CHARS.intersection(spec):
-            yield from _matches(spec)
+            yield from _matches(spec, follow_links)
         else:
             yield not_found(spec, "no such file or directory")
+
+
+def check_specs(specs: Iterable[str], *, allow_missing: bool = False) -> None:
+    """Raise ``InputError`` for a spec that names nothing (a missing path, a pattern that
+    matches nothing), unless ``allow_missing`` (then it is a ``not_found`` drop as the
+    run reads). Logs a warning for a folder or pattern that holds no file to read."""
+    for spec in specs:
+        if spec == STDIN:
+            continue
+        if not os.path.lexists(spec) and not (_GLOB_CHARS.intersection(spec) and glob.glob(spec)):
+            if allow_missing:
+                continue
+            what = "no file matches" if _GLOB_CHARS.intersection(spec) else "no such file:"
+            raise InputError(
+                f"input {what} {spec} (--allow-missing records it as a reject and goes on)"
+            )
+        walked = os.path.isdir(spec) or not os.path.lexists(spec)
+        if walked and next(expand([spec]), None) is None:
+            log.warning("input %s holds no file to read", spec)
 
 
 def input_drop(path: str, reason: str, detail: str, format: str | None = None) -> Drop:
@@ -158,7 +185,7 @@ def _file(path: str, *, found: bool) -> Input | Drop:
     return Input(path, partial(open_input, path))
 
 
-def _matches(pattern: str) -> Iterator[Input | Drop]:
+def _matches(pattern: str, follow_links: bool) -> Iterator[Input | Drop]:
     """What a glob pattern matches (folders walked), sorted; not_found when nothing.
 
     Like a shell, ``*`` and ``**`` match no hidden names.
@@ -168,23 +195,27 @@ def _matches(pattern: str) -> Iterator[Input | Drop]:
         yield not_found(pattern, "no file matches the pattern")
     for path in found:
         if os.path.isdir(path):
-            yield from _walk(path)
+            yield from _walk(path, follow_links)
         else:
             yield _file(path, found=True)
 
 
-def _walk(top: str) -> Iterator[Input | Drop]:
+def _walk(top: str, follow_links: bool) -> Iterator[Input | Drop]:
     """The files under folder ``top``, sorted by path, hidden names skipped."""
-    for path, problem in sorted(_tree(top), key=lambda found: found[0]):
-        yield _file(path, found=True) if problem is None else unreadable(path, problem)
+    for path, problem in sorted(_tree(top, follow_links), key=lambda found: found[0]):
+        yield _file(path, found=True) if problem is None else problem
 
 
-def _tree(top: str) -> list[tuple[str, str | None]]:
-    """Each file under ``top`` as ``(path, None)``, each folder that failed as ``(path, why)``.
+def _tree(top: str, follow_links: bool) -> list[tuple[str, Drop | None]]:
+    """Each file under ``top`` as ``(path, None)``, each folder that failed and each link
+    not followed as ``(path, drop)``.
 
-    Symbolic links are followed; one that leads back to a folder above it is a loop.
+    Symbolic links are followed while they stay inside ``top`` (all of them with
+    ``follow_links``); one that leads back to a folder above it is a loop. A run's
+    partial folder (``outputs.is_partial_folder``) is never entered.
     """
-    found: list[tuple[str, str | None]] = []
+    root = os.path.realpath(top)
+    found: list[tuple[str, Drop | None]] = []
     pending: list[tuple[str, frozenset[tuple[int, int]]]] = [(top, frozenset())]
     while pending:
         folder, above = pending.pop()
@@ -192,26 +223,54 @@ def _tree(top: str) -> list[tuple[str, str | None]]:
             info = os.stat(folder)
             key = (info.st_dev, info.st_ino)
             if key in above:
-                found.append((folder, "directory loop: the folder contains itself"))
+                found.append(
+                    (folder, unreadable(folder, "directory loop: the folder contains itself"))
+                )
                 continue
-            folders, files = _entries(folder)
+            folders, files, outside = _entries(folder, None if follow_links else root)
         except OSError as exc:
-            found.append((folder, exc.strerror or str(exc)))
+            found.append((folder, unreadable(folder, exc.strerror or str(exc))))
             continue
         pending.extend((path, above | {key}) for path in folders)
         found.extend((path, None) for path in files)
+        found.extend((path, _outside(path, top)) for path in outside)
     return found
 
 
-def _entries(folder: str) -> tuple[list[str], list[str]]:
-    """The paths of the folders and of the other entries in ``folder``, hidden ones left out."""
+def _entries(folder: str, root: str | None) -> tuple[list[str], list[str], list[str]]:
+    """The paths of the folders, of the other entries, and of the links that lead out of
+    ``root`` (None: follow every link) in ``folder``; hidden names and partial folders
+    left out."""
     folders: list[str] = []
     files: list[str] = []
+    outside: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if not entry.name.startswith("."):
-                (folders if _is_folder(entry) else files).append(entry.path)
-    return folders, files
+            if entry.name.startswith("."):
+                continue
+            if root is not None and entry.is_symlink() and not _inside(entry.path, root):
+                outside.append(entry.path)
+            elif not _is_folder(entry):
+                files.append(entry.path)
+            elif not is_partial_folder(entry.path):
+                folders.append(entry.path)
+    return folders, files, outside
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether ``path``, links followed, is ``root`` or lies under it."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside(path: str, top: str) -> Drop:
+    """The drop for a link found under ``top`` that leads out of it."""
+    target = os.path.realpath(path)
+    detail = (
+        f"a symbolic link to {target}, outside {top}: not followed (--follow-links reads "
+        "what links outside the input folders point to)"
+    )
+    return input_drop(path, "link_outside", detail)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

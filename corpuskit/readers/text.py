@@ -6,10 +6,34 @@ hashes the raw bytes, rejects binary files and decodes the rest.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING, BinaryIO
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.readers.decode import BINARY_WINDOW, decode_text, looks_binary, normalize_newlines
+from corpuskit.readers.limits import how_to_raise
+from corpuskit.readers.paths import input_drop
+from corpuskit.readers.streams import read_capped
+
+if TYPE_CHECKING:
+    from corpuskit.readers.options import ReadOptions
+
+
+def text_file(path: str, stream: BinaryIO, options: ReadOptions) -> Iterator[Document | Drop]:
+    """The reader of ``text`` inputs: the one document of a file (``read_text``)."""
+    raw = whole_file(path, stream, options.limits.max_file_bytes, "text")
+    yield raw if isinstance(raw, Drop) else read_text(path, raw)
+
+
+def whole_file(path: str, stream: BinaryIO, limit: int, format: str) -> bytes | Drop:
+    """The bytes of a one-page input, or a ``too_large`` drop one byte past ``limit``
+    (the bytes beyond it are never read)."""
+    raw = read_capped(stream, limit)
+    if raw is None:
+        detail = f"more than {limit:,} bytes (decompressed); {how_to_raise('max_file_bytes')}"
+        return input_drop(path, "too_large", detail, format)
+    return raw
 
 
 def read_text(

@@ -56,12 +56,12 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from corpuskit.document import Document, Drop, Skipped, Source
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.readers.compression import COMPRESSION_ERRORS
 from corpuskit.readers.decode import looks_binary
 from corpuskit.readers.detect import looks_like_html
-from corpuskit.readers.html import read_html
-from corpuskit.readers.limits import DEFAULT_LIMITS, Limits, MiB, how_to_raise
+from corpuskit.readers.html import DEFAULTS, read_html
+from corpuskit.readers.limits import MiB, how_to_raise
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.streams import chunks, read_capped
 from corpuskit.readers.text import read_text
 
@@ -94,11 +94,7 @@ class DamagedStream(Exception):
 
 
 def read_warc(
-    path: str,
-    stream: BinaryIO,
-    limits: Limits = DEFAULT_LIMITS,
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
+    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS
 ) -> Iterator[Document | Drop | Skipped]:
     """A document, a drop or a ``Skipped`` for each record of a (decompressed) WARC stream."""
     guarded = Guarded(stream)
@@ -124,7 +120,7 @@ def read_warc(
             yield Drop("read", "bad_warc", source, detail)
             return
         try:
-            yield _record(record, source, limits, html_parser, extractor)
+            yield _record(record, source, options)
             _drain(record.raw_stream)
         except DamagedStream as exc:
             yield _damage(path, source.offset, exc)
@@ -149,13 +145,7 @@ def record_source(path: str, record: Any, offset: int) -> Source:
     )
 
 
-def _record(
-    record: Any,
-    source: Source,
-    limits: Limits,
-    html_parser: str = "bs4",
-    extractor: str = DEFAULT_EXTRACTOR,
-) -> Document | Drop | Skipped:
+def _record(record: Any, source: Source, options: ReadOptions) -> Document | Drop | Skipped:
     """What one record becomes; its body is read, up to the limit, but not drained."""
     kind = record.rec_type or "untyped"
     if kind not in PAGE_RECORDS:
@@ -170,6 +160,7 @@ def _record(
     if media and media not in HTML_TYPES | TEXT_TYPES and kind != "conversion":
         detail = f"content type {media}: only HTML and plain text become documents"
         return Drop("read", "not_text", source, detail)
+    limits = options.limits
     body = read_capped(record.content_stream(), limits.max_file_bytes)
     if body is None:
         size = f"{limits.max_file_bytes:,}"
@@ -178,9 +169,7 @@ def _record(
     if not media and looks_binary(body):
         return Drop("read", "not_text", source, "no content type, and binary bytes")
     if media in HTML_TYPES or (not media and looks_like_html(body[:4096])):
-        page = read_html(
-            source.path, body, limits, html_parser, extractor, source=source, charset=charset
-        )
+        page = read_html(source.path, body, options, source=source, charset=charset)
         if isinstance(page, Document) and page.url is None and source.warc_target_uri:
             return replace(page, url=source.warc_target_uri)
         return page

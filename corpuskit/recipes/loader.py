@@ -38,9 +38,9 @@ from typing import Any
 
 from corpuskit.errors import CorpuskitError, RecipeError
 from corpuskit.pipeline import Pipeline, Step, step_name
+from corpuskit.recipes.compose import Built, build
 from corpuskit.recipes.lines import Table, step_tables, table_named, tables
-from corpuskit.recipes.options import RUN_OPTIONS, option_spec
-from corpuskit.recipes.params import check_value
+from corpuskit.recipes.options import RUN_OPTIONS, check_option, option_spec
 from corpuskit.recipes.registry import Registry, StepSpec, builtin_steps, did_you_mean
 
 #: Keys of a step table that are not parameters.
@@ -56,6 +56,17 @@ class Recipe:
     source: str
     pipeline: Pipeline
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def build(self, **overrides: Any) -> Built:
+        """The pipeline composed with the recipe's run options, and those options as
+        objects (``recipes.compose.build``); ``overrides`` (run options by name) take
+        precedence, as flags do on the command line.
+
+        >>> built = load_recipe("default").build(dedup="exact", html_parser="lxml")
+        >>> built.pipeline.names[-1], built.read.html_parser
+        ('exact_duplicates', 'lxml')
+        """
+        return build(self.pipeline, {**self.options, **overrides})
 
 
 def shipped_recipes() -> list[str]:
@@ -174,7 +185,8 @@ def _parameters(spec: StepSpec, given: dict[str, Any], label: str, line_of: Any)
 
 
 def _options(given: Any, text: str, label: str) -> dict[str, Any]:
-    """The ``[options]`` table, checked; a list of languages becomes ``en,de``."""
+    """The ``[options]`` table, each value checked against its option's type and then as
+    the run will take it (a word among its choices, a number in its range)."""
     table = table_named(text, "options")
     lines = table.keys if table else {}
     if not isinstance(given, dict):
@@ -187,15 +199,13 @@ def _options(given: Any, text: str, label: str) -> dict[str, Any]:
             hint = did_you_mean(key, names) or f"; options: {', '.join(names)}"
             raise _error(label, lines.get(key), f"unknown option {key!r}{hint}")
         try:
-            value = check_value(value, spec.type)
+            options[key] = spec.check(value)
+            check_option(key, options[key])
         except TypeError as error:
             raise _error(label, lines.get(key), f"option {key}: {error}") from None
-        if spec.choices and value not in spec.choices:
-            choices = ", ".join(spec.choices)
-            raise _error(label, lines.get(key), f"option {key}: one of {choices}, not {value!r}")
-        if spec.least is not None and value < spec.least:
-            raise _error(label, lines.get(key), f"option {key}: at least {spec.least}, not {value}")
-        options[key] = ",".join(value) if isinstance(value, list) and key == "lang" else value
+        except CorpuskitError as error:
+            said = str(error).removeprefix(f"{key}: ")
+            raise _error(label, lines.get(key), f"option {key}: {said}") from None
     return options
 
 

@@ -1,68 +1,47 @@
-"""The run options a recipe's ``[options]`` table may set, with their types and choices.
+"""The run options a recipe's ``[options]`` table may set: the fields of the options
+objects, never restated.
 
-They are the options of ``corpuskit clean`` that say how to run a pipeline (corpus
-filters added on top of it, workers, input reading, audit), by the same names with
-underscores: ``dedup``, ``workers``, ``text_field``. Output paths are not among them: a
-recipe says how to clean, not where this run writes. Flags and ``CORPUSKIT_*``
-environment variables override what a recipe sets (see ``corpuskit clean --help``);
-this table only lets the loader check a recipe's values and point at the line of a
-wrong one.
+They are the options of ``corpuskit clean`` that say how to run a pipeline, by the same
+names with underscores: the fields of ``PipelineOptions`` (``dedup``, ``lang``,
+``quality``...), ``ReadOptions`` and its ``Limits`` (``format``, ``text_field``,
+``html_parser``, ``max_file_bytes``...), ``RunOptions`` (``audit``, ``strict``,
+``time_limit``), ``OutputOptions`` (``shard_size``, ``shard_compression``) and the
+parameters of ``make_executor`` (``executor``, ``workers``, ``address``). A field marked
+``NOT_IN_RECIPES`` (the punctuation policy, which the recipe's own
+``normalize_punctuation`` step says) is not one. Output paths are not among them: a recipe
+says how to clean, not where this run writes. Flags and ``CORPUSKIT_*`` environment
+variables override what a recipe sets (see ``corpuskit clean --help``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from typing import Any
 
-from corpuskit.html import EXTRACTORS, PARSERS
-from corpuskit.readers import FORMATS
-from corpuskit.steps.quality import MODES
-
-#: ``dedup``: exact (``defaults.remove_duplicates``), near (``remove_near_duplicates``) or
-#: off (none added; a recipe's own duplicate steps stay).
-DEDUP_MODES = ("exact", "near", "off")
-#: Where a run can execute (``clean_files(executor=...)``).
-EXECUTORS = ("local", "ray")
-#: How shards are compressed (``--shard-compression``).
-SHARD_COMPRESSIONS = ("zst", "gz", "none")
+from corpuskit.recipes.compose import OPTION_CLASSES, option_owner
+from corpuskit.recipes.params import Param, params_of
+from corpuskit.run.executor import make_executor
 
 
-@dataclass(frozen=True)
-class OptionSpec:
-    """A recipe option: its ``name``, TOML ``type``, for a word its ``choices``, for a
-    number its ``least`` value (as the CLI option's own range says)."""
-
-    name: str
-    type: Any
-    choices: tuple[str, ...] = ()
-    least: float | None = None
+def _recipe_params() -> tuple[Param, ...]:
+    found: list[Param] = []
+    for kind in OPTION_CLASSES:
+        allowed = {f.name for f in dataclasses.fields(kind) if f.metadata.get("recipe", True)}
+        found.extend(param for param in params_of(kind) if param.name in allowed)
+    return (*found, *params_of(make_executor))
 
 
-RUN_OPTIONS: tuple[OptionSpec, ...] = (
-    OptionSpec("dedup", str, DEDUP_MODES),
-    OptionSpec("near_threshold", float),
-    OptionSpec("shingle_size", int),
-    OptionSpec("permutations", int),
-    OptionSpec("lang", str | list[str]),
-    OptionSpec("min_lang_score", float, least=0.0),
-    OptionSpec("quality", str, MODES),
-    OptionSpec("quality_step", list[str]),
-    OptionSpec("workers", int, least=1),
-    OptionSpec("executor", str, EXECUTORS),
-    OptionSpec("address", str),
-    OptionSpec("format", str, FORMATS),
-    OptionSpec("text_field", str),
-    OptionSpec("html_parser", str, PARSERS),
-    OptionSpec("extractor", str, EXTRACTORS),
-    OptionSpec("audit", bool),
-    OptionSpec("strict", bool),
-    OptionSpec("time_limit", float),
-    OptionSpec("max_file_mb", int),
-    OptionSpec("max_line_mb", int),
-    OptionSpec("shard_size", int, least=1),
-    OptionSpec("shard_compression", str, SHARD_COMPRESSIONS),
-)
+#: Every run option a recipe may set, with its type and default.
+RUN_OPTIONS: tuple[Param, ...] = _recipe_params()
 
 
-def option_spec(name: str) -> OptionSpec | None:
-    return next((spec for spec in RUN_OPTIONS if spec.name == name), None)
+def option_spec(name: str) -> Param | None:
+    """The run option called ``name``, or None."""
+    return next((param for param in RUN_OPTIONS if param.name == name), None)
+
+
+def check_option(name: str, value: Any) -> None:
+    """Raise ``CorpuskitError`` if ``value`` is not one the option ``name`` takes (a word
+    outside its choices, a number out of range), as the run would when it starts: its
+    options object is made with it alone."""
+    option_owner(name)(**{name: value})

@@ -35,6 +35,7 @@ from corpuskit.pipeline import (
 from corpuskit.recipes.params import Param, params_of
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
 from corpuskit.steps.classify.step import ClassifyLines
+from corpuskit.steps.comments import CommentLines
 from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage, SelectLanguage
@@ -49,6 +50,7 @@ from corpuskit.steps.normalize import (
     punctuation_step,
     remove_control_chars,
 )
+from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.quality import QUALITY_FILTERS
 from corpuskit.steps.repeated import RepeatedLines
 
@@ -156,12 +158,14 @@ def builtin_steps() -> Registry:
         [
             *(function_spec(normalizer(f)) for f in normalizers),
             punctuation,
+            class_spec(CommentLines),
             class_spec(JunkLines),
             class_spec(LiftMetadata),
             class_spec(RepeatedLines),
             class_spec(DetectLanguage),
             class_spec(SelectLanguage),
             class_spec(ClassifyLines),
+            class_spec(JoinLines),
             class_spec(IsolatedLines),
             function_spec(collapse_blank_lines),
             function_spec(drop_empty, drop_empty.function),

@@ -7,11 +7,16 @@ This package reads a corpus back afterwards, from its files, one concern per mod
 ==============  ===============================================================
 ``records``     read JSONL records back (gz/zst, folders of shards); manifests
 ``bounded``     ``TopCounter`` and ``Histogram``: summaries in bounded memory
+``removed``     removed lines as counted: lines without a letter in groups
+``sites``       pages, characters kept and removed lines per site
+``sample``      a fixed-size sample of pages as read, removed lines in place
 ``stats``       ``CorpusStats``: the counts, gathered in one streaming pass
 ``summary``     the headline rows and notes; the terminal's ``rich`` table
-``plots``       matplotlib figures as inline SVG (``pip install 'corpuskit[report]'``)
+``plots``       bars and a histogram as inline SVG, written by hand
 ``html``        the page
 ==============  ===============================================================
+
+It needs nothing beyond corpuskit's own dependencies.
 
 ::
 
@@ -28,25 +33,38 @@ from pathlib import Path
 
 from corpuskit.errors import InputError
 from corpuskit.reporting.html import render
-from corpuskit.reporting.plots import require_matplotlib
+from corpuskit.reporting.sample import SAMPLE_PAGES
 from corpuskit.reporting.stats import CorpusStats, gather
 from corpuskit.reporting.summary import notes, summary_rows, summary_table
 
-__all__ = ["CorpusStats", "gather", "notes", "summary_rows", "summary_table", "write_report"]
+__all__ = [
+    "SAMPLE_PAGES",
+    "CorpusStats",
+    "gather",
+    "notes",
+    "summary_rows",
+    "summary_table",
+    "write_report",
+]
 
 
 def write_report(
-    corpus: str, output: str, *, rejects: str | None = None, manifest: str | None = None
+    corpus: str,
+    output: str,
+    *,
+    rejects: str | None = None,
+    manifest: str | None = None,
+    sample: int = SAMPLE_PAGES,
 ) -> CorpusStats:
     """Read ``corpus`` (and its ``rejects`` file and run ``manifest``, when given), write
-    the HTML report to ``output`` and return the counts it shows.
+    the HTML report to ``output`` and return the counts it shows. ``sample`` pages of a
+    corpus cleaned with ``--audit`` are shown as read, their removed lines struck through
+    (0: none).
 
-    Raises ``InputError`` when matplotlib is missing (checked before anything is read),
-    when a file cannot be read, or when ``output`` cannot be written. ``output`` appears
-    whole or not at all.
+    Raises ``InputError`` when a file cannot be read, or when ``output`` cannot be
+    written. ``output`` appears whole or not at all.
     """
-    require_matplotlib()
-    stats = gather(corpus, rejects, manifest)
+    stats = gather(corpus, rejects, manifest, sample=sample)
     _write_text(output, render(stats))
     return stats
 

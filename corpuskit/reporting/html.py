@@ -2,68 +2,111 @@
 
 Everything the page needs is inside it: the style sheet, the plots (inline SVG from
 ``plots``), the tables. It loads nothing (no script, no font, no image, no link to
-follow), so it opens offline and leaks nothing about who reads it. Every piece of text
-from the corpus (paths, titles, removed lines, reasons) is escaped with ``html.escape``:
-pages hold arbitrary text, markup included.
+follow but to its own sections), so it opens offline and leaks nothing about who reads
+it. Every piece of text from the corpus (paths, titles, removed lines, reasons, the
+sampled pages) is escaped with ``html.escape``: pages hold arbitrary text, markup
+included. Cells that hold markup made here are ``Markup`` (``tables``); everything else
+is escaped. The sampled pages are drawn by ``pages``.
 
 Sections, in order, each an ``<section id=...>``: ``summary``, ``funnel`` (pages and
 characters left after each step), ``drops`` (rejects by reason), ``rules`` (lines
-removed by rule), ``languages``, ``lengths``, ``removed-lines`` (most frequently removed
-lines, with ``--audit`` only), ``duplicates`` (biggest clusters), ``problems`` (malformed
-lines, when there are any).
+removed by rule), ``removed-lines`` (most frequently removed lines, with ``--audit``
+only), ``sample`` (pages as read, their removed lines struck through, with ``--audit``
+only), ``sites`` (pages and the share of characters kept per site), ``languages``,
+``lengths``, ``duplicates`` (biggest clusters), ``problems`` (malformed lines, when
+there are any).
+
+Tables and pages wrap inside the page's column at any window width: long lines, URLs
+and paths break anywhere (``overflow-wrap: anywhere``), numbers never.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from html import escape
 
-from corpuskit.reporting import plots
+from corpuskit.reporting import pages, plots
+from corpuskit.reporting.bounded import Estimate
+from corpuskit.reporting.removed import LineKey
+from corpuskit.reporting.sites import Site
 from corpuskit.reporting.stats import CorpusStats, Stage
 from corpuskit.reporting.summary import notes, summary_rows
+from corpuskit.reporting.tables import Markup, breakable, cell, empty, estimate, table
 from corpuskit.version import __version__
 
-#: Rows in the tables of removed lines and duplicate clusters.
+#: Rows in the tables of removed lines, sites and duplicate clusters.
 TOP_ROWS = 25
+
+#: Removed lines shown per site, and members shown per group of removed lines.
+SITE_LINES, GROUP_MEMBERS = 3, 12
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #222; max-width: 60rem;
        margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; }
 h2 { font-size: 1.15rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
-p.meta, figcaption, p.empty { color: #555; }
+h3 { font-size: 1rem; margin: 1.6rem 0 .2rem; overflow-wrap: anywhere; }
+nav { font-size: .9rem; }
+p.meta, figcaption, p.empty, p.more { color: #555; overflow-wrap: anywhere; }
 figure { margin: 1rem 0; }
-svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
+svg.plot { display: block; width: 100%; height: auto; }
+svg text { font: 12px system-ui, sans-serif; fill: #333; }
+svg text.title { font-size: 13px; font-weight: bold; }
+svg text.tick, svg text.value { font-size: 11px; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; width: 100%; }
 th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid #eee;
-         vertical-align: top; }
+         vertical-align: top; overflow-wrap: anywhere; }
+table.fixed { table-layout: fixed; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-td.line { font-family: ui-monospace, monospace; white-space: pre-wrap;
-          word-break: break-word; max-width: 36rem; }
+td.n { white-space: nowrap; }
+td.line, td code, p.legend del { font-family: ui-monospace, monospace; white-space: pre-wrap; }
+td code { background: #f4f4f4; padding: 0 .2em; }
 ul.notes li { color: #8a4b00; }
 """
 
 
+#: The sections in the order they appear, with the headings the table of contents uses.
+SECTIONS = (
+    ("summary", "Summary"),
+    ("funnel", "Pages and characters kept per step"),
+    ("drops", "Drops by reason"),
+    ("rules", "Lines removed by rule"),
+    ("removed-lines", "Most frequently removed lines"),
+    ("sample", "Sample pages"),
+    ("sites", "Sites"),
+    ("languages", "Languages"),
+    ("lengths", "Length distribution"),
+    ("duplicates", "Duplicate clusters"),
+    ("problems", "Malformed lines"),
+)
+HEADINGS = dict(SECTIONS)
+
+
 def render(stats: CorpusStats) -> str:
     """The whole page for ``stats``."""
+    colours = pages.rule_colours(stats)
     sections = [
         _summary(stats),
         _funnel(stats),
         _drops(stats),
         _rules(stats),
+        _removed_lines(stats),
+        _sample(stats, colours),
+        _sites(stats),
         _languages(stats),
         _lengths(stats),
-        _removed_lines(stats),
         _duplicates(stats),
         _problems(stats),
     ]
     title = f"Corpus report: {stats.corpus}"
+    shown = [(id, name) for id, name in SECTIONS if id != "problems" or stats.problems]
+    contents = " · ".join(f'<a href="#{id}">{escape(name)}</a>' for id, name in shown)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{escape(title)}</h1>\n"
+        f"<title>{escape(title)}</title>\n<style>{STYLE}{pages.STYLE}{pages.rule_style()}</style>\n"
+        f"</head>\n<body>\n<h1>{escape(title)}</h1>\n"
         f'<p class="meta">Made by corpuskit {escape(__version__)} from {_sources(stats)}.</p>\n'
+        f"<nav>{contents}</nav>\n"
         + "\n".join(section for section in sections if section)
         + "\n</body>\n</html>\n"
     )
@@ -78,10 +121,11 @@ def _sources(stats: CorpusStats) -> str:
     return ", ".join(files)
 
 
-def section(id: str, heading: str, *parts: str) -> str:
-    """``<section id=...>`` with a heading; ``parts`` are HTML already escaped."""
+def section(id: str, *parts: str) -> str:
+    """``<section id=...>`` with its heading (``HEADINGS``); ``parts`` are HTML already
+    escaped."""
     body = "\n".join(part for part in parts if part)
-    return f'<section id="{id}">\n<h2>{escape(heading)}</h2>\n{body}\n</section>'
+    return f'<section id="{id}">\n<h2>{escape(HEADINGS[id])}</h2>\n{body}\n</section>'
 
 
 def figure(name: str, svg: str, caption: str) -> str:
@@ -91,45 +135,12 @@ def figure(name: str, svg: str, caption: str) -> str:
     )
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], classes: str = "") -> str:
-    """A table of escaped cells; numbers are right-aligned. ``classes`` gives each column
-    a class by letter: ``n`` number, ``l`` a line of page text, ``-`` none.
-
-    >>> print(table(["line", "pages"], [("<b>Menu</b>", 1200)], "ln"))
-    <table><tr><th>line</th><th class="n">pages</th></tr>
-    <tr><td class="line">&lt;b&gt;Menu&lt;/b&gt;</td><td class="n">1,200</td></tr></table>
-    """
-    names = {"n": ' class="n"', "l": ' class="line"'}
-    kinds = [names.get(c, "") for c in classes.ljust(len(headers), "-")]
-    head = "".join(
-        f"<th{kind if kind == names['n'] else ''}>{escape(h)}</th>"
-        for h, kind in zip(headers, kinds, strict=True)
-    )
-    cells = (
-        "".join(f"<td{kind}>{_cell(v)}</td>" for v, kind in zip(row, kinds, strict=True))
-        for row in rows
-    )
-    body = "\n".join(f"<tr>{row}</tr>" for row in cells)
-    return f"<table><tr>{head}</tr>\n{body}</table>"
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, int):
-        return f"{value:,}"
-    return escape(str(value))
-
-
-def _empty(text: str) -> str:
-    return f'<p class="empty">{escape(text)}</p>'
-
-
 def _summary(stats: CorpusStats) -> str:
     found = notes(stats)
     items = "".join(f"<li>{escape(note)}</li>" for note in found)
     return section(
         "summary",
-        "Summary",
-        table(["", ""], summary_rows(stats)),
+        table(["", ""], summary_rows(stats), widths=(24, 76)),
         f'<ul class="notes">{items}</ul>' if found else "",
     )
 
@@ -138,7 +149,7 @@ def _funnel(stats: CorpusStats) -> str:
     funnel = stats.funnel()
     stages = [stage for stage in funnel if _acted(stage)]
     if stages[0].pages == 0:
-        return section("funnel", "Pages and characters kept per step", _empty("No pages."))
+        return section("funnel", empty("No pages."))
     caption = (
         "Left: pages left after each step; right: characters left, and their share of "
         "the characters read. Only steps that removed text or rejected pages are shown."
@@ -151,7 +162,6 @@ def _funnel(stats: CorpusStats) -> str:
     headers = ["step", "pages changed", "characters removed", "pages rejected"]
     return section(
         "funnel",
-        "Pages and characters kept per step",
         figure("funnel", plots.funnel_plot(stages), caption),
         table([*headers, "pages left", "characters left"], rows, "-nnnnn"),
     )
@@ -163,104 +173,180 @@ def _acted(stage: Stage) -> bool:
 
 
 def _drops(stats: CorpusStats) -> str:
-    heading = "Drops by reason"
     if stats.rejects is None:
-        return section("drops", heading, _empty("No rejects file: drops are unknown."))
+        return section("drops", empty("No rejects file: drops are unknown."))
     if not stats.rejected:
-        return section("drops", heading, _empty("No page was rejected."))
+        return section("drops", empty("No page was rejected."))
     items = stats.drops.most_common()
     svg = plots.bar_plot("drops", "Rejected pages by step: reason", "pages", items)
     rows = [(why, n, f"{n / stats.rejected:.1%}") for why, n in items]
     caption = f"{stats.rejected:,} pages rejected, from {stats.rejects}."
     return section(
         "drops",
-        heading,
         figure("drops", svg, caption),
         table(["step: reason", "pages", "share"], rows, "-nn"),
     )
 
 
 def _rules(stats: CorpusStats) -> str:
-    heading = "Lines removed by rule"
     if not stats.lines_removed:
-        return section("rules", heading, _empty("No line was removed."))
+        return section("rules", empty("No line was removed."))
     items = stats.lines_removed.most_common()
     svg = plots.bar_plot("rules", "Removed lines by rule", "lines", items)
     caption = "Lines removed from kept and rejected pages, by the rule that removed them."
-    return section("rules", heading, figure("rules", svg, caption))
+    return section("rules", figure("rules", svg, caption))
 
 
 def _languages(stats: CorpusStats) -> str:
-    heading = "Languages"
     if not stats.pages:
-        return section("languages", heading, _empty("No pages."))
+        return section("languages", empty("No pages."))
     items = stats.languages.most_common()
     svg = plots.bar_plot("languages", "Kept pages by language", "pages", items)
     rows = [(lang, n, f"{n / stats.pages:.1%}", stats.language_chars[lang]) for lang, n in items]
     caption = "The lang field of kept pages (und: undetermined; none: not detected)."
     return section(
         "languages",
-        heading,
         figure("languages", svg, caption),
         table(["language", "pages", "share", "characters"], rows, "-nnn"),
     )
 
 
 def _lengths(stats: CorpusStats) -> str:
-    heading = "Length distribution"
     if not stats.pages:
-        return section("lengths", heading, _empty("No pages."))
+        return section("lengths", empty("No pages."))
     caption = (
         "Kept pages by length in characters; bins are 1.58 times wider each, so the "
-        "median is known to a bin."
+        "median is known to a bin. Each bar's tooltip gives its range and count."
     )
-    return section("lengths", heading, figure("lengths", plots.length_plot(stats.lengths), caption))
+    return section("lengths", figure("lengths", plots.length_plot(stats.lengths), caption))
+
+
+#: What the report says where a corpus has no removed lines to show.
+NOT_AUDITED = (
+    "This corpus does not store removed lines: clean it with --audit to see them here "
+    "(corpuskit clean ... --audit)."
+)
 
 
 def _removed_lines(stats: CorpusStats) -> str:
-    heading = "Most frequently removed lines"
     if not stats.audited:
-        text = (
-            "This corpus does not store removed lines: clean it with --audit to see them "
-            "here (corpuskit clean ... --audit)."
-        )
-        return section("removed-lines", heading, _empty(text))
+        return section("removed-lines", empty(NOT_AUDITED))
+    removed = stats.removed_lines
     rows = [
-        (e.key[1], e.key[0], f"≈ {e.times:,}" if e.error else e.times)
-        for e in stats.removed_lines.most_common(TOP_ROWS)
+        (_line_label(stats, key), _key_rules(stats, key), estimate(times, error))
+        for key, times, error in removed.most_common(TOP_ROWS)
     ]
-    caption = _empty("Non-blank lines removed from kept pages, counted over the corpus.")
-    return section("removed-lines", heading, caption, table(["line", "rule", "times"], rows, "l-n"))
+    caption = empty(
+        "Non-blank lines removed from kept pages, counted over the corpus. Lines without "
+        "a letter are counted in two groups, whatever rule removed them: "
+        "punctuation-only lines (, | » ©) and number-only lines (0, 12, (3)), each "
+        "with its most frequent members, so that they do not fill the table."
+    )
+    table_ = table(["line", "rule", "times"], rows, "l-n", (62, 28, 10))
+    return section("removed-lines", caption, table_)
+
+
+def _line_label(stats: CorpusStats, key: LineKey) -> str:
+    """A removed line as a cell: the line, or a group's name and its commonest members."""
+    if not key.group:
+        return key.text
+    members = stats.removed_lines.members(key, GROUP_MEMBERS)
+    shown = " ".join(f"<code>{escape(line)}</code>\u00a0×{n:,}" for line, n in members)
+    return Markup(f"<em>{escape(key.label)}</em>: {shown}")
+
+
+def _key_rules(stats: CorpusStats, key: LineKey) -> str:
+    if not key.group:
+        return key.rule
+    return ", ".join(f"{rule} {n:,}" for rule, n in stats.removed_lines.group_rules(key.group))
+
+
+def _sites(stats: CorpusStats) -> str:
+    if not len(stats.sites):
+        return section("sites", empty("No pages."))
+    biggest = stats.sites.biggest(TOP_ROWS)
+    lines = stats.sites.top_lines([site.name for site, _, _ in biggest], SITE_LINES)
+    rows = [
+        (
+            breakable(site.name),
+            estimate(site.pages, error),
+            site.rejected,
+            site.chars,
+            "—" if site.kept_share is None else f"{site.kept_share:.0%}",
+            _site_removed(stats, site, lines[site.name]),
+        )
+        for site, _, error in biggest
+    ]
+    what = "lines" if stats.audited else "lines by rule (clean with --audit to see the lines)"
+    caption = empty(
+        f"The sites with the most pages ({len(stats.sites):,} in all). A site is the host of a "
+        "page's URL, or, for a page without a URL, the folder of the file it was read from "
+        '(as repeated_lines counts them with scope = "site"). Share kept: characters kept '
+        f"over characters read, rejected pages included. Most removed: {what}."
+    )
+    headers = ["site", "pages kept", "rejected", "characters kept", "share kept", "most removed"]
+    return section("sites", caption, table(headers, rows, "-nnnn-", (24, 9, 9, 12, 8, 38)))
+
+
+def _site_removed(stats: CorpusStats, site: Site, lines: list[Estimate[LineKey]]) -> Markup:
+    """A site's most removed lines (or rules, without ``--audit``), one a line."""
+    if stats.audited:
+        items = [(e.key.label, estimate(e.times, e.error)) for e in lines]
+    else:
+        items = [(rule, n) for rule, n in site.rules.most_common(SITE_LINES)]
+    return Markup("<br>".join(f"<code>{escape(label)}</code> ×{cell(n)}" for label, n in items))
+
+
+def _sample(stats: CorpusStats, colours: dict[str, int]) -> str:
+    if not stats.audited:
+        return section("sample", empty(NOT_AUDITED))
+    sampled = stats.sample.pages()
+    if not sampled:
+        return section("sample", empty("No pages." if stats.sample.size else "--sample 0."))
+    caption = empty(
+        f"{len(sampled):,} kept pages, chosen by a hash of their id (the same corpus always "
+        "gives the same pages), shown as they were read: kept lines plain, removed lines "
+        "struck through in the colour of the rule that removed them, named on the right "
+        "(and with its step on hover); removed blank lines are thin bands, and long runs "
+        "of kept or removed lines are shortened to their ends."
+    )
+    return section(
+        "sample",
+        caption,
+        pages.legend(sampled, colours),
+        *(pages.article(i, page, colours) for i, page in enumerate(sampled, 1)),
+    )
 
 
 def _duplicates(stats: CorpusStats) -> str:
-    heading = "Duplicate clusters"
     if stats.rejects is None:
-        return section("duplicates", heading, _empty("No rejects file: duplicates are unknown."))
+        return section("duplicates", empty("No rejects file: duplicates are unknown."))
     if not stats.duplicates:
-        return section("duplicates", heading, _empty("No page was rejected as a duplicate."))
+        return section("duplicates", empty("No page was rejected as a duplicate."))
     rows = [
         (
             _kept(cluster.kept_id, cluster.kept, cluster.title),
-            1 + size if not error else f"≈ {1 + size:,}",
+            estimate(1 + size, error),
             cluster.exact,
             cluster.near,
             "—" if cluster.similarity is None else f"{cluster.similarity:.2f}",
-            "; ".join(cluster.copies),
+            breakable("; ".join(cluster.copies)),
         )
         for cluster, size, error in stats.top_clusters(TOP_ROWS)
     ]
-    caption = _empty(
+    caption = empty(
         "The biggest clusters: a kept page and the pages rejected as its exact or near "
         "copies (size counts the kept page)."
     )
     headers = ["kept page", "size", "exact", "near", "lowest similarity", "some copies"]
-    return section("duplicates", heading, caption, table(headers, rows, "-nnnn-"))
+    widths = (36, 7, 7, 7, 11, 32)
+    return section("duplicates", caption, table(headers, rows, "-nnnn-", widths))
 
 
-def _kept(kept_id: str, where: str | None, title: str | None) -> str:
-    shown = where or "(not in this corpus)"
-    return f"{shown} — {title} [{kept_id}]" if title else f"{shown} [{kept_id}]"
+def _kept(kept_id: str, where: str | None, title: str | None) -> Markup:
+    shown = breakable(where) if where else "(not in this corpus)"
+    after = f" — {title} [{kept_id}]" if title else f" [{kept_id}]"
+    return Markup(shown + escape(after))
 
 
 def _problems(stats: CorpusStats) -> str:
@@ -270,7 +356,6 @@ def _problems(stats: CorpusStats) -> str:
     counts = ", ".join(f"{n:,} in the {kind}" for kind, n in stats.malformed.items())
     return section(
         "problems",
-        "Malformed lines",
-        _empty(f"Lines left out of the counts: {counts}. The first few:"),
-        table(["file", "path", "line", "problem"], rows, "--n-"),
+        empty(f"Lines left out of the counts: {counts}. The first few:"),
+        table(["file", "path", "line", "problem"], rows, "--n-", (12, 40, 10, 38)),
     )

@@ -4,9 +4,10 @@ Every number in a corpus report comes from here. The corpus records are read bac
 ``Document.from_record`` (one parser of the record form for the whole project), the
 rejects as their records, and each is counted into state whose size does not grow with
 the corpus: counters keyed by step, rule, reason and language (closed vocabularies),
-a ``Histogram`` of page lengths, and ``TopCounter`` s for the removed lines and the
-duplicate clusters. So a report of a corpus that does not fit in memory costs the same
-memory as one of ten pages.
+a ``Histogram`` of page lengths, ``TopCounter`` s for the removed lines (``removed``),
+the sites (``sites``) and the duplicate clusters, and a sample of pages of fixed size
+(``sample``). So a report of a corpus that does not fit in memory costs the same memory
+as one of ten pages.
 
 Characters are followed through the pipeline as the run counted them (``RunReport``):
 a page enters with the characters its first edit started from; each edit removes
@@ -29,15 +30,18 @@ from corpuskit.document import Document, Edit
 from corpuskit.errors import InputError
 from corpuskit.reporting.bounded import Histogram, TopCounter
 from corpuskit.reporting.records import Line, RunManifest, read_lines, read_manifest
+from corpuskit.reporting.removed import RemovedLines
+from corpuskit.reporting.sample import SAMPLE_PAGES, Sampler
+from corpuskit.reporting.sites import Site, Sites
 
-#: Distinct removed lines held at once: 20,000 keys of at most ``LINE_CHARS`` characters
-#: are a few megabytes. A line removed from more pages than the ``floor`` of the counter
-#: is never lost (``TopCounter``); on the traf-dev pages the counter stays exact.
-REMOVED_LINES_CAPACITY = 20_000
-
-#: Characters of a removed line that identify it: longer lines are rarely repeated
-#: boilerplate, and the cap bounds each key.
-LINE_CHARS = 200
+#: Distinct removed lines held at once. A line removed more often than the ``floor`` of
+#: the counter is never lost (``TopCounter``), and the floor is at most the lines
+#: counted over the capacity. The 696 traf-dev pages cleaned with ``--audit`` (as in
+#: ``bench/README.md``) have 34,066 distinct removed lines as HTML and 71,866 as text
+#: dumps (keyed as ``removed`` keys them): the counter stays exact on both. The 71,866
+#: keys take 10.5 MB (tracemalloc), so a full counter some 15 MB; a key is at most
+#: ``removed.LINE_CHARS`` characters. Re-measure both after changing it.
+REMOVED_LINES_CAPACITY = 100_000
 
 #: Duplicate clusters (kept pages) held at once, as ``REMOVED_LINES_CAPACITY``.
 CLUSTERS_CAPACITY = 10_000
@@ -165,9 +169,11 @@ class CorpusStats:
     steps: dict[str, StepCounts] = field(default_factory=dict)
     order: StepOrder = field(default_factory=StepOrder)
     lines_removed: Counter[str] = field(default_factory=Counter)
-    removed_lines: TopCounter[tuple[str, str]] = field(
-        default_factory=lambda: TopCounter(REMOVED_LINES_CAPACITY)
+    removed_lines: RemovedLines = field(
+        default_factory=lambda: RemovedLines(REMOVED_LINES_CAPACITY)
     )
+    sites: Sites = field(default_factory=Sites)
+    sample: Sampler = field(default_factory=Sampler)
     audited: bool = False
     drops: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
@@ -218,12 +224,16 @@ class CorpusStats:
         """Count one corpus record (a kept page); raises on a record of the wrong shape."""
         doc = Document.from_record(record)
         size = len(doc.text)
-        self._edits(doc.edits, size, kept=True)
+        site = self.sites.site(doc.url, doc.source.path)
+        site.pages += 1
+        site.chars += size
+        self._edits(doc.edits, size, site, kept=True)
         self.order.see([edit.step for edit in doc.edits])
         self.words += len(doc.text.split())
         self.lengths.add(size)
         self.languages[doc.lang or "none"] += 1
         self.language_chars[doc.lang or "none"] += size
+        self.sample.offer(doc, doc.edits[0].chars_before if doc.edits else size)
         if doc.id in self.cluster_details:
             details = self.cluster_details[doc.id]
             details.kept, details.title = doc.url or doc.source.path, doc.title
@@ -237,29 +247,37 @@ class CorpusStats:
         self.order.see([*(edit.step for edit in edits), step])
         counts = self.steps.setdefault(step, StepCounts())
         counts.dropped += 1
+        source, url = record.get("source", {}), record.get("url")
+        path = source.get("path") if isinstance(source, dict) else None
+        site = self.sites.site(url if isinstance(url, str) else None, str(path or "?"))
+        site.rejected += 1
         if isinstance(text, str):
-            self._edits(edits, len(text), kept=False)
+            self._edits(edits, len(text), site, kept=False)
             counts.chars_dropped += len(text)
         self.drops[f"{step}: {reason}"] += 1
         if reason in DUPLICATE_REASONS:
             self._duplicate(reason, str(record.get("detail", "")), record.get("source", {}))
 
-    def _edits(self, edits: tuple[Edit, ...], size: int, kept: bool) -> None:
-        self.chars_in += edits[0].chars_before if edits else size
+    def _edits(self, edits: tuple[Edit, ...], size: int, site: Site, kept: bool) -> None:
+        chars_in = edits[0].chars_before if edits else size
+        self.chars_in += chars_in
+        site.chars_in += chars_in
         for edit in edits:
             counts = self.steps.setdefault(edit.step, StepCounts())
             counts.changed += 1
             counts.chars_removed += edit.chars_before - edit.chars_after
             self.lines_removed.update(edit.removed)
+            site.rules.update(edit.removed)
             if kept:
-                self._removed_lines(edit)
+                self._removed_lines(edit, site)
 
-    def _removed_lines(self, edit: Edit) -> None:
+    def _removed_lines(self, edit: Edit, site: Site) -> None:
         if edit.lines:
             self.audited = True
         for line in edit.lines:
             if line.text.strip():
-                self.removed_lines.add((line.rule, line.text[:LINE_CHARS]))
+                self.removed_lines.add(line.rule, line.text)
+                self.sites.add_line(site, line.rule, line.text)
 
     def _duplicate(self, reason: str, detail: str, source: Any) -> None:
         self.duplicates += 1
@@ -302,15 +320,22 @@ class CorpusStats:
         ]
 
 
-def gather(corpus: str, rejects: str | None = None, manifest: str | None = None) -> CorpusStats:
+def gather(
+    corpus: str,
+    rejects: str | None = None,
+    manifest: str | None = None,
+    *,
+    sample: int = SAMPLE_PAGES,
+) -> CorpusStats:
     """Count a corpus (a JSONL file, .gz/.zst, a folder of shards, a glob), its rejects
-    file and its run manifest, each read once.
+    file and its run manifest, each read once, and keep a ``sample`` of its pages.
 
     The rejects are read first, so that the kept page of each duplicate cluster is known
     when the corpus passes by. Raises ``InputError`` when a file cannot be read, or when
     the corpus has lines but not one of them is a corpus record.
     """
-    stats = CorpusStats(corpus, rejects, read_manifest(manifest) if manifest else None)
+    read = read_manifest(manifest) if manifest else None
+    stats = CorpusStats(corpus, rejects, read, sample=Sampler(sample))
     if rejects is not None:
         for line in read_lines(rejects):
             stats.add_line(line, REJECTS)

@@ -29,6 +29,7 @@ def summary_rows(stats: CorpusStats) -> list[tuple[str, str]]:
         ("words kept", f"{stats.words:,}"),
         ("pages rejected", _rejected(stats)),
         ("languages", _languages(stats)),
+        ("sites", _sites(stats)),
         ("page length", _length(stats)),
         ("duplicates", _duplicates(stats)),
         ("removed lines stored", "yes (--audit)" if stats.audited else "no (no --audit)"),
@@ -60,6 +61,14 @@ def _languages(stats: CorpusStats) -> str:
     top = stats.languages.most_common(SUMMARY_LANGUAGES)
     shares = ", ".join(f"{lang} {n / stats.pages:.0%}" for lang, n in top)
     return f"{len(stats.languages)}: {shares}"
+
+
+def _sites(stats: CorpusStats) -> str:
+    if not len(stats.sites):
+        return "none"
+    [(site, pages, error)] = stats.sites.biggest(1)
+    most = f"≈ {pages:,}" if error else f"{pages:,}"
+    return f"{len(stats.sites):,} (most pages: {site.name}, {most})"
 
 
 def _length(stats: CorpusStats) -> str:
@@ -115,8 +124,9 @@ def notes(stats: CorpusStats) -> list[str]:
             f"{manifest.report.rejected:,} rejected; the files hold {stats.pages:,} and "
             f"{stats.rejected:,}: they were changed or come from different runs."
         )
-    if not stats.removed_lines.exact or not stats.clusters.exact:
-        found.append("Some of the most frequent lines or clusters are estimates (marked ≈).")
+    counters = (stats.removed_lines.top, stats.clusters, stats.sites.counter, stats.sites.lines)
+    if not all(counter.exact for counter in counters):
+        found.append("Some of the most frequent lines, sites or clusters are estimates (marked ≈).")
     return found
 
 

@@ -11,6 +11,7 @@ A run that writes its corpus to a file works in the folder ``<output>.partial/``
 ``journal.jsonl``   one line per finished input: its number and path, the sizes of the
                     two files once its records were in, and the run's report so far
 ``lock``            locked while a run works in the folder
+``publishing``      there while the files are published (a resume publishes again)
 ==================  ===============================================================
 
 After each input its records are flushed to the operating system, then its journal line
@@ -23,9 +24,21 @@ last input is done, the files are published under their final names
 writes a file works this way, interrupted or not, so a resumed run's output is byte for
 byte the output of a run that was never interrupted.
 
-Files are synced to disk only when published: after a crash of the whole machine,
-data the journal counts may be missing, so a resume keeps only the journal lines that
-the files on disk still cover, and redoes the inputs after them.
+``run.json`` and ``states.pickle`` are written whole, under a temporary name, synced
+(file and folder) and renamed, so a crash of the whole machine leaves the old or the
+new one, never a torn one; a damaged one (a disk error, a hand edit) is one clear error
+saying how to start afresh. The part files and the journal are synced only when
+published: after such a crash, data the journal counts may be missing, so a resume
+keeps only the journal lines that the files on disk still cover, and redoes the inputs
+after them.
+
+The lock is taken before anything else is looked at, so a live run's folder is never
+taken for an interrupted one; and before publishing, the run checks that its folder is
+still the one it locked (one deleted and made again by another run is not published).
+Publishing goes in an order that keeps the final names consistent at every instant:
+the old manifest and rejects file are removed, then the corpus, the rejects file and
+the manifest appear, each atomically. A reader never sees a rejects file or a manifest
+beside a corpus they do not belong to.
 """
 
 from __future__ import annotations
@@ -34,39 +47,28 @@ import fcntl
 import os
 import pickle
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any, Self, TypeVar
 
 import orjson
 
 from corpuskit.document import InputEnd
 from corpuskit.errors import InputError
+from corpuskit.outputs import PARTIAL_LOCK, Outputs
 from corpuskit.run.report import RunReport
-from corpuskit.writers import Shards, publish, publish_shards
+from corpuskit.writers import is_stream, publish, publish_shards, resolved, sync_folder, write_json
 
-#: The folder beside the output, ``corpus.jsonl.gz`` -> ``corpus.jsonl.gz.partial``.
-PARTIAL_SUFFIX = ".partial"
-
-RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK = (
+RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK, PUBLISHING = (
     "run.json",
     "states.pickle",
     "corpus.jsonl",
     "rejects.jsonl",
     "journal.jsonl",
-    "lock",
+    PARTIAL_LOCK,
+    "publishing",
 )
-
-
-def partial_folder(output: str | os.PathLike[str] | Shards) -> Path:
-    """Where a run writing ``output`` (a file, or a folder of shards) keeps its partial
-    output: beside it, never inside a shard folder.
-
-    >>> str(partial_folder("out/corpus.jsonl.gz")), str(partial_folder(Shards("out/")))
-    ('out/corpus.jsonl.gz.partial', 'out.partial')
-    """
-    name = output.folder.rstrip("/") if isinstance(output, Shards) else os.fspath(output)
-    return Path(f"{name}{PARTIAL_SUFFIX}")
 
 
 class PartFile:
@@ -97,7 +99,7 @@ class PartFile:
 
 
 class Checkpoint:
-    """The partial output of a run writing to one file: open it with ``Checkpoint.start``.
+    """The partial output of a run writing to files: open it with ``Checkpoint.start``.
 
     ``done`` holds the paths of the finished inputs (in order), ``report`` the run's
     report as it stood after the last of them, ``states`` the corpus steps' saved states
@@ -114,42 +116,35 @@ class Checkpoint:
         self.corpus: PartFile
         self.rejects: PartFile | None = None
         self._journal: IO[bytes]
+        self._published_before = False
 
     @classmethod
     def start(
         cls,
-        output: str | Shards,
+        outputs: Outputs,
         run: Mapping[str, Any],
         *,
         resume: bool = False,
-        rejects: bool = True,
         corpus_steps: int = 0,
     ) -> Self:
-        """The checkpoint of a run writing ``output``, described by ``run`` (JSON data).
+        """The checkpoint of a run writing ``outputs`` (not a stream), described by
+        ``run`` (JSON data).
 
-        A new run refuses to start over the partial output of an interrupted one, unless
-        ``resume``; resuming continues it if ``run`` is the same, and is a new run when
-        there is nothing to resume. ``rejects``: whether the run keeps a rejects file;
-        ``corpus_steps``: how many states the pipeline's corpus steps save.
+        Another live run on the same outputs is refused first. A new run refuses to
+        start over the partial output of an interrupted one, unless ``resume``; resuming
+        continues it if ``run`` is the same, and is a new run when there is nothing to
+        resume. ``corpus_steps``: how many states the pipeline's corpus steps save.
         """
-        folder = partial_folder(output)
-        started = (folder / RUN).is_file()
-        if started and not resume:
-            raise InputError(
-                f"{folder} holds the partial output of an interrupted run: add --resume to "
-                "continue it, or delete that folder to start afresh"
-            )
+        folder = outputs.partial
+        if folder is None:
+            raise ValueError("a stream output has no checkpoint")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            shown = output.folder if isinstance(output, Shards) else output
-            checkpoint = cls(folder, _locked(folder / LOCK, shown))
+            checkpoint = cls(folder, _locked(folder / LOCK, outputs.corpus, folder))
         except OSError as error:
             raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
         try:
-            entries = checkpoint._resumed(run, corpus_steps) if started else []
-            if not started:
-                checkpoint._begin(run)
-            checkpoint._open(entries, rejects)
+            checkpoint._open(checkpoint._entries(run, resume, corpus_steps), outputs)
         except OSError as error:
             checkpoint.release()
             raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
@@ -158,24 +153,41 @@ class Checkpoint:
             raise
         return checkpoint
 
+    def _entries(
+        self, run: Mapping[str, Any], resume: bool, corpus_steps: int
+    ) -> list[dict[str, Any]]:
+        """The journal lines to go on from: an interrupted run's, or none (a new run)."""
+        if not (self.folder / RUN).is_file():
+            self._begin(run)
+            return []
+        if not resume:
+            raise InputError(
+                f"{self.folder} holds the partial output of an interrupted run: add --resume "
+                "to continue it, or delete that folder to start afresh"
+            )
+        return self._resumed(run, corpus_steps)
+
     def _begin(self, run: Mapping[str, Any]) -> None:
         """Empty the folder and record what the run is."""
-        for name in (STATES, CORPUS, REJECTS, JOURNAL):
+        for name in (STATES, CORPUS, REJECTS, JOURNAL, PUBLISHING):
             (self.folder / name).unlink(missing_ok=True)
         _write_atomic(self.folder / RUN, orjson.dumps(run, option=orjson.OPT_INDENT_2))
 
     def _resumed(self, run: Mapping[str, Any], corpus_steps: int) -> list[dict[str, Any]]:
         """The journal lines to keep from the interrupted run (refused if it differs)."""
-        saved = orjson.loads((self.folder / RUN).read_bytes())
-        differ = sorted(key for key in {*saved, *run} if saved.get(key) != run.get(key))
+        saved = self._load(RUN, orjson.loads)
+        if not isinstance(saved, dict):
+            raise self._damaged(RUN, "not a JSON object")
+        was, now = _leaves(saved), _leaves(run)
+        differ = sorted(key for key in {*was, *now} if was.get(key) != now.get(key))
         if differ:
             raise InputError(
                 f"cannot resume: the interrupted run in {self.folder} differs in "
                 f"{', '.join(differ)}; run as it was, or delete that folder to start afresh"
             )
-        states = self.folder / STATES
-        if states.is_file():
-            self.states = pickle.loads(states.read_bytes())
+        if (self.folder / STATES).is_file():
+            self.states = self._load(STATES, pickle.loads)
+        self._published_before = (self.folder / PUBLISHING).is_file()
         if corpus_steps and (self.states is None or len(self.states) != corpus_steps):
             self.states = None
             return []  # killed while counting: nothing was written yet
@@ -187,14 +199,30 @@ class Checkpoint:
             entries.append(entry)
         return entries
 
-    def _open(self, entries: Sequence[dict[str, Any]], rejects: bool) -> None:
+    def _load(self, name: str, parse: Callable[[bytes], Any]) -> Any:
+        """The checkpoint file ``name`` parsed; a damaged one is an ``InputError``."""
+        try:
+            return parse((self.folder / name).read_bytes())
+        except OSError:
+            raise
+        except Exception as error:
+            raise self._damaged(name, f"{type(error).__name__}: {error}") from None
+
+    def _damaged(self, name: str, why: str) -> InputError:
+        return InputError(
+            f"the partial output in {self.folder} is damaged ({name}: {why}); it cannot be "
+            "resumed: delete that folder to start afresh"
+        )
+
+    def _open(self, entries: Sequence[dict[str, Any]], outputs: Outputs) -> None:
         """Cut the files back to the last kept journal line and open them to append."""
         last: dict[str, Any] = entries[-1] if entries else {"corpus": 0, "rejects": 0}
         self.done = [entry["path"] for entry in entries]
         if entries:
             self.report = RunReport.from_record(last["report"])
         self.corpus = PartFile(self.folder / CORPUS, last["corpus"])
-        self.rejects = PartFile(self.folder / REJECTS, last["rejects"]) if rejects else None
+        if outputs.rejects is not None:
+            self.rejects = PartFile(self.folder / REJECTS, last["rejects"])
         kept = b"".join(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE) for entry in entries)
         _write_atomic(self.folder / JOURNAL, kept)
         self._journal = (self.folder / JOURNAL).open("ab")
@@ -219,23 +247,67 @@ class Checkpoint:
         self._journal.flush()
         self.done.append(end.path)
 
-    def publish(self, output: str | Shards, rejects: str | None) -> list[str]:
+    def publish(
+        self, outputs: Outputs, manifest: Callable[[list[str]], Mapping[str, Any]] | None = None
+    ) -> list[str]:
         """Put the finished files under their final names and remove the folder; the
-        corpus files written (one, or the shards in order)."""
+        corpus files written (one, or the shards in order).
+
+        ``manifest`` makes the manifest's record from those names; it is written last.
+        An error names the file it happened to and keeps the folder, to publish again
+        with ``--resume``.
+        """
+        self._check_still_ours()
         self.corpus.close()
-        if self.rejects is not None and rejects is not None:
+        if self.rejects is not None:
             self.rejects.close()
-            publish(self.rejects.path, rejects)
-        if isinstance(output, Shards):
-            written = [
-                str(Path(output.folder) / name) for name in publish_shards(self.corpus.path, output)
-            ]
+        again = self._published_before
+        _write_atomic(self.folder / PUBLISHING, b"")
+        for path in (outputs.manifest, outputs.rejects):
+            if path is not None and not is_stream(path):
+                self._publishing(path, partial(_remove, path))
+        if outputs.shards is not None:
+            shards = outputs.shards
+            names = self._publishing(
+                shards.folder, lambda: publish_shards(self.corpus.path, shards, again=again)
+            )
+            written = [str(Path(shards.folder) / name) for name in names]
         else:
-            publish(self.corpus.path, output)
-            written = [output]
+            self._publishing(outputs.corpus, lambda: publish(self.corpus.path, outputs.corpus))
+            written = [outputs.corpus]
+        if self.rejects is not None and outputs.rejects is not None:
+            rejects, part = outputs.rejects, self.rejects.path
+            self._publishing(rejects, lambda: publish(part, rejects))
+        if manifest is not None and outputs.manifest is not None:
+            record, target = manifest(written), outputs.manifest
+            self._publishing(target, lambda: write_json(target, record))
         self.release()
         shutil.rmtree(self.folder, ignore_errors=True)
         return written
+
+    def _publishing(self, target: str, action: Callable[[], T]) -> T:
+        """``action()``, an ``OSError`` told as the error of ``target``."""
+        try:
+            return action()
+        except OSError as error:
+            raise InputError(
+                f"cannot write {target}: {error.strerror or error}; the run is kept in "
+                f"{self.folder}: fix that and run again with --resume"
+            ) from None
+
+    def _check_still_ours(self) -> None:
+        """Refuse to publish from a folder that is no longer the one this run locked
+        (deleted while the run worked, and maybe made again by another run)."""
+        try:
+            now = os.stat(self.folder / LOCK)
+        except OSError:
+            now = None
+        held = os.fstat(self._lock.fileno())
+        if now is None or (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+            raise InputError(
+                f"{self.folder} was removed while this run worked in it: nothing was "
+                "published; run the command again"
+            )
 
     def discard(self) -> None:
         """Throw the partial output away (a strict run that stopped writes nothing)."""
@@ -252,7 +324,10 @@ class Checkpoint:
         self._lock.close()
 
 
-def _locked(path: Path, output: str) -> IO[bytes]:
+T = TypeVar("T")
+
+
+def _locked(path: Path, output: str, folder: Path) -> IO[bytes]:
     """``path`` opened and locked; another live run holding it is an error.
 
     A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone, so
@@ -263,7 +338,9 @@ def _locked(path: Path, output: str) -> IO[bytes]:
         fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         lock.close()
-        raise InputError(f"another corpuskit run is writing {output}") from None
+        raise InputError(
+            f"another corpuskit run is writing {output} (it works in {folder}); wait for it to end"
+        ) from None
     return lock
 
 
@@ -277,10 +354,28 @@ def _journal_lines(path: Path) -> list[dict[str, Any]]:
             entry = orjson.loads(line)
         except orjson.JSONDecodeError:
             break
-        if entry.get("input") != len(entries):
+        if not isinstance(entry, dict) or entry.get("input") != len(entries):
             break
         entries.append(entry)
     return entries
+
+
+def _leaves(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A run's description flattened to its settings by name (``read.extractor`` is
+    ``extractor``), so a refused resume names the setting that differs.
+
+    >>> _leaves({"read": {"extractor": "x", "limits": {"max_file_bytes": 1}}, "audit": True})
+    {'extractor': 'x', 'max_file_bytes': 1, 'audit': True}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        flat.update(_leaves(value) if isinstance(value, Mapping) else {key: value})
+    return flat
+
+
+def _remove(path: str) -> None:
+    """Remove the file ``path`` names (where a link points), if there is one."""
+    Path(resolved(path)).unlink(missing_ok=True)
 
 
 def _size(path: Path) -> int:
@@ -288,7 +383,12 @@ def _size(path: Path) -> int:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a small file under a temporary name, then rename it into place."""
+    """Write a small file durably: under a temporary name, synced, renamed into place,
+    the folder synced."""
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
+    with temp.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
     os.replace(temp, path)
+    sync_folder(path.parent)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -41,14 +42,19 @@ _task: Callable[[Any], Any] | None = None
 
 
 def _install(task: Callable[[Any], Any]) -> None:
-    """Worker initializer: keep the task for the chunks to come, and end with the parent.
+    """Worker initializer: keep the task for the chunks to come, leave Ctrl-C to the
+    parent, and end with the parent.
 
-    A worker waits for chunks on a pipe it also holds open itself (forked), so it would
-    wait forever once its parent was killed (SIGKILL leaves no time to stop the pool): a
-    thread watches for the parent to go and ends the worker then.
+    Ctrl-C on a terminal sends SIGINT to the whole process group: the parent alone
+    handles it (it stops the pool and says so in one line), so workers ignore it instead
+    of each printing a ``KeyboardInterrupt`` traceback. A worker waits for chunks on a
+    pipe it also holds open itself (forked), so it would wait forever once its parent was
+    killed (SIGKILL leaves no time to stop the pool): a thread watches for the parent to
+    go and ends the worker then.
     """
     global _task
     _task = task
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
 

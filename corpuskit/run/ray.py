@@ -19,43 +19,25 @@ A single huge input is one task: split it (e.g. into shards) to spread it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
 from corpuskit.readers import numbered_inputs, read_numbered
-from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.paths import STDIN, Input
-from corpuskit.run.local import (
-    TIME_LIMIT,
-    Journal,
-    Outcome,
-    Provenance,
-    Sink,
-    outcome,
-)
+from corpuskit.run.cleaning import Outcome, Provenance, outcome
+from corpuskit.run.executor import Job
 from corpuskit.run.passes import prepare_item
 from corpuskit.run.report import RunReport
-from corpuskit.writers import Writer
+from corpuskit.run.sink import Sink
 
 #: Tasks in flight per CPU of the cluster: enough to keep every CPU busy while the
 #: driver writes, few enough that results waiting to be written stay small.
 IN_FLIGHT_PER_CPU = 2
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How every task reads its input (the ``read`` options)."""
-
-    format: str | None
-    text_field: str
-    limits: Limits
-    html_parser: str = "bs4"
-    extractor: str = DEFAULT_EXTRACTOR
 
 
 def _ray() -> Any:
@@ -66,21 +48,8 @@ def _ray() -> Any:
     return ray
 
 
-def _read(reading: Reading, index: int, item: Input | Drop) -> Any:
-    """What input ``index`` holds, read as ``reading`` says."""
-    return read_numbered(
-        index,
-        item,
-        reading.format,
-        reading.text_field,
-        reading.limits,
-        reading.html_parser,
-        reading.extractor,
-    )
-
-
 def count_input(
-    before: Pipeline, step: CorpusStep, reading: Reading, index: int, item: Input | Drop
+    before: Pipeline, step: CorpusStep, options: ReadOptions, index: int, item: Input | Drop
 ) -> Any:
     """Task: a corpus step's state over one input, as the steps before it leave it.
 
@@ -90,7 +59,7 @@ def count_input(
     begin_input = getattr(state, "begin_input", None)
     if begin_input is not None:
         begin_input(index)
-    for found in _read(reading, index, item):
+    for found in read_numbered(index, item, options):
         result = prepare_item(before, found)
         if isinstance(result, Document):
             step.observe(result, state)
@@ -101,14 +70,14 @@ def clean_input(
     pipeline: Pipeline,
     provenance: Provenance,
     seconds: float | None,
-    reading: Reading,
+    options: ReadOptions,
     index: int,
     item: Input | Drop,
 ) -> list[Outcome | Skipped | InputEnd]:
     """Task: everything one input gives the writing loop, in order, ending with its
     ``InputEnd``."""
     results: list[Outcome | Skipped | InputEnd] = []
-    for found in _read(reading, index, item):
+    for found in read_numbered(index, item, options):
         if isinstance(found, Document | Drop):
             results.append(outcome(pipeline, provenance, seconds, found))
         else:
@@ -116,62 +85,35 @@ def clean_input(
     return results
 
 
-@dataclass
+@dataclass(frozen=True)
 class RayExecutor:
-    """Runs the pipeline on Ray (``address``: None for a local Ray, else a cluster's)."""
+    """Runs a job on Ray (``address``: None for a local Ray, else a cluster's)."""
 
-    pipeline: Pipeline
-    audit: bool = False
-    strict: bool = False
-    time_limit: float | None = TIME_LIMIT
     address: str | None = None
 
-    def run_inputs(
-        self,
-        inputs: Iterable[str],
-        reading: Reading,
-        corpus: Writer,
-        rejects: Writer | None = None,
-        on_reject: Callable[[Drop], None] | None = None,
-        journal: Journal | None = None,
-        on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
-    ) -> RunReport:
-        """Clean the inputs the specs ``inputs`` name into ``corpus`` (as
-        ``SerialExecutor.run`` does with items read from them)."""
-        specs = list(inputs)
-        if STDIN in specs:
+    def run(self, job: Job, sink: Sink) -> RunReport:
+        """Clean the job's inputs, one Ray task per input, into ``sink`` in input order."""
+        if STDIN in job.inputs:
             raise InputError("the ray executor reads files; standard input cannot be shared")
         ray = _ray()
         started = not ray.is_initialized()  # a Ray the caller started is the caller's
         if started:
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
         try:
-            return self._run(ray, specs, reading, corpus, rejects, on_reject, journal, on_progress)
+            return self._run(ray, job, sink)
         finally:
             if started:
                 ray.shutdown()
 
-    def _run(
-        self,
-        ray: Any,
-        specs: list[str],
-        reading: Reading,
-        corpus: Writer,
-        rejects: Writer | None,
-        on_reject: Callable[[Drop], None] | None,
-        journal: Journal | None,
-        on_progress: Callable[[RunReport, InputEnd | None], None] | None,
-    ) -> RunReport:
-        done = [] if journal is None else journal.done
-        work = list(numbered_inputs(specs, None, done))
-        sink = Sink(corpus, rejects, on_reject, self.strict, journal, on_progress)
-        states = None if journal is None else journal.states
-        pipeline = self._fitted(ray, reading, list(numbered_inputs(specs)), states, journal)
-        provenance = Provenance.of(self.pipeline, self.audit)
+    def _run(self, ray: Any, job: Job, sink: Sink) -> RunReport:
+        work = list(numbered_inputs(job.inputs, job.read, None, job.done))
+        every = list(numbered_inputs(job.inputs, job.read))
+        pipeline = self._fitted(ray, job, every, sink)
+        provenance = Provenance.of(job.pipeline, job.run.audit)
         task = ray.remote(clean_input)
         shared = ray.put(pipeline)
         calls = (
-            task.remote(shared, provenance, self.time_limit, reading, index, item)
+            task.remote(shared, provenance, job.run.time_limit, job.read, index, item)
             for index, item in work
         )
         for results in _in_order(ray, calls, _window(ray)):
@@ -180,19 +122,14 @@ class RayExecutor:
         return sink.report
 
     def _fitted(
-        self,
-        ray: Any,
-        reading: Reading,
-        work: list[tuple[int, Input | Drop]],
-        states: list[object] | None,
-        journal: Journal | None,
+        self, ray: Any, job: Job, work: list[tuple[int, Input | Drop]], sink: Sink
     ) -> Pipeline:
         """The pipeline with its corpus steps fitted: from saved states, or by counting
         over every input (a round of tasks per corpus step), merged here."""
-        pipeline = self.pipeline
+        pipeline = job.pipeline
         positions = pipeline.corpus_steps()
-        if states is not None:
-            for position, state in zip(positions, states, strict=True):
+        if job.states is not None:
+            for position, state in zip(positions, job.states, strict=True):
                 step = pipeline.steps[position]
                 assert isinstance(step, CorpusStep)
                 pipeline = pipeline.replace(step_name(step), step.fitted(state))
@@ -203,14 +140,14 @@ class RayExecutor:
             step = pipeline.steps[position]
             assert isinstance(step, CorpusStep)
             before = ray.put(Pipeline(pipeline.steps[:position]))
-            calls = (task.remote(before, step, reading, index, item) for index, item in work)
+            calls = (task.remote(before, step, job.read, index, item) for index, item in work)
             state = step.new_state()
             for part in _in_order(ray, calls, _window(ray)):
                 state.merge(part)
             pipeline = pipeline.replace(step_name(step), step.fitted(state))
             fitted.append(state)
-        if journal is not None and positions:
-            journal.save_states(fitted)
+        if positions:
+            sink.save_states(fitted)
         return pipeline
 
 

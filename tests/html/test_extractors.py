@@ -20,18 +20,20 @@ from bs4 import XMLParsedAsHTMLWarning
 from typer.testing import CliRunner
 
 from corpuskit import Document, Drop, clean_documents, clean_files, default_pipeline, read
-from corpuskit.cli import app, default_rejects
+from corpuskit.cli import app
 from corpuskit.errors import InputError
 from corpuskit.explain import explain
 from corpuskit.html import extract
 from corpuskit.html.extractors import TRAFILATURA_INSTALL, TRAFILATURA_OPTIONS
+from corpuskit.outputs import default_rejects
 from corpuskit.readers import numbered_inputs
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.html import read_html
 from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import decode_page
-from corpuskit.run.local import Outcome, Provenance
-from corpuskit.run.ray import Reading, clean_input
+from corpuskit.run.cleaning import Outcome, Provenance
+from corpuskit.run.ray import clean_input
 from tests import warcs
 from tests.conftest import BENCH_PAGES
 
@@ -105,7 +107,7 @@ def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(tmp_pat
     headless = raw[: raw.lower().index(b"<body")] + shell
     page = tmp_path / "no-text.html"
     page.write_bytes(headless)
-    doc = read_html(str(page), headless, extractor="trafilatura")
+    doc = read_html(str(page), headless, ReadOptions(extractor="trafilatura"))
     assert isinstance(doc, Document) and doc.text == "" and doc.title
 
     rejects = tmp_path / "rejects.jsonl"
@@ -121,7 +123,8 @@ def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(tmp_pat
 
 def test_limits_apply_before_trafilatura() -> None:
     raw = page_bytes(PAGES[0])
-    drop = read_html("p.html", raw, Limits(max_html_tags=50), extractor="trafilatura")
+    options = ReadOptions(limits=Limits(max_html_tags=50), extractor="trafilatura")
+    drop = read_html("p.html", raw, options)
     assert isinstance(drop, Drop) and drop.reason == "too_large"
     assert drop.source.extractor == "trafilatura"
 
@@ -130,7 +133,7 @@ def test_a_page_nested_deeper_than_trafilatura_parses_is_a_reject_not_a_crash() 
     """trafilatura's libxml2 parser (no ``huge_tree``) gives up past 256 levels: the
     page's text is empty and ``drop_empty`` rejects it; our extractor reads it."""
     markup = b"<html><body>" + b"<div>" * 3000 + b"A sentence deep inside.</body></html>"
-    doc = read_html("deep.html", markup, extractor="trafilatura")
+    doc = read_html("deep.html", markup, ReadOptions(extractor="trafilatura"))
     assert isinstance(doc, Document) and doc.text == ""
     [drop] = list(clean_documents([doc]))
     assert isinstance(drop, Drop) and (drop.step, drop.reason) == ("drop_empty", "empty")
@@ -156,7 +159,7 @@ def test_records_runs_and_manifests_name_the_extractor(tmp_path: Path) -> None:
     clean_files(inputs, str(out), manifest=str(manifest), extractor="trafilatura")
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["source"]["extractor"] for r in records] == ["trafilatura"] * 2
-    assert json.loads(manifest.read_text())["extractor"] == "trafilatura"
+    assert json.loads(manifest.read_text())["read"]["extractor"] == "trafilatura"
 
     default = tmp_path / "d.jsonl"
     clean_files(inputs, str(default))
@@ -165,10 +168,10 @@ def test_records_runs_and_manifests_name_the_extractor(tmp_path: Path) -> None:
 
 
 def test_the_ray_task_reads_with_the_extractor() -> None:
-    """``Reading`` carries the extractor to every task (run here without a cluster)."""
+    """``ReadOptions`` carry the extractor to every task (run here without a cluster)."""
     pipeline = default_pipeline()
-    reading = Reading("html", "text", Limits(), extractor="trafilatura")
-    [(index, item)] = list(numbered_inputs([str(PAGES[2])]))
+    reading = ReadOptions(format="html", extractor="trafilatura")
+    [(index, item)] = list(numbered_inputs([str(PAGES[2])], reading))
     results = clean_input(pipeline, Provenance.of(pipeline), None, reading, index, item)
     [cleaned] = list(clean_documents(read([str(PAGES[2])], extractor="trafilatura")))
     assert isinstance(cleaned, Document)

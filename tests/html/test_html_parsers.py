@@ -20,6 +20,7 @@ from corpuskit.html import LAYOUT_NAMES, PARSERS, Extracted, extract, parse
 from corpuskit.html.tree import LXML_MAX_DEPTH, Comment
 from corpuskit.readers import decode_bytes
 from corpuskit.readers.html import read_html
+from corpuskit.readers.options import ReadOptions
 from tests.conftest import BENCH_PAGES
 
 PAGES = sorted(BENCH_PAGES.glob("*.html.gz"))
@@ -92,7 +93,7 @@ def test_lxml_rejects_what_it_cannot_build_whole() -> None:
         extract(markup, "lxml")
     assert raised.value.reason == "too_deep"
     assert "deep text" in extract(markup).text  # bs4 has no depth limit
-    drop = read_html("deep.html", markup.encode(), parser="lxml")
+    drop = read_html("deep.html", markup.encode(), ReadOptions(html_parser="lxml"))
     assert isinstance(drop, Drop) and drop.reason == "too_deep"
     assert "2,048" in drop.detail and "bs4" in drop.detail
     assert drop.source.parser == "lxml"

@@ -148,7 +148,7 @@ def test_html_column(run: Path) -> None:
     pages = sorted((run / "pages").glob("*.html.gz"))
     records = [r for r in jsonl(run / "corpus.jsonl") if r["source"]["format"] == "html"]
     ds = datasets.Dataset.from_list([{"html": gzip.decompress(p.read_bytes())} for p in pages])
-    fn = hf.cleaner(text_column="html", format="html", fit=ds["html"])
+    fn = hf.cleaner(text_field="html", format="html", fit=ds["html"])
     out = ds.map(fn, batched=True, features=fn.features(ds.features))  # bytes in, text out
     assert out["html"] == [r["text"] for r in records]
     assert out["url"] == [r.get("url") for r in records]

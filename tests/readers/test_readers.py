@@ -313,7 +313,7 @@ def test_specs_keep_their_order(tmp_path: Path) -> None:
 def test_directory_loop_and_broken_link_are_unreadable(tmp_path: Path) -> None:
     write(tmp_path / "top" / "sub" / "page.txt", b"text")
     (tmp_path / "top" / "sub" / "loop").symlink_to(tmp_path / "top")
-    (tmp_path / "top" / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "top" / "gone.txt").symlink_to(tmp_path / "top" / "missing.txt")
     results = {result.source.path: result for result in read_all(tmp_path / "top")}
     top = str(tmp_path / "top")
     assert isinstance(results[f"{top}/sub/page.txt"], Document)

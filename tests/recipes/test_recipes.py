@@ -11,26 +11,30 @@ import pytest
 from corpuskit import RecipeError, default_pipeline
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes import builtin_steps, load_recipe, parse_recipe, shipped_recipes
-from corpuskit.recipes.defaults import remove_near_duplicates, select_languages
+from corpuskit.recipes.compose import remove_near_duplicates, select_languages
 from corpuskit.recipes.lines import step_tables
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
 from corpuskit.steps.classify.step import ClassifyLines
+from corpuskit.steps.comments import CommentLines
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage
 from corpuskit.steps.metadata import LiftMetadata
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import normalize_steps
+from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.quality import QUALITY_NAMES, with_quality
 from corpuskit.steps.repeated import RepeatedLines
 
 DEFAULT_STEPS = [
     *normalize_steps(),
+    CommentLines(),
     JunkLines(),
     LiftMetadata(),
     RepeatedLines(),
     DetectLanguage(),
     ClassifyLines(),
+    JoinLines(),
     IsolatedLines(),
     collapse_blank_lines,
     drop_empty,
@@ -102,7 +106,7 @@ def test_recipe_builds_parametrized_steps_and_options() -> None:
         languages = ["en"]
         """
     )
-    assert recipe.options == {"dedup": "exact", "lang": "en,de", "workers": 1}
+    assert recipe.options == {"dedup": "exact", "lang": ("en", "de"), "workers": 1}
     punctuation, near, _ = recipe.pipeline.steps
     assert punctuation.config["quotes"] == "ascii"
     assert near == NearDuplicates(threshold=1.0)
@@ -306,7 +310,10 @@ def test_every_registered_step_is_documented() -> None:
 
 
 def test_every_run_option_is_an_option_of_clean() -> None:
-    from corpuskit.cli import clean
+    from corpuskit.cli.clean import RUN_FLAGS, clean
+    from corpuskit.cli.options import CONVERSIONS
 
     parameters = inspect.signature(clean).parameters
-    assert {option.name for option in RUN_OPTIONS} <= set(parameters)
+    assert set(RUN_FLAGS) <= set(parameters)
+    options = {CONVERSIONS.get(flag, (flag,))[0] for flag in RUN_FLAGS}
+    assert {option.name for option in RUN_OPTIONS} - options <= {"max_html_tags", "max_json_depth"}

@@ -3,8 +3,11 @@
 The page is opened from a file with the network cut (an offline browser context, and
 every request that is not the file itself recorded and aborted): it must need nothing
 but itself. Then each plot must be drawn, visible, titled, with one bar per item it
-shows. Chromium is the system's (Debian package ``chromium``; ``.ci/run`` installs it),
-driven by Playwright without Playwright's own browser download.
+shows and every label inside it; nothing may be wider than the window at the widths
+people read reports at; and the sampled pages must show their removed lines struck
+through, each rule in its colour. Chromium is the system's (Debian package
+``chromium``; ``.ci/run`` installs it), driven by Playwright without Playwright's own
+browser download.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any
 import pytest
 
 from corpuskit.reporting import CorpusStats, write_report
-from tests.reporting.report_corpus import MARKUP_LINE, Cleaned, cleaned
+from corpuskit.reporting.sample import RUN_EDGE, RUN_ROWS
+from tests.reporting.report_corpus import HOST, MARKUP_LINE, MARKUP_TIMES, Cleaned, cleaned
 
 __all__ = ["cleaned"]  # the session fixture from tests/reporting/report_corpus.py
 
@@ -69,7 +73,11 @@ def rendered(cleaned: Cleaned, tmp_path_factory: pytest.TempPathFactory) -> Iter
     sync_api = pytest.importorskip("playwright.sync_api")
     path = tmp_path_factory.mktemp("browser") / "report.html"
     stats = write_report(
-        str(cleaned.corpus), str(path), rejects=str(cleaned.rejects), manifest=str(cleaned.manifest)
+        str(cleaned.corpus),
+        str(path),
+        rejects=str(cleaned.rejects),
+        manifest=str(cleaned.manifest),
+        sample=1_000,  # every page: the long URLs and lines, the markup page
     )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -146,12 +154,76 @@ def test_page_text_is_shown_as_text_never_run(rendered: Rendered) -> None:
     page = rendered.page
     cell = page.locator("#removed-lines td.line", has_text=MARKUP_LINE)
     assert cell.count() == 1 and cell.inner_text() == MARKUP_LINE and cell.is_visible()
+    struck = page.locator("#sample del", has_text=MARKUP_LINE)
+    assert MARKUP_TIMES > RUN_ROWS and struck.count() == 3 * 2 * RUN_EDGE  # runs shortened
+    assert struck.first.inner_text() == MARKUP_LINE
     assert page.evaluate("() => document.querySelectorAll('script').length") == 0
 
 
-def test_a_screenshot_is_readable_size(rendered: Rendered, tmp_path: Path) -> None:
-    shot = tmp_path / "report.png"
-    rendered.page.screenshot(path=str(shot), full_page=True)
-    width = rendered.page.evaluate("() => document.body.scrollWidth")
-    assert shot.stat().st_size > 50_000
-    assert width <= 1100  # no plot or table wider than the window
+#: Window widths a report is read at, from a laptop to a wide screen.
+WIDTHS = (1000, 1200, 1400, 1600)
+
+#: Elements whose content must fit inside them: table cells wrap long lines and URLs,
+#: the sampled pages' rows wrap their lines, headings and captions wrap paths.
+FITTED = "table, th, td, .page, .page > div, h3, p, figure, svg, nav"
+
+OVERFLOW = """(selector) => {
+    const wide = [];
+    for (const element of document.querySelectorAll(selector)) {
+        if (element.scrollWidth > element.clientWidth + 1) {
+            wide.push(element.tagName + ": " + element.textContent.slice(0, 60));
+        }
+    }
+    return [document.documentElement.scrollWidth, window.innerWidth, wide];
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_nothing_is_wider_than_the_window(rendered: Rendered, width: int) -> None:
+    rendered.page.set_viewport_size({"width": width, "height": 900})
+    scroll, window, wide = rendered.page.evaluate(OVERFLOW, FITTED)
+    assert scroll <= window and wide == []
+    # the long cells are there, broken inside their column
+    url = rendered.page.locator("#duplicates td", has_text=HOST)
+    assert url.count() == 1 and url.bounding_box()["height"] > 40
+
+
+LABELS_OUTSIDE = """() => {
+    const out = [];
+    for (const svg of document.querySelectorAll("svg.plot")) {
+        const frame = svg.getBoundingClientRect();
+        for (const text of svg.querySelectorAll("text")) {
+            const box = text.getBoundingClientRect();
+            if (box.left < frame.left - 1 || box.right > frame.right + 1
+                || box.top < frame.top - 1 || box.bottom > frame.bottom + 1) {
+                out.push(svg.dataset.plot + ": " + text.textContent);
+            }
+        }
+    }
+    return out;
+}"""
+
+
+def test_every_label_is_inside_its_plot(rendered: Rendered) -> None:
+    assert rendered.page.evaluate(LABELS_OUTSIDE) == []
+
+
+def test_removed_lines_are_struck_through_in_their_rules_colour(rendered: Rendered) -> None:
+    rows = rendered.page.evaluate(
+        """() => Array.from(document.querySelectorAll("#sample .x:not(.gap)")).map(row => [
+            row.querySelector(".why").textContent,
+            row.classList[1],
+            getComputedStyle(row).borderLeftColor,
+            getComputedStyle(row.querySelector("del")).textDecorationLine,
+            getComputedStyle(row.querySelector("del")).textDecorationColor,
+        ])"""
+    )
+    assert len(rows) > 100
+    colours: dict[str, set[tuple[str, str]]] = {}
+    for rule, name, border, line, decoration in rows:
+        assert line == "line-through" and decoration == border
+        colours.setdefault(rule, set()).add((name, border))
+    assert all(len(found) == 1 for found in colours.values()), "one colour per rule"
+    drawn = {pair for found in colours.values() for pair in found}
+    assert len(drawn) == len({name for name, _ in drawn}) == len({c for _, c in drawn})
+    assert rendered.page.locator("#sample .k del").count() == 0, "kept lines are plain"

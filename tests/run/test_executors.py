@@ -1,11 +1,34 @@
 from __future__ import annotations
 
-from corpuskit.document import Drop, Source
+from collections.abc import Iterable
+
+from corpuskit.document import Document, Drop, Source
 from corpuskit.pipeline import Pipeline, normalizer
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.run.local import SerialExecutor
+from corpuskit.run.cleaning import Provenance, outcome
+from corpuskit.run.options import RunOptions
+from corpuskit.run.report import RunReport
+from corpuskit.run.sink import Sink
 from corpuskit.writers import MemoryWriter
 from tests.conftest import doc_from
+
+
+def run_items(
+    pipeline: Pipeline,
+    items: Iterable[Document | Drop],
+    corpus: MemoryWriter,
+    rejects: MemoryWriter | None = None,
+    on_reject: object = None,
+    run: RunOptions | None = None,
+) -> RunReport:
+    """What every executor does with each item once it is read: clean it
+    (``run.cleaning.outcome``) and hand the outcome to the sink, in order."""
+    run = run or RunOptions()
+    sink = Sink(corpus, rejects, on_reject, run.strict)  # type: ignore[arg-type]
+    provenance = Provenance.of(pipeline, run.audit)
+    for item in items:
+        sink.take(outcome(pipeline, provenance, run.time_limit, item))
+    return sink.report
 
 
 def test_every_document_ends_in_corpus_or_rejects() -> None:
@@ -17,7 +40,7 @@ def test_every_document_ends_in_corpus_or_rejects() -> None:
     ]
     corpus, rejects = MemoryWriter(), MemoryWriter()
     pipeline = Pipeline([normalizer(str.strip, name="strip")])
-    report = SerialExecutor(pipeline).run(items, corpus, rejects)
+    report = run_items(pipeline, items, corpus, rejects)
     assert [r["source"]["path"] for r in corpus.records] == ["a.txt", "b.txt"]
     assert [(r["step"], r["reason"]) for r in rejects.records] == [
         ("read", "not_found"),
@@ -33,7 +56,7 @@ def test_records_carry_provenance_and_reasons() -> None:
         doc_from("Logo"),
     ]
     pipeline = default_pipeline()
-    report = SerialExecutor(pipeline, audit=True).run(items, corpus, rejects, seen.append)
+    report = run_items(pipeline, items, corpus, rejects, seen.append, RunOptions(audit=True))
     [record] = corpus.records
     assert record["provenance"]["config"] == pipeline.config_hash()
     assert record["provenance"]["corpuskit"]
@@ -57,7 +80,7 @@ def test_output_is_deterministic() -> None:
     runs = []
     for _ in range(2):
         corpus = MemoryWriter()
-        SerialExecutor(default_pipeline()).run(items, corpus)
+        run_items(default_pipeline(), items, corpus)
         runs.append(corpus.records)
     assert runs[0] == runs[1]
 
@@ -73,8 +96,8 @@ def test_time_limit_rejects_a_slow_document_and_the_run_goes_on() -> None:
     items = [doc_from("slow page", "a.txt"), doc_from("fast page", "b.txt")]
     corpus, rejects = MemoryWriter(), MemoryWriter()
     start = time.perf_counter()
-    executor = SerialExecutor(Pipeline([normalizer(slow, name="slow_step")]), time_limit=0.3)
-    report = executor.run(items, corpus, rejects)
+    pipeline = Pipeline([normalizer(slow, name="slow_step")])
+    report = run_items(pipeline, items, corpus, rejects, run=RunOptions(time_limit=0.3))
     assert time.perf_counter() - start < 3
     assert [(r["step"], r["reason"]) for r in rejects.records] == [("slow_step", "timeout")]
     assert "took longer than 0.3 s" in rejects.records[0]["detail"]
@@ -89,4 +112,4 @@ def test_strict_stops_at_the_first_reject() -> None:
 
     items = [doc_from("Satz eins ist ein ganzer Satz.", "a.txt"), doc_from("Logo", "b.txt")]
     with pytest.raises(RunStopped, match=r"b.txt: drop_empty: empty"):
-        SerialExecutor(default_pipeline(), strict=True).run(items, MemoryWriter())
+        run_items(default_pipeline(), items, MemoryWriter(), run=RunOptions(strict=True))

@@ -8,13 +8,19 @@ from pathlib import Path
 import pytest
 
 from corpuskit.api import clean_files
-from corpuskit.recipes.defaults import default_pipeline, remove_duplicates
+from corpuskit.recipes.compose import remove_duplicates
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.run.local import LocalExecutor
+from corpuskit.run.ray import RayExecutor
 from tests import hostile
 from tests.conftest import BENCH_PAGES, seed_pages
 from tests.steps.test_duplicates import check_duplicates, duplicate_inputs
 from tests.steps.test_near_duplicates import crawl_copies
 
 ray = pytest.importorskip("ray")
+
+#: The executors compared, by the name ``--executor`` gives them.
+EXECUTORS = {"local": LocalExecutor(), "ray": RayExecutor()}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,7 @@ def test_ray_writes_what_the_local_executor_writes(
         out = tmp_path / executor / "corpus.jsonl.gz"
         rejects = out.with_name("rejects.jsonl")
         report = clean_files(
-            [str(inputs)], str(out), rejects=str(rejects), executor=executor, audit=True
+            [str(inputs)], str(out), rejects=str(rejects), executor=EXECUTORS[executor], audit=True
         )
         files[executor] = (out.read_bytes(), rejects.read_bytes(), report.to_record())
     assert files["local"] == files["ray"]
@@ -66,7 +72,7 @@ def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path
             [str(folder)],
             str(out),
             rejects=str(rejects),
-            executor=executor,
+            executor=EXECUTORS[executor],
             pipeline=remove_duplicates(default_pipeline()),
         )
         outputs[executor] = (out.read_bytes(), rejects.read_bytes())
@@ -78,7 +84,8 @@ def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path
 def test_ray_finds_the_near_duplicates_the_local_executor_finds(
     local_ray: None, tmp_path: Path
 ) -> None:
-    from corpuskit.recipes.defaults import default_pipeline, remove_near_duplicates
+    from corpuskit.recipes.compose import remove_near_duplicates
+    from corpuskit.recipes.defaults import default_pipeline
 
     crawl_copies(tmp_path / "inputs", every=60)
     pipeline = remove_near_duplicates(default_pipeline())
@@ -90,7 +97,7 @@ def test_ray_finds_the_near_duplicates_the_local_executor_finds(
             [str(tmp_path / "inputs")],
             str(out),
             rejects=str(rejects),
-            executor=executor,
+            executor=EXECUTORS[executor],
             pipeline=pipeline,
         )
         outputs[executor] = (out.read_bytes(), rejects.read_bytes())
@@ -102,4 +109,4 @@ def test_ray_refuses_standard_input(local_ray: None, tmp_path: Path) -> None:
     from corpuskit.errors import InputError
 
     with pytest.raises(InputError, match="standard input"):
-        clean_files(["-"], str(tmp_path / "c.jsonl"), executor="ray")
+        clean_files(["-"], str(tmp_path / "c.jsonl"), executor=RayExecutor())

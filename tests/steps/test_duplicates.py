@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from corpuskit.api import clean_files
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
-from corpuskit.recipes.defaults import default_pipeline, remove_duplicates
+from corpuskit.recipes.compose import remove_duplicates
+from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.steps.duplicates import ExactDuplicates, FirstPages, text_hash
 from tests.conftest import BENCH_PAGES, doc_from, seed_pages

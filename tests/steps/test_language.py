@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline, step_name
-from corpuskit.recipes.defaults import default_pipeline, select_languages
+from corpuskit.recipes.compose import select_languages
+from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.steps.language import (
     MAX_CHARS,
     MIN_LANG_SCORE,

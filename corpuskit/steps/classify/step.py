@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
+from corpuskit.document import current_layout as current_layout  # where it was first
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.pipeline import has_run, remove_lines
@@ -318,22 +319,3 @@ class ClassifyLines:
             rules[features.lines[k]] = "boilerplate"
         why = model.explain(features, scores, extra, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
-
-
-def current_layout(doc: Document) -> list[tuple[float, ...]] | None:
-    """``doc.layout`` for the lines of ``doc.text`` as it is now, or None without one.
-
-    The layout was read with the page; steps since then removed lines (each recorded in
-    its edit, numbered in that step's input) but never added any, so following the
-    removals finds which line of the page as read each line now is.
-    """
-    if doc.layout is None:
-        return None
-    alive = list(range(len(doc.layout)))
-    for edit in doc.edits:
-        if edit.lines:
-            gone = {line.number - 1 for line in edit.lines}
-            alive = [at for position, at in enumerate(alive) if position not in gone]
-    if len(alive) != doc.text.count("\n") + 1:
-        return None  # not the page the layout was read with
-    return [doc.layout[at] for at in alive]

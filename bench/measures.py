@@ -1,0 +1,202 @@
+"""What the shingle and passage scores do not see: whole paragraphs, headlines, comments.
+
+Used by ``bench/quality.py`` beside the benchmark's own ``score.py`` (whose canonical form,
+``squash``, every measure here shares, so a passage is found here when it is found there):
+
+- **paragraph integrity**: of the gold paragraphs of 8+ words that come out contiguous
+  (found in the output once line breaks count as spaces), the share found on one line.
+  Gold paragraphs are a traf-dev page's ``with`` passages and a dragnet-dev page's
+  article lines.
+- **paragraph separation** (article gold only): of the pairs of consecutive gold
+  paragraphs that both come out contiguous, the share that come out on different lines.
+  Integrity alone rewards joining everything; separation says what that costs.
+- **headline match**: of the pages whose title in HTML mode occurs as a line of the text
+  dump, the share whose text-mode title is that title (case and spaces aside).
+- **comment detection** (``gold_with_comments.jsonl`` beside an article gold): line by
+  line, which of the lines the rule ``comments`` removed were not article text
+  (precision), and which of the page's comment lines it removed (recall). A line counts
+  when it has 3+ words: shorter ones ("Reply", "2") are found anywhere by chance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from corpuskit.document import Document, Drop
+from corpuskit.explain import traced
+
+#: Gold paragraphs shorter than this are left out of integrity: a short line (a heading,
+#: a caption) is on one line whatever a cleaner does.
+PARAGRAPH_WORDS = 8
+#: Lines shorter than this are left out of comment detection (see the module docstring).
+COMMENT_LINE_WORDS = 3
+
+Squash = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``part`` of ``whole``, printed as ``part/whole = share``."""
+
+    part: int
+    whole: int
+
+    @property
+    def share(self) -> float:
+        return self.part / self.whole if self.whole else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.part}/{self.whole} = {self.share:.3f}"
+
+
+def gold_paragraphs(record: Mapping[str, Any]) -> list[str]:
+    """A gold record's paragraphs of ``PARAGRAPH_WORDS``+ words.
+
+    >>> gold_paragraphs({"with": ["Too short.", "One two three four five six seven eight"]})
+    ['One two three four five six seven eight']
+    """
+    if "article" in record:
+        candidates = str(record["article"] or "").split("\n")
+    else:
+        candidates = list(record.get("with", ()))
+    return [p for p in candidates if len(p.split()) >= PARAGRAPH_WORDS]
+
+
+def integrity(
+    gold: Iterable[Mapping[str, Any]], predictions: Mapping[str, str], squash: Squash
+) -> Ratio:
+    """Gold paragraphs found on one line of the output, of those found contiguous."""
+    contiguous = whole = 0
+    for record in gold:
+        paragraphs = gold_paragraphs(record)
+        if not paragraphs:
+            continue
+        text = predictions.get(str(record["id"]), "")
+        flat, lines = squash(text), [squash(line) for line in text.split("\n")]
+        for paragraph in map(squash, paragraphs):
+            if paragraph in flat:
+                contiguous += 1
+                whole += any(paragraph in line for line in lines)
+    return Ratio(whole, contiguous)
+
+
+def separation(
+    gold: Iterable[Mapping[str, Any]], predictions: Mapping[str, str], squash: Squash
+) -> Ratio:
+    """Pairs of consecutive gold paragraphs (article gold) that come out on different
+    lines, of the pairs that both come out contiguous."""
+    both = apart = 0
+    for record in gold:
+        if "article" not in record:
+            continue
+        text = predictions.get(str(record["id"]), "")
+        flat, lines = squash(text), [squash(line) for line in text.split("\n")]
+        paragraphs = [squash(p) for p in gold_paragraphs(record)]
+        for first, second in pairwise(paragraphs):
+            if first in flat and second in flat:
+                both += 1
+                seam = f"{first[-40:]} {second[:40]}"
+                apart += not any(seam in line for line in lines)
+    return Ratio(apart, both)
+
+
+def headline_match(
+    text_titles: Mapping[str, str | None],
+    html_titles: Mapping[str, str | None],
+    dumps: Mapping[str, str],
+) -> Ratio:
+    """Pages whose text-mode title is the HTML-mode title, of the pages whose dump holds
+    that title as a line (case and runs of spaces ignored)."""
+    matched = held = 0
+    for page, title in html_titles.items():
+        if not title:
+            continue
+        wanted = _plain(title)
+        if not any(_plain(line) == wanted for line in dumps.get(page, "").split("\n")):
+            continue
+        held += 1
+        matched += _plain(text_titles.get(page) or "") == wanted
+    return Ratio(matched, held)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class CommentScores:
+    """Line-level comment detection: ``precision`` and ``recall`` of the rule
+    ``comments``, and ``gone``: the comment lines missing from the output, by any step."""
+
+    precision: Ratio
+    recall: Ratio
+    gone: Ratio
+
+    def __str__(self) -> str:
+        return f"precision {self.precision}  recall {self.recall}  gone {self.gone}"
+
+
+def comment_detection(
+    folder: Path,
+    docs: Sequence[Document],
+    results: Sequence[Document | Drop],
+    page_id: Callable[[Document], str],
+    squash: Squash,
+) -> CommentScores | None:
+    """Score the removals of rule ``comments`` against ``gold_with_comments.jsonl``
+    (None when ``folder`` has none)."""
+    path = folder / "gold_with_comments.jsonl"
+    if not path.exists():
+        return None
+    articles = _articles(folder / "gold.jsonl")
+    threads = {page: text[len(articles.get(page, "")) :] for page, text in _articles(path).items()}
+    counts = [0] * 6  # removed, removed not article, comment lines, removed, gone, -
+    for doc, result in zip(docs, results, strict=True):
+        page = page_id(doc)
+        article, thread = squash(articles.get(page, "")), squash(threads.get(page, ""))
+        _count_page(doc, result, article, thread, squash, counts)
+    removed, clean, comments, caught, gone, _ = counts
+    return CommentScores(Ratio(clean, removed), Ratio(caught, comments), Ratio(gone, comments))
+
+
+def _count_page(
+    doc: Document,
+    result: Document | Drop,
+    article: str,
+    thread: str,
+    squash: Squash,
+    counts: list[int],
+) -> None:
+    final = result.document if isinstance(result, Drop) else result
+    lines = doc.text.split("\n")
+    edits = () if final is None else final.edits[len(doc.edits) :]
+    by_comments = {
+        removed.number
+        for edit in traced(edits, len(lines))
+        for removed in edit.lines
+        if removed.rule == "comments"
+    }
+    kept = "" if final is None else squash(final.text)
+    for number, line in enumerate(lines, 1):
+        text = squash(line)
+        if len(text.split()) < COMMENT_LINE_WORDS:
+            continue
+        in_article = text in article
+        if number in by_comments:
+            counts[0] += 1
+            counts[1] += not in_article
+        if thread and text in thread and not in_article:
+            counts[2] += 1
+            counts[3] += number in by_comments
+            counts[4] += text not in kept
+
+
+def _articles(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    return {str(r["id"]): str(r.get("article") or "") for r in records}

@@ -1,0 +1,208 @@
+"""``corpuskit clean``: the options become objects, then one library call.
+
+Each run option's flag has the name of the option (``--dedup`` sets ``dedup``); those a
+user gave (by flag or ``CORPUSKIT_*`` environment variable) override the recipe's
+``[options]`` in ``Recipe.build``, the composition ``clean_files(recipe=...)`` uses, so
+the command and the library write the same corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from corpuskit.api import clean_files
+from corpuskit.cli.app import app, logged, translate_errors
+from corpuskit.cli.logs import InputProgress, say
+from corpuskit.cli.options import (
+    ExtractorOption,
+    FormatOption,
+    HtmlParserOption,
+    MaxFileOption,
+    MaxLineOption,
+    QuietOption,
+    RecipeOption,
+    TextFieldOption,
+    VerboseOption,
+    given_options,
+    source_of,
+)
+from corpuskit.cli.progress import ProgressBar, count_inputs, each
+from corpuskit.cli.recipes import chosen_recipe
+from corpuskit.document import Drop
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.outputs import Outputs
+from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
+from corpuskit.run.executor import make_executor
+from corpuskit.run.options import TIME_LIMIT
+from corpuskit.steps.language import MIN_LANG_SCORE
+from corpuskit.writers import SHARD_SIZE
+
+log = logging.getLogger("corpuskit")
+
+#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
+ENV_PREFIX = "CORPUSKIT"
+
+#: The parameters of ``clean`` that are run options (``recipes/options.py``), by the
+#: name of the option or of its conversion (``cli/options.py``).
+RUN_FLAGS = (
+    "format", "text_field", "html_parser", "extractor", "follow_links", "allow_missing",
+    "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers", "executor",
+    "address", "shard_size", "shard_compression", "keep_comments", "dedup",
+    "near_threshold", "shingle_size", "permutations", "lang", "min_lang_score", "quality",
+    "quality_step", "quotes", "dashes", "double_hyphen", "ellipsis",
+)  # fmt: skip
+
+Flag = typer.Option  # the shorter name keeps the long signature readable
+
+
+@app.command(context_settings={"auto_envvar_prefix": ENV_PREFIX})
+@translate_errors
+@logged
+def clean(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    output: Annotated[
+        str,
+        Flag(
+            "--output",
+            "-o",
+            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards.",
+        ),
+    ],
+    rejects: Annotated[
+        str | None, Flag(help="Rejects JSONL; default: NAME.rejects.jsonl beside the output.")
+    ] = None,
+    manifest: Annotated[str | None, Flag(help="Write a run manifest (JSON) here.")] = None,
+    recipe: RecipeOption = None,
+    resume: Annotated[
+        bool, Flag(help="Continue an interrupted run of this command, if there is one.")
+    ] = False,
+    fail_on_reject: Annotated[
+        bool, Flag(help="Exit with 1 when any page was rejected (default: 0).")
+    ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = 0,
+    format: FormatOption = None,
+    text_field: TextFieldOption = "text",
+    html_parser: HtmlParserOption = "bs4",
+    extractor: ExtractorOption = DEFAULT_EXTRACTOR,
+    follow_links: Annotated[
+        bool, Flag(help="Follow symbolic links out of input folders (default: stay inside).")
+    ] = False,
+    allow_missing: Annotated[
+        bool, Flag(help="A missing input or a pattern matching nothing is a reject, not an error.")
+    ] = False,
+    max_file_mb: MaxFileOption = DEFAULT_LIMITS.max_file_bytes // MiB,
+    max_line_mb: MaxLineOption = DEFAULT_LIMITS.max_line_bytes // MiB,
+    audit: Annotated[bool, Flag(help="Also record each removed line and its rule.")] = False,
+    strict: Annotated[bool, Flag(help="Stop at the first reject; write nothing.")] = False,
+    time_limit: Annotated[
+        float, Flag(help="Seconds one document may take; 0: no limit.")
+    ] = TIME_LIMIT,
+    workers: Annotated[
+        int | None, Flag(min=1, help="Worker processes; default: every core. Same output.")
+    ] = None,
+    executor: Annotated[
+        str, Flag(help="local (this machine) or ray (pip install 'corpuskit\\[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None, Flag(help="With --executor ray: the cluster (default: a local Ray).")
+    ] = None,
+    shard_size: Annotated[
+        int, Flag(min=1, help="Records per shard, when -o names a folder.")
+    ] = SHARD_SIZE,
+    shard_compression: Annotated[str, Flag(help="Shards: zst, gz or none.")] = "zst",
+    keep_comments: Annotated[
+        bool, Flag(help="Keep reader comments in the text (default: comment_lines removes them).")
+    ] = False,
+    dedup: Annotated[
+        str,
+        Flag(
+            help="exact: reject a page whose text an earlier page has; near: also pages "
+            "nearly the same (MinHash); off: add none (a recipe's own duplicate steps stay)."
+        ),
+    ] = "off",
+    near_threshold: Annotated[
+        float | None, Flag(help="With --dedup near: least estimated Jaccard similarity (0.7).")
+    ] = None,
+    shingle_size: Annotated[
+        int | None, Flag(help="With --dedup near: words in a shingle (5).")
+    ] = None,
+    permutations: Annotated[
+        int | None, Flag(help="With --dedup near: hash functions in a MinHash signature (128).")
+    ] = None,
+    lang: Annotated[
+        str | None, Flag(help="Keep only pages in these languages: en,de (ISO 639-1; und too).")
+    ] = None,
+    min_lang_score: Annotated[
+        float, Flag(min=0.0, max=1.0, help="With --lang: least probability of those languages.")
+    ] = MIN_LANG_SCORE,
+    quality: Annotated[
+        str, Flag(help="Quality filters: off, annotate (scores in meta.quality) or drop.")
+    ] = "off",
+    quality_step: Annotated[
+        list[str] | None, Flag(help="One filter's mode, e.g. repetition=off (repeatable).")
+    ] = None,
+    quotes: Annotated[
+        str | None, Flag(help="Quotes: keep or ascii; default: the recipe's (keep).")
+    ] = None,
+    dashes: Annotated[
+        str | None, Flag(help="Dashes: keep or ascii; default: the recipe's (keep).")
+    ] = None,
+    double_hyphen: Annotated[
+        str | None, Flag(help="Double hyphen: keep or em_dash; default: the recipe's.")
+    ] = None,
+    ellipsis: Annotated[
+        str | None, Flag(help="Ellipses: keep, char or dots; default: the recipe's.")
+    ] = None,
+) -> None:
+    """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
+
+    The pipeline is the default one, or the steps of --recipe. Each option is taken from,
+    first to last: its flag, the environment variable CORPUSKIT_<OPTION> (CORPUSKIT_WORKERS=1,
+    CORPUSKIT_DEDUP=near), the recipe's options table, the built-in default.
+
+    Example: corpuskit clean pages/ -o corpus.jsonl --rejects rejects.jsonl
+    """
+    chosen = chosen_recipe(ctx)
+    for name in RUN_FLAGS:
+        where = source_of(ctx, name, chosen.options)
+        if where != "default":
+            log.info("option %s = %r (from the %s)", name, ctx.params.get(name), where)
+    built = chosen.build(**given_options(ctx, RUN_FLAGS))
+    log.info(
+        "pipeline (config %s): %s", built.pipeline.config_hash(), ", ".join(built.pipeline.names)
+    )
+    outputs = Outputs.plan(output, rejects=rejects, manifest=manifest, options=built.output)
+    bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
+    try:
+        with bar or contextlib.nullcontext():
+            report = clean_files(
+                paths,
+                outputs,
+                pipeline=built.pipeline,
+                read=built.read,
+                run=built.run,
+                executor=built.executor or make_executor(),
+                resume=resume,
+                on_reject=None if outputs.rejects else _print_reject,
+                on_progress=each(bar, InputProgress() if verbose else None),
+            )
+    except KeyboardInterrupt:
+        kept = f"; its partial output is in {outputs.partial}" if outputs.partial else ""
+        say(f"interrupted{kept}: run it again with --resume to continue")
+        raise typer.Exit(130) from None
+    if not quiet:
+        say(report.summary())
+        if report.rejected and outputs.rejects:
+            say(f"rejects written to {outputs.rejects}")
+    raise typer.Exit(1 if fail_on_reject and report.rejected else 0)
+
+
+def _print_reject(drop: Drop) -> None:
+    say(f"rejected {drop.source.location()}: {drop.step}: {drop.reason} {drop.detail}".rstrip())

@@ -1,0 +1,268 @@
+"""One composition: what the run options add to, or change in, a recipe's pipeline.
+
+``compose(pipeline, options)`` is the one function that turns ``--dedup``, ``--lang``,
+``--quality`` and the punctuation options (or a recipe's ``[options]``, or a library
+call's keywords) into steps, for the command line, ``Recipe.build`` and ``clean_files``
+alike: so a recipe means the same thing wherever it runs.
+
+>>> from corpuskit.recipes.defaults import default_pipeline
+>>> composed = compose(default_pipeline(), dedup="exact", lang=("en",))
+>>> composed.names[-1], "select_language" in composed.names
+('exact_duplicates', True)
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from corpuskit.errors import InputError
+from corpuskit.options import NOT_IN_RECIPES, Options
+from corpuskit.outputs import OutputOptions
+from corpuskit.pipeline import Pipeline
+from corpuskit.readers.limits import Limits
+from corpuskit.readers.options import ReadOptions
+from corpuskit.run.executor import Executor, make_executor
+from corpuskit.run.options import RunOptions
+from corpuskit.steps.duplicates import ExactDuplicates
+from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
+from corpuskit.steps.near_duplicates import NearDuplicates
+from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
+from corpuskit.steps.quality import MODES, with_quality
+
+#: ``dedup``: exact (``remove_duplicates``), near (``remove_near_duplicates``) or off
+#: (none added; a recipe's own duplicate steps stay).
+DEDUP_MODES = ("exact", "near", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions(Options):
+    """What a run adds to its pipeline, or changes in it.
+
+    **Parameters**
+
+    - ``keep_comments``: keep reader comments in the text (leave out ``comment_lines``).
+    - ``dedup``: ``exact`` rejects a page whose cleaned text an earlier page has,
+      ``near`` also pages nearly the same (MinHash), ``off`` adds none.
+    - ``near_threshold``, ``shingle_size``, ``permutations``: the ``near_duplicates``
+      step's settings (None: its defaults, or a recipe's own step left as it is).
+    - ``lang``: keep only pages in these languages (ISO 639-1 codes, ``und`` too).
+    - ``min_lang_score``: with ``lang``, the least probability of those languages.
+    - ``quality``: the quality filters, ``off``, ``annotate`` or ``drop``;
+      ``quality_step``: one filter's mode apart, ``name=mode`` each.
+    - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
+      settings that replace the pipeline's (None: keep the pipeline's); set by flags,
+      not by a recipe's options (its ``normalize_punctuation`` step says them).
+    """
+
+    keep_comments: bool = False
+    dedup: str = "off"
+    near_threshold: float | None = None
+    shingle_size: int | None = None
+    permutations: int | None = None
+    lang: tuple[str, ...] | None = None
+    min_lang_score: float = MIN_LANG_SCORE
+    quality: str = "off"
+    quality_step: tuple[str, ...] = ()
+    quotes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+    dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+    double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+    ellipsis: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.lang, str):  # "en,de", as the command line gives it
+            object.__setattr__(self, "lang", tuple(self.lang.split(",")))
+        elif self.lang is not None:
+            object.__setattr__(self, "lang", tuple(self.lang))
+        object.__setattr__(self, "quality_step", tuple(self.quality_step))
+        if self.dedup not in DEDUP_MODES:
+            raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
+        if self.quality not in MODES:
+            raise InputError(f"quality: one of {', '.join(MODES)}, not {self.quality!r}")
+        if not 0.0 <= self.min_lang_score <= 1.0:
+            raise InputError(f"min_lang_score: between 0 and 1, not {self.min_lang_score}")
+        for item in self.quality_step:
+            if "=" not in item:
+                raise InputError(f"quality_step: name=mode, not {item!r}")
+
+    @property
+    def punctuation(self) -> dict[str, str]:
+        """The punctuation settings that were given."""
+        names = ("quotes", "dashes", "double_hyphen", "ellipsis")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+    def near_step(self) -> NearDuplicates | None:
+        """The ``near_duplicates`` step these settings make; None when none was given."""
+        given = {
+            name: getattr(self, name)
+            for name in ("near_threshold", "shingle_size", "permutations")
+            if getattr(self, name) is not None
+        }
+        if not given:
+            return None
+        defaults = NearDuplicates()
+        try:
+            return NearDuplicates(
+                given.get("near_threshold", defaults.threshold),
+                given.get("shingle_size", defaults.shingle_size),
+                given.get("permutations", defaults.permutations),
+            )
+        except ValueError as error:
+            raise InputError(str(error)) from None
+
+
+def remove_duplicates(pipeline: Pipeline) -> Pipeline:
+    """``pipeline`` rejecting a page whose cleaned text an earlier page has
+    (``exact_duplicates``, at the end), unless it does already."""
+    if "exact_duplicates" in pipeline.names:
+        return pipeline
+    return pipeline.then(ExactDuplicates())
+
+
+#: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
+#: by language: a page in more than three languages is rare, and past the third the
+#: probabilities are sevenths that change nothing.
+LANG_SCORES_TOP = 3
+
+
+def select_languages(
+    pipeline: Pipeline, languages: Sequence[str], min_score: float = MIN_LANG_SCORE
+) -> Pipeline:
+    """``pipeline`` keeping only pages in ``languages`` (ISO 639-1 codes, or ``und``).
+
+    ``detect_language`` also records the top languages (``meta["lang_scores"]``) and
+    ``select_language`` runs right after it, before the costly steps: see
+    ``SelectLanguage`` for the rule on pages in several languages and on ``und``. A
+    pipeline that has ``select_language`` already (from a recipe) has it replaced.
+    """
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    if not codes:
+        raise ValueError("select_languages needs at least one language code")
+    names = pipeline.names
+    detect = pipeline.steps[names.index("detect_language")] if "detect_language" in names else None
+    if not isinstance(detect, DetectLanguage):
+        raise ValueError("select_languages needs the pipeline's detect_language step")
+    detect = replace(detect, top=max(detect.top, LANG_SCORES_TOP))
+    pipeline = pipeline.replace("detect_language", detect)
+    select = SelectLanguage(codes, min_score)
+    if "select_language" in names:  # a recipe's own: these languages replace its
+        return pipeline.replace("select_language", select)
+    return pipeline.after("detect_language", select)
+
+
+def remove_near_duplicates(pipeline: Pipeline, step: NearDuplicates | None = None) -> Pipeline:
+    """``pipeline`` with ``near_duplicates`` (``step``, else the default one) after
+    ``exact_duplicates`` (added if missing): copies that are the same go as ``duplicate``
+    first, at less cost, and those that differ a little as ``near_duplicate``.
+
+    A pipeline that has ``near_duplicates`` already (from a recipe) keeps it, or has it
+    replaced by ``step`` if one is given.
+    """
+    pipeline = remove_duplicates(pipeline)
+    if "near_duplicates" in pipeline.names:
+        return pipeline if step is None else pipeline.replace("near_duplicates", step)
+    return pipeline.after("exact_duplicates", step or NearDuplicates())
+
+
+def compose(
+    pipeline: Pipeline, options: PipelineOptions | None = None, /, **changes: Any
+) -> Pipeline:
+    """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
+    punctuation policy, comments kept, duplicate removal, language selection, quality
+    filters."""
+    options = PipelineOptions.of(options, **changes)
+    pipeline = _punctuation(pipeline, options.punctuation)
+    if options.keep_comments and "comment_lines" in pipeline.names:
+        pipeline = pipeline.without("comment_lines")
+    if options.dedup == "exact":
+        pipeline = remove_duplicates(pipeline)
+    elif options.dedup == "near":
+        pipeline = remove_near_duplicates(pipeline, options.near_step())
+    if options.lang is not None:
+        try:
+            pipeline = select_languages(pipeline, options.lang, options.min_lang_score)
+        except ValueError as error:
+            raise InputError(f"lang: {error}") from None
+    modes = dict(item.partition("=")[::2] for item in options.quality_step)
+    try:
+        return with_quality(pipeline, options.quality, **modes)
+    except ValueError as error:
+        raise InputError(f"quality: {error}") from None
+
+
+def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
+    """``pipeline`` with the ``given`` punctuation settings replacing those of its
+    ``normalize_punctuation`` step (the recipe's, or the default ``keep``)."""
+    if not given:
+        return pipeline
+    if "normalize_punctuation" not in pipeline.names:
+        raise InputError(f"{next(iter(given))}: the recipe has no normalize_punctuation step")
+    step = pipeline.steps[pipeline.names.index("normalize_punctuation")]
+    try:
+        merged = PunctuationPolicy(**{**getattr(step, "config", {}), **given})
+    except (TypeError, ValueError) as error:
+        raise InputError(str(error)) from None
+    return pipeline.replace("normalize_punctuation", punctuation_step(merged))
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a recipe's pipeline and a set of run options make together: the pipeline to
+    run, how to read its inputs, how to run it, on which executor (None: no executor
+    option was given, the caller's default applies), and how to cut shards."""
+
+    pipeline: Pipeline
+    read: ReadOptions
+    run: RunOptions
+    executor: Executor | None
+    output: OutputOptions
+
+
+#: The options classes a flat table of run options is shared out to, by field name.
+OPTION_CLASSES = (PipelineOptions, ReadOptions, Limits, RunOptions, OutputOptions)
+
+
+def build(
+    pipeline: Pipeline,
+    options: Mapping[str, Any],
+    *,
+    read: ReadOptions | None = None,
+    run: RunOptions | None = None,
+    executor: Executor | None = None,
+) -> Built:
+    """``pipeline`` and the run ``options`` (a recipe's ``[options]`` table, the command
+    line's, a library call's keywords: names as in ``corpuskit recipe show``) made into
+    objects; each option goes to the class that has a field of its name (on top of
+    ``read`` and ``run`` when given), ``executor``, ``workers`` and ``address`` to
+    ``make_executor``. The one place the command line, ``Recipe.build`` and
+    ``clean_files`` go through, so a recipe means the same thing in all of them."""
+    groups: dict[Any, dict[str, Any]] = {kind: {} for kind in (*OPTION_CLASSES, make_executor)}
+    for name, value in options.items():
+        groups[option_owner(name)][name] = value
+    read = ReadOptions.of(read, **groups[ReadOptions])
+    if groups[Limits]:
+        read = replace(read, limits=replace(read.limits, **groups[Limits]))
+    if executor is not None and groups[make_executor]:
+        given = ", ".join(groups[make_executor])
+        raise InputError(f"executor: an executor object or its options ({given}), not both")
+    if executor is None and groups[make_executor]:
+        executor = make_executor(**groups[make_executor])
+    return Built(
+        compose(pipeline, PipelineOptions(**groups[PipelineOptions])),
+        read,
+        RunOptions.of(run, **groups[RunOptions]),
+        executor,
+        OutputOptions(**groups[OutputOptions]),
+    )
+
+
+def option_owner(name: str) -> Any:
+    """The options class (or ``make_executor``) that takes the option ``name``."""
+    for kind in OPTION_CLASSES:
+        if name in {f.name for f in fields(kind)} and name != "limits":
+            return kind
+    if name in inspect.signature(make_executor).parameters:
+        return make_executor
+    raise InputError(f"unknown run option {name!r}")

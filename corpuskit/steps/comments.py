@@ -1,0 +1,323 @@
+"""Reader comments are not article text: find the comment thread and remove it.
+
+A page's comment thread is other people's text about the article, not the article; a
+corpus that keeps it mixes authors, registers and dates. The step ``comment_lines``
+removes a thread with the rule ``comments``, recording for every removed line the
+evidence that decided (``explain`` and ``--audit`` show it).
+
+**Text** keeps what a thread prints (``data/comments.toml``): a *header* that opens the
+section ("12 Comments", "24 Responses to “…”", "Leave a Reply", "Kommentare") and, for
+each comment, *markers*: who wrote it ("Chris says:"), when ("October 27, 2012 at 3:19
+am", "6 years ago"), the controls under it ("Reply", "Report abuse", "Permalink"), vote
+counts ("+2"). A marker alone proves nothing (an article has a dateline and a
+"Permalink"); a thread is markers that repeat, each within ``GAP_WORDS`` words of the
+one before:
+
+- after a header, whose first marker comes within ``HEADER_REACH`` lines: at least two
+  markers naming who or when (or three controls, or three vote counts);
+- without a header: at least ``MIN_MARKERS`` markers of two kinds besides votes and
+  dates, one of them repeated, after at least ``ARTICLE_WORDS`` words of prose (on a
+  forum page the posts are the content, and come first);
+- right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it.
+
+The thread runs from its header (or the line naming the first commenter) to its last
+marker, and past it over the prose of the last comment when that marker heads it.
+
+**HTML** pages say more (``html/layout.py``): a line inside an element whose
+``class``/``id`` names a comment thread (``comment``, ``disqus``, ``respond``...), a
+schema.org ``Comment`` or ``itemprop="comment"``, outside the page's main container, has
+``html_comment`` set; such lines go too, with that share as their evidence.
+
+>>> from corpuskit.document import make_document, Source
+>>> page = '''The article ends here, with a full sentence of prose that is long enough.
+... 2 Comments
+... Anna says:
+... May 5, 2012 at 3:19 pm
+... Great read!
+... Reply
+... Ben says:
+... May 6, 2012 at 9:02 am
+... I disagree.'''
+>>> doc = CommentLines()(make_document(page, Source("-")))
+>>> doc.text
+'The article ends here, with a full sentence of prose that is long enough.'
+>>> dict(doc.edits[-1].lines[0].features)
+{'thread_markers': 5.0, 'thread_header': 1.0}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from corpuskit.data import load_table
+from corpuskit.document import Document, current_layout
+from corpuskit.lexicon.layout import LAYOUT_NAMES
+from corpuskit.pipeline import remove_lines
+
+# Thresholds, measured on dragnet-dev (286 of its 1,002 pages have a thread, with a gold
+# that tells it apart) and checked on traf-dev (whose gold keeps some threads as text):
+# re-measure comment detection and F on both (bench/quality.py) after changing one.
+#: Words between two markers of one thread: a comment is rarely longer.
+GAP_WORDS = 250
+#: Non-blank lines between a header and the first marker (the commenter's name...).
+HEADER_REACH = 5
+#: Markers of a thread without a header.
+MIN_MARKERS = 3
+#: Words of prose (lines of 8+ words) before a thread without a header.
+ARTICLE_WORDS = 50
+PROSE_LINE_WORDS = 8
+#: Words between a thread and markers that continue it (a long comment breaks a chain).
+CONTINUED_WORDS = 600
+#: Lines of the last comment's prose taken after a marker that heads it.
+TAIL_LINES = 40
+#: ``html_comment`` share above which a line of an HTML page is in a thread.
+HTML_SHARE = 0.5
+
+#: Markers that name who wrote a comment or when.
+HEADS = ("speaker", "timestamp", "date")
+
+
+@dataclass(frozen=True)
+class CommentMarkers:
+    """The compiled patterns of ``data/comments.toml``."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    time: re.Pattern[str]
+    date: re.Pattern[str]
+    date_only: re.Pattern[str]
+    max_chars: int
+    timestamp_chars: int
+    digest: str
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> CommentMarkers:
+        markers = table["markers"]
+        kinds = ("header", "reply", "vote", "speaker")
+        compiled = tuple(
+            (kind, re.compile("|".join(f"(?:{p})" for p in markers[kind]["patterns"]), re.I))
+            for kind in kinds
+        )
+        time = markers["time"]
+        return cls(
+            compiled,
+            re.compile(time["time"], re.I),
+            re.compile(time["date"], re.I),
+            re.compile(time["date_only"], re.I),
+            int(table["max_chars"]),
+            int(time["timestamp_chars"]),
+            hashlib.sha256(repr(sorted(table.items(), key=str)).encode()).hexdigest()[:16],
+        )
+
+    @classmethod
+    def default(cls) -> CommentMarkers:
+        """The markers shipped in ``corpuskit/data/comments.toml``."""
+        return cls.from_table(load_table("comments"))
+
+    def kind(self, line: str) -> str | None:
+        """What ``line`` is in a thread: ``header``, ``reply``, ``vote``, ``speaker``,
+        ``timestamp``, ``date``, or None.
+
+        >>> markers = CommentMarkers.default()
+        >>> markers.kind("24 Responses to “In Copenhagen…”"), markers.kind("Anna sagt:")
+        ('header', 'speaker')
+        >>> markers.kind("on October 27, 2012 at 3:19 am"), markers.kind("It was late.")
+        ('timestamp', None)
+        """
+        text = line.strip()
+        if not text or len(text) > self.max_chars:
+            return None
+        for kind, pattern in self.patterns:
+            if pattern.fullmatch(text):
+                return kind
+        if len(text) <= self.timestamp_chars and self.time.search(text):
+            return "timestamp" if self.date.search(text) else None
+        return "date" if self.date_only.fullmatch(text) else None
+
+
+class Thread(NamedTuple):
+    """A comment thread: its first and last line, its markers and whether a header
+    opens it."""
+
+    start: int
+    end: int
+    markers: int
+    header: bool
+
+
+@dataclass(frozen=True)
+class CommentLines:
+    """Step ``comment_lines``: remove reader comments (rule ``comments``).
+
+    See the module docstring for how a thread is found in text and in HTML.
+    """
+
+    markers: CommentMarkers = field(default_factory=CommentMarkers.default)
+    name = "comment_lines"
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"markers": self.markers.digest, "gap_words": GAP_WORDS}
+
+    def __call__(self, doc: Document) -> Document:
+        lines = doc.text.split("\n")
+        rules: list[str | None] = [None] * len(lines)
+        why: dict[int, dict[str, float]] = {}
+        for thread in self.threads(lines):
+            evidence = {"thread_markers": float(thread.markers)}
+            evidence["thread_header"] = float(thread.header)
+            for index in range(thread.start, thread.end + 1):
+                if lines[index].strip():
+                    rules[index], why[index] = "comments", evidence
+        _html_comments(doc, lines, rules, why)
+        return remove_lines(doc, self.name, rules, features=why, lines=lines)
+
+    def threads(self, lines: Sequence[str]) -> list[Thread]:
+        """The comment threads of a page's ``lines``, in order."""
+        return _Scan(lines, [self.markers.kind(line) for line in lines]).threads()
+
+
+class _Scan:
+    """One page's lines and their marker kinds, scanned once for threads."""
+
+    def __init__(self, lines: Sequence[str], kinds: list[str | None]) -> None:
+        self.lines, self.kinds = lines, kinds
+        self.words = [0]  # words before each line, so that a gap costs two lookups
+        self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
+        for line in lines:
+            count = len(line.split())
+            self.words.append(self.words[-1] + count)
+            self.prose.append(self.prose[-1] + (count if count >= PROSE_LINE_WORDS else 0))
+
+    def between(self, a: int, b: int) -> int:
+        """Words on the lines strictly between lines ``a`` and ``b``."""
+        return self.words[b] - self.words[a + 1]
+
+    def threads(self) -> list[Thread]:
+        found: list[Thread] = []
+        index = 0
+        while index < len(self.lines):
+            thread, index = self._at(index, found)
+            if thread is not None:
+                found.append(thread)
+        return found
+
+    def _at(self, index: int, found: list[Thread]) -> tuple[Thread | None, int]:
+        """The thread that starts at line ``index``, if any, and where to go on."""
+        kind = self.kinds[index]
+        if kind is None:
+            return None, index + 1
+        after = bool(found) and self.between(found[-1].end, index) <= CONTINUED_WORDS
+        if kind == "header":
+            first = self._first_marker(index)
+            if first is None:
+                return None, index + 1
+            members = self._chain(first)
+            if not _enough(members, self.kinds, "header", after):
+                return None, index + 1
+            return self._thread(index, members, True)
+        members = self._chain(index)
+        if not _enough(members, self.kinds, self._prose_before(index), after):
+            return None, members[-1] + 1
+        return self._thread(index, members, False)
+
+    def _first_marker(self, header: int) -> int | None:
+        """The first marker within ``HEADER_REACH`` non-blank lines after a header."""
+        seen = 0
+        for index in range(header + 1, len(self.lines)):
+            if self.kinds[index] not in (None, "header"):
+                return index
+            seen += bool(self.lines[index].strip())
+            if seen > HEADER_REACH:
+                return None
+        return None
+
+    def _chain(self, first: int) -> list[int]:
+        """Markers from ``first`` on, each within ``GAP_WORDS`` of the one before, up to
+        a header that opens a thread of its own."""
+        members = [first]
+        for index in range(first + 1, len(self.lines)):
+            kind = self.kinds[index]
+            if kind is None:
+                if self.between(members[-1], index) > GAP_WORDS:
+                    break
+                continue
+            if kind == "header":
+                if self._first_marker(index) is not None:
+                    break
+                continue
+            if self.between(members[-1], index) > GAP_WORDS:
+                break
+            members.append(index)
+        return members
+
+    def _prose_before(self, index: int) -> str:
+        """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""
+        return "article" if self.prose[index] >= ARTICLE_WORDS else "none"
+
+    def _thread(self, start: int, members: list[int], header: bool) -> tuple[Thread, int]:
+        if not header:
+            start = self._commenter(start)
+        end = self._tail(members[-1])
+        return Thread(start, end, len(members), header), end + 1
+
+    def _commenter(self, first: int) -> int:
+        """The line naming the first commenter, just before a thread's first marker."""
+        index = first - 1
+        while index >= 0 and not self.lines[index].strip():
+            index -= 1
+        if index >= 0 and len(self.lines[index].split()) <= 4 and not _prose(self.lines[index]):
+            return index
+        return first
+
+    def _tail(self, last: int) -> int:
+        """The last line of the last comment, when its marker heads it."""
+        if self.kinds[last] not in HEADS:
+            return last
+        end, taken = last, 0
+        for index in range(last + 1, min(len(self.lines), last + 1 + 2 * TAIL_LINES)):
+            line = self.lines[index]
+            if not line.strip():
+                continue
+            if not _prose(line) or self.kinds[index] == "header" or taken >= TAIL_LINES:
+                break
+            end, taken = index, taken + 1
+        return end
+
+
+def _enough(members: list[int], kinds: list[str | None], before: str, after: bool) -> bool:
+    """Whether ``members`` make a thread (see the module docstring); ``before`` is
+    ``header`` (a header opens them), ``article`` or ``none`` (prose before them)."""
+    per = Counter(kinds[index] for index in members)
+    heads = sum(per[kind] for kind in HEADS)
+    named = set(per) - {"vote", "date"}
+    if after:
+        return len(members) >= 2 and bool(named)
+    if before == "header":
+        return len(members) >= 2 and (heads >= 2 or per["reply"] >= 3 or per["vote"] >= 3)
+    repeated = max(per.values()) >= 2
+    return before == "article" and len(members) >= MIN_MARKERS and repeated and len(named) >= 2
+
+
+def _prose(line: str) -> bool:
+    text = line.strip()
+    return len(text.split()) >= 4 or text.endswith((".", "!", "?", "…", ")"))
+
+
+def _html_comments(
+    doc: Document, lines: list[str], rules: list[str | None], why: dict[int, dict[str, float]]
+) -> None:
+    """Mark the lines an HTML page's markup puts in a comment thread (``html_comment``)."""
+    if "html_comment" not in LAYOUT_NAMES:
+        return
+    layout = current_layout(doc)
+    if layout is None:
+        return
+    column = LAYOUT_NAMES.index("html_comment")
+    for index, row in enumerate(layout):
+        if row[column] >= HTML_SHARE and lines[index].strip() and rules[index] is None:
+            rules[index], why[index] = "comments", {"html_comment": round(row[column], 3)}

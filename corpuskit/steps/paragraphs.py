@@ -1,0 +1,270 @@
+"""Whole paragraphs: put back together the sentences a text dump split over lines.
+
+A dump made with ``get_text("\\n")`` starts a new line at every inline element, so a
+sentence with a link comes out as "via the" / "Los Angeles Times" / ". “Yes,". The step
+``join_lines`` joins a line onto the line before it when the seam between them says the
+sentence goes on. Each rule is one kind of evidence (the tables are data:
+``data/paragraphs.toml``), tried in this order:
+
+- ``marker``: the line before is only a list marker ("•", "17.", "a)"): its item follows;
+- ``punctuation``: the line starts with closing punctuation (", who", ".", "”");
+- ``parenthesis``: the line is a short parenthesis ("(PDF)", "($24)"), or, after a line
+  that does not end a sentence, starts one;
+- ``opening``: the line before ends with an opening bracket or quote;
+- ``label``: the line before is a short run-in label ending in a colon ("Update:") and
+  this line is a whole sentence of prose;
+- then only when the line before does not end a sentence (``.!?…:;``):
+  ``lowercase`` (the line starts in lowercase, maybe after an opening quote, or with a
+  dash and a lowercase word), ``comma`` (the line before ends with a comma),
+  ``midsentence`` (the line before holds a sentence end and goes on past it: prose cut
+  short), ``function_word`` (the line before ends with a word that cannot end a
+  sentence: "the", "of", "und", "de");
+- ``inline``: a short line (a link's text) between a line that does not end a sentence
+  and a line that the ``lowercase`` or ``punctuation`` rule joins to it.
+
+Never joined: lines with a blank line between them (paragraphs: on the dev sets a
+lowercase line after a blank line is another paragraph four times in five); a line that
+starts with a list bullet or number ("- item", "2. item"), unless it is a dash before a
+lowercase word after a line that is no list item; and, on an HTML page, a line the
+markup says is a heading, a list item or a table cell (``Document.layout``).
+
+Joined lines are glued with a space, or with nothing before closing punctuation and
+after an opening bracket or quote, so "Times" + ". “Yes" gives "Times. “Yes". The step
+records every joined line (``Edit.joins``: number, text, rule), so ``explain`` and
+``--audit`` say which rule joined which line, and ``document.origins`` maps every line
+back to the page as read.
+
+A page this step has joined already is left alone: joined lines are longer, and a rule
+such as ``label`` (a whole sentence after a colon) could then join once more.
+
+>>> from corpuskit.document import make_document, Source
+>>> page = "Read it via the\\nLos Angeles Times\\n. “Yes,” he said.\\n\\nNext paragraph."
+>>> doc = JoinLines()(make_document(page, Source("-")))
+>>> doc.text
+'Read it via the Los Angeles Times. “Yes,” he said.\\n\\nNext paragraph.'
+>>> [(line.number, line.rule) for line in doc.edits[-1].joins]
+[(2, 'function_word'), (3, 'punctuation')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpuskit.data import load_table
+from corpuskit.document import Document, current_layout
+from corpuskit.lexicon.layout import LAYOUT_NAMES
+from corpuskit.pipeline import has_run, join_lines
+
+#: A list marker alone on its line, and a line that opens with one.
+MARKER = re.compile(r"[•·▪▸►*\-–—]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)")
+BULLET = re.compile(r"(?:[•·▪▸►*\-–—]\s|-\S|\d{1,3}[.)]\s)")
+#: A dash before a lowercase word: an aside that goes on ("— who explained").
+LOWER_DASH = re.compile(r"(?:[—–]|--?)\s+[^\W\d_A-ZÀ-Þ]")
+#: A sentence end inside a line, followed by the start of another sentence.
+MIDSENTENCE = re.compile(r"[.!?][\"”’)]?\s+[A-Z0-9“\"]")
+#: A line that is one parenthesis ("(PDF)", "($24),").
+PARENTHESIS = re.compile(r"\([^()]*\)[.,;:]?")
+#: A run-in label: a few words and a colon ("Update:", "Fat Head:").
+LABEL = re.compile(r"[^.!?]{1,60}:[\"”’*]?")
+#: Rules whose evidence is on the line itself, so that the line before can be a link.
+STRONG = frozenset({"lowercase", "punctuation"})
+
+# Word counts, measured on dragnet-dev (line pairs whose both sides are in the gold
+# article: joined pairs that the gold keeps apart are at most 6% for each rule, 0.3% in
+# all; bench/quality.py prints paragraph integrity and separation). Re-measure both after
+# changing one.
+#: ``midsentence``: a line of prose, long enough to hold a sentence end and more.
+PROSE_WORDS = 8
+#: ``parenthesis``: a parenthesis this long or shorter is an aside, not a paragraph.
+PARENTHESIS_WORDS = 12
+#: ``label``: a label has at most this many words; the sentence after it at least
+#: ``PROSE_WORDS``.
+LABEL_WORDS = 6
+#: ``inline``: a link's text has at most this many words; the line before it at least
+#: ``INLINE_LEAD_WORDS`` (or ends with a function word), so two menu items never join.
+INLINE_WORDS = 8
+INLINE_LEAD_WORDS = 3
+#: Markup shares above which a line is a heading, a list item or a table cell.
+BLOCK_SHARE = 0.5
+_BLOCK_FEATURES = tuple(
+    LAYOUT_NAMES.index(name) for name in ("html_heading", "html_list_item", "html_table_cell")
+)
+
+
+@dataclass(frozen=True)
+class Seams:
+    """The evidence tables of ``data/paragraphs.toml``, compiled."""
+
+    function_words: frozenset[str]
+    closing: tuple[str, ...]
+    opening: tuple[str, ...]
+    terminal: tuple[str, ...]
+    digest: str
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> Seams:
+        words = frozenset(w for ws in table["function_words"].values() for w in ws)
+        marks = table["punctuation"]
+        blob = repr(sorted(table.items(), key=str)).encode()
+        return cls(
+            words,
+            tuple(marks["closing"]),
+            tuple(marks["opening"]),
+            tuple(marks["terminal"]),
+            hashlib.sha256(blob).hexdigest()[:16],
+        )
+
+    @classmethod
+    def default(cls) -> Seams:
+        """The tables shipped in ``corpuskit/data/paragraphs.toml``."""
+        return cls.from_table(load_table("paragraphs"))
+
+    def ends_sentence(self, line: str) -> bool:
+        """Whether ``line`` (stripped) ends a sentence, maybe inside a closing quote.
+
+        >>> seams = Seams.default()
+        >>> seams.ends_sentence("He left."), seams.ends_sentence('He said "no."')
+        (True, True)
+        >>> seams.ends_sentence("via the")
+        False
+        """
+        return line.rstrip("\"”’'»)").endswith(self.terminal) or line.endswith(self.terminal)
+
+    def glue(self, before: str, line: str) -> str:
+        """``before`` and ``line`` as one line: one space between them, none before
+        closing punctuation or after an opening bracket or quote.
+
+        >>> seams = Seams.default()
+        >>> seams.glue("the Los Angeles Times", ". “Yes,"), seams.glue("(", "PDF)")
+        ('the Los Angeles Times. “Yes,', '(PDF)')
+        """
+        before, line = before.rstrip(), line.lstrip()
+        if line.startswith(self.closing) or before.endswith(self.opening):
+            return before + line
+        return f"{before} {line}"
+
+    def rule(self, before: str, line: str) -> str | None:
+        """The rule that joins ``line`` onto ``before`` (both stripped), or None.
+
+        >>> seams = Seams.default()
+        >>> seams.rule("Our new", "headoffice is slowly coming together.")
+        'lowercase'
+        >>> seams.rule("Der Vorstand der", "Deutschen Bahn"), seams.rule("Home", "About")
+        ('function_word', None)
+        """
+        if not before or not line:
+            return None
+        if MARKER.fullmatch(before):
+            return "marker"
+        if BULLET.match(line) and not (LOWER_DASH.match(line) and not BULLET.match(before)):
+            return None
+        return self._punctuation(before, line) or self._prose(before, line)
+
+    def _punctuation(self, before: str, line: str) -> str | None:
+        """The rules that may join across a sentence end."""
+        if line.startswith(self.closing) and not line.startswith("..."):
+            return None if MARKER.fullmatch(line) else "punctuation"
+        short = len(line.split()) <= PARENTHESIS_WORDS
+        if PARENTHESIS.fullmatch(line) and short and not before.startswith("("):
+            return "parenthesis"
+        if before.endswith(self.opening):
+            return "opening"
+        if self._label(before, line):
+            return "label"
+        return None
+
+    def _label(self, before: str, line: str) -> bool:
+        if len(before.split()) > LABEL_WORDS or not LABEL.fullmatch(before):
+            return False
+        return len(line.split()) >= PROSE_WORDS and self.ends_sentence(line)
+
+    def _prose(self, before: str, line: str) -> str | None:
+        """The rules for a line before that does not end a sentence."""
+        if self.ends_sentence(before):
+            return None
+        if _starts_lower(line.lstrip("\"“„«‘'([")) or LOWER_DASH.match(line):
+            return "lowercase"
+        if line.startswith("("):
+            return "parenthesis"
+        if before.endswith(","):
+            return "comma"
+        words = before.split()
+        if len(words) >= PROSE_WORDS and MIDSENTENCE.search(before):
+            return "midsentence"
+        if len(words) >= 2 and words[-1].lower() in self.function_words:
+            return "function_word"
+        return None
+
+    def inline(self, before: str, line: str, after: str) -> bool:
+        """Whether ``line`` is a short fragment (a link's text) inside the sentence of
+        ``before``, which ``after`` goes on with (``STRONG`` evidence)."""
+        words = before.split()
+        if not words or not line or self.ends_sentence(before) or BULLET.match(line):
+            return False
+        if len(line.split()) > INLINE_WORDS or line[0].isdigit():
+            return False
+        lead = len(words) >= INLINE_LEAD_WORDS or words[-1].lower() in self.function_words
+        return lead and self.rule(line, after) in STRONG
+
+
+def _starts_lower(text: str) -> bool:
+    first = text[:1]
+    return first.isalpha() and first.islower()
+
+
+@dataclass(frozen=True)
+class JoinLines:
+    """Step ``join_lines``: join a line onto the line before it where a sentence goes on.
+
+    See the module docstring for the rules; each joined line is recorded with its rule.
+    """
+
+    seams: Seams = field(default_factory=Seams.default)
+    name = "join_lines"
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"seams": self.seams.digest}
+
+    def __call__(self, doc: Document) -> Document:
+        if has_run(doc, self.name):
+            return doc
+        lines = doc.text.split("\n")
+        blocks = _block_lines(doc)
+        plan = self.plan(lines, blocks)
+        return join_lines(doc, self.name, plan, lines=lines, glue=self.seams.glue)
+
+    def plan(self, lines: Sequence[str], blocks: Sequence[bool] | None = None) -> list[str | None]:
+        """For each line, the rule that joins it onto the line before, or None.
+
+        Each seam is judged on the two lines as the page has them (a rule that weighs
+        the whole line before, such as ``midsentence``, would see a list of titles
+        joined so far as prose). ``blocks`` marks lines that are never joined (headings,
+        list items and table cells by their markup).
+
+        >>> JoinLines().plan(["I loved soup ever since", "La Brea Bakery", "shoot, I did."])
+        [None, 'inline', 'lowercase']
+        """
+        rules: list[str | None] = [None] * len(lines)
+        for index in range(1, len(lines)):
+            before, line = lines[index - 1].strip(), lines[index].strip()
+            if not before or not line or (blocks and (blocks[index] or blocks[index - 1])):
+                continue
+            rules[index] = self.seams.rule(before, line) or self._inline(lines, index, before)
+        return rules
+
+    def _inline(self, lines: Sequence[str], index: int, current: str) -> str | None:
+        after = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        return "inline" if self.seams.inline(current, lines[index].strip(), after) else None
+
+
+def _block_lines(doc: Document) -> list[bool] | None:
+    """Which lines the markup says are headings, list items or table cells (HTML)."""
+    layout = current_layout(doc)
+    if layout is None:
+        return None
+    return [any(row[k] >= BLOCK_SHARE for k in _BLOCK_FEATURES) for row in layout]

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import corpuskit.steps.comments as comments
+from corpuskit.document import Document
+from corpuskit.explain import explain
+from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.steps.comments import CommentLines, CommentMarkers
+from tests.conftest import SHARED, doc_from
+from tests.steps.work import lines_run
+
+STEP = CommentLines()
+MARKERS = CommentMarkers.default()
+DRAGNET = SHARED / "bench" / "dragnet-dev"
+
+ARTICLE = (
+    "The council met on Monday and voted to reopen the bridge over the river in spring.\n"
+    "Work will start in March, the mayor said, and cost less than the repairs of 2019.\n"
+)
+THREAD = (
+    "3 Comments\n"
+    "\n"
+    "Chris Gosling\n"
+    "says:\n"
+    "on October 27, 2012 at 3:19 am\n"
+    "Finally. I cross it every day.\n"
+    "Reply\n"
+    "Robert K.\n"
+    "says:\n"
+    "on October 27, 2012 at 5:23 am\n"
+    "Spring? They said that last year.\n"
+    "Reply\n"
+)
+
+
+def removed(page: str) -> list[tuple[str, str, dict[str, float]]]:
+    doc = STEP(doc_from(page))
+    return [(r.text, r.rule, dict(r.features)) for e in doc.edits for r in e.lines]
+
+
+def test_a_thread_after_an_article_goes_with_its_header_and_evidence() -> None:
+    gone = removed(ARTICLE + "\n" + THREAD)
+    assert [text for text, _, _ in gone] == [line for line in THREAD.split("\n") if line]
+    assert {rule for _, rule, _ in gone} == {"comments"}
+    assert gone[0][2] == {"thread_markers": 6.0, "thread_header": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("12 Comments", "header"),
+        ("24 Responses to “In Copenhagen…”", "header"),
+        ("Kommentare (4)", "header"),
+        ("Laisser un commentaire", "header"),
+        ("Deja un comentario", "header"),
+        ("Report abuse", "reply"),
+        ("Antworten", "reply"),
+        ("Anna schreibt:", "speaker"),
+        ("deet wrote:", "speaker"),
+        ("10. Februar 2019 um 18:05 Uhr", "timestamp"),
+        ("6 years ago", "timestamp"),
+        ("+2", "vote"),
+        ("November 5, 2012", "date"),
+        ("The mayor says the bridge will open.", None),
+        ("12.02.2020", "date"),
+    ],
+)
+def test_markers_in_several_languages(line: str, kind: str | None) -> None:
+    assert MARKERS.kind(line) == kind
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # an article's own dateline, permalink and a "Comments" link in its menu
+        "Home\nComments\nNews\n" + ARTICLE + "Posted by Ana at 12:59 pm on August 9, 2012\n"
+        "Permalink\n",
+        # a forum page: the posts are the content and come first
+        "Antworten\nWie installiere ich das Paket?\n18.09.2008, 05:56\nMit pip.\n"
+        "21.01.2009, 05:42\nDanke!\nAntworten\n",
+        # vote counts alone
+        ARTICLE + "+2\nNice.\n+3\nGood.\n+1\n",
+    ],
+)
+def test_what_is_no_thread_stays(page: str) -> None:
+    assert removed(page) == []
+
+
+def test_explain_shows_the_rule_and_the_evidence() -> None:
+    exp = explain(doc_from(ARTICLE + THREAD), Pipeline([STEP]))
+    thread = [v for v in exp.lines if v.rule]
+    assert {(v.step, v.rule) for v in thread} == {("comment_lines", "comments")}
+    assert all(v.features["thread_markers"] == 6.0 for v in thread)
+
+
+def test_the_default_pipeline_removes_comments_and_a_recipe_without_the_step_keeps_them() -> None:
+    page = ARTICLE + "\n" + THREAD
+    kept = default_pipeline().without("comment_lines")(doc_from(page))
+    cleaned = default_pipeline()(doc_from(page))
+    assert isinstance(kept, Document) and isinstance(cleaned, Document)
+    assert "Finally. I cross it every day." in kept.text
+    assert "Finally." not in cleaned.text and "reopen the bridge" in cleaned.text
+
+
+def test_cleaning_twice_changes_nothing() -> None:
+    once = STEP(doc_from(ARTICLE + THREAD))
+    assert STEP(once) is once
+
+
+def test_work_grows_linearly_with_the_page() -> None:
+    # Runs of about 100,000 characters made of what the scan looks at most: headers,
+    # markers of every kind, prose between them.
+    units = [
+        "3 Comments\n",
+        "Reply\n",
+        "Anna says:\nMay 5, 2012 at 3:19 pm\nGreat read, thank you for it.\n",
+        "Comments\nx\n" * 3,
+        "+2\n",
+        "word " * 30 + "\n",
+    ]
+    module = comments.__file__
+    for unit in units:
+        run = unit * (100_000 // len(unit))
+        small = lines_run(module, lambda run=run: STEP(doc_from(run[: len(run) // 10])))
+        large = lines_run(module, lambda run=run: STEP(doc_from(run)))
+        assert large < 12 * small, (unit[:12], small, large)
+
+
+@pytest.mark.skipif(not DRAGNET.is_dir(), reason="dragnet-dev benchmark not available")
+def test_on_dev_pages_with_a_thread_most_comment_lines_go_and_few_article_lines() -> None:
+    records = map(json.loads, (DRAGNET / "gold.jsonl").open(encoding="utf-8"))
+    gold = {r["id"]: r["article"] for r in records}
+    with_threads = map(json.loads, (DRAGNET / "gold_with_comments.jsonl").open("r"))
+    threads = {r["id"]: r["article"][len(gold[r["id"]]) :] for r in with_threads}
+    caught = missed = article_lost = 0
+    for page in sorted((DRAGNET / "pages").glob("*.txt"))[:300]:
+        thread, article = threads[page.stem], gold[page.stem]
+        for text, _, _ in removed(page.read_text(encoding="utf-8")):
+            article_lost += len(text.split()) >= 8 and text in article
+        doc = STEP(doc_from(page.read_text(encoding="utf-8")))
+        for line in page.read_text(encoding="utf-8").split("\n"):
+            if len(line.split()) >= 8 and line in thread and line not in article:
+                caught, missed = caught + (line not in doc.text), missed + (line in doc.text)
+    assert caught > 3 * missed, (caught, missed)
+    # A few pages keep their thread in the article gold too (a "385 Comments" post whose
+    # gold holds every comment): their lines count as article lines lost here.
+    assert article_lost < 0.5 * caught, (article_lost, caught)

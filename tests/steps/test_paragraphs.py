@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import corpuskit.steps.paragraphs as paragraphs
+from corpuskit.document import Document, Source, line_origins, make_document
+from corpuskit.explain import explain
+from corpuskit.pipeline import Pipeline
+from corpuskit.steps.paragraphs import JoinLines
+from tests.conftest import SHARED, doc_from
+from tests.steps.work import lines_run
+
+JOIN = JoinLines()
+DRAGNET = SHARED / "bench" / "dragnet-dev"
+
+
+def joined(text: str) -> tuple[str, list[tuple[str, str]]]:
+    doc = JOIN(doc_from(text))
+    joins = [(j.text, j.rule) for edit in doc.edits for j in edit.joins]
+    return doc.text, joins
+
+
+def test_a_sentence_split_at_its_links_is_one_line_again_with_the_rules_that_joined_it() -> None:
+    text, joins = joined(
+        "The report was published via the\nLos Angeles Times\n. “Yes,” he said, and\n"
+        "pointed at the\nmap\n, which showed the route.\n\nA second paragraph."
+    )
+    assert text.split("\n") == [
+        "The report was published via the Los Angeles Times. “Yes,” he said, and pointed "
+        "at the map, which showed the route.",
+        "",
+        "A second paragraph.",
+    ]
+    assert joins == [
+        ("Los Angeles Times", "function_word"),
+        (". “Yes,” he said, and", "punctuation"),
+        ("pointed at the", "lowercase"),
+        ("map", "lowercase"),
+        (", which showed the route.", "punctuation"),
+    ]
+
+
+def test_other_languages_and_asides() -> None:
+    text, joins = joined(
+        "Der Vorstand der\nDeutschen Bahn\nhat am Montag entschieden.\n"
+        "Le prix est de\n(environ 20 euros)\n— selon le journal."
+    )
+    assert text == (
+        "Der Vorstand der Deutschen Bahn hat am Montag entschieden.\n"
+        "Le prix est de (environ 20 euros) — selon le journal."
+    )
+    assert [rule for _, rule in joins] == ["function_word", "lowercase", "parenthesis", "lowercase"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Home\nNews\nSport\nWeather",  # a menu
+        "Ingredients\n- 2 eggs\n- 1 cup flour\n- salt",  # a list
+        "1. First step\n2. Second step",  # a numbered list
+        "Storm closes the coastal road\nBy Ana Ruiz\nThe road was closed on Monday.",
+        "Name | Price\nApples | 2.00",  # table rows
+        "He left.\nShe stayed.",  # sentences that end
+        "The council met on Monday\n\nand decided nothing.",  # a blank line between
+    ],
+)
+def test_menus_lists_headings_bylines_and_paragraphs_stay_apart(page: str) -> None:
+    assert joined(page) == (page, [])
+
+
+def test_a_list_marker_alone_on_its_line_joins_its_item() -> None:
+    assert joined("•\nJay Cutler, QB, Bears\n17.\nArguments That Make You Ashamed")[0] == (
+        "• Jay Cutler, QB, Bears\n17. Arguments That Make You Ashamed"
+    )
+
+
+def test_html_headings_list_items_and_cells_are_never_joined() -> None:
+    page = b"<h2>Why the bridge closed</h2><p>because of <br>the storm.</p><ul><li>a<li>b</ul>"
+    [doc] = [d for d in corpuskit_read_html(page) if isinstance(d, Document)]
+    result = JOIN(doc)
+    assert result.text.split("\n")[0] == "Why the bridge closed"
+    assert "because of the storm." in result.text.split("\n")
+
+
+def corpuskit_read_html(page: bytes) -> list[Document]:
+    from corpuskit.readers.html import read_html
+
+    return [read_html("page.html", page)]  # type: ignore[list-item]
+
+
+def test_explain_says_which_rule_joined_which_line_and_maps_removals_back() -> None:
+    page = "Menu\nIt rained in the\nnorth\nof the country.\nAdvertisement"
+    exp = explain(doc_from(page), Pipeline([JoinLines(), _drop_joined_rain]))
+    verdicts = [(v.number, v.joined, v.rule) for v in exp.lines]
+    assert verdicts == [
+        (1, None, None),
+        (2, None, "rain"),
+        (3, "lowercase", "rain"),
+        (4, "lowercase", "rain"),
+        (5, None, None),
+    ]
+
+
+def _drop_joined_rain(doc: Document) -> Document:
+    from corpuskit.pipeline import remove_lines
+
+    rules = ["rain" if "rained" in line else None for line in doc.text.split("\n")]
+    return remove_lines(doc, "drop_rain", rules)
+
+
+_drop_joined_rain.name = "drop_rain"  # type: ignore[attr-defined]
+
+
+def test_joining_twice_changes_nothing() -> None:
+    once = JOIN(doc_from("a sentence that goes on\nand on\n, then ends."))
+    assert JOIN(once) is once
+
+
+def test_work_grows_linearly_with_the_page() -> None:
+    # Runs of 100,000 characters: a sentence split at every word, a menu, a list.
+    runs = ["word\n" * 20_000, "Menu item\n" * 10_000, "- item\n" * 14_000, "x " * 50_000]
+    module = paragraphs.__file__
+    for run in runs:
+        small = lines_run(module, lambda run=run: JOIN(doc_from(run[: len(run) // 10])))
+        large = lines_run(module, lambda run=run: JOIN(doc_from(run)))
+        assert large < 12 * small, (run[:10], small, large)
+
+
+@pytest.mark.skipif(not DRAGNET.is_dir(), reason="dragnet-dev benchmark not available")
+def test_on_dev_pages_joined_article_lines_stay_inside_one_gold_paragraph() -> None:
+    # Of the lines made by joining pieces that are all article text, how many the gold
+    # keeps in one paragraph (bench/quality.py's separation measures the whole set).
+    records = map(json.loads, (DRAGNET / "gold.jsonl").open(encoding="utf-8"))
+    gold = {r["id"]: r["article"] for r in records}
+    inside = across = 0
+    for page in sorted((DRAGNET / "pages").glob("*.txt"))[:200]:
+        article, raw = gold[page.stem], page.read_text(encoding="utf-8").split("\n")
+        doc = JOIN(make_document("\n".join(raw), Source(str(page))))
+        groups = line_origins(doc.edits, len(raw))
+        for line, group in zip(doc.text.split("\n"), groups, strict=True):
+            pieces = [raw[n - 1].strip() for n in group]
+            if len(group) > 1 and all(len(p) > 3 and p in article for p in pieces):
+                one = any(line in part for part in article.split("\n"))
+                inside, across = inside + one, across + (not one)
+    assert inside > 300 and across < 0.1 * inside, (inside, across)
+
+
+def test_steps_docs_describe_it() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "steps.md").read_text("utf-8")
+    assert "`join_lines`" in docs
