@@ -230,14 +230,32 @@ class Measure:
         self._own: dict[int, int] = {}  # inline text outside links, not yet in a paragraph
         self._scores: dict[int, tuple[Any, float]] = {}
         self._in_threads: set[int] = set()  # inside a COMMENT block element, or one
+        self._finals: dict[int, float] = {}  # each candidate's final score
         self._vocabulary = vocabulary
         self._walk(tree.root)
         self.main: Any | None = self._best()
+        self._top = self._finals.get(id(self.main), 0.0)
         self._main_path = frozenset(self._ancestry(self.main))
 
     def of(self, tag: Any) -> int:
         """The number of characters of text inside ``tag`` (0 for a tag not measured)."""
         return self.chars.get(id(tag), 0)
+
+    def container_score(self, tag: Any | None) -> float:
+        """``tag``'s final candidate score as a share of the main container's, from 0
+        (not a candidate, or one that its links or its vocabulary sank) to 1 (the main
+        container). Readability keeps a sibling of its best candidate scoring a fifth of
+        it: the share says how much of a content container ``tag`` is, wherever it is.
+
+        >>> from corpuskit.html.tree import parse
+        >>> tree = parse("<div class=entry><p>" + "Some prose, with a comma. " * 4 + "</p></div>")
+        >>> page = Measure(tree, Vocabulary.default())
+        >>> page.container_score(page.main), page.container_score(tree.find("p"))
+        (1.0, 0.0)
+        """
+        if tag is None or self._top <= 0:
+            return 0.0
+        return max(0.0, self._finals.get(id(tag), 0.0)) / self._top
 
     def link_density(self, tag: Any | None) -> float:
         """The share of ``tag``'s text inside links (0 for an empty or missing tag)."""
@@ -337,6 +355,7 @@ class Measure:
             marks = self.marks.get(id(tag), 0)
             shift = VOCABULARY_WEIGHT * (bool(marks & CONTENT) - bool(marks & JUNK))
             final = (score + shift) * (1.0 - self.link_density(tag))
+            self._finals[id(tag)] = final
             inside = id(tag) in self._in_threads
             if final > top[inside]:
                 best[inside], top[inside] = tag, final

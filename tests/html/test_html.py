@@ -295,6 +295,30 @@ def test_layout_has_one_row_per_line_and_marks_menus_and_articles() -> None:
     assert rows[article]["html_paragraph"] == 1.0 and rows[article]["html_content_word"] == 1.0
 
 
+def test_container_score_ranks_prose_containers_above_link_lists() -> None:
+    """The article's paragraphs sit in the main container (1), a second block of prose
+    outside it in a container of its own (a share of it), a list of long links in none."""
+    from corpuskit.html import LAYOUT_NAMES
+
+    books = "".join(
+        f"<li><a href=/b{k}>Author {k}: A Long Book Title, Volume {k}</a></li>" for k in range(9)
+    )
+    page = extract(
+        "<div class=abstract><p>" + "An abstract sentence, short. " * 3 + "</p></div>"
+        "<div class=entry><p>"
+        + "Body text, with commas, to read. " * 9
+        + "</p><p>"
+        + "More body text, and more. " * 9
+        + "</p></div>"
+        f"<div class=side><ul>{books}</ul></div>"
+    )
+    at = LAYOUT_NAMES.index("html_container_score")
+    score = {line: row[at] for line, row in zip(page.text.split("\n"), page.layout, strict=True)}
+    assert score[next(line for line in score if line.startswith("Body text"))] == 1.0
+    assert 0.0 < score[next(line for line in score if line.startswith("An abstract"))] < 1.0
+    assert score["Author 3: A Long Book Title, Volume 3"] == 0.0
+
+
 def test_layout_is_read_with_html_and_follows_removed_lines() -> None:
     from corpuskit.document import Document
     from corpuskit.readers.html import read_html
