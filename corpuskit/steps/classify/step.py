@@ -81,14 +81,13 @@ class LineModel:
     def from_table(
         cls, table: Mapping[str, Any], line_names: tuple[str, ...] = LINE_NAMES
     ) -> LineModel:
-        """Read a table shaped like ``line_model.toml``, checking the feature names."""
+        """Read a table shaped like ``line_model.toml``: each stage's weights by feature
+        name (see ``stage_weights``)."""
         first, second = table["stage1"], table["stage2"]
         names = (*line_names, *BLOCK_NAMES)
-        if tuple(first) != names or tuple(second) != (*names, *CONTEXT_NAMES):
-            raise ValueError("line model does not match the features; retrain it")
         return cls(
-            tuple(float(w) for w in first.values()),
-            tuple(float(w) for w in second.values()),
+            stage_weights(first, names),
+            stage_weights(second, (*names, *CONTEXT_NAMES)),
             float(table["threshold"]),
             hashlib.sha256(repr(sorted(table.items())).encode()).hexdigest()[:16],
             line_names,
@@ -137,6 +136,25 @@ class LineModel:
         """
         page = _Page(self.pulls, features, scores, extra, {})
         return {features.lines[k]: Explanation(page, k) for k in lines}
+
+
+def stage_weights(stage: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...]:
+    """The weights of one stage's table, in the order of ``names``.
+
+    A feature the table does not name weighs 0: a model trained before a feature was
+    added (the HTML walk's ``html_comment``) scores every page as it did, until it is
+    retrained. A name that is no feature is an error: the model counts on a feature
+    this code does not compute, and would score otherwise than it was trained to.
+
+    >>> stage_weights({"b": 2, "a": 1}, ("a", "b", "c"))
+    (1.0, 2.0, 0.0)
+    """
+    unknown = sorted(set(stage) - set(names))
+    if unknown:
+        raise ValueError(
+            f"line model weighs features that are not computed ({', '.join(unknown)}); retrain it"
+        )
+    return tuple(float(stage.get(name, 0.0)) for name in names)
 
 
 class _Page(NamedTuple):
