@@ -23,6 +23,7 @@ from corpuskit.cli.recipes import chosen_recipe
 from corpuskit.document import Drop
 from corpuskit.explain import Explanation, explain
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.html.parsers import DEFAULT_PARSER
 from corpuskit.readers import read
 from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
 from corpuskit.run.passes import fit_corpus_steps
@@ -39,7 +40,7 @@ def explain_command(
     recipe: RecipeOption = None,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
-    html_parser: HtmlParserOption = "bs4",
+    html_parser: HtmlParserOption = DEFAULT_PARSER,
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     max_file_mb: MaxFileOption = DEFAULT_LIMITS.max_file_bytes // MiB,
     max_line_mb: MaxLineOption = DEFAULT_LIMITS.max_line_bytes // MiB,
