@@ -30,21 +30,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter, methodcaller
 from typing import Any
 
-from bs4 import BeautifulSoup
-from bs4.element import (
-    CData as Bs4CData,
-)
-from bs4.element import (
-    NavigableString,
-    RubyParenthesisString,
-    RubyTextString,
-    Script,
-    Stylesheet,
-    TemplateString,
-)
 from lxml import etree
 
 from corpuskit.html.parsers import DEFAULT_PARSER, PARSERS
@@ -128,15 +117,16 @@ def parse(markup: str, parser: str = DEFAULT_PARSER) -> Tree:
 
 # --- bs4 ------------------------------------------------------------------------------------
 
-#: bs4's strings laid out as text: all but comments, CDATA, declarations and their kin
-#: (``PreformattedString``); code and ruby strings only ever sit in skipped elements.
-_BS4_TEXT = frozenset(
-    {NavigableString, Script, Stylesheet, TemplateString, RubyTextString, RubyParenthesisString}
-)
-
 
 def bs4_tree(markup: str) -> Tree:
-    """The tree beautifulsoup4 builds with lxml's parser."""
+    """The tree beautifulsoup4 builds with lxml's parser.
+
+    bs4 is imported here, with the first page that needs it: a run with the default
+    parser may never load it (a tenth of a CPU-second in every worker).
+    """
+    from bs4 import BeautifulSoup
+    from bs4.element import CData, NavigableString
+
     # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
     # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
@@ -147,9 +137,26 @@ def bs4_tree(markup: str) -> Tree:
         attrs=attrgetter("attrs"),
         parent=attrgetter("parent"),
         children=attrgetter("contents"),
-        text_types=_BS4_TEXT,
-        counted_types=frozenset({NavigableString, Bs4CData}),
+        text_types=_bs4_text(),
+        counted_types=frozenset({NavigableString, CData}),
     )
+
+
+@cache
+def _bs4_text() -> frozenset[type]:
+    """bs4's strings laid out as text: all but comments, CDATA, declarations and their
+    kin (``PreformattedString``); code and ruby strings only sit in skipped elements."""
+    from bs4.element import (
+        NavigableString,
+        RubyParenthesisString,
+        RubyTextString,
+        Script,
+        Stylesheet,
+        TemplateString,
+    )
+
+    kinds = (NavigableString, Script, Stylesheet, TemplateString, RubyTextString)
+    return frozenset({*kinds, RubyParenthesisString})
 
 
 # --- lxml -----------------------------------------------------------------------------------

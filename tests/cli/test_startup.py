@@ -79,3 +79,13 @@ def test_a_text_clean_imports_no_parser_warc_reader_report_or_pool(tmp_path: Pat
     for number in range(CHUNK_SIZE):
         (pages / f"{number:02d}.txt").write_bytes(page.read_bytes())
     assert loaded(imported(tmp_path, "clean", str(pages), *args), "multiprocessing.popen_fork")
+
+
+def test_an_html_clean_loads_bs4_only_for_a_page_lxml_cannot_build(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<title>T</title><p>" + "Die Stadt baut eine neue Brücke. " * 9, "utf-8")
+    out = tmp_path / "out.jsonl"
+    modules = imported(tmp_path, "clean", str(page), "-o", str(out), "-q")
+    assert loaded(modules, "lxml") and not loaded(modules, "bs4")
+    page.write_text("<div>" * 3000 + "Die Stadt baut eine neue Brücke. " * 9, "utf-8")
+    assert loaded(imported(tmp_path, "clean", str(page), "-o", str(out), "-q"), "bs4")
