@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 # ``explain`` is also the name of its module: imported now, or the module would shadow
@@ -122,7 +123,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The public names and the submodules imported so far (not this module's helpers)."""
+    modules = {name for name, value in globals().items() if isinstance(value, ModuleType)}
+    return sorted({*__all__, *modules})
 
 
 __all__ = [
