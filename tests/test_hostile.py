@@ -2,8 +2,8 @@
 
 The tree is generated once per module (about 0.7 s, 400 MB of disk at most for a
 moment: the 30 MB line, the 40 MiB JSONL line and their kin). It is read with each HTML
-parser (``corpuskit.html.PARSERS``); with lxml, the pages nested deeper than libxml2
-builds (``LXML_TOO_DEEP``) are ``too_deep`` drops instead of documents.
+parser (``corpuskit.html.PARSERS``) with the same outcomes: with lxml, the pages nested
+deeper than libxml2 builds (``LXML_TOO_DEEP``) are built by bs4 instead.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     return build(tmp_path_factory.mktemp("hostile"))
 
 
-#: The pages lxml refuses: 100,000 nested elements, past libxml2's 2,048 levels.
+#: The pages lxml hands to bs4: 100,000 nested elements, past libxml2's 2,048 levels.
 LXML_TOO_DEEP = ("deep-100000.html", "deep-nav.html")
 
 
@@ -45,13 +45,9 @@ def parser(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def outcomes(tree: Tree, parser: str) -> list[Outcome]:
-    """What reading the tree with ``parser`` must give."""
-    if parser == "bs4":
-        return tree.outcomes
-    return [
-        Outcome(o.path, "too_deep") if o.path.endswith(LXML_TOO_DEEP) else o for o in tree.outcomes
-    ]
+def outcomes(tree: Tree) -> list[Outcome]:
+    """What reading the tree with either parser must give."""
+    return tree.outcomes
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +81,13 @@ def test_drops_say_where_and_why(outcomes: list[Outcome], results: list[Document
             assert (result.step, result.detail) != ("read", ""), result
             assert result.reason != "error", result.detail
         if isinstance(result, Drop) and result.reason in ("too_large", "too_deep"):
-            hint = "bs4 parser" if result.source.parser == "lxml" else "raise it with Limits("
-            assert hint in result.detail
+            assert "raise it with Limits(" in result.detail
+
+
+def test_lxml_hands_what_it_cannot_build_to_bs4(results: list[Document | Drop]) -> None:
+    deep = [r for r in results if r.source.path.endswith(LXML_TOO_DEEP)]
+    assert len(deep) == len(LXML_TOO_DEEP)
+    assert all(isinstance(r, Document) and r.source.parser == "bs4" for r in deep)
 
 
 def test_texts_as_read(outcomes: list[Outcome], results: list[Document | Drop]) -> None:
@@ -156,7 +157,10 @@ def test_cli_end_to_end(tree: Tree, outcomes: list[Outcome], parser: str, tmp_pa
     )
     assert read_drops + documents == Counter(outcome.key for outcome in outcomes)
     html = [r["source"] for r in written if r["source"]["format"] == "html"]
-    assert html and all(source["parser"] == parser for source in html)
+    built = {source["path"]: source["parser"] for source in html}
+    assert html and built == {
+        path: "bs4" if path.endswith(LXML_TOO_DEEP) else parser for path in built
+    }  # lxml hands only the pages it cannot build whole to bs4
     assert SECRET.encode() not in corpus + rejects and PASSWD.encode() not in corpus + rejects
 
 

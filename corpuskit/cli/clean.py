@@ -40,6 +40,7 @@ from corpuskit.cli.recipes import chosen_recipe
 from corpuskit.cli.unused import unused_warnings
 from corpuskit.document import Drop
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.html.parsers import DEFAULT_PARSER
 from corpuskit.outputs import Outputs
 from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
 from corpuskit.run.executor import make_executor
@@ -95,7 +96,7 @@ def clean(
     content: ContentOption = "auto",
     id_field: IdFieldOption = "id",
     url_field: UrlFieldOption = "url",
-    html_parser: HtmlParserOption = "bs4",
+    html_parser: HtmlParserOption = DEFAULT_PARSER,
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     follow_links: Annotated[
         bool, Flag(help="Follow symbolic links out of input folders (default: stay inside).")

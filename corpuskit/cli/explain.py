@@ -39,6 +39,7 @@ from corpuskit.document import Document, Drop
 from corpuskit.errors import InputError
 from corpuskit.explain import explain
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
+from corpuskit.html.parsers import DEFAULT_PARSER
 from corpuskit.readers import read
 from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
 from corpuskit.run.passes import fit_corpus_steps
@@ -61,7 +62,7 @@ def explain_command(
     content: ContentOption = "auto",
     id_field: IdFieldOption = "id",
     url_field: UrlFieldOption = "url",
-    html_parser: HtmlParserOption = "bs4",
+    html_parser: HtmlParserOption = DEFAULT_PARSER,
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     max_file_mb: MaxFileOption = DEFAULT_LIMITS.max_file_bytes // MiB,
     max_line_mb: MaxLineOption = DEFAULT_LIMITS.max_line_bytes // MiB,

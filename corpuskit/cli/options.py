@@ -68,7 +68,7 @@ HtmlParserOption = Annotated[
     str,
     typer.Option(
         "--html-parser",
-        help=f"HTML parser, one of {', '.join(PARSERS)} (lxml: about twice as fast).",
+        help=f"HTML parser, one of {', '.join(PARSERS)} (bs4: about half as fast).",
     ),
 ]
 ExtractorOption = Annotated[

@@ -13,16 +13,6 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from corpuskit.document import InputEnd
 from corpuskit.readers.paths import STDIN, expand
 from corpuskit.run.report import RunReport
@@ -40,6 +30,17 @@ class ProgressBar:
     """``on_progress`` for ``clean_files``, drawing on stderr while in a ``with`` block."""
 
     def __init__(self, inputs: int | None) -> None:
+        # rich is imported for a bar on a terminal only (a twentieth of a CPU-second)
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self._progress = Progress(
             TextColumn("{task.fields[pages]:>9,} pages  {task.fields[rate]:>5.0f}/s"),
             BarColumn(),

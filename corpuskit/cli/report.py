@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from corpuskit.cli.app import app, translate_errors
 from corpuskit.cli.logs import say
 from corpuskit.outputs import Outputs, beside, default_manifest, default_rejects
-from corpuskit.reporting import SAMPLE_PAGES, notes, summary_table, write_report
+from corpuskit.reporting import SAMPLE_PAGES
 
 
 @app.command("report")
@@ -49,6 +48,10 @@ def report_command(
 
     Example: corpuskit report corpus.jsonl -o report.html
     """
+    from rich.console import Console  # loaded for this command only, as the report is
+
+    from corpuskit.reporting import notes, summary_table, write_report
+
     rejects = rejects or _existing(default_rejects(corpus))
     manifest = manifest or _existing(default_manifest(corpus))
     output = output or beside(corpus, ".report.html") or "report.html"

@@ -1,7 +1,8 @@
 """HTML to text and metadata: a page's readable text, line by line, and its declared fields.
 
-``extract`` parses a page once (``tree.parse``: beautifulsoup4 with lxml by default, or
-lxml alone, behind the same node API) and hands the tree to ``text.laid_out_text`` for
+``extract`` parses a page once (``tree.parse``: libxml2's own tree through lxml by
+default, beautifulsoup4's for a page libxml2 cannot build whole or on request, behind
+the same node API) and hands the tree to ``text.laid_out_text`` for
 the readable text and what the markup says about each of its lines (``layout``: link
 share, junk and content vocabulary around it, the main container, see ``content.py`` and
 ``layout.py``). The metadata tags of the head, and those the text walk meets in the body
@@ -15,17 +16,18 @@ makes the text instead, and a walk that only collects those metadata tags
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from corpuskit.html.byline import markup_candidates
-from corpuskit.html.content import Vocabulary
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, trafilatura_text
-from corpuskit.html.fields import PageFields, choose
-from corpuskit.html.metadata import METADATA_TAGS, declared_lang, tag_candidates
-from corpuskit.html.text import TextSizes, body_text, laid_out_text, stray_metadata_tags
-from corpuskit.html.tree import PARSERS, Tree, parse
-from corpuskit.lexicon.layout import LAYOUT_NAMES, Layout
+from corpuskit.html.extractors import EXTRACTORS
+from corpuskit.html.parsers import PARSERS
+
+if TYPE_CHECKING:
+    from corpuskit.html.extraction import Extracted, extract, page_fields
+    from corpuskit.html.fields import PageFields
+    from corpuskit.html.text import TextSizes, body_text
+    from corpuskit.html.tree import Tree, parse
+    from corpuskit.lexicon.layout import LAYOUT_NAMES, Layout
 
 __all__ = [
     "EXTRACTORS",
@@ -42,75 +44,27 @@ __all__ = [
     "parse",
 ]
 
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """What ``extract`` finds in a page: its text and the metadata its markup declares."""
-
-    text: str
-    fields: PageFields
-    layout: Layout = ()  # per line of ``text``: its ``LAYOUT_NAMES`` features
-
-    @property
-    def title(self) -> str | None:
-        return self.fields.title
-
-    @property
-    def url(self) -> str | None:
-        return self.fields.url
-
-    @property
-    def lang(self) -> str | None:
-        """The language the page declares (a lowercase tag), not the one it is in."""
-        return self.fields.declared_lang
-
-    @property
-    def description(self) -> str | None:
-        return self.fields.description
+#: Where each name lives: imported on first use, so that reading options (which name
+#: the parsers and extractors) and text pages never load a parser (lxml, bs4).
+_HOMES = {
+    "Extracted": "corpuskit.html.extraction",
+    "extract": "corpuskit.html.extraction",
+    "page_fields": "corpuskit.html.extraction",
+    "PageFields": "corpuskit.html.fields",
+    "TextSizes": "corpuskit.html.text",
+    "body_text": "corpuskit.html.text",
+    "Tree": "corpuskit.html.tree",
+    "parse": "corpuskit.html.tree",
+    "LAYOUT_NAMES": "corpuskit.lexicon.layout",
+    "Layout": "corpuskit.lexicon.layout",
+}
 
 
-def extract(markup: str, parser: str = "bs4", extractor: str = DEFAULT_EXTRACTOR) -> Extracted:
-    """The text and metadata of an HTML page, parsed by ``parser`` (one of ``PARSERS``),
-    its text made by ``extractor`` (one of ``EXTRACTORS``, see ``extractors``).
-
-    Whichever extractor runs, the metadata comes from the same tree and tags, so the
-    fields are the same; only ours gives a ``layout``. Never raises on malformed
-    markup; raises ``ParserLimitError`` for a page the parser cannot build whole (lxml:
-    nested more than ``tree.LXML_MAX_DEPTH`` deep), ``ValueError`` for an unknown parser
-    or extractor and ``InputError`` when trafilatura is asked for but not installed.
-
-    >>> page = extract(
-    ...     '<html lang="EN"><head><title> A  day </title></head><body>'
-    ...     '<nav>Home | News</nav><p>It was a <a href="/x">fine</a> day.</p>'
-    ...     "<ul><li>one<li>two</ul><script>var x = '<p>';</script></body></html>"
-    ... )
-    >>> page.text, page.title, page.lang
-    ('It was a fine day.\\n\\none\\ntwo', 'A day', 'en')
-    >>> extract("<p>one<br>two", parser="lxml").text
-    'one\\ntwo'
-    """
-    if extractor not in EXTRACTORS:
-        raise ValueError(f"unknown extractor {extractor!r} (choose from {', '.join(EXTRACTORS)})")
-    tree = parse(markup, parser)
-    head = tree.find("head")
-    tags = tree.find_all(head, METADATA_TAGS) if head is not None else []
-    layout: Layout = ()
-    if extractor == "trafilatura":
-        text = trafilatura_text(markup)
-        tags += stray_metadata_tags(tree)
-    else:
-        text, layout = laid_out_text(tree, Vocabulary.default(), tags)
-    return Extracted(text, page_fields(tree, tags), layout)
-
-
-def page_fields(tree: Tree, tags: list[Any]) -> PageFields:
-    """The fields the metadata ``tags`` of ``tree`` declare, one value each
-    (``fields.choose``); ``<time>`` elements and bylines only for a missing author or
-    date."""
-    found = tag_candidates(tree, tags)
-    if lang := declared_lang(tree):
-        found["<html lang>"] = [lang]
-    fields = choose(found)
-    if fields.author is None or fields.published is None:
-        fields = choose({**found, **markup_candidates(tree)})
-    return fields
+def __getattr__(name: str) -> Any:
+    """The public object ``name``, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'corpuskit.html' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

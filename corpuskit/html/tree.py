@@ -5,14 +5,14 @@ operations the walks of ``content.py``, ``text.py``, ``layout.py`` and ``metadat
 use (an element's name, attributes, parent, and its children in order). Both parsers
 run libxml2's HTML parser, so they build the same tree nearly always (docs/html.md):
 
-``bs4`` (the default)
+``lxml`` (the default)
+    ``lxml.etree.HTMLParser`` builds libxml2's own tree (about 1.5 ms a page). libxml2
+    builds no tree deeper than ``LXML_MAX_DEPTH`` elements, and stops there: a page it
+    cannot build whole (a fatal error, or a tree with much less text than the markup,
+    ``looks_truncated``) is parsed again with bs4, so nothing below is lost.
+``bs4``
     ``BeautifulSoup(markup, "lxml")``: libxml2 sends events, bs4 builds Python objects
     from them (about 19 ms a traf-dev page). Any depth, any size.
-``lxml``
-    ``lxml.etree.HTMLParser`` builds libxml2's own tree (about 1.5 ms a page). libxml2
-    refuses a tree deeper than ``LXML_MAX_DEPTH`` elements: such a page raises
-    ``ParserLimitError`` (read as a ``too_deep`` drop) rather than losing what lies
-    below.
 
 Children are elements (any object that is not a ``str``) and strings, whose type says
 what they are, the way bs4 says it: page text, comments, CDATA, processing
@@ -27,29 +27,16 @@ inside ``rt``/``rp``. ``Tree.text_types`` are the strings laid out as text and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter, methodcaller
 from typing import Any
 
-from bs4 import BeautifulSoup
-from bs4.element import (
-    CData as Bs4CData,
-)
-from bs4.element import (
-    NavigableString,
-    RubyParenthesisString,
-    RubyTextString,
-    Script,
-    Stylesheet,
-    TemplateString,
-)
 from lxml import etree
 
-from corpuskit.errors import ParserLimitError
-
-#: The HTML parsers ``parse`` offers; the first is the default.
-PARSERS = ("bs4", "lxml")
+from corpuskit.html.parsers import DEFAULT_PARSER, PARSERS
 
 #: libxml2 builds no tree deeper than this with ``huge_tree`` (256 without it): the
 #: parse stops there, and the rest of the page would be lost.
@@ -59,6 +46,9 @@ LXML_MAX_DEPTH = 2048
 @dataclass(frozen=True, slots=True)
 class Tree:
     """A parsed page: ``root`` (the document node) and how to look at its nodes.
+
+    ``parser`` is the parser that built it: ``bs4`` for a page the ``lxml`` parser
+    handed over because libxml2 could not build its tree whole.
 
     ``name``, ``attrs``, ``parent`` and ``children`` are plain callables (the walks call
     them per node, so bs4's are C-level attribute getters). ``parent`` of the top
@@ -108,30 +98,35 @@ class Tree:
         return found[0] if found else None
 
 
-def parse(markup: str, parser: str = "bs4") -> Tree:
-    """The tree of ``markup`` built by ``parser`` (one of ``PARSERS``).
+def parse(markup: str, parser: str = DEFAULT_PARSER) -> Tree:
+    """The tree of ``markup`` built by ``parser`` (one of ``PARSERS``); with ``lxml``,
+    by bs4 when libxml2 cannot build it whole (``Tree.parser`` says which).
 
-    Raises ``ValueError`` for an unknown parser and ``ParserLimitError`` for a page the
-    parser cannot build whole.
+    Raises ``ValueError`` for an unknown parser.
+
+    >>> [parse("<div>" * 3000 + "deep", parser).parser for parser in PARSERS]
+    ['bs4', 'bs4']
     """
     if parser == "bs4":
         return bs4_tree(markup)
     if parser == "lxml":
-        return lxml_tree(markup)
+        tree = lxml_tree(markup)
+        return bs4_tree(markup) if tree is None else tree
     raise ValueError(f"unknown HTML parser {parser!r} (choose from {', '.join(PARSERS)})")
 
 
 # --- bs4 ------------------------------------------------------------------------------------
 
-#: bs4's strings laid out as text: all but comments, CDATA, declarations and their kin
-#: (``PreformattedString``); code and ruby strings only ever sit in skipped elements.
-_BS4_TEXT = frozenset(
-    {NavigableString, Script, Stylesheet, TemplateString, RubyTextString, RubyParenthesisString}
-)
-
 
 def bs4_tree(markup: str) -> Tree:
-    """The tree beautifulsoup4 builds with lxml's parser."""
+    """The tree beautifulsoup4 builds with lxml's parser.
+
+    bs4 is imported here, with the first page that needs it: a run with the default
+    parser may never load it (a tenth of a CPU-second in every worker).
+    """
+    from bs4 import BeautifulSoup
+    from bs4.element import CData, NavigableString
+
     # Attribute values stay plain strings: splitting ``class`` lists took a seventh of the
     # parse time on traf-dev, and only ``rel`` and ``role`` are read as token lists.
     soup = BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
@@ -142,9 +137,26 @@ def bs4_tree(markup: str) -> Tree:
         attrs=attrgetter("attrs"),
         parent=attrgetter("parent"),
         children=attrgetter("contents"),
-        text_types=_BS4_TEXT,
-        counted_types=frozenset({NavigableString, Bs4CData}),
+        text_types=_bs4_text(),
+        counted_types=frozenset({NavigableString, CData}),
     )
+
+
+@cache
+def _bs4_text() -> frozenset[type]:
+    """bs4's strings laid out as text: all but comments, CDATA, declarations and their
+    kin (``PreformattedString``); code and ruby strings only sit in skipped elements."""
+    from bs4.element import (
+        NavigableString,
+        RubyParenthesisString,
+        RubyTextString,
+        Script,
+        Stylesheet,
+        TemplateString,
+    )
+
+    kinds = (NavigableString, Script, Stylesheet, TemplateString, RubyTextString)
+    return frozenset({*kinds, RubyParenthesisString})
 
 
 # --- lxml -----------------------------------------------------------------------------------
@@ -204,8 +216,8 @@ class _Document:
         self.elements = elements
 
 
-def lxml_tree(markup: str) -> Tree:
-    """The tree lxml's HTML parser builds, or ``ParserLimitError``.
+def lxml_tree(markup: str) -> Tree | None:
+    """The tree lxml's HTML parser builds, or None if it cannot build it whole.
 
     The markup goes in as UTF-8 bytes with the encoding given, so a charset the page
     declares (decoding already honoured it) changes nothing. libxml2's HTML parser
@@ -214,7 +226,8 @@ def lxml_tree(markup: str) -> Tree:
     """
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
     root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
-    _check_complete(parser)
+    if _stopped(parser) or looks_truncated(markup, _text_chars(root)):
+        return None
     document = _Document(*_top_level(root))
     containers = _string_types(document.top)
     preserving = _inside(document.top, _PRESERVING)
@@ -263,22 +276,40 @@ def lxml_tree(markup: str) -> Tree:
     )
 
 
-def _check_complete(parser: etree.HTMLParser) -> None:
-    """Raise ``ParserLimitError`` if libxml2 stopped before the end of the page.
+def _stopped(parser: etree.HTMLParser) -> bool:
+    """Whether libxml2 stopped before the end of the page.
 
     In recovery mode libxml2 reports broken markup as errors and goes on; only a fatal
     error (a resource limit: nesting deeper than ``LXML_MAX_DEPTH``) stops it.
     """
-    for entry in parser.error_log:
-        if entry.level_name != "FATAL":
-            continue
-        if "depth" in entry.message:
-            raise ParserLimitError(
-                "too_deep",
-                f"nested more than {LXML_MAX_DEPTH:,} elements deep, the limit of the lxml "
-                "HTML parser; read it with the bs4 parser",
-            )
-        raise ParserLimitError("too_large", f"lxml stopped: {entry.message.strip()}")
+    return any(entry.level_name == "FATAL" for entry in parser.error_log)
+
+
+#: Anything that looks like a tag, comment or declaration, for ``looks_truncated``;
+#: never across a ``<``, so a page of unclosed ``<`` is scanned once, not once per ``<``.
+_MARKUP = re.compile(r"<[^<>]*>")
+
+#: A tree holding less than this share of the characters outside tags lost part of
+#: the page. The lowest share on the 1,698 dev pages is 0.50 (entities, ``&amp;``,
+#: count five characters of markup for one of text); a page below it only costs a
+#: second parse, by bs4. Re-measure the lowest share if the text measure changes.
+TRUNCATED_SHARE = 0.25
+
+
+def looks_truncated(markup: str, text_chars: int) -> bool:
+    """Whether a tree with ``text_chars`` characters of text is much shorter than the
+    text of ``markup`` (its characters outside anything shaped like a tag).
+
+    >>> looks_truncated("<p>" + "x" * 100, 100), looks_truncated("<p>" + "x" * 100, 20)
+    (False, True)
+    """
+    outside = len(markup) - sum(map(len, _MARKUP.findall(markup)))
+    return text_chars < TRUNCATED_SHARE * outside
+
+
+def _text_chars(root: Any) -> int:
+    """How many characters of text (scripts' included) the tree of ``root`` holds."""
+    return 0 if root is None else int(root.xpath("string-length(string(/))"))
 
 
 def _top_level(root: Any) -> tuple[list[Any], list[Any]]:

@@ -12,10 +12,10 @@ overwrites these fields, so what the page declares wins over what its text print
 
 A page of more than ``Limits.max_html_tags`` tags is a ``too_large`` drop, decided by
 counting before parsing: the parsed tree costs about a kilobyte per element.
-``ReadOptions.html_parser`` picks the HTML parser (``corpuskit.html.PARSERS``), recorded
-as ``Source.parser``; a page beyond a limit of that parser (lxml: more than 2,048 levels
-deep) is a drop with the reason the parser gives (``too_deep``), never a page with part
-of its text. ``ReadOptions.extractor`` picks what makes the text
+``ReadOptions.html_parser`` picks the HTML parser (``corpuskit.html.PARSERS``); the one
+that built the page's tree is recorded as ``Source.parser``: ``bs4`` for a page the
+default ``lxml`` could not build whole (more than 2,048 levels deep), so that no page
+loses part of its text to a parser's limit. ``ReadOptions.extractor`` picks what makes the text
 (``corpuskit.html.EXTRACTORS``: ours, or trafilatura's), recorded as ``Source.extractor``
 when it is not ours; the decoding, the limits and the metadata stay ours either way.
 trafilatura's text has no layout, so the text line model judges it.
@@ -35,16 +35,18 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from corpuskit.document import Document, Drop, Source, make_document
 from corpuskit.errors import ParserLimitError
-from corpuskit.html import Extracted, extract
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.limits import how_to_raise, time_limit
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import decode_page, whole_file
+
+if TYPE_CHECKING:
+    from corpuskit.html import Extracted
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +83,9 @@ def read_html(
     >>> from corpuskit.readers.limits import Limits
     >>> read_html("a.html", b"<p>x</p>" * 3, ReadOptions(limits=Limits(max_html_tags=5))).reason
     'too_large'
-    >>> read_html("a.html", b"<div>" * 3000 + b"deep", ReadOptions(html_parser="lxml")).reason
-    'too_deep'
+    >>> deep = read_html("a.html", b"<div>" * 3000 + b"deep")
+    >>> deep.text, deep.source.parser
+    ('deep', 'bs4')
     """
     decoded = decode_page(path, raw, "html", source=source, charset=charset)
     if isinstance(decoded, Drop):
@@ -110,6 +113,11 @@ def html_document(markup: str, source: Source, options: ReadOptions = DEFAULTS) 
     page = bounded_extract(markup, source, options)
     if isinstance(page, Drop):
         return page
+    if page.parser != source.parser:
+        log.info(
+            "%s: built by %s, the %s parser could not", source.path, page.parser, source.parser
+        )
+        source = replace(source, parser=page.parser)
     text = normalize_newlines(page.text)
     found = page.fields
     # A line break the extraction kept inside a line (U+2028) splits it here: the layout
@@ -138,6 +146,8 @@ def bounded_extract(markup: str, source: Source, options: ReadOptions) -> Extrac
     length of the call (``warnings.catch_warnings``, not thread-safe): readers run in
     one thread per process.
     """
+    from corpuskit.html.extraction import extract  # the parsers load with the first page
+
     with warnings.catch_warnings(record=True, action="always") as caught:
         try:
             with time_limit(options.limits.time_limit):

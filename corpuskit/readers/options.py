@@ -7,9 +7,9 @@ keywords too and fold them into the object (``ReadOptions.of``), the way ftfy's
 ``TextFixerConfig`` works:
 
 >>> ReadOptions.of(format="html").html_parser
-'bs4'
->>> ReadOptions.of(ReadOptions(format="html"), html_parser="lxml").html_parser
 'lxml'
+>>> ReadOptions.of(ReadOptions(format="html"), html_parser="bs4").html_parser
+'bs4'
 >>> ReadOptions(format="pdf")
 Traceback (most recent call last):
 ...
@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corpuskit.errors import InputError
-from corpuskit.html import PARSERS
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, check_extractor
+from corpuskit.html.parsers import DEFAULT_PARSER, PARSERS
 from corpuskit.options import Options
 from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 
@@ -60,8 +60,9 @@ class ReadOptions(Options):
     - ``url_field``: the JSONL field whose value (a non-empty string) is the document's
       ``url`` (a page that declares its own canonical URL keeps that one, and the
       record's stays in ``meta``).
-    - ``html_parser``: what builds an HTML page's tree (``bs4``, or ``lxml``: about
-      twice as fast, the same text; docs/html.md).
+    - ``html_parser``: what builds an HTML page's tree (``lxml``, libxml2's own tree,
+      handing a page it cannot build whole to bs4; or ``bs4`` for every page: the same
+      text, about half as fast end to end; docs/html.md).
     - ``extractor``: what makes an HTML page's text (``corpuskit``, or ``trafilatura``
       with ``pip install 'corpuskit[trafilatura]'``).
     - ``limits``: what one input may cost (``Limits``: sizes, tags, nesting).
@@ -79,7 +80,7 @@ class ReadOptions(Options):
     content: str = "auto"
     id_field: str = "id"
     url_field: str = "url"
-    html_parser: str = "bs4"
+    html_parser: str = DEFAULT_PARSER
     extractor: str = DEFAULT_EXTRACTOR
     limits: Limits = field(default=DEFAULT_LIMITS)
     limit: int | None = None

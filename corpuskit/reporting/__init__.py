@@ -27,15 +27,18 @@ It needs nothing beyond corpuskit's own dependencies.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from corpuskit.errors import InputError
-from corpuskit.reporting.html import render
 from corpuskit.reporting.sample import SAMPLE_PAGES
-from corpuskit.reporting.stats import CorpusStats, gather
-from corpuskit.reporting.summary import notes, summary_rows, summary_table
+
+if TYPE_CHECKING:
+    from corpuskit.reporting.stats import CorpusStats, gather
+    from corpuskit.reporting.summary import notes, summary_rows, summary_table
 
 __all__ = [
     "SAMPLE_PAGES",
@@ -46,6 +49,27 @@ __all__ = [
     "summary_table",
     "write_report",
 ]
+
+
+#: Where each name lives: imported on first use, so that the command line's start-up
+#: (which registers ``corpuskit report``) loads none of the report's modules.
+_HOMES = {
+    "CorpusStats": "corpuskit.reporting.stats",
+    "gather": "corpuskit.reporting.stats",
+    "notes": "corpuskit.reporting.summary",
+    "summary_rows": "corpuskit.reporting.summary",
+    "summary_table": "corpuskit.reporting.summary",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public object ``name``, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'corpuskit.reporting' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 def write_report(
@@ -64,6 +88,9 @@ def write_report(
     Raises ``InputError`` when a file cannot be read, or when ``output`` cannot be
     written. ``output`` appears whole or not at all.
     """
+    from corpuskit.reporting.html import render
+    from corpuskit.reporting.stats import gather
+
     stats = gather(corpus, rejects, manifest, sample=sample)
     _write_text(output, render(stats))
     return stats

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, islice
 from typing import Any
 
 from corpuskit.document import Document, Drop
@@ -59,10 +60,18 @@ class LocalExecutor:
         return sink.report
 
     def map(self, task: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        """``task`` over ``items``, in order: here, or in the pool's processes."""
+        """``task`` over ``items``, in order: here, or in the pool's processes.
+
+        Fewer items than one chunk are done here: starting the pool (a second or so of
+        CPU for the workers' imports) would cost more than the work it shares out.
+        """
         if self.workers == 1:
             return map(task, items)
-        return WorkerPool(self.workers, self.chunk_size).map(task, items, _died)
+        pending = iter(items)
+        first = list(islice(pending, self.chunk_size))
+        if len(first) < self.chunk_size:
+            return map(task, first)
+        return WorkerPool(self.workers, self.chunk_size).map(task, chain(first, pending), _died)
 
 
 def _outcome_or_marker(task: Callable[[Any], Outcome], item: Any) -> Any:

@@ -86,7 +86,7 @@ def test_the_text_is_trafilaturas_and_the_fields_are_ours(path: Path) -> None:
     assert theirs.fields() == ours.fields()
     assert theirs.meta == ours.meta
     assert (theirs.source.extractor, ours.source.extractor) == ("trafilatura", None)
-    assert theirs.source.parser == ours.source.parser == "bs4"
+    assert theirs.source.parser == ours.source.parser == "lxml"
     assert theirs.source.sha256 == ours.source.sha256
     assert theirs.layout is None, "no layout: the text line model judges the page"
 

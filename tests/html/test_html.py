@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -367,6 +369,41 @@ def test_class_and_id_words_are_remembered_and_the_same_as_matched() -> None:
     for number in range(WORDS_KEPT + 1):
         vocabulary.words(f"c{number}", None)
     assert vocabulary.words("header", None) == 0
+
+
+def regex_words(table: dict[str, Any]) -> Callable[[str], int]:
+    """The bits of a lowercased class/id value by the two regular expressions that the
+    Aho-Corasick ``Words`` replaced: the reference it must agree with."""
+
+    def pattern(stems: list[str], words: list[str]) -> re.Pattern[str]:
+        parts = [re.escape(stem) for stem in stems]
+        parts += [rf"(?<![a-z]){re.escape(word)}(?![a-z])" for word in words]
+        return re.compile("|".join(parts))
+
+    words = table["vocabulary"]
+    junk = pattern(words["junk"], words["junk_words"])
+    content = pattern(words["content"], words["content_words"])
+    return lambda names: (1 if junk.search(names) else 0) | (2 if content.search(names) else 0)
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_class_and_id_words_match_as_the_regular_expressions_did(dev_set: str) -> None:
+    """Every ``class``/``id`` pair on every dev page: the same bits as the regexes."""
+    from corpuskit.data import load_table
+    from corpuskit.html.content import Vocabulary
+
+    vocabulary, reference = Vocabulary.default(), regex_words(load_table("html"))
+    values = set()
+    for path in bench_pages("*.html.gz", dev_set):
+        markup, _ = decode_bytes(gzip.decompress(path.read_bytes()), html=True)
+        tree = parse(markup, "lxml")
+        for element in tree.root.elements:  # the lxml tree's document holds all of them
+            attrs = tree.attrs(element)
+            values.add(f"{attrs.get('class', '')} {attrs.get('id', '')}".lower())
+    assert len(values) > 1000  # the dev pages' vocabulary, not a handful
+    differ = [v for v in values if vocabulary.words_of.bits(v) != reference(v)]
+    assert differ == []
 
 
 def test_layout_marks_a_junk_box_inside_the_article_not_around_it() -> None:

@@ -20,7 +20,7 @@ RECIPE = """
 dedup = "exact"
 lang = ["en"]
 quality = "annotate"
-html_parser = "lxml"
+html_parser = "bs4"
 workers = 1
 
 [[steps]]
@@ -94,7 +94,7 @@ def test_a_recipe_gives_the_same_corpus_from_the_cli_and_from_python(
     records = [json.loads(line) for line in cli_out.read_text(encoding="utf-8").splitlines()]
     assert all("quality" in record["meta"] for record in records)
     parsers = {record["source"].get("parser") for record in records}
-    assert parsers == {None, "lxml"}, "text pages have no parser, HTML pages lxml's"
+    assert parsers == {None, "bs4"}, "text pages have no parser, HTML pages bs4's"
 
 
 def test_flags_and_keywords_override_the_recipe_alike(pages: Path, tmp_path: Path) -> None:
