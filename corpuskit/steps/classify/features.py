@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from math import log1p
 from typing import NamedTuple
 
+import numpy as np
+from numpy.typing import NDArray
+
 from corpuskit.lexicon.lines import TERMINAL
 
 WORD = re.compile(r"\w+")
@@ -241,6 +244,15 @@ class PageFeatures:
     line_parts: list[list[float]]
     blocks: list[int]
     block_parts: list[list[float]]
+
+    def line_matrix(self) -> NDArray[np.float64]:
+        """``line_parts`` as an array, a row per line (for scoring every line at once)."""
+        width = len(self.line_parts[0]) if self.line_parts else 0
+        return np.array(self.line_parts, dtype=np.float64).reshape(len(self.line_parts), width)
+
+    def block_matrix(self) -> NDArray[np.float64]:
+        """``block_parts`` as an array, a row per block."""
+        return np.array(self.block_parts, dtype=np.float64).reshape(-1, len(BLOCK_NAMES))
 
     def rows(self) -> list[list[float]]:
         """Full vectors (``NAMES``), one per line."""

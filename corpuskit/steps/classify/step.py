@@ -25,6 +25,9 @@ from itertools import compress, pairwise
 from operator import mul
 from typing import Any, NamedTuple
 
+import numpy as np
+from numpy.typing import NDArray
+
 from corpuskit.data import load_table
 from corpuskit.document import Document
 from corpuskit.document import current_layout as current_layout  # where it was first
@@ -52,6 +55,8 @@ EXPLAINED_FEATURES = 3
 #: their neighbourhood and was trained on whole pages; a lone sentence has neither (a
 #: JSONL record holding one paragraph, ``clean_text("...")`` on a sentence).
 MIN_LINES = 3
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -107,20 +112,19 @@ class LineModel:
     def scores(self, features: PageFeatures) -> tuple[list[float], list[list[float]]]:
         """The final score of each line of ``features`` in page order, and the second
         stage's context inputs of each line (see ``CONTEXT_NAMES``)."""
-        extra = context(self._stage(features, self.weights))
+        first = self._stage(features, self.weights).tolist()
+        extra = context(first)
         second = self._stage(features, self.context_weights)
         tail = self.context_weights[len(self.names) :]
-        return [s + sum(map(mul, tail, c)) for s, c in zip(second, extra, strict=True)], extra
+        final = second + ordered_dot(np.array(extra).reshape(-1, len(tail)), tail)
+        return final.tolist(), extra
 
-    def _stage(self, features: PageFeatures, weights: Sequence[float]) -> list[float]:
+    def _stage(self, features: PageFeatures, weights: Sequence[float]) -> FloatArray:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
         split = len(self.line_names)
         line_w, block_w = weights[:split], weights[split : len(self.names)]
-        per_block = [sum(map(mul, block_w, part)) for part in features.block_parts]
-        return [
-            sum(map(mul, line_w, part)) + per_block[b]
-            for part, b in zip(features.line_parts, features.blocks, strict=True)
-        ]
+        per_block = ordered_dot(features.block_matrix(), block_w)
+        return ordered_dot(features.line_matrix(), line_w) + per_block[features.blocks]
 
     def explain(
         self,
@@ -251,6 +255,22 @@ class Pulls:
         pulls = [*self.line.pulls(line_part), *self.context.pulls(extra), *block]
         pulls.sort()
         return {name: round(pull, 3) for pull, name in pulls[:EXPLAINED_FEATURES] if pull < 0}
+
+
+def ordered_dot(matrix: FloatArray, weights: Sequence[float]) -> FloatArray:
+    """Each row of ``matrix`` times ``weights``, the products summed from the first
+    column to the last: for each row, the floats ``sum(map(mul, weights, row))`` gives
+    (Python's ``sum`` adds floats one after the other, from 0.0, up to 3.11), computed
+    for all the rows of a page at once, one column at a time. ``matrix @ weights`` would
+    sum in another order, and a score a hair from the threshold could flip.
+
+    >>> ordered_dot(np.array([[1.0, 2.0], [0.5, -1.0]]), [3.0, 0.1]).tolist()
+    [3.2, 1.4]
+    """
+    total = np.zeros(len(matrix))
+    for column, weight in enumerate(weights):
+        total += matrix[:, column] * weight
+    return total
 
 
 def context(first: Sequence[float]) -> list[list[float]]:
