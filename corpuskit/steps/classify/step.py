@@ -123,8 +123,8 @@ class LineModel:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
         split = len(self.line_names)
         line_w, block_w = weights[:split], weights[split : len(self.names)]
-        per_block = ordered_dot(features.block_matrix(), block_w)
-        return ordered_dot(features.line_matrix(), line_w) + per_block[features.blocks]
+        per_block = ordered_dot(features.block_array, block_w)
+        return ordered_dot(features.line_array, line_w) + per_block[features.blocks]
 
     def explain(
         self,
@@ -173,8 +173,8 @@ class Explanation(Mapping[str, float]):
             b = page.features.blocks[k]
             block = page.blocks.get(b)
             if block is None:
-                block = page.blocks[b] = page.pulls.of_block(page.features.block_parts[b])
-            pulls = page.pulls.against(page.features.line_parts[k], block, page.extra[k])
+                block = page.blocks[b] = page.pulls.of_block(page.features.block_array[b].tolist())
+            pulls = page.pulls.against(page.features.line_array[k].tolist(), block, page.extra[k])
             self._values = {"score": round(page.scores[k], 3), **pulls}
         return self._values
 
