@@ -21,7 +21,7 @@ import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, pairwise
+from itertools import compress
 from operator import mul
 from typing import Any, NamedTuple
 
@@ -109,15 +109,14 @@ class LineModel:
         """The model for HTML pages read with their layout: ``data/html_line_model.toml``."""
         return cls.from_table(load_table("html_line_model"), HTML_LINE_NAMES)
 
-    def scores(self, features: PageFeatures) -> tuple[list[float], list[list[float]]]:
+    def scores(self, features: PageFeatures) -> tuple[list[float], FloatArray]:
         """The final score of each line of ``features`` in page order, and the second
         stage's context inputs of each line (see ``CONTEXT_NAMES``)."""
-        first = self._stage(features, self.weights).tolist()
-        extra = context(first)
+        extra = context(self._stage(features, self.weights).tolist())
         second = self._stage(features, self.context_weights)
-        tail = self.context_weights[len(self.names) :]
-        final = second + ordered_dot(np.array(extra).reshape(-1, len(tail)), tail)
-        return final.tolist(), extra
+        final = second + ordered_dot(extra, self.context_weights[len(self.names) :])
+        scores: list[float] = final.tolist()
+        return scores, extra
 
     def _stage(self, features: PageFeatures, weights: Sequence[float]) -> FloatArray:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
@@ -130,17 +129,16 @@ class LineModel:
         self,
         features: PageFeatures,
         scores: Sequence[float],
-        extra: Sequence[Sequence[float]],
-        lines: Sequence[int],
-    ) -> dict[int, Explanation]:
+        extra: FloatArray,
+        lines: list[int],
+    ) -> Explanations:
         """For each of ``lines`` (positions in ``features``), by its index in the page:
         its final score and the features that pulled it down the most (``Pulls.against``).
 
         The explanations are worked out when first read (``--audit``, ``explain``): a
         plain run removes thousands of lines and never looks at why.
         """
-        page = _Page(self.pulls, features, scores, extra, {})
-        return {features.lines[k]: Explanation(page, k) for k in lines}
+        return Explanations(_Page(self.pulls, features, scores, extra, {}), lines)
 
 
 class _Page(NamedTuple):
@@ -149,8 +147,36 @@ class _Page(NamedTuple):
     pulls: Pulls
     features: PageFeatures
     scores: Sequence[float]
-    extra: Sequence[Sequence[float]]
+    extra: FloatArray
     blocks: dict[int, list[tuple[float, str]]]
+
+
+class Explanations(Mapping[int, "Explanation"]):
+    """The ``Explanation`` of each of a page's removed lines by its index in the page,
+    made when first read (by ``RemovedLines``, itself read only by ``--audit``,
+    ``explain`` and reports): ``lines`` are their positions among the page's features."""
+
+    __slots__ = ("_lines", "_made", "_page")
+
+    def __init__(self, page: _Page, lines: list[int]) -> None:
+        self._page = page
+        self._lines = lines
+        self._made: dict[int, Explanation] | None = None
+
+    def _all(self) -> dict[int, Explanation]:
+        if self._made is None:
+            page, at = self._page, self._page.features.lines
+            self._made = {at[k]: Explanation(page, k) for k in self._lines}
+        return self._made
+
+    def __getitem__(self, index: int) -> Explanation:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 class Explanation(Mapping[str, float]):
@@ -174,7 +200,8 @@ class Explanation(Mapping[str, float]):
             block = page.blocks.get(b)
             if block is None:
                 block = page.blocks[b] = page.pulls.of_block(page.features.block_array[b].tolist())
-            pulls = page.pulls.against(page.features.line_array[k].tolist(), block, page.extra[k])
+            line = page.features.line_array[k].tolist()
+            pulls = page.pulls.against(line, block, page.extra[k].tolist())
             self._values = {"score": round(page.scores[k], 3), **pulls}
         return self._values
 
@@ -273,26 +300,30 @@ def ordered_dot(matrix: FloatArray, weights: Sequence[float]) -> FloatArray:
     return total
 
 
-def context(first: Sequence[float]) -> list[list[float]]:
-    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``).
+def context(first: Sequence[float]) -> FloatArray:
+    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``), a row per
+    line.
 
-    >>> [[round(x, 2) for x in inputs] for inputs in context([1.0, 2.0, 4.0, -1.0])]
+    >>> context([1.0, 2.0, 4.0, -1.0]).round(2).tolist()
     [[-3.0, 3.0, 0.76], [1.0, 1.5, 0.96], [1.5, -1.0, 1.0], [3.0, -3.0, -0.76]]
     """
-    if not first:
-        return []
+    size = len(first)
+    if not size:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    scores = np.asarray(first, dtype=np.float64)
     # means[j]: the mean of lines j and j + 1, the two lines before line j + 2 and the
     # two after line j - 1; one line short of the edge, the one line; at it, EDGE_SCORE.
-    means = [(a + b) / 2 for a, b in pairwise(first)]
-    size = len(first)
-    previous = [EDGE_SCORE, first[0], *means][:size]
-    following = [*means[1:], first[-1], EDGE_SCORE][-size:]
-    return list(map(list, zip(previous, following, map(math.tanh, first), strict=True)))
+    means = (scores[:-1] + scores[1:]) / 2
+    previous = np.concatenate([[EDGE_SCORE], scores[:1], means])[:size]
+    following = np.concatenate([means[1:], scores[-1:], [EDGE_SCORE]])[-size:]
+    own = np.fromiter(map(math.tanh, scores.tolist()), dtype=np.float64, count=size)
+    return np.column_stack([previous, following, own])
 
 
 def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[list[float]]:
     """Each full row with the second stage's inputs appended (for training)."""
-    return [[*row, *extra] for row, extra in zip(rows, context(first), strict=True)]
+    extra: list[list[float]] = context(first).tolist()
+    return [[*row, *inputs] for row, inputs in zip(rows, extra, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -325,11 +356,11 @@ class ClassifyLines:
         lines = doc.text.split("\n")
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
-        extra = None if layout is None else markup_features(lines, layout)
-        features = page_features(lines, self.stopwords.get(doc.lang), extra)
+        markup = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), markup)
         if len(features.lines) < MIN_LINES:
             return doc
-        scores, extra = model.scores(features)
+        scores, inputs = model.scores(features)
         threshold = model.threshold
         low = [k for k, score in enumerate(scores) if score < threshold]
         if not low:
@@ -337,5 +368,5 @@ class ClassifyLines:
         rules: list[str | None] = [None] * len(lines)
         for k in low:
             rules[features.lines[k]] = "boilerplate"
-        why = model.explain(features, scores, extra, low)
+        why = model.explain(features, scores, inputs, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
