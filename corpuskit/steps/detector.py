@@ -17,7 +17,9 @@ Its sampling loop (``_detect_block``) is the other half of the time: per sampled
 a Python loop multiplies the 55 language probabilities by the n-gram's. Here a block of
 samples (the five between two convergence checks) is drawn from the same random
 generator in the same order, the n-grams' probabilities come as rows of one numpy array
-(``ProfileRows``), and the products are taken elementwise in the same order, so every
+(``ProfileRows``), and the products are taken elementwise in the same order (one
+``multiply.reduce`` down the rows of [probabilities, factor 1, ..., factor 5]: a
+reduction along the first axis multiplies row after row, never pairwise), so every
 float is the one langdetect computes; the sums that normalize stay Python's ``sum`` on
 the same values in the same order.
 """
@@ -132,16 +134,19 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         self.random.seed(self.seed)
         total = np.zeros(len(self.langlist))
+        # row 0: the probabilities so far; rows 1-5: the factors of the block's draws
+        block = np.empty((6, len(self.langlist)))
         for _ in range(self.n_trial):
             prob = np.array(self._init_probability(), dtype=np.float64)
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
             last, size = 0, 1  # draw number 0 is checked alone, then every fifth
             while True:
-                factors = matrix[[row(ngrams[draw(count)]) for _ in range(size)]]
-                factors += weight
-                for factor in factors:
-                    prob *= factor
+                rows = [row(ngrams[draw(count)]) for _ in range(size)]
+                block[0] = prob
+                np.add(matrix[rows], weight, out=block[1 : size + 1])
+                # a product down the rows: ((prob * f1) * f2) ..., one draw after another
+                np.multiply.reduce(block[: size + 1], axis=0, out=prob)
                 values = prob.tolist()
                 total_prob = sum(values)
                 top = max(values) / total_prob
