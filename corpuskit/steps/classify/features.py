@@ -487,7 +487,18 @@ _ASCII_CLASS = np.array([char_class(code) for code in range(128)], dtype=np.uint
 #: The classes of the other characters seen so far (a few thousand at most in practice;
 #: bounded by Unicode's size).
 _OTHER_CLASSES: dict[int, int] = {}
-_TERMINAL_CODES = np.array([ord(mark) for mark in TERMINAL])
+
+
+def _table(marks: Sequence[str]) -> NDArray[np.bool_]:
+    """Whether each code point up to the largest of ``marks`` is one of them (a code
+    above is looked up as the last entry, which is a mark only if the largest is: so a
+    table one longer than that, its last entry False)."""
+    table = np.zeros(max(map(ord, marks)) + 2, dtype=np.bool_)
+    table[[ord(mark) for mark in marks]] = True
+    return table
+
+
+_TERMINAL = _table(TERMINAL)
 #: A word, or the break between two lines (which ``\w`` never matches).
 _WORDS_AND_BREAKS = re.compile(r"\w+|\n")
 #: The marks of furniture that ``_line_part`` looks for, and the break between lines; in
@@ -560,7 +571,7 @@ class PageText:
             stops,
             counts.reshape(5, size),
             classes[starts] if size else classes[:0],
-            np.isin(last, _TERMINAL_CODES),
+            _TERMINAL[np.minimum(last, len(_TERMINAL) - 1)],
             last == ord(":"),
             _marks(lower, size),
         )
