@@ -196,9 +196,10 @@ def measure(
     return result
 
 
-def installed(module: str) -> bool:
-    """Whether ``module`` can be imported (a contender that is not is skipped)."""
-    found = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
+def installed(modules: str) -> bool:
+    """Whether ``modules`` (comma-separated) can be imported (a contender whose modules
+    cannot is skipped)."""
+    found = subprocess.run([sys.executable, "-c", f"import {modules}"], capture_output=True)
     return found.returncode == 0
 
 
@@ -212,11 +213,14 @@ def contenders(workers: int, baseline: str | None) -> dict[str, tuple[str, ...]]
     }
     if baseline:
         chosen["baseline corpuskit, 1 worker"] = ("corpuskit", "1", f"tree={baseline}")
-    for module, name in (("datatrove", "datatrove 0.10 C4+Gopher"), ("justext", "jusText")):
-        if installed(module):
-            chosen[name] = (module,)
+    for kind, name, needs in (
+        ("datatrove", "datatrove 0.10 C4+Gopher", "datatrove, spacy"),  # spaCy: sentences
+        ("justext", "jusText", "justext"),
+    ):
+        if installed(needs):
+            chosen[name] = (kind,)
         else:
-            print(f"{module} not installed: skipped", file=sys.stderr)
+            print(f"{kind} skipped: needs {needs}", file=sys.stderr)
     return chosen
 
 
