@@ -25,9 +25,9 @@ them alike:
   a change against the code before it in the same rounds.
 
 For each run it prints wall seconds, the CPU seconds of the run itself (``cpu``: user +
-system time from the start of the work to its end, worker processes included; what
-docs/CPU-s and ms/doc are computed from), the CPU seconds of the whole process tree
-(``process``: interpreter start-up and imports included) and peak RSS; for corpuskit
+system time from the start of the work to its end, the tool's imports and worker
+processes included; what docs/CPU-s and ms/doc are computed from), the CPU seconds of
+the whole process tree (``process``: the interpreter's start-up too) and peak RSS; for corpuskit
 with several workers, the share of the run's CPU spent in the parent process (reading,
 the corpus pass's counting, writing). Then, per round, the ratios: corpuskit (1 worker)
 against each contender by CPU time, and the N-worker speed-up by wall time (meaningful
@@ -271,13 +271,15 @@ def show_round(turn: int, round_results: dict[str, dict[str, Any]], many: str) -
 
 
 def ratios(round_results: dict[str, dict[str, Any]], many: str) -> dict[str, float]:
-    """corpuskit (1 worker) against each contender by CPU per document (above 1: the
-    contender costs more; below: corpuskit does), the N-worker speed-up by wall time, its
-    CPU overhead and the parent's share of its CPU."""
+    """corpuskit (1 worker) against each contender by CPU per document (the contender's
+    cost over corpuskit's; for the floor, corpuskit's over the floor's), the N-worker
+    speed-up by wall time, its CPU overhead and the parent's share of its CPU."""
     one = round_results["corpuskit, 1 worker"]
     out = {}
     for name, other in round_results.items():
-        if not name.startswith("corpuskit"):
+        if name.startswith("floor"):
+            out[f"corpuskit / {name} (CPU per doc)"] = one["cpu"] / other["cpu"]
+        elif not name.startswith("corpuskit"):
             out[f"{name} / corpuskit (CPU per doc)"] = other["cpu"] / one["cpu"]
     if many in round_results:
         parallel = round_results[many]
