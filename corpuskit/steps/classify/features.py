@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from math import log1p
 from typing import Any, NamedTuple
 
@@ -499,8 +499,6 @@ def _table(marks: Sequence[str]) -> NDArray[np.bool_]:
 
 
 _TERMINAL = _table(TERMINAL)
-#: A word, or the break between two lines (which ``\w`` never matches).
-_WORDS_AND_BREAKS = re.compile(r"\w+|\n")
 #: The marks of furniture that ``_line_part`` looks for, and the break between lines; in
 #: the page in lower case (nothing but "C" lowers to "c", so "(c)" is found as there).
 _MARKS = re.compile(r"\(c\)|http|www\.|[©@|\n]")
@@ -622,14 +620,12 @@ def _word_counts(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Words and stopwords in each of the ``size`` lines of ``lower`` (the page, in lower
     case, its lines joined by line breaks)."""
-    tokens = _WORDS_AND_BREAKS.findall(lower)
-    count = len(tokens)
-    breaks = np.fromiter(map("\n".__eq__, tokens), dtype=np.bool_, count=count)
-    stop = np.fromiter(map(stopwords.__contains__, tokens), dtype=np.bool_, count=count)
-    line = np.cumsum(breaks)
-    words = np.bincount(line, minlength=size)
-    words[1:] -= 1  # each line after the first begins with its break
-    return words[:size], np.bincount(line[stop], minlength=size)[:size]
+    per_line = list(map(WORD.findall, lower.split("\n"))) if size else []
+    words = np.fromiter(map(len, per_line), dtype=np.int64, count=size)
+    flat = list(chain.from_iterable(per_line))
+    stop = np.fromiter(map(stopwords.__contains__, flat), dtype=np.bool_, count=len(flat))
+    line = np.repeat(np.arange(size), words)
+    return words, np.bincount(line[stop], minlength=size)
 
 
 def _marks(lower: str, size: int) -> NDArray[np.bool_]:
