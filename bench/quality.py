@@ -126,9 +126,11 @@ def measure(
     pipeline: Pipeline | None = None,
     html_parser: str = "bs4",
     extractor: str = "corpuskit",
+    docs: list[Document] | None = None,
 ) -> Measurement:
-    """Run ``pipeline`` over the benchmark's pages and score the output."""
-    docs = load_pages(folder, mode, html_parser, extractor)
+    """Run ``pipeline`` over the benchmark's pages (``docs``: read already) and score
+    the output."""
+    docs = docs or load_pages(folder, mode, html_parser, extractor)
     pipeline = pipeline or corpuskit.default_pipeline()
     start, cpu = time.perf_counter(), time.process_time()
     with fewer_collections():  # as the executor runs it

@@ -99,7 +99,7 @@ def test_parser_is_recorded_and_checked(tmp_path: Path) -> None:
         [doc] = read([str(page)], html_parser=parser)
         assert isinstance(doc, Document)
         assert doc.source.parser == parser and doc.source.to_record()["parser"] == parser
-    with pytest.raises(InputError, match="unknown HTML parser"):
+    with pytest.raises(InputError, match="html_parser: one of bs4, lxml, not 'html5lib'"):
         read([str(page)], html_parser="html5lib")
     with pytest.raises(ValueError, match="unknown HTML parser"):
         extract("<p>x</p>", "html5lib")

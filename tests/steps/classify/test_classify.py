@@ -104,6 +104,26 @@ def test_each_removal_says_its_score_and_strongest_pulls_down(page: Path) -> Non
         assert values == sorted(values), "strongest first"
 
 
+@pytest.mark.parametrize("page", pages())
+def test_judged_scores_every_line_as_the_step_does(page: Path) -> None:
+    """``judged`` (what ``corpuskit explain`` shows) removes what the step removes: the
+    lines under the threshold, with the same explanations; the others have a score too."""
+    doc, result = classified(page)
+    judged = STEP.judged(doc)
+    assert judged, "a seed page is long enough to be judged"
+    threshold = STEP.model.threshold
+    # Scores are rounded to 3 places: one a hair under the threshold shows as equal.
+    low = {index for index, why in judged.items() if why["score"] < threshold}
+    low_or_equal = {index for index, why in judged.items() if why["score"] <= threshold}
+    assert low <= {line.number - 1 for line in removed(result)} <= low_or_equal
+    for line in removed(result):
+        assert dict(judged[line.number - 1]) == dict(line.features)
+    lines = doc.text.split("\n")
+    assert all(lines[index].strip() for index in judged), "blank lines are not scored"
+    if result is not doc:
+        assert STEP.judged(result) == {}, "a cleaned page is left alone"
+
+
 def slow_explanations(doc: Document) -> dict[int, dict[str, float]]:
     """Every line's score below the threshold and its strongest pulls down, from the full
     feature rows: every feature of the line, its block and its context, sorted."""
