@@ -1,23 +1,41 @@
-"""Speed and memory of corpuskit's default text pipeline beside the I/O floor and datatrove.
+"""Per-document cost of corpuskit's default text pipeline on unique pages, beside the I/O
+floor, datatrove and jusText; and, separately, its memory as the corpus grows.
 
-    python bench/speed.py ../shared/bench/traf-dev                      # 100,000 records
-    python bench/speed.py ../shared/bench/traf-dev --records 20000 --datatrove-records 1000
+    python bench/speed.py ../shared/bench                    # 1,698 unique pages, 3 rounds
+    python bench/speed.py ../shared/bench --rounds 5 --workers 2
+    python bench/speed.py ../shared/bench --memory           # 100,000 and 10,000 records
 
-Builds a JSONL corpus from the benchmark's text dumps (``{"id", "text"}``, the pages
-repeated with varied ids, the same bytes every time), then measures, in the same run and
-each in a fresh process (so that its peak RSS is its own):
+**Speed.** The corpus is every text dump of traf-dev and dragnet-dev once (1,698
+``{"id", "text"}`` JSONL records): unique pages, as a crawl has them. (Cycling a few
+hundred pages into a big corpus, as this script used to, makes every line recur dozens of
+times: ``repeated_lines`` then removes nearly every short line before the classifier
+sees it, the output differs and the cost per page is 1.7x lower than on unique pages.)
+Each contender runs in a fresh process, the contenders alternated within each round
+(and their order rotated from round to round), so that a busy neighbour slows all of
+them alike:
 
-- the I/O floor: read the JSONL, parse each record and write it back, with orjson;
-- corpuskit's default text pipeline (``clean_files``, corpus pass included) with one
-  worker and with N workers, and with one worker on a tenth of the records (memory must
-  stay flat as the corpus grows);
-- datatrove 0.10 with a comparable pipeline on a sample (JsonlReader, C4QualityFilter,
-  GopherRepetitionFilter, GopherQualityFilter, JsonlWriter; one task), the field's
-  reference (``pip install 'datatrove[processing]' spacy``; skipped when missing).
+- ``floor``: read the JSONL, parse each record and write it back with orjson;
+- ``corpuskit``: ``clean_files`` with the default pipeline (corpus pass included), with
+  1 worker and with ``--workers``;
+- ``datatrove`` 0.10: JsonlReader, C4QualityFilter, GopherRepetitionFilter,
+  GopherQualityFilter, JsonlWriter, one task (skipped when not installed);
+- ``justext``: jusText 3 on each page's lines as paragraphs (English stoplist), the
+  boilerplate remover corpuskit's line features come from (skipped when not installed);
+- with ``--baseline TREE``, the corpuskit of another source tree (1 worker), to measure
+  a change against the code before it in the same rounds.
 
-It prints docs/s, MB/s and peak RSS of each, and the ratios: corpuskit / floor,
-corpuskit / datatrove, the N-worker speed-up and the RSS growth. The machines are noisy:
-compare ratios from one run, not figures from different runs.
+For each run it prints wall seconds, the CPU seconds of the run itself (``cpu``: user +
+system time from the start of the work to its end, the tool's imports and worker
+processes included; what docs/CPU-s and ms/doc are computed from), the CPU seconds of
+the whole process tree (``process``: the interpreter's start-up too) and peak RSS; for corpuskit
+with several workers, the share of the run's CPU spent in the parent process (reading,
+the corpus pass's counting, writing). Then, per round, the ratios: corpuskit (1 worker)
+against each contender by CPU time, and the N-worker speed-up by wall time (meaningful
+only on otherwise idle cores). The medians of the rounds close the report. Other users
+of the machine change the figures; ratios within one round are what to compare.
+
+**Memory** (``--memory``): corpuskit, 1 worker, on ``--records`` records (the unique
+pages cycled, with distinct ids) and on a tenth as many; peak RSS must stay flat.
 """
 
 from __future__ import annotations
@@ -25,24 +43,41 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+#: The dev sets whose text dumps make the corpus.
+DEV_SETS = ("traf-dev", "dragnet-dev")
 
-def build_corpus(folder: Path, records: int, path: Path) -> int:
-    """Write ``records`` JSONL records cycling through the pages' text; its size in bytes."""
-    pages = sorted((folder / "pages").glob("*.txt"))
-    texts = [(p.name.split(".")[0], p.read_text(encoding="utf-8")) for p in pages]
+
+def pages(root: Path) -> list[tuple[str, str]]:
+    """``(id, text)`` of every text dump of the dev sets under ``root``, in name order."""
+    found = []
+    for dev_set in DEV_SETS:
+        for path in sorted((root / dev_set / "pages").glob("*.txt")):
+            found.append((f"{dev_set}/{path.name.split('.')[0]}", path.read_text("utf-8")))
+    return found
+
+
+def build_corpus(texts: list[tuple[str, str]], records: int, path: Path) -> int:
+    """Write ``records`` JSONL records, the pages in turn (with a round number in the id
+    after the first round); return the file's size in bytes."""
     with path.open("wb") as out:
         for number in range(records):
             page_id, text = texts[number % len(texts)]
-            out.write(orjson.dumps({"id": f"{page_id}-{number}", "text": text}) + b"\n")
+            turn = number // len(texts)
+            record_id = page_id if not turn else f"{page_id}-{turn}"
+            out.write(orjson.dumps({"id": record_id, "text": text}) + b"\n")
     return path.stat().st_size
 
 
@@ -56,11 +91,11 @@ def io_floor(source: str, target: str) -> dict[str, Any]:
     return {"docs": count}
 
 
-def corpuskit_run(source: str, target: str, workers: int) -> dict[str, Any]:
+def corpuskit_run(source: str, target: str, workers: str = "1") -> dict[str, Any]:
     """The default text pipeline over the JSONL, as ``corpuskit clean`` runs it."""
     import corpuskit
 
-    report = corpuskit.clean_files([source], target, workers=workers)
+    report = corpuskit.clean_files([source], target, workers=int(workers))
     return {"docs": report.read, "written": report.written}
 
 
@@ -93,92 +128,217 @@ def datatrove_run(source: str, target: str) -> dict[str, Any]:
         return {"docs": sum(1 for _ in records)}
 
 
-KINDS = {"floor": io_floor, "corpuskit": corpuskit_run, "datatrove": datatrove_run}
+def justext_run(source: str, target: str) -> dict[str, Any]:
+    """jusText on each page's non-blank lines as paragraphs; the good ones written."""
+    import justext
+
+    stoplist = justext.get_stoplist("English")
+    count = 0
+    with open(source, "rb") as inp, open(target, "wb") as out:
+        for line in inp:
+            record = orjson.loads(line)
+            body = "".join(f"<p>{escape(row)}</p>" for row in record["text"].split("\n") if row)
+            html = f"<html><body>{body}</body></html>".encode()
+            kept = [p.text for p in justext.justext(html, stoplist) if not p.is_boilerplate]
+            out.write(orjson.dumps({"id": record["id"], "text": "\n".join(kept)}) + b"\n")
+            count += 1
+    return {"docs": count}
 
 
-def measure(kind: str, source: Path, target: Path, *args: str) -> dict[str, Any]:
-    """Run one measurement in a fresh process: its result, seconds and peak RSS (MiB)."""
+KINDS: dict[str, Callable[..., dict[str, Any]]] = {
+    "floor": io_floor,
+    "corpuskit": corpuskit_run,
+    "datatrove": datatrove_run,
+    "justext": justext_run,
+}
+
+
+def cpu_seconds(who: int) -> float:
+    """User + system CPU seconds of this process (``RUSAGE_SELF``) or of its reaped
+    children (``RUSAGE_CHILDREN``)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one(kind: str, source: str, target: str, *args: str) -> None:
+    """Child side of ``measure``: run, and print the result and the run's CPU seconds
+    (this process's and its workers') as the last stdout line."""
+    self_before = cpu_seconds(resource.RUSAGE_SELF)
+    children_before = cpu_seconds(resource.RUSAGE_CHILDREN)
+    result = KINDS[kind](source, target, *args)
+    parent = cpu_seconds(resource.RUSAGE_SELF) - self_before
+    workers = cpu_seconds(resource.RUSAGE_CHILDREN) - children_before
+    result.update(cpu=parent + workers, parent_cpu=parent)
+    print(json.dumps(result))
+
+
+def measure(
+    kind: str, source: Path, target: Path, *args: str, tree: str | None = None
+) -> dict[str, Any]:
+    """Run one measurement in a fresh process: its result, wall seconds, CPU seconds
+    (the run's, and the whole process tree's) and peak RSS (MiB). With ``tree``, the
+    corpuskit imported is the one in that source tree."""
     command = [sys.executable, __file__, "--one", kind, str(source), str(target), *args]
+    env = {**os.environ, "PYTHONPATH": tree} if tree else None
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
     stdout = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the run's
-    seconds = time.perf_counter() - start
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own, its reaped workers too
+    wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{kind} failed ({process.returncode})")
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result.update(seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
+    result.update(
+        wall=wall, process=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024
+    )
     return result
 
 
-def one(kind: str, source: str, target: str, *args: str) -> None:
-    """Child side of ``measure``: run and print the result as the last stdout line."""
-    extra = [int(a) for a in args]
-    result = KINDS[kind](source, target, *extra)
-    print(json.dumps(result))
+def installed(modules: str) -> bool:
+    """Whether ``modules`` (comma-separated) can be imported (a contender whose modules
+    cannot is skipped)."""
+    found = subprocess.run([sys.executable, "-c", f"import {modules}"], capture_output=True)
+    return found.returncode == 0
+
+
+def contenders(workers: int, baseline: str | None) -> dict[str, tuple[str, ...]]:
+    """Each contender's name and its ``measure`` arguments (kind, then options; for
+    ``baseline``, the corpuskit of another source tree, a last ``tree=`` argument)."""
+    chosen = {
+        "floor (orjson)": ("floor",),
+        "corpuskit, 1 worker": ("corpuskit", "1"),
+        f"corpuskit, {workers} workers": ("corpuskit", str(workers)),
+    }
+    if baseline:
+        chosen["baseline corpuskit, 1 worker"] = ("corpuskit", "1", f"tree={baseline}")
+    for kind, name, needs in (
+        ("datatrove", "datatrove 0.10 C4+Gopher", "datatrove, spacy"),  # spaCy: sentences
+        ("justext", "jusText", "justext"),
+    ):
+        if installed(needs):
+            chosen[name] = (kind,)
+        else:
+            print(f"{kind} skipped: needs {needs}", file=sys.stderr)
+    return chosen
+
+
+def rotated(names: list[str], turn: int) -> Iterator[str]:
+    """``names`` starting at position ``turn`` (so no contender always runs first)."""
+    start = turn % len(names)
+    yield from names[start:] + names[:start]
+
+
+def speed(root: Path, rounds: int, workers: int, baseline: str | None = None) -> int:
+    """The speed benchmark (see the module docstring)."""
+    chosen = contenders(workers, baseline)
+    many = f"corpuskit, {workers} workers"
+    with tempfile.TemporaryDirectory(prefix="corpuskit-speed-") as temp:
+        work = Path(temp)
+        corpus = work / "unique.jsonl"
+        texts = pages(root)
+        size = build_corpus(texts, len(texts), corpus)
+        print(f"corpus: {len(texts):,} unique pages, {size / 2**20:.1f} MiB", file=sys.stderr)
+        results: list[dict[str, dict[str, Any]]] = []
+        for turn in range(rounds):
+            done: dict[str, dict[str, Any]] = {}
+            for name in rotated(list(chosen), turn):
+                kind, *args = chosen[name]
+                tree = (
+                    args.pop()[len("tree=") :]
+                    if args[-1:] and args[-1].startswith("tree=")
+                    else None
+                )
+                done[name] = measure(kind, corpus, work / f"{kind}-{turn}", *args, tree=tree)
+            results.append({name: done[name] for name in chosen})
+            show_round(turn, results[-1], many)
+    show_medians(results, many)
+    return 0
+
+
+def show_round(turn: int, round_results: dict[str, dict[str, Any]], many: str) -> None:
+    """One round's table and ratios."""
+    print(f"\nround {turn + 1}")
+    print(f"{'':30} {'wall s':>7} {'cpu s':>7} {'docs/CPU-s':>10} {'ms/doc':>7} "
+          f"{'process s':>9} {'peak MiB':>8}")  # fmt: skip
+    for name, r in round_results.items():
+        per_doc = r["cpu"] / r["docs"]
+        print(f"{name:30} {r['wall']:7.2f} {r['cpu']:7.2f} {1 / per_doc:10.1f} "
+              f"{per_doc * 1000:7.3f} {r['process']:9.2f} {r['peak_mib']:8.0f}")  # fmt: skip
+    for name, ratio in ratios(round_results, many).items():
+        print(f"  {name}: {ratio:.2f}")
+
+
+def ratios(round_results: dict[str, dict[str, Any]], many: str) -> dict[str, float]:
+    """corpuskit (1 worker) against each contender by CPU per document (the contender's
+    cost over corpuskit's; for the floor, corpuskit's over the floor's), the N-worker
+    speed-up by wall time, its CPU overhead and the parent's share of its CPU."""
+    one = round_results["corpuskit, 1 worker"]
+    out = {}
+    for name, other in round_results.items():
+        if name.startswith("floor"):
+            out[f"corpuskit / {name} (CPU per doc)"] = one["cpu"] / other["cpu"]
+        elif not name.startswith("corpuskit"):
+            out[f"{name} / corpuskit (CPU per doc)"] = other["cpu"] / one["cpu"]
+    if many in round_results:
+        parallel = round_results[many]
+        out[f"{many}: speed-up (wall)"] = one["wall"] / parallel["wall"]
+        out[f"{many}: CPU / 1 worker's CPU"] = parallel["cpu"] / one["cpu"]
+        out[f"{many}: parent's share of CPU"] = parallel["parent_cpu"] / parallel["cpu"]
+    return out
+
+
+def show_medians(results: list[dict[str, dict[str, Any]]], many: str) -> None:
+    """The median of each figure over the rounds."""
+    print(f"\nmedians of {len(results)} rounds")
+    for name in results[0]:
+        cpu = statistics.median(r[name]["cpu"] / r[name]["docs"] for r in results)
+        wall = statistics.median(r[name]["wall"] for r in results)
+        print(f"{name:30} {1 / cpu:10.1f} docs/CPU-s {cpu * 1000:7.3f} ms/doc {wall:7.2f} s wall")
+    per_round = [ratios(r, many) for r in results]
+    for name in per_round[0]:
+        print(f"  {name}: {statistics.median(r[name] for r in per_round):.2f}")
+
+
+def memory(root: Path, records: int) -> int:
+    """Peak RSS of corpuskit (1 worker) on ``records`` records and on a tenth of them."""
+    texts = pages(root)
+    with tempfile.TemporaryDirectory(prefix="corpuskit-memory-") as temp:
+        work = Path(temp)
+        rows = {}
+        for count in (max(records // 10, 1), records):
+            corpus = work / f"{count}.jsonl"
+            size = build_corpus(texts, count, corpus)
+            result = measure("corpuskit", corpus, work / f"out-{count}.jsonl", "1")
+            rows[count] = result
+            rate = result["docs"] / result["cpu"]
+            print(f"{count:>9,} records {size / 2**20:8.0f} MiB {rate:8.1f} docs/CPU-s "
+                  f"peak RSS {result['peak_mib']:6.0f} MiB")  # fmt: skip
+        small, big = rows[max(records // 10, 1)], rows[records]
+        print(
+            f"peak RSS, {records:,} records / a tenth: {big['peak_mib'] / small['peak_mib']:.2f}x"
+        )
+    return 0
 
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
         one(*sys.argv[2:])
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, help="a benchmark folder (pages/*.txt)")
-    parser.add_argument("--records", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("root", type=Path, help="the folder of traf-dev and dragnet-dev")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--datatrove-records", type=int, default=2_000)
+    parser.add_argument("--memory", action="store_true", help="measure memory flatness")
+    parser.add_argument("--records", type=int, default=100_000, help="with --memory")
+    parser.add_argument(
+        "--baseline", help="also run the corpuskit of this source tree (e.g. main's checkout)"
+    )
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="corpuskit-speed-") as temp:
-        work = Path(temp)
-        big, small, sample = work / "big.jsonl", work / "small.jsonl", work / "sample.jsonl"
-        size = build_corpus(args.folder, args.records, big)
-        small_size = build_corpus(args.folder, max(args.records // 10, 1), small)
-        sample_size = build_corpus(args.folder, args.datatrove_records, sample)
-        print(f"corpus: {args.records:,} records, {size / 2**20:.0f} MiB", file=sys.stderr)
-
-        rows: dict[str, tuple[dict[str, Any], int]] = {}
-        rows["I/O floor (orjson)"] = (measure("floor", big, work / "floor.jsonl"), size)
-        rows["corpuskit, 1 worker"] = (
-            measure("corpuskit", big, work / "c1.jsonl", "1"),
-            size,
-        )
-        rows[f"corpuskit, {args.workers} workers"] = (
-            measure("corpuskit", big, work / "cn.jsonl", str(args.workers)),
-            size,
-        )
-        rows["corpuskit, 1 worker, 1/10 of the records"] = (
-            measure("corpuskit", small, work / "c10.jsonl", "1"),
-            small_size,
-        )
-        try:
-            import datatrove  # noqa: F401
-
-            rows["datatrove 0.10 (sample)"] = (
-                measure("datatrove", sample, work / "datatrove"),
-                sample_size,
-            )
-        except ImportError:
-            print("datatrove not installed: skipped", file=sys.stderr)
-
-    speed = {name: r["docs"] / r["seconds"] for name, (r, _) in rows.items()}
-    print(f"{'':45} {'docs/s':>9} {'MB/s':>7} {'peak RSS MiB':>13}")
-    for name, (result, nbytes) in rows.items():
-        mbs = nbytes / 1e6 / result["seconds"]
-        print(f"{name:45} {speed[name]:9.0f} {mbs:7.1f} {result['peak_mib']:13.0f}")
-    one_worker = speed["corpuskit, 1 worker"]
-    many = speed[f"corpuskit, {args.workers} workers"]
-    print(f"floor / corpuskit (1 worker): {speed['I/O floor (orjson)'] / one_worker:.0f}x")
-    if "datatrove 0.10 (sample)" in speed:
-        ratio = one_worker / speed["datatrove 0.10 (sample)"]
-        print(f"corpuskit / datatrove (1 core each): {ratio:.1f}x")
-    print(f"speed-up with {args.workers} workers: {many / one_worker:.2f}x")
-    big_rss = rows["corpuskit, 1 worker"][0]["peak_mib"]
-    small_rss = rows["corpuskit, 1 worker, 1/10 of the records"][0]["peak_mib"]
-    print(f"peak RSS, all records / a tenth: {big_rss / small_rss:.2f}x")
-    return 0
+    if args.memory:
+        return memory(args.root, args.records)
+    return speed(args.root, args.rounds, args.workers, args.baseline)
 
 
 if __name__ == "__main__":

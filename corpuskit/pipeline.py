@@ -44,7 +44,7 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import orjson
 
-from corpuskit.document import FIELDS, Document, Drop, Edit, JoinedLine, RemovedLine
+from corpuskit.document import FIELDS, Document, Drop, Edit, JoinedLine, RemovedLines
 
 Step: TypeAlias = Callable[[Document], Document | Drop]
 LinePredicate: TypeAlias = Callable[[str], bool | str | None]
@@ -155,11 +155,12 @@ def remove_lines(
         return doc
     if lines is None:
         lines = doc.text.split("\n")
-    why = features or {}
-    removed = tuple(
-        RemovedLine(index + 1, lines[index], rule, why.get(index, {}))
-        for index, rule in enumerate(rules)
-        if rule
+    # what went, kept as lists: RemovedLine objects are made only if something reads them
+    removed = RemovedLines(
+        list(compress(range(count), rules)),
+        list(compress(lines, rules)),
+        list(filter(None, rules)),
+        features or {},
     )
     text = "\n".join(compress(lines, map(not_, rules)))
     edit = Edit(

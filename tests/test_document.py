@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import pickle
+
 import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpuskit.document import Document, Edit, RemovedLine, Source, stable_id
+from corpuskit.document import Document, Edit, RemovedLine, RemovedLines, Source, stable_id
+from corpuskit.pipeline import remove_lines
 from corpuskit.writers import encode_record
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
@@ -76,3 +79,27 @@ def test_stable_id_depends_on_path_line_and_bytes() -> None:
         )
         == 4
     )
+
+
+@given(st.lists(st.tuples(st.text(alphabet="ab c", max_size=6), st.booleans()), min_size=1))
+def test_removed_lines_stand_for_the_tuple_they_make(rows: list[tuple[str, bool]]) -> None:
+    """``remove_lines`` keeps what went as lists; read, compared, pickled or written,
+    they are the ``RemovedLine`` tuple they stand for."""
+    lines = [text for text, _ in rows]
+    rules = ["rule" if gone else None for _, gone in rows]
+    doc = Document(id="d", text="\n".join(lines), source=Source("-"))
+    edits = remove_lines(doc, "step", rules).edits
+    expected = tuple(
+        RemovedLine(index + 1, text, "rule") for index, (text, gone) in enumerate(rows) if gone
+    )
+    if not expected:
+        assert edits == ()
+        return
+    removed = edits[0].lines
+    assert isinstance(removed, RemovedLines)
+    assert len(removed) == len(expected), "counted without making the objects"
+    assert removed == expected and expected == removed
+    assert list(removed) == list(expected) and removed[0] == expected[0]
+    loaded = pickle.loads(pickle.dumps(edits[0]))
+    assert loaded == edits[0] and isinstance(loaded.lines, RemovedLines)
+    assert Edit.from_record(edits[0].to_record(audit=True)) == edits[0]

@@ -17,14 +17,18 @@ Its sampling loop (``_detect_block``) is the other half of the time: per sampled
 a Python loop multiplies the 55 language probabilities by the n-gram's. Here a block of
 samples (the five between two convergence checks) is drawn from the same random
 generator in the same order, the n-grams' probabilities come as rows of one numpy array
-(``ProfileRows``), and the products are taken elementwise in the same order, so every
+(``ProfileRows``), and the products are taken elementwise in the same order (one
+``multiply.reduce`` down the rows of [probabilities, factor 1, ..., factor 5]: a
+reduction along the first axis multiplies row after row, never pairwise), so every
 float is the one langdetect computes; the sums that normalize stay Python's ``sum`` on
 the same values in the same order.
 """
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -74,6 +78,13 @@ class ProfileRows:
         self.matrix = np.empty((len(self._probabilities), len(factory.langlist)))
         self._index: dict[str, int] = {}
 
+    def rows(self, grams: list[str]) -> list[int]:
+        """The rows of ``grams``, known n-grams."""
+        found = list(map(self._index.get, grams))
+        if None in found:  # one not sampled before: given its row
+            return list(map(self.row, grams))
+        return found  # type: ignore[return-value]  # no None in it
+
     def row(self, gram: str) -> int:
         """The row of ``gram``, a known n-gram."""
         index = self._index.get(gram)
@@ -81,6 +92,34 @@ class ProfileRows:
             index = self._index[gram] = len(self._index)
             self.matrix[index] = self._probabilities[gram]
         return index
+
+
+def _drawer(generator: random.Random) -> Callable[[int, int], list[int]]:
+    """``draws(n, size)``: ``size`` draws of ``generator._randbelow(n)``, in order.
+
+    ``random.choice`` draws with ``_randbelow``, which for ``random.Random`` is
+    ``_randbelow_with_getrandbits``: ``getrandbits(n.bit_length())`` until below ``n``.
+    That loop is written out here, without a Python call per draw; for any other
+    generator, ``_randbelow`` itself is called.
+    """
+    below: Callable[[int], int] = getattr(generator, "_randbelow")  # noqa: B009  # private
+    if getattr(below, "__func__", None) is not _RANDBELOW:
+        return lambda n, size: [below(n) for _ in range(size)]
+    getrandbits = generator.getrandbits
+
+    def draws(n: int, size: int) -> list[int]:
+        bits, out = n.bit_length(), []
+        for _ in range(size):
+            r = getrandbits(bits)
+            while r >= n:
+                r = getrandbits(bits)
+            out.append(r)
+        return out
+
+    return draws
+
+
+_RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
 
 
 class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
@@ -127,21 +166,27 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         ngrams = self._extract_ngrams()
         if not ngrams:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        row, matrix = self._rows.row, self._rows.matrix
-        count, draw = len(ngrams), self.random._randbelow
+        rows_of, matrix = self._rows.rows, self._rows.matrix
+        count, draws = len(ngrams), _drawer(self.random)
         limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         self.random.seed(self.seed)
         total = np.zeros(len(self.langlist))
+        # row 0: the probabilities so far; rows 1-5: the factors of the block's draws
+        block = np.empty((6, len(self.langlist)))
         for _ in range(self.n_trial):
             prob = np.array(self._init_probability(), dtype=np.float64)
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
             last, size = 0, 1  # draw number 0 is checked alone, then every fifth
             while True:
-                factors = matrix[[row(ngrams[draw(count)]) for _ in range(size)]]
-                factors += weight
-                for factor in factors:
-                    prob *= factor
+                block[0] = prob
+                np.add(
+                    matrix[rows_of([ngrams[r] for r in draws(count, size)])],
+                    weight,
+                    out=block[1 : size + 1],
+                )
+                # a product down the rows: ((prob * f1) * f2) ..., one draw after another
+                np.multiply.reduce(block[: size + 1], axis=0, out=prob)
                 values = prob.tolist()
                 total_prob = sum(values)
                 top = max(values) / total_prob

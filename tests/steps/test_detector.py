@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +13,7 @@ from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from corpuskit.readers import read
-from corpuskit.steps.detector import FastDetector, ProfileRows
+from corpuskit.steps.detector import FastDetector, ProfileRows, _drawer
 from corpuskit.steps.language import MAX_CHARS, LanguageDetector, prose_sample
 from tests.conftest import bench_pages
 
@@ -116,3 +117,11 @@ def test_identical_to_langdetect_on_what_append_and_cleaning_rewrite(
             one.append(text)
             one.cleaning_text()
         assert detector.text == stock.text
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=0, max_value=2**32))
+def test_draws_are_randbelows_draws(n: int, seed: int) -> None:
+    """The written-out draws are ``_randbelow``'s, in order (``random.choice``'s)."""
+    fast, slow = random.Random(seed), random.Random(seed)
+    assert _drawer(fast)(n, 7) == [slow.choice(range(n)) for _ in range(7)]
+    assert fast.random() == slow.random(), "the generators are left in the same state"

@@ -25,8 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, compress
 from math import log1p
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
 
 from corpuskit.lexicon.lines import TERMINAL
 
@@ -152,9 +156,13 @@ def split_blocks(stats: Sequence[LineStats]) -> list[Block]:
 def main_region(blocks: Sequence[Block]) -> tuple[int, int]:
     """The densest stretch of prose: the run of blocks with the largest sum, where a
     good block counts its length and every other block its length negated."""
+    return _main_region([block.kind for block in blocks], [block.chars for block in blocks])
+
+
+def _main_region(kinds: Sequence[str], chars: Sequence[int]) -> tuple[int, int]:
     best, total, start, low, high = 0, 0, 0, 0, 0
-    for index, block in enumerate(blocks):
-        weight = block.chars if block.kind == "good" else -block.chars
+    for index, (kind, size) in enumerate(zip(kinds, chars, strict=True)):
+        weight = size if kind == "good" else -size
         if total <= 0:
             total, start = weight, index
         else:
@@ -166,11 +174,15 @@ def main_region(blocks: Sequence[Block]) -> tuple[int, int]:
 
 def short_runs(blocks: Sequence[Block]) -> list[int]:
     """For each block, the length of the run of short blocks it belongs to (0 if none)."""
-    runs = [0] * len(blocks)
+    return _short_runs([block.kind for block in blocks])
+
+
+def _short_runs(kinds: Sequence[str]) -> list[int]:
+    runs = [0] * len(kinds)
     index = 0
-    while index < len(blocks):
+    while index < len(kinds):
         end = index
-        while end < len(blocks) and blocks[end].kind == "short":
+        while end < len(kinds) and kinds[end] == "short":
             end += 1
         for member in range(index, end):
             runs[member] = end - index
@@ -180,24 +192,32 @@ def short_runs(blocks: Sequence[Block]) -> list[int]:
 
 def prose_before(blocks: Sequence[Block]) -> list[bool]:
     """For each block, whether the nearest earlier non-short block is good or near-good."""
+    return _prose_before([block.kind for block in blocks])
+
+
+def _prose_before(kinds: Sequence[str]) -> list[bool]:
     out, last = [], False
-    for block in blocks:
+    for kind in kinds:
         out.append(last)
-        if block.kind != "short":
-            last = block.kind in ("good", "near_good")
+        if kind != "short":
+            last = kind in ("good", "near_good")
     return out
 
 
 def good_distance(blocks: Sequence[Block]) -> list[int]:
     """For each block, how many blocks away the nearest good block is (99 if none)."""
+    return _good_distance([block.kind for block in blocks])
+
+
+def _good_distance(kinds: Sequence[str]) -> list[int]:
     far = 99
     forward, last = [], -far
-    for index, block in enumerate(blocks):
-        last = index if block.kind == "good" else last
+    for index, kind in enumerate(kinds):
+        last = index if kind == "good" else last
         forward.append(index - last)
-    out, following = [0] * len(blocks), len(blocks) + far
-    for index in range(len(blocks) - 1, -1, -1):
-        following = index if blocks[index].kind == "good" else following
+    out, following = [0] * len(kinds), len(kinds) + far
+    for index in range(len(kinds) - 1, -1, -1):
+        following = index if kinds[index] == "good" else following
         out[index] = min(forward[index], following - index, far)
     return out
 
@@ -231,21 +251,39 @@ class PageContext:
         )
 
 
+FloatArray = NDArray[np.float64]
+
+
 @dataclass(frozen=True, slots=True)
 class PageFeatures:
-    """The features of a page's non-blank lines, kept in two parts: ``line_parts[k]``
-    (``LINE_NAMES``) for the k-th line, ``block_parts[blocks[k]]`` (``BLOCK_NAMES``) for
-    its block, so that work done per block is done once per block."""
+    """The features of a page's non-blank lines, kept in two parts: row k of
+    ``line_array`` (``LINE_NAMES``) for the k-th line, row ``blocks[k]`` of
+    ``block_array`` (``BLOCK_NAMES``) for its block, so that work done per block is done
+    once per block. ``lines[k]`` is the k-th line's index in the page."""
 
     lines: list[int]
-    line_parts: list[list[float]]
+    line_array: FloatArray
     blocks: list[int]
-    block_parts: list[list[float]]
+    block_array: FloatArray
+
+    @property
+    def line_parts(self) -> list[list[float]]:
+        """``line_array`` as lists, a list per line."""
+        parts: list[list[float]] = self.line_array.tolist()
+        return parts
+
+    @property
+    def block_parts(self) -> list[list[float]]:
+        """``block_array`` as lists, a list per block."""
+        parts: list[list[float]] = self.block_array.tolist()
+        return parts
 
     def rows(self) -> list[list[float]]:
         """Full vectors (``NAMES``), one per line."""
-        parts = self.block_parts
-        return [line + parts[b] for line, b in zip(self.line_parts, self.blocks, strict=True)]
+        rows: list[list[float]] = np.hstack(
+            [self.line_array, self.block_array[self.blocks]]
+        ).tolist()
+        return rows
 
 
 def page_features(
@@ -257,7 +295,29 @@ def page_features(
 
     ``extra``, when given, holds more features for each line of ``lines`` (an HTML
     page's ``layout``), appended to its ``LINE_NAMES`` part.
+
+    Computed for the whole page at once, as arrays (``PageText``): a page has hundreds
+    of lines, and a dozen Python operations per line were most of the classifier's time.
+    Every value is the float ``page_features_by_line`` computes line by line (the same
+    counts, the same IEEE operations on them, ``math.log1p`` for the logarithms);
+    ``tests/steps/classify/test_features.py`` checks it on every dev page.
     """
+    page = PageText.of(lines, stopwords)
+    line_array = page.line_array()
+    if extra is not None:
+        layout = np.array([extra[at] for at in page.at], dtype=np.float64)
+        line_array = np.hstack([line_array, layout.reshape(len(page.at), -1)])
+    blocks = PageBlocks.of(page)
+    return PageFeatures(page.at, line_array, blocks.of_line.tolist(), blocks.block_array())
+
+
+def page_features_by_line(
+    lines: Sequence[str],
+    stopwords: frozenset[str],
+    extra: Sequence[Sequence[float]] | None = None,
+) -> PageFeatures:
+    """``page_features`` worked out one line and one block at a time: the definition
+    the array code must match, value for value (kept for that test)."""
     stats = [LineStats.of(i, line, stopwords) for i, line in enumerate(lines) if line.strip()]
     page = PageContext.of(stats)
     # Position among the non-blank lines, so that collapsing blank lines changes nothing.
@@ -268,9 +328,14 @@ def page_features(
             [*part, *extra[line.at]] for part, line in zip(line_parts, stats, strict=True)
         ]
     numbers = [number for number, block in enumerate(page.blocks) for _ in block.lines]
-    indices = [line.at for line in stats]
     block_parts = [_block_part(page, number) for number in range(len(page.blocks))]
-    return PageFeatures(indices, line_parts, numbers, block_parts)
+    width = len(line_parts[0]) if line_parts else len(LINE_NAMES)
+    return PageFeatures(
+        [line.at for line in stats],
+        np.array(line_parts, dtype=np.float64).reshape(len(line_parts), width),
+        numbers,
+        np.array(block_parts, dtype=np.float64).reshape(len(block_parts), len(BLOCK_NAMES)),
+    )
 
 
 def line_features(
@@ -394,3 +459,268 @@ def _block_part(page: PageContext, number: int) -> list[float]:
         block.quality / page.best_quality,
         log1p(page.good_distance[number]),
     ]
+
+
+# The page at once: the features above, computed as arrays over all the lines of a page.
+
+#: Bits of a character's class: ``str.isalpha``, ``isdigit``, ``isupper``, ``islower``
+#: and ``isalnum`` of the character, one bit each.
+ALPHA, DIGIT, UPPER, LOWER, ALNUM = 1, 2, 4, 8, 16
+
+
+def char_class(code: int) -> int:
+    """The class bits of the character ``code``.
+
+    >>> char_class(ord("A")) == ALPHA | UPPER | ALNUM, char_class(ord("²")) == DIGIT | ALNUM
+    (True, True)
+    """
+    char = chr(code)
+    tests = (char.isalpha(), char.isdigit(), char.isupper(), char.islower(), char.isalnum())
+    return sum(
+        bit for bit, holds in zip((ALPHA, DIGIT, UPPER, LOWER, ALNUM), tests, strict=True) if holds
+    )
+
+
+#: The classes of the ASCII characters (DEL, 127, has none: codes above it are clipped
+#: to it, then looked up one distinct character at a time).
+_ASCII_CLASS = np.array([char_class(code) for code in range(128)], dtype=np.uint8)
+#: The classes of the other characters seen so far (a few thousand at most in practice;
+#: bounded by Unicode's size).
+_OTHER_CLASSES: dict[int, int] = {}
+
+
+def _table(marks: Sequence[str]) -> NDArray[np.bool_]:
+    """Whether each code point up to the largest of ``marks`` is one of them (a code
+    above is looked up as the last entry, which is a mark only if the largest is: so a
+    table one longer than that, its last entry False)."""
+    table = np.zeros(max(map(ord, marks)) + 2, dtype=np.bool_)
+    table[[ord(mark) for mark in marks]] = True
+    return table
+
+
+_TERMINAL = _table(TERMINAL)
+#: The marks of furniture that ``_line_part`` looks for, and the break between lines; in
+#: the page in lower case (nothing but "C" lowers to "c", so "(c)" is found as there).
+_MARKS = re.compile(r"\(c\)|http|www\.|[©@|\n]")
+_MARK_COLUMN = {"\n": 0, "©": 1, "(c)": 1, "@": 2, "http": 3, "www.": 3, "|": 4}
+
+
+def _log1p(values: NDArray[Any]) -> FloatArray:
+    """``math.log1p`` of each value (numpy's own may differ from it in the last bit)."""
+    return np.fromiter(map(log1p, values.tolist()), dtype=np.float64, count=len(values))
+
+
+def _ratio(top: NDArray[Any], bottom: NDArray[Any]) -> FloatArray:
+    """``top / bottom``, 0.0 where ``bottom`` is 0 (IEEE division, as Python's)."""
+    out: FloatArray = np.divide(top, bottom, out=np.zeros(len(top)), where=bottom != 0)
+    return out
+
+
+def _classes(codes: NDArray[np.uint32]) -> NDArray[np.uint8]:
+    """The class bits of each character code."""
+    classes = _ASCII_CLASS[np.minimum(codes, 127)]
+    other = codes > 127
+    if other.any():
+        distinct, where = np.unique(codes[other], return_inverse=True)
+        known = _OTHER_CLASSES
+        for code in distinct.tolist():
+            if code not in known:
+                known[code] = char_class(code)
+        table = np.array([known[code] for code in distinct.tolist()], dtype=np.uint8)
+        classes[other] = table[where]
+    return classes
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """A page's non-blank lines, stripped, and their counts, as arrays (one entry per
+    line): what ``LineStats`` and ``_line_part`` find in each line, found in the page."""
+
+    at: list[int]
+    lengths: NDArray[np.int64]
+    words: NDArray[np.int64]
+    stopwords: NDArray[np.int64]
+    counts: NDArray[np.int64]  # letters, digits, capitals, alphanumeric, spaces
+    first: NDArray[np.uint8]  # the class bits of the first character
+    terminal: NDArray[np.bool_]  # ends with a TERMINAL mark
+    colon: NDArray[np.bool_]  # ends with ":"
+    marks: NDArray[np.bool_]  # per _MARK_COLUMN: -, copyright, email, url, pipe
+
+    @classmethod
+    def of(cls, lines: Sequence[str], stopwords: frozenset[str]) -> PageText:
+        stripped = [line.strip() for line in lines]
+        texts = list(filter(None, stripped))
+        size = len(texts)
+        joined = "\n".join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=size)
+        starts = np.zeros(size, dtype=np.int64)
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        classes = _classes(codes)
+        bits = [(classes & bit) != 0 for bit in (ALPHA, DIGIT, UPPER, ALNUM)]
+        counts = np.array([_sums(mask, starts) for mask in (*bits, codes == 32)])
+        last = codes[starts + lengths - 1] if size else codes[:0]
+        lower = joined.lower()
+        words, stops = _word_counts(lower, stopwords, size)
+        return cls(
+            list(compress(range(len(stripped)), stripped)),
+            lengths,
+            words,
+            stops,
+            counts.reshape(5, size),
+            classes[starts] if size else classes[:0],
+            _TERMINAL[np.minimum(last, len(_TERMINAL) - 1)],
+            last == ord(":"),
+            _marks(lower, size),
+        )
+
+    def line_array(self) -> FloatArray:
+        """The ``LINE_NAMES`` features of every line, a row per line."""
+        size = len(self.at)
+        letters, digits, capitals, alphanumeric, spaces = self.counts
+        length = self.lengths
+        visible = length - spaces
+        visible[visible == 0] = 1  # normalize_whitespace left only " "
+        density = _ratio(self.stopwords, self.words)
+        first = self.first
+        columns = [
+            np.ones(size),
+            _log1p(length),
+            _log1p(self.words),
+            density,
+            self.terminal,
+            self.colon,
+            first & UPPER,
+            first & LOWER,
+            first & DIGIT,
+            letters / visible,
+            digits / visible,
+            _ratio(capitals, letters),
+            density >= STOPWORDS_LOW,
+            length >= LENGTH_LOW,
+            np.arange(size) / max(1, size),
+            *self.marks.T[1:],
+            (visible - alphanumeric) / np.where(length == 0, 1, length),
+        ]
+        flags = [np.asarray(c) != 0 if np.asarray(c).dtype == np.uint8 else c for c in columns]
+        return np.array(flags, dtype=np.float64).T.reshape(size, len(LINE_NAMES))
+
+
+def _sums(values: NDArray[Any], starts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The sum of ``values`` (flags or counts) over each line, or each block: the runs
+    that begin at ``starts``."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    sums: NDArray[np.int64] = np.add.reduceat(values, starts, dtype=np.int64)
+    return sums
+
+
+def _word_counts(
+    lower: str, stopwords: frozenset[str], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Words and stopwords in each of the ``size`` lines of ``lower`` (the page, in lower
+    case, its lines joined by line breaks)."""
+    per_line = list(map(WORD.findall, lower.split("\n"))) if size else []
+    words = np.fromiter(map(len, per_line), dtype=np.int64, count=size)
+    flat = list(chain.from_iterable(per_line))
+    stop = np.fromiter(map(stopwords.__contains__, flat), dtype=np.bool_, count=len(flat))
+    line = np.repeat(np.arange(size), words)
+    return words, np.bincount(line[stop], minlength=size)
+
+
+def _marks(lower: str, size: int) -> NDArray[np.bool_]:
+    """For each line of ``lower``, which ``_MARKS`` it holds (columns: ``_MARK_COLUMN``)."""
+    found = _MARKS.findall(lower)
+    count = len(found)
+    breaks = np.fromiter(map("\n".__eq__, found), dtype=np.bool_, count=count)
+    column = np.fromiter(map(_MARK_COLUMN.__getitem__, found), dtype=np.int64, count=count)
+    marks = np.zeros((max(size, 1), 5), dtype=np.bool_)
+    marks[np.cumsum(breaks), column] = True
+    return marks[:size]
+
+
+#: Block kinds by number, as ``PageBlocks`` codes them.
+KINDS = ("short", "good", "near_good", "bad")
+
+
+@dataclass(frozen=True, slots=True)
+class PageBlocks:
+    """A page's blocks (``Block``) as arrays, a entry per block, and the block of each
+    line (``of_line``)."""
+
+    of_line: NDArray[np.int64]
+    lines: NDArray[np.int64]
+    chars: NDArray[np.int64]
+    ends_sentence: NDArray[np.bool_]
+    lines_ending_sentence: FloatArray
+    stopwords: FloatArray
+    quality: FloatArray
+    kinds: list[str]
+
+    @classmethod
+    def of(cls, page: PageText) -> PageBlocks:
+        at = np.array(page.at, dtype=np.int64)
+        first = np.ones(len(at), dtype=np.bool_)
+        first[1:] = at[1:] != at[:-1] + 1
+        starts = np.flatnonzero(first)
+        members = np.diff(np.append(starts, len(at)))
+        chars = _sums(page.lengths, starts) + members - 1  # lines joined by spaces
+        density = _ratio(_sums(page.stopwords, starts), _sums(page.words, starts))
+        kind = np.where(
+            chars < LENGTH_LOW,
+            0,
+            np.where(
+                density >= STOPWORDS_HIGH,
+                np.where(chars > LENGTH_HIGH, 1, 2),
+                np.where(density >= STOPWORDS_LOW, 2, 3),
+            ),
+        )
+        return cls(
+            np.cumsum(first) - 1,
+            members,
+            chars,
+            page.terminal[starts + members - 1],
+            _sums(page.terminal, starts) / members,
+            density,
+            _log1p(chars) * density,
+            [KINDS[k] for k in kind.tolist()],
+        )
+
+    def block_array(self) -> FloatArray:
+        """The ``BLOCK_NAMES`` features of every block, a row per block."""
+        size, kinds, quality = len(self.kinds), self.kinds, self.quality
+        number = np.arange(size)
+        low, high = _main_region(kinds, self.chars.tolist())
+        inside = (low <= number) & (number < high)
+        distance = np.where(inside, 0, np.minimum(np.abs(number - low), np.abs(number - high + 1)))
+        # The quality of the nearest blocks, two either side (0 when there are none;
+        # qualities are never below 0).
+        padded = np.concatenate([np.zeros(2), quality, np.zeros(2)])
+        near = np.maximum.reduce([padded[shift : shift + size] for shift in (0, 1, 3, 4)])
+        best = (float(quality.max()) if size else 0.0) or 1.0
+        kind = np.array([KINDS.index(k) for k in kinds], dtype=np.int64)
+        columns = [
+            _log1p(self.chars),
+            self.stopwords,
+            _log1p(self.lines),
+            _log1p(self.chars / self.lines),
+            self.ends_sentence,
+            self.lines_ending_sentence,
+            padded[1 : size + 1],
+            padded[3 : size + 3],
+            near,
+            _prose_before(kinds),
+            _prose_before(kinds[::-1])[::-1],
+            inside,
+            _log1p(distance),
+            _log1p(np.array(_short_runs(kinds))),
+            quality,
+            kind == 1,
+            kind == 2,
+            kind == 0,
+            self.stopwords >= STOPWORDS_LOW,
+            self.chars > LENGTH_HIGH,
+            quality / best,
+            _log1p(np.array(_good_distance(kinds))),
+        ]
+        return np.array(columns, dtype=np.float64).T.reshape(size, len(BLOCK_NAMES))

@@ -21,9 +21,12 @@ import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, pairwise
+from itertools import compress
 from operator import mul
 from typing import Any, Literal, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
@@ -52,6 +55,8 @@ EXPLAINED_FEATURES = 3
 #: their neighbourhood and was trained on whole pages; a lone sentence has neither (a
 #: JSONL record holding one paragraph, ``clean_text("...")`` on a sentence).
 MIN_LINES = 3
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -103,39 +108,36 @@ class LineModel:
         """The model for HTML pages read with their layout: ``data/html_line_model.toml``."""
         return cls.from_table(load_table("html_line_model"), HTML_LINE_NAMES)
 
-    def scores(self, features: PageFeatures) -> tuple[list[float], list[list[float]]]:
+    def scores(self, features: PageFeatures) -> tuple[list[float], FloatArray]:
         """The final score of each line of ``features`` in page order, and the second
         stage's context inputs of each line (see ``CONTEXT_NAMES``)."""
-        extra = context(self._stage(features, self.weights))
+        extra = context(self._stage(features, self.weights).tolist())
         second = self._stage(features, self.context_weights)
-        tail = self.context_weights[len(self.names) :]
-        return [s + sum(map(mul, tail, c)) for s, c in zip(second, extra, strict=True)], extra
+        final = second + ordered_dot(extra, self.context_weights[len(self.names) :])
+        scores: list[float] = final.tolist()
+        return scores, extra
 
-    def _stage(self, features: PageFeatures, weights: Sequence[float]) -> list[float]:
+    def _stage(self, features: PageFeatures, weights: Sequence[float]) -> FloatArray:
         """Each line's score from ``NAMES`` alone: line part plus its block's part."""
         split = len(self.line_names)
         line_w, block_w = weights[:split], weights[split : len(self.names)]
-        per_block = [sum(map(mul, block_w, part)) for part in features.block_parts]
-        return [
-            sum(map(mul, line_w, part)) + per_block[b]
-            for part, b in zip(features.line_parts, features.blocks, strict=True)
-        ]
+        per_block = ordered_dot(features.block_array, block_w)
+        return ordered_dot(features.line_array, line_w) + per_block[features.blocks]
 
     def explain(
         self,
         features: PageFeatures,
         scores: Sequence[float],
-        extra: Sequence[Sequence[float]],
-        lines: Sequence[int],
-    ) -> dict[int, Explanation]:
+        extra: FloatArray,
+        lines: list[int],
+    ) -> Explanations:
         """For each of ``lines`` (positions in ``features``), by its index in the page:
         its final score and the features that pulled it down the most (``Pulls.against``).
 
         The explanations are worked out when first read (``--audit``, ``explain``): a
         plain run removes thousands of lines and never looks at why.
         """
-        page = _Page(self.pulls, features, scores, extra, {})
-        return {features.lines[k]: Explanation(page, k) for k in lines}
+        return Explanations(_Page(self.pulls, features, scores, extra, {}), lines)
 
 
 def stage_weights(stage: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...]:
@@ -163,8 +165,36 @@ class _Page(NamedTuple):
     pulls: Pulls
     features: PageFeatures
     scores: Sequence[float]
-    extra: Sequence[Sequence[float]]
+    extra: FloatArray
     blocks: dict[int, list[tuple[float, str]]]
+
+
+class Explanations(Mapping[int, "Explanation"]):
+    """The ``Explanation`` of each of a page's removed lines by its index in the page,
+    made when first read (by ``RemovedLines``, itself read only by ``--audit``,
+    ``explain`` and reports): ``lines`` are their positions among the page's features."""
+
+    __slots__ = ("_lines", "_made", "_page")
+
+    def __init__(self, page: _Page, lines: list[int]) -> None:
+        self._page = page
+        self._lines = lines
+        self._made: dict[int, Explanation] | None = None
+
+    def _all(self) -> dict[int, Explanation]:
+        if self._made is None:
+            page, at = self._page, self._page.features.lines
+            self._made = {at[k]: Explanation(page, k) for k in self._lines}
+        return self._made
+
+    def __getitem__(self, index: int) -> Explanation:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
 class Explanation(Mapping[str, float]):
@@ -187,8 +217,9 @@ class Explanation(Mapping[str, float]):
             b = page.features.blocks[k]
             block = page.blocks.get(b)
             if block is None:
-                block = page.blocks[b] = page.pulls.of_block(page.features.block_parts[b])
-            pulls = page.pulls.against(page.features.line_parts[k], block, page.extra[k])
+                block = page.blocks[b] = page.pulls.of_block(page.features.block_array[b].tolist())
+            line = page.features.line_array[k].tolist()
+            pulls = page.pulls.against(line, block, page.extra[k].tolist())
             self._values = {"score": round(page.scores[k], 3), **pulls}
         return self._values
 
@@ -271,26 +302,46 @@ class Pulls:
         return {name: round(pull, 3) for pull, name in pulls[:EXPLAINED_FEATURES] if pull < 0}
 
 
-def context(first: Sequence[float]) -> list[list[float]]:
-    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``).
+def ordered_dot(matrix: FloatArray, weights: Sequence[float]) -> FloatArray:
+    """Each row of ``matrix`` times ``weights``, the products summed from the first
+    column to the last: for each row, the floats ``sum(map(mul, weights, row))`` gives
+    (Python's ``sum`` adds floats one after the other, from 0.0, up to 3.11), computed
+    for all the rows of a page at once, one column at a time. ``matrix @ weights`` would
+    sum in another order, and a score a hair from the threshold could flip.
 
-    >>> [[round(x, 2) for x in inputs] for inputs in context([1.0, 2.0, 4.0, -1.0])]
+    >>> ordered_dot(np.array([[1.0, 2.0], [0.5, -1.0]]), [3.0, 0.1]).tolist()
+    [3.2, 1.4]
+    """
+    total = np.zeros(len(matrix))
+    for column, weight in enumerate(weights):
+        total += matrix[:, column] * weight
+    return total
+
+
+def context(first: Sequence[float]) -> FloatArray:
+    """The second stage's extra inputs for each line (see ``CONTEXT_NAMES``), a row per
+    line.
+
+    >>> context([1.0, 2.0, 4.0, -1.0]).round(2).tolist()
     [[-3.0, 3.0, 0.76], [1.0, 1.5, 0.96], [1.5, -1.0, 1.0], [3.0, -3.0, -0.76]]
     """
-    if not first:
-        return []
+    size = len(first)
+    if not size:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    scores = np.asarray(first, dtype=np.float64)
     # means[j]: the mean of lines j and j + 1, the two lines before line j + 2 and the
     # two after line j - 1; one line short of the edge, the one line; at it, EDGE_SCORE.
-    means = [(a + b) / 2 for a, b in pairwise(first)]
-    size = len(first)
-    previous = [EDGE_SCORE, first[0], *means][:size]
-    following = [*means[1:], first[-1], EDGE_SCORE][-size:]
-    return list(map(list, zip(previous, following, map(math.tanh, first), strict=True)))
+    means = (scores[:-1] + scores[1:]) / 2
+    previous = np.concatenate([[EDGE_SCORE], scores[:1], means])[:size]
+    following = np.concatenate([means[1:], scores[-1:], [EDGE_SCORE]])[-size:]
+    own = np.fromiter(map(math.tanh, scores.tolist()), dtype=np.float64, count=size)
+    return np.column_stack([previous, following, own])
 
 
 def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[list[float]]:
     """Each full row with the second stage's inputs appended (for training)."""
-    return [[*row, *extra] for row, extra in zip(rows, context(first), strict=True)]
+    extra: list[list[float]] = context(first).tolist()
+    return [[*row, *inputs] for row, inputs in zip(rows, extra, strict=True)]
 
 
 #: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
@@ -364,11 +415,11 @@ class ClassifyLines:
         lines = doc.text.split("\n")
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
-        extra = None if layout is None else markup_features(lines, layout)
-        features = page_features(lines, self.stopwords.get(doc.lang), extra)
+        markup = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), markup)
         if len(features.lines) < MIN_LINES:
             return doc
-        scores, extra = model.scores(features)
+        scores, inputs = model.scores(features)
         threshold = self.threshold_of(model)
         low = [k for k, score in enumerate(scores) if score < threshold]
         if not low:
@@ -376,10 +427,10 @@ class ClassifyLines:
         rules: list[str | None] = [None] * len(lines)
         for k in low:
             rules[features.lines[k]] = "boilerplate"
-        why = model.explain(features, scores, extra, low)
+        why = model.explain(features, scores, inputs, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
 
-    def judged(self, doc: Document) -> dict[int, Explanation]:
+    def judged(self, doc: Document) -> Mapping[int, Explanation]:
         """Every line this step would score on ``doc``, kept or not, by its index in
         ``doc``'s lines: its score (``Explanation["score"]``; below the model's
         threshold it is removed) and what pulled it down. Empty for a page the step
@@ -394,9 +445,9 @@ class ClassifyLines:
         lines = doc.text.split("\n")
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
-        extra = None if layout is None else markup_features(lines, layout)
-        features = page_features(lines, self.stopwords.get(doc.lang), extra)
+        markup = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), markup)
         if len(features.lines) < MIN_LINES:
             return {}
         scores, context_inputs = model.scores(features)
-        return model.explain(features, scores, context_inputs, range(len(scores)))
+        return model.explain(features, scores, context_inputs, list(range(len(scores))))

@@ -21,6 +21,7 @@ from corpuskit.steps.classify.features import (
     good_distance,
     main_region,
     page_features,
+    page_features_by_line,
     prose_before,
     short_runs,
     split_blocks,
@@ -193,3 +194,38 @@ def test_features_are_never_negative(page: Path) -> None:
 def test_features_are_never_negative_on_benchmark_pages() -> None:
     for page in spread(60):
         assert all_features_at_least_zero(page_lines(page), STOPWORDS.get(None)), page.name
+
+
+def same_features(lines: list[str], stopwords: frozenset[str]) -> bool:
+    """Whether the array features are, value for value, the line-by-line ones."""
+    fast, slow = page_features(lines, stopwords), page_features_by_line(lines, stopwords)
+    return (fast.lines, fast.blocks, fast.line_parts, fast.block_parts) == (
+        slow.lines,
+        slow.blocks,
+        slow.line_parts,
+        slow.block_parts,
+    )
+
+
+@pytest.mark.parametrize("page", seed_pages(), ids=lambda p: p.stem)
+def test_array_features_are_the_line_by_line_features(page: Path) -> None:
+    assert same_features(page_lines(page), ENGLISH)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", " ", "The cat sat on the mat.", "© 2024 | Home", "İ ΑΣ"]))
+    | st.lists(st.text(max_size=40), max_size=12)
+)
+def test_array_features_are_the_line_by_line_features_on_any_lines(lines: list[str]) -> None:
+    lines = [line.replace("\n", " ") for line in lines]  # lines hold no line break
+    assert same_features(lines, ENGLISH)
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_array_features_are_the_line_by_line_features_on_every_dev_page(dev_set: str) -> None:
+    for page in bench_pages("*.txt", dev_set):
+        lines = page_lines(page)
+        for lang in ("en", "de"):
+            assert same_features(lines, STOPWORDS.get(lang)), (page.name, lang)
