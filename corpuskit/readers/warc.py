@@ -102,17 +102,17 @@ def read_warc(
     guarded = Guarded(stream, start.offset if start is not None else 0)
     records = ArchiveIterator(guarded, verify_http=False, arc2warc=False)
     while True:
-        start = records.offset
+        here = records.offset
         try:
             with guarded.bounded(HEADER_BYTES):
                 records.read_to_end()  # the blank lines after the record before
-                start = records.offset
+                here = records.offset
                 record = next(records, None)
         except (DamagedStream, HeadersTooLong, *_NOT_WARC) as exc:
-            yield _damage(path, start, exc)
+            yield _damage(path, here, exc)
             return
         except Exception as exc:  # warcio trips on some malformed headers (no URI, ...)
-            yield _damage(path, start, ValueError(f"{type(exc).__name__}: {exc}"))
+            yield _damage(path, here, ValueError(f"{type(exc).__name__}: {exc}"))
             return
         if record is None:
             return
