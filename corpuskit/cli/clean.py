@@ -31,7 +31,7 @@ from corpuskit.cli.options import (
     given_options,
     source_of,
 )
-from corpuskit.cli.progress import ProgressBar, count_inputs, each
+from corpuskit.cli.progress import ProgressBar, each
 from corpuskit.cli.recipes import chosen_recipe
 from corpuskit.document import Drop
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
@@ -179,7 +179,7 @@ def clean(
         "pipeline (config %s): %s", built.pipeline.config_hash(), ", ".join(built.pipeline.names)
     )
     outputs = Outputs.plan(output, rejects=rejects, manifest=manifest, options=built.output)
-    bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
+    bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
             report = clean_files(
@@ -188,7 +188,7 @@ def clean(
                 pipeline=built.pipeline,
                 read=built.read,
                 run=built.run,
-                executor=built.executor or make_executor(),
+                executor=built.executor or make_executor(),  # as many workers as useful
                 resume=resume,
                 on_reject=None if outputs.rejects else _print_reject,
                 on_progress=each(bar, InputProgress() if verbose else None),
