@@ -2,6 +2,7 @@
 
     python bench/speed.py ../shared/bench/traf-dev                      # 100,000 records
     python bench/speed.py ../shared/bench/traf-dev --records 20000 --datatrove-records 1000
+    python bench/speed.py ../shared/bench/traf-dev ../shared/bench/dragnet-dev --dedup-cost 5
 
 Builds a JSONL corpus from the benchmark's text dumps (``{"id", "text"}``, the pages
 repeated with varied ids, the same bytes every time), then measures, in the same run and
@@ -18,6 +19,12 @@ each in a fresh process (so that its peak RSS is its own):
 It prints docs/s, MB/s and peak RSS of each, and the ratios: corpuskit / floor,
 corpuskit / datatrove, the N-worker speed-up and the RSS growth. The machines are noisy:
 compare ratios from one run, not figures from different runs.
+
+``--dedup-cost ROUNDS`` measures instead what dropping exact duplicates by default costs:
+one JSONL record per unique page of the given folders, corpuskit with one worker and
+``dedup`` exact, then off, alternated ROUNDS times, each in a fresh process; it prints
+each run's CPU time (user + system, of the child: wall time is too noisy on a shared
+machine) and the median of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -33,6 +40,16 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+
+def unique_corpus(folders: list[Path], path: Path) -> int:
+    """Write one JSONL record per text page of ``folders``; how many."""
+    pages = [page for folder in folders for page in sorted((folder / "pages").glob("*.txt"))]
+    with path.open("wb") as out:
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            out.write(orjson.dumps({"id": page.name.split(".")[0], "text": text}) + b"\n")
+    return len(pages)
 
 
 def build_corpus(folder: Path, records: int, path: Path) -> int:
@@ -56,11 +73,11 @@ def io_floor(source: str, target: str) -> dict[str, Any]:
     return {"docs": count}
 
 
-def corpuskit_run(source: str, target: str, workers: int) -> dict[str, Any]:
+def corpuskit_run(source: str, target: str, workers: str, dedup: str = "exact") -> dict[str, Any]:
     """The default text pipeline over the JSONL, as ``corpuskit clean`` runs it."""
     import corpuskit
 
-    report = corpuskit.clean_files([source], target, workers=workers)
+    report = corpuskit.clean_files([source], target, workers=int(workers), dedup=dedup)
     return {"docs": report.read, "written": report.written}
 
 
@@ -109,14 +126,14 @@ def measure(kind: str, source: Path, target: Path, *args: str) -> dict[str, Any]
     if process.returncode != 0:
         raise SystemExit(f"{kind} failed ({process.returncode})")
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result.update(seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
+    cpu = usage.ru_utime + usage.ru_stime
+    result.update(seconds=seconds, cpu=cpu, peak_mib=usage.ru_maxrss / 1024)
     return result
 
 
 def one(kind: str, source: str, target: str, *args: str) -> None:
     """Child side of ``measure``: run and print the result as the last stdout line."""
-    extra = [int(a) for a in args]
-    result = KINDS[kind](source, target, *extra)
+    result = KINDS[kind](source, target, *args)
     print(json.dumps(result))
 
 
@@ -125,11 +142,15 @@ def main() -> int:
         one(*sys.argv[2:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, help="a benchmark folder (pages/*.txt)")
+    parser.add_argument("folder", type=Path, nargs="+", help="benchmark folders (pages/*.txt)")
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--datatrove-records", type=int, default=2_000)
+    parser.add_argument("--dedup-cost", type=int, default=0, metavar="ROUNDS")
     args = parser.parse_args()
+    if args.dedup_cost:
+        return dedup_cost(args.folder, args.dedup_cost)
+    args.folder = args.folder[0]
 
     with tempfile.TemporaryDirectory(prefix="corpuskit-speed-") as temp:
         work = Path(temp)
@@ -178,6 +199,29 @@ def main() -> int:
     big_rss = rows["corpuskit, 1 worker"][0]["peak_mib"]
     small_rss = rows["corpuskit, 1 worker, 1/10 of the records"][0]["peak_mib"]
     print(f"peak RSS, all records / a tenth: {big_rss / small_rss:.2f}x")
+    return 0
+
+
+def dedup_cost(folders: list[Path], rounds: int) -> int:
+    """CPU time of one-worker runs over the unique pages, dedup exact then off, each
+    round; the median ratio exact / off."""
+    ratios = []
+    with tempfile.TemporaryDirectory(prefix="corpuskit-dedup-") as temp:
+        source = Path(temp) / "unique.jsonl"
+        pages = unique_corpus(folders, source)
+        print(f"corpus: {pages:,} unique pages", file=sys.stderr)
+        for number in range(rounds):
+            cpu = {}
+            for dedup in ("exact", "off"):
+                target = Path(temp) / f"{dedup}-{number}.jsonl"
+                cpu[dedup] = measure("corpuskit", source, target, "1", dedup)["cpu"]
+            ratios.append(cpu["exact"] / cpu["off"])
+            print(
+                f"round {number + 1}: exact {cpu['exact']:.2f} CPU-s, off {cpu['off']:.2f}, "
+                f"ratio {ratios[-1]:.4f}"
+            )
+    ratios.sort()
+    print(f"median ratio exact / off: {ratios[len(ratios) // 2]:.4f} ({rounds} rounds)")
     return 0
 
 

@@ -21,7 +21,7 @@ from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.page import read_page
-from corpuskit.recipes.compose import build
+from corpuskit.recipes.compose import build, unused_options
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.recipes.loader import Recipe
 from corpuskit.run.cleaning import Provenance, finish, reject_record
@@ -193,15 +193,23 @@ def clean_files(
     ``allow_missing``). Files appear under their names only when the run completes;
     until then the run works in ``<output>.partial/`` (``corpuskit.run.checkpoint``), and
     a run that was killed is continued with ``resume``: the output is the same, byte for
-    byte, as if it had never stopped. A stream is written through as the run goes.
-    ``on_progress`` sees where the run stands (``run.progress.Progress``: each phase's
-    bytes read of its source, records, the report so far) as it goes.
+    byte, as if it had never stopped (not a trial run, ``limit``: it is run again). A
+    stream is written through as the run goes. ``on_progress`` sees where the run stands
+    (``run.progress.Progress``: each phase's bytes read of its source, records, the
+    report so far) as it goes.
     """
     if recipe is not None and pipeline is not None:
         raise InputError("a pipeline or a recipe, not both")
     base = recipe.pipeline if recipe is not None else pipeline or default_pipeline()
     merged = {**(recipe.options if recipe is not None else {}), **options}
     built = build(base, merged, read=read, run=run, executor=executor)
+    for name, other, value in unused_options(merged):
+        log.warning("%s has no effect without %s%s", name, other, f"={value!r}" if value else "")
+    if resume and built.read.limit is not None:
+        raise InputError(
+            "limit: a trial run is not resumed: run it again (without resume; remove its "
+            "partial output first)"
+        )
     job = Job(tuple(inputs), built.pipeline, built.read, built.run, stdin=stdin)
     plan = _outputs(output, rejects, manifest, built.output)
     runner = built.executor or LocalExecutor()

@@ -319,6 +319,24 @@ class Document:
         """A copy with new text and ``edit`` appended to the history."""
         return replace(self, text=text, edits=(*self.edits, edit))
 
+    def drop(self, reason: str, detail: str = "") -> Drop:
+        """A ``Drop`` of this document: what a step returns to reject it.
+
+        ``reason`` is short and stable (it is counted); ``detail`` says, for this page,
+        what made it fail. The drop's ``step`` is left empty: the ``Pipeline`` that runs
+        the step fills in the step's name (``pipeline.step_name``), so a step never
+        spells its own name twice.
+
+        >>> from corpuskit.pipeline import Pipeline
+        >>> def too_long(doc: Document) -> Document | Drop:
+        ...     words = len(doc.text.split())
+        ...     return doc.drop("too_long", f"{words} words > 3") if words > 3 else doc
+        >>> drop = Pipeline([too_long])(make_document("one two three four", Source("-")))
+        >>> drop.step, drop.reason, drop.detail
+        ('too_long', 'too_long', '4 words > 3')
+        """
+        return Drop("", reason, self.source, detail, self)
+
     def fields(self) -> dict[str, Any]:
         """The metadata attributes (``FIELDS``) that are set."""
         values = {name: getattr(self, name) for name in FIELDS}
@@ -357,7 +375,11 @@ class Drop:
     """A document a step or reader rejected, with the step's name and a reason.
 
     ``document`` is the rejected document when there was one; a reader that could not
-    produce a document leaves it ``None`` and fills ``source`` with the raw location.
+    produce a document leaves it ``None`` and fills ``source`` with the raw location,
+    and ``input_id`` with the input record's own id when it could read that much (a
+    JSONL record whose text field is missing), so the reject still names the record.
+    A step rejects with ``doc.drop(reason, detail)``, whose ``step`` is empty until the
+    pipeline running the step names it.
     """
 
     __reduce__ = _reduce_fields
@@ -367,10 +389,12 @@ class Drop:
     source: Source
     detail: str = ""
     document: Document | None = None
+    input_id: str | None = None
 
     @property
     def id(self) -> str | None:
-        return None if self.document is None else self.document.id
+        """The rejected document's id, else the input record's own id, else None."""
+        return self.input_id if self.document is None else self.document.id
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {

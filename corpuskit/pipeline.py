@@ -8,7 +8,8 @@ A **step** is any callable ``Document -> Document | Drop``. To implement one:
 - never mutate the input: return a new Document (``Document.with_text`` or
   ``dataclasses.replace``) with an ``Edit`` saying what changed, or the very same
   object when nothing changed, so that an unchanged text adds no Edit;
-- return a ``Drop`` with a short, stable ``reason`` to reject the document.
+- return a ``Drop`` with a short, stable ``reason`` to reject the document:
+  ``doc.drop(reason, detail)``, which the pipeline names after the step.
 
 A step's name is ``step.name`` if it has one, else the function's ``__name__``. The same
 word names it in recipes, the CLI, ``Edit.step``, ``Drop.step`` and run reports.
@@ -364,7 +365,8 @@ def annotator(
 
 @dataclass(frozen=True)
 class Pipeline:
-    """An ordered tuple of steps, itself a step: it stops at the first Drop.
+    """An ordered tuple of steps, itself a step: it stops at the first Drop, and names
+    a Drop that a step left unnamed (``Document.drop``) after that step.
 
     A step that raises rejects that document (reason ``error``, the exception as detail;
     ``timeout`` for a ``TimeoutError``, as the executor's time limit raises) instead of
@@ -392,7 +394,7 @@ class Pipeline:
                 detail = f"{type(error).__name__}: {error}"
                 return Drop(step_name(step), "error", doc.source, detail, doc)
             if isinstance(result, Drop):
-                return result
+                return result if result.step else replace(result, step=step_name(step))
             doc = result
         return doc
 

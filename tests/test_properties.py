@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit import Document, default_pipeline, read
-from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+from tests.conftest import bench_pages, doc_from, seed_pages
 
 PIPELINE = default_pipeline()
 
@@ -44,11 +44,11 @@ def test_cleaning_a_cleaned_seed_changes_nothing(page: Path) -> None:
     assert twice.edits == once.edits, "a second pass adds no edit"
 
 
-@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
+@pytest.mark.bench
 def test_cleaning_benchmark_pages_twice_changes_nothing() -> None:
     not_idempotent = [
         doc.source.path
-        for doc in read(sorted(str(p) for p in BENCH_PAGES.glob("*.txt")))
+        for doc in read([str(p) for p in bench_pages("*.txt")])
         if isinstance(doc, Document) and doc.text.strip() and not is_idempotent(doc)
     ]
     assert not_idempotent == []

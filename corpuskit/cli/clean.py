@@ -19,24 +19,30 @@ from corpuskit.api import clean_files
 from corpuskit.cli.app import app, logged, translate_errors
 from corpuskit.cli.logs import InputProgress, say
 from corpuskit.cli.options import (
+    ENV_PREFIX,
+    ContentOption,
     ExtractorOption,
     FormatOption,
     HtmlParserOption,
+    IdFieldOption,
     MaxFileOption,
     MaxLineOption,
     QuietOption,
     RecipeOption,
     TextFieldOption,
+    UrlFieldOption,
     VerboseOption,
     given_options,
     source_of,
 )
 from corpuskit.cli.progress import ProgressBar, each
 from corpuskit.cli.recipes import chosen_recipe
+from corpuskit.cli.unused import unused_warnings
 from corpuskit.document import Drop
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.outputs import Outputs
 from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
+from corpuskit.recipes.compose import DEDUP_DEFAULT
 from corpuskit.run.executor import make_executor
 from corpuskit.run.options import TIME_LIMIT
 from corpuskit.steps.language import MIN_LANG_SCORE
@@ -44,17 +50,15 @@ from corpuskit.writers import SHARD_SIZE
 
 log = logging.getLogger("corpuskit")
 
-#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
-ENV_PREFIX = "CORPUSKIT"
-
 #: The parameters of ``clean`` that are run options (``recipes/options.py``), by the
 #: name of the option or of its conversion (``cli/options.py``).
 RUN_FLAGS = (
-    "format", "text_field", "html_parser", "extractor", "follow_links", "allow_missing",
-    "max_file_mb", "max_line_mb", "audit", "strict", "time_limit", "workers", "executor",
-    "address", "shard_size", "shard_compression", "keep_comments", "dedup",
-    "near_threshold", "shingle_size", "permutations", "lang", "min_lang_score", "quality",
-    "quality_step", "quotes", "dashes", "double_hyphen", "ellipsis",
+    "format", "text_field", "content", "id_field", "url_field", "html_parser", "extractor",
+    "follow_links", "allow_missing", "limit", "max_file_mb", "max_line_mb", "audit", "strict",
+    "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
+    "keep_comments", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
+    "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
+    "ellipsis",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -89,6 +93,9 @@ def clean(
     verbose: VerboseOption = 0,
     format: FormatOption = None,
     text_field: TextFieldOption = "text",
+    content: ContentOption = "auto",
+    id_field: IdFieldOption = "id",
+    url_field: UrlFieldOption = "url",
     html_parser: HtmlParserOption = "bs4",
     extractor: ExtractorOption = DEFAULT_EXTRACTOR,
     follow_links: Annotated[
@@ -97,6 +104,10 @@ def clean(
     allow_missing: Annotated[
         bool, Flag(help="A missing input or a pattern matching nothing is a reject, not an error.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        Flag(min=1, help="Trial run: read only the first N pages (in input order), then stop."),
+    ] = None,
     max_file_mb: MaxFileOption = DEFAULT_LIMITS.max_file_bytes // MiB,
     max_line_mb: MaxLineOption = DEFAULT_LIMITS.max_line_bytes // MiB,
     audit: Annotated[bool, Flag(help="Also record each removed line and its rule.")] = False,
@@ -123,10 +134,10 @@ def clean(
     dedup: Annotated[
         str,
         Flag(
-            help="exact: reject a page whose text an earlier page has; near: also pages "
-            "nearly the same (MinHash); off: add none (a recipe's own duplicate steps stay)."
+            help="exact (default): reject a page whose text an earlier page has; near: also "
+            "pages nearly the same (MinHash); off: keep every copy."
         ),
-    ] = "off",
+    ] = DEDUP_DEFAULT,
     near_threshold: Annotated[
         float | None, Flag(help="With --dedup near: least estimated Jaccard similarity (0.7).")
     ] = None,
@@ -174,11 +185,16 @@ def clean(
         where = source_of(ctx, name, chosen.options)
         if where != "default":
             log.info("option %s = %r (from the %s)", name, ctx.params.get(name), where)
-    built = chosen.build(**given_options(ctx, RUN_FLAGS))
+    given = given_options(ctx, RUN_FLAGS)
+    built = chosen.build(**given)
     log.info(
         "pipeline (config %s): %s", built.pipeline.config_hash(), ", ".join(built.pipeline.names)
     )
     outputs = Outputs.plan(output, rejects=rejects, manifest=manifest, options=built.output)
+    options = {**chosen.options, **given}
+    if not quiet:
+        for line in unused_warnings(ctx, paths, options, chosen.options, built.read, outputs):
+            say(f"warning: {line}")
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
@@ -188,6 +204,7 @@ def clean(
                 pipeline=built.pipeline,
                 read=built.read,
                 run=built.run,
+                dedup=options.get("dedup", DEDUP_DEFAULT),  # composed again: the same steps
                 executor=built.executor or make_executor(),  # as many workers as useful
                 resume=resume,
                 on_reject=None if outputs.rejects else _print_reject,
@@ -199,6 +216,8 @@ def clean(
         raise typer.Exit(130) from None
     if not quiet:
         say(report.summary())
+        if built.read.limit is not None and report.read >= built.read.limit:
+            say(f"trial run: stopped after the first {built.read.limit:,} pages (--limit)")
         if report.rejected and outputs.rejects:
             say(f"rejects written to {outputs.rejects}")
     raise typer.Exit(1 if fail_on_reject and report.rejected else 0)

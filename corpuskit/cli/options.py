@@ -22,14 +22,18 @@ from corpuskit.readers.limits import MiB
 from corpuskit.readers.options import FORMATS
 
 __all__ = [
+    "ENV_PREFIX",
+    "ContentOption",
     "ExtractorOption",
     "FormatOption",
     "HtmlParserOption",
+    "IdFieldOption",
     "MaxFileOption",
     "MaxLineOption",
     "QuietOption",
     "RecipeOption",
     "TextFieldOption",
+    "UrlFieldOption",
     "VerboseOption",
     "given_options",
 ]
@@ -42,6 +46,23 @@ FormatOption = Annotated[
 ]
 TextFieldOption = Annotated[
     str, typer.Option("--text-field", help="JSONL field that holds the page text.")
+]
+ContentOption = Annotated[
+    str,
+    typer.Option(
+        "--content",
+        help="What the JSONL text field holds: text, html (a page: its text and metadata "
+        "extracted) or auto (html when it opens like a page).",
+    ),
+]
+IdFieldOption = Annotated[
+    str, typer.Option("--id-field", help="JSONL field that holds the record's id.")
+]
+UrlFieldOption = Annotated[
+    str,
+    typer.Option(
+        "--url-field", help="JSONL field that holds the page's URL (a page's canonical wins)."
+    ),
 ]
 HtmlParserOption = Annotated[
     str,
@@ -74,6 +95,9 @@ VerboseOption = Annotated[
         help="Log decisions, options' sources and each input's progress on stderr (-vv: more).",
     ),
 ]
+
+#: Every option of ``clean`` can also be set as ``CORPUSKIT_<OPTION>`` in the environment.
+ENV_PREFIX = "CORPUSKIT"
 
 #: Flags whose value is not their option's: the option's name and the conversion.
 CONVERSIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {

@@ -18,7 +18,7 @@ import typer
 from corpuskit.errors import RecipeError
 from corpuskit.recipes import Recipe, builtin_steps, load_recipe
 from corpuskit.recipes.defaults import default_pipeline
-from corpuskit.recipes.loader import recipe_text
+from corpuskit.recipes.loader import recipe_imports, recipe_text
 
 log = logging.getLogger("corpuskit")
 
@@ -116,11 +116,14 @@ def check_command(
     name: Annotated[str, typer.Argument(help="A recipe file (or a shipped recipe).")],
 ) -> None:
     """Load a recipe as clean would: print its steps, options and configuration hash,
-    or the first problem with its line.
+    or the first problem with its line. First it prints the modules the recipe names,
+    which loading imports and so runs (a recipe is code: trust it like a script).
 
     Example: corpuskit recipe check my.toml
     """
     try:
+        if modules := recipe_imports(name):
+            typer.echo(f"imports: {', '.join(modules)}")
         recipe = load_recipe(name)
     except RecipeError as error:
         typer.echo(f"error: {error}", err=True)

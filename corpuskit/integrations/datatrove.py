@@ -1,9 +1,11 @@
 """datatrove: ``CorpuskitStep``, a pipeline step that cleans documents as corpuskit does.
 
-Put it after a reader (``JsonlReader``, ``WarcReader`` with ``format="html"`` in place
-of an extractor) and before a writer. Each document's text is cleaned by the corpuskit
-``pipeline`` exactly as ``corpuskit clean`` cleans a JSONL record (the datatrove id is
-kept, the metadata is the record's other fields); then
+Put it after a reader (``JsonlReader``, ``WarcReader`` in place of an extractor: its
+pages are read as HTML, ``format="html"`` or by default when they open like a page) and
+before a writer. Each document's text is cleaned by the corpuskit ``pipeline`` exactly
+as ``corpuskit clean`` cleans a JSONL record (the datatrove id is kept, the metadata is
+the record's other fields, its ``url``, ``url_field``, the page's URL unless the page
+declares its own); then
 
 - a kept document gets the cleaned text, and its ``metadata`` the lifted fields
   (``title``, ``author``, ``published``, ``url``, ``lang``, ``lang_score``: those
@@ -34,13 +36,16 @@ from corpuskit.integrations import require
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.options import ReadOptions
-from corpuskit.readers.page import page_format, read_page
+from corpuskit.readers.page import page_format
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.cleaning import Provenance, finish
 from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import corpus_passes
 
 PipelineStep: Any = require("datatrove.pipeline.base", "datatrove").PipelineStep
+
+#: The ``content`` a page held as a datatrove document's text has, by the format given.
+FORMAT_CONTENT = {"html": "html", "text": "text"}
 
 
 class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
@@ -49,7 +54,8 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
 
     ``read`` (``ReadOptions``) and ``run`` (``RunOptions``) are the objects every entry
     point takes, whole or as keywords (``format="html"`` reads the text as an HTML page, a
-    WARC reader's output, with its ``html_parser``, ``extractor`` and ``limits``;
+    WARC reader's output, with its ``html_parser``, ``extractor`` and ``limits``, as
+    ``content`` does by default for a page that opens like one; ``format="text"`` never;
     ``audit`` keeps the removed lines in the provenance); ``exclusion_writer`` (a
     datatrove ``DiskWriter``) receives the rejected documents.
     """
@@ -74,7 +80,9 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
         self.run_options = RunOptions.of(
             run, **{k: v for k, v in changes.items() if k in run_names}
         )
-        self.format = page_format(self.read_options)
+        page_format(self.read_options)  # a page is text or html
+        content = FORMAT_CONTENT.get(self.read_options.format or "", self.read_options.content)
+        self.record_options = replace(self.read_options, text_field="text", content=content)
         self.pipeline = pipeline or default_pipeline()
         self.provenance = Provenance.of(self.pipeline, self.run_options.audit)
         self.exclusion_writer = exclusion_writer
@@ -109,17 +117,14 @@ class CorpuskitStep(PipelineStep):  # type: ignore[misc]  # datatrove is untyped
 
     def read(self, doc: Any) -> Document | Drop:
         """The corpuskit document for a datatrove document, as corpuskit reads a JSONL
-        record: its id kept, its metadata as ``meta``."""
+        record: its id kept (``id_field``: ``id``, the datatrove id), its metadata as
+        ``meta``, its text a page as ``format`` or ``content`` say."""
         path = str(doc.metadata.get("file_path", "<datatrove>"))
-        if self.format == "text":
-            record = {**doc.metadata, "id": doc.id, "text": doc.text}
-            raw = doc.text.encode("utf-8", "surrogatepass")
-            source = Source(path, sha256=sha256_hex(raw))
-            return record_document(record, source, replace(self.read_options, text_field="text"))
-        page = read_page(doc.text, self.read_options, path=path)
-        if isinstance(page, Drop):
-            return page
-        return replace(page, id=str(doc.id), meta={**doc.metadata, **page.meta})
+        record = {**doc.metadata, "id": doc.id, "text": doc.text}
+        raw = doc.text.encode("utf-8", "surrogatepass")
+        format = page_format(self.record_options, doc.text)
+        source = Source(path, format=format, sha256=sha256_hex(raw))
+        return record_document(record, source, self.record_options)
 
     def _kept(self, doc: Any, cleaned: Document, record: dict[str, Any]) -> Any:
         doc.text = cleaned.text

@@ -16,9 +16,12 @@ and fail on shards whose objects differ. Floats inside ``Json`` columns (audit s
 differ from the written value in the last bit (-1.602 as -1.6019999999999999).
 
 **Cleaning a column.** ``cleaner(...)`` returns a function for ``Dataset.map`` that
-cleans the pages in the column ``text_field`` names (text, or HTML with
-``format="html"``: ``ReadOptions``, whole or as keywords, like every other entry point) as
-``corpuskit clean`` would, batched or not, in ``num_proc`` processes. It replaces the
+cleans the pages in the column ``text_field`` names (text, or HTML: ``format="html"``,
+and by default a page that opens like one, ``content``: ``ReadOptions``, whole or as
+keywords, like every other entry point) as ``corpuskit clean`` would, batched or not, in
+``num_proc`` processes. A row is read as a JSONL record is: the columns ``id_field`` and
+``url_field`` name (``id``, ``url``), when the dataset has them, give the page its id
+and URL. It replaces the
 page by its cleaned text and adds the columns ``title``, ``author``, ``published``,
 ``url``, ``lang``, ``lang_score`` (``None`` when unknown), ``meta`` and ``provenance``
 (JSON strings: a string column has the same type in every batch, whatever its content;
@@ -33,8 +36,10 @@ the default: every row is accounted for, and ``ds.filter`` splits them), or left
 
 **Corpus steps** (``repeated_lines`` in the default pipeline, the duplicate filters)
 must see the whole dataset, and one ``map`` call sees a batch. So they are fitted first,
-in this process, over the pages given as ``fit`` (``fit=ds["text"]``: the steps before
-them run once more over the dataset), after which every batch runs the fitted pipeline
+in this process, over the pages given as ``fit`` (``fit=ds["text"]``, or the rows,
+``fit=ds``, when the dataset has id or URL columns, so the steps count the pages by the
+same ids and sites: the steps before them run once more over the dataset), after which
+every batch runs the fitted pipeline
 and the output equals ``corpuskit clean`` over the same pages. Without ``fit`` they are
 left unfitted, and an unfitted corpus step changes nothing: ``cleaner`` warns. They are
 never counted per batch, which would make the output depend on ``batch_size`` and
@@ -59,7 +64,7 @@ from corpuskit.integrations import require
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.readers.compression import decompressed
 from corpuskit.readers.options import ReadOptions
-from corpuskit.readers.page import page_format, read_page
+from corpuskit.readers.page import page_format, read_page, with_record_fields
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.cleaning import Provenance, finish
 from corpuskit.run.options import RunOptions
@@ -137,16 +142,30 @@ class Cleaner:
     rejects: Literal["keep", "drop"] = "keep"
     prefix: str = ""
     with_indices: bool = False
+    fitted_on_pages: bool = False  # fit= gave pages without their rows' ids and URLs
 
     @property
     def text_field(self) -> str:
         return self.read_options.text_field
 
+    def record_columns(self, batch: Mapping[str, Any]) -> dict[str, Any]:
+        """The batch's columns that give a page its id or URL (``id_field``,
+        ``url_field``), by name."""
+        options = self.read_options
+        names = {options.id_field, options.url_field} - {self.text_field}
+        found = {name: batch[name] for name in sorted(names) if name in batch}
+        if found and self.fitted_on_pages:
+            raise InputError(
+                f"the dataset has {', '.join(found)} columns, which fit= did not see: "
+                "pass the rows (fit=ds) so the corpus steps know the pages by them"
+            )
+        return found
+
     def __call__(
         self, batch: Mapping[str, Any], indices: int | Sequence[int] | None = None
     ) -> dict[str, Any]:
         """Clean one example or one batch (``batched=True``): the columns to set."""
-        pages = batch[self.text_field]
+        pages, named = batch[self.text_field], self.record_columns(batch)
         if not self.with_indices:
             indices = None
         elif indices is None:
@@ -155,36 +174,47 @@ class Cleaner:
             if self.rejects == "drop":
                 raise InputError("rejects='drop' needs map(..., batched=True)")
             index = indices if isinstance(indices, int) else None
-            return {key: value[0] for key, value in self._columns([pages], [index]).items()}
+            columns = self._columns([pages], [index], [named])
+            return {key: value[0] for key, value in columns.items()}
         rows = list(indices) if isinstance(indices, Sequence) else [None] * len(pages)
-        columns = self._columns(pages, rows)
+        records = [{name: values[i] for name, values in named.items()} for i in range(len(pages))]
+        columns = self._columns(pages, rows, records)
         if self.rejects == "keep":
             return columns
         kept = [i for i, reason in enumerate(columns[self.prefix + "reject_reason"]) if not reason]
         every = {**batch, **columns}
         return {key: [values[i] for i in kept] for key, values in every.items()}
 
-    def _columns(self, pages: Sequence[Any], rows: Sequence[int | None]) -> dict[str, list[Any]]:
+    def _columns(
+        self,
+        pages: Sequence[Any],
+        rows: Sequence[int | None],
+        records: Sequence[Mapping[str, Any]],
+    ) -> dict[str, list[Any]]:
         names = [self.text_field, *(self.prefix + n for n in (*FIELDS, "meta", "provenance"))]
         names += [self.prefix + name for name in REJECT_COLUMNS]
         columns: dict[str, list[Any]] = {name: [] for name in names}
-        for page, row in zip(pages, rows, strict=True):
-            result = finish(
-                self.pipeline, self.provenance, self.run.time_limit, self.read(page, row)
-            )
+        for page, row, record in zip(pages, rows, records, strict=True):
+            read = self.read(page, row, record)
+            result = finish(self.pipeline, self.provenance, self.run.time_limit, read)
             values = _row(result if isinstance(result, Drop) else result[1])
             for name, value in zip(names, values, strict=True):
                 columns[name].append(value)
         return columns
 
-    def read(self, page: Any, row: int | None) -> Document | Drop:
-        """The document for one cell of the text column (``row``: 0-based, or None)."""
+    def read(
+        self, page: Any, row: int | None, record: Mapping[str, Any] | None = None
+    ) -> Document | Drop:
+        """The document for one cell of the text column (``row``: 0-based, or None), with
+        the id and URL of its ``record`` (the row's ``record_columns``)."""
         line = None if row is None else row + 1
         if not isinstance(page, str | bytes):
             source = Source("<dataset>", page_format(self.read_options), line=line)
             detail = f"{self.text_field!r} holds {type(page).__name__}, not a string"
-            return Drop("read", "text_not_string", source, detail)
-        return read_page(page, self.read_options, path="<dataset>", line=line)
+            result: Document | Drop = Drop("read", "text_not_string", source, detail)
+        else:
+            result = read_page(page, self.read_options, path="<dataset>", line=line)
+        return with_record_fields(result, record or {}, self.read_options)
 
     def features(self, input_features: Mapping[str, Any]) -> Any:
         """The ``Features`` of the mapped dataset, ``meta`` and ``provenance`` as ``Json``:
@@ -227,8 +257,9 @@ def cleaner(
     ``extractor``, ``limits``) and ``run`` (``RunOptions``: ``audit``, ``time_limit``)
     are the same objects every other entry point takes; keyword ``changes`` are folded
     into them by name (``cleaner(text_field="html", format="html")``). ``fit`` holds the
-    pages to fit the corpus steps over, in row order (the text column itself:
-    ``ds[text_field]``).
+    pages to fit the corpus steps over, in row order: the text column itself
+    (``ds[text_field]``), or the rows (``ds``: needed when the dataset has the id or URL
+    columns ``id_field`` and ``url_field`` name, which a map then refuses otherwise).
     """
     if rejects not in ("keep", "drop"):
         raise InputError(f"unknown rejects mode {rejects!r} (choose from keep, drop)")
@@ -241,8 +272,15 @@ def cleaner(
     made = Cleaner(pipeline, provenance, options, running, rejects, prefix, with_indices)
     if fit is not None:
         rows: Iterator[int | None] = count() if with_indices else repeat(None)
-        documents = (made.read(page, row) for page, row in zip(fit, rows, strict=False))
-        return replace(made, pipeline=fit_corpus_steps(pipeline, documents))  # same provenance
+        seen_pages: list[bool] = []
+        documents = (
+            made.read(page, row, record)
+            for (page, record), row in zip(
+                (_fit_item(item, made, seen_pages) for item in fit), rows, strict=False
+            )
+        )
+        fitted = fit_corpus_steps(pipeline, documents)  # same provenance
+        return replace(made, pipeline=fitted, fitted_on_pages=any(seen_pages))
     corpus_steps = [step_name(pipeline.steps[i]) for i in pipeline.corpus_steps()]
     if corpus_steps:
         warnings.warn(
@@ -251,6 +289,18 @@ def cleaner(
             stacklevel=2,
         )
     return made
+
+
+def _fit_item(item: Any, made: Cleaner, seen_pages: list[bool]) -> tuple[Any, dict[str, Any]]:
+    """A page given to ``fit`` and its record: a row's text column and its id and URL
+    columns, or a bare page (noted in ``seen_pages``)."""
+    if isinstance(item, Mapping):
+        options = made.read_options
+        record = {k: item[k] for k in (options.id_field, options.url_field) if k in item}
+        return item.get(made.text_field), record
+    if not seen_pages:
+        seen_pages.append(True)
+    return item, {}
 
 
 #: The keywords of ``cleaner`` that are ``RunOptions``.

@@ -32,7 +32,7 @@ hostile input and what becomes of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, BinaryIO
 
@@ -112,15 +112,46 @@ def read_marked(
     ``done`` holds the paths of the inputs to skip, as their ``InputEnd`` gave them; an
     input that is not the one ``done`` names at its position raises ``InputError``: the
     inputs changed since, and skipping by position would skip the wrong ones.
+
+    With ``options.limit``, reading stops at that many pages (``first_pages``): this is
+    where a trial run is cut, before any step runs, in the one process that reads for
+    every local executor, so it costs the pages it keeps and gives the same first pages
+    with any number of workers.
     """
     options = ReadOptions.of(options, **changes)
     specs = [inputs] if isinstance(inputs, str) else inputs
     numbered = numbered_inputs(specs, options, stdin, done)
+    if options.limit is not None:
+        return first_pages(numbered, options, options.limit, start)
     return (
         found
         for index, item in numbered
         for found in read_numbered(index, item, options, start if index == len(done) else None)
     )
+
+
+def first_pages(
+    numbered: Iterable[tuple[int, Input | Drop]],
+    options: ReadOptions,
+    limit: int,
+    start: Position | None = None,
+) -> Iterator[Document | Drop | InputEnd | Skipped]:
+    """What ``read_marked`` gives for the ``numbered`` inputs (the first from ``start``),
+    up to the ``limit``-th page (a ``Document`` or a ``Drop``); then the ``InputEnd`` of
+    the input it came from, and nothing more: the rest of that input is never read, and
+    no other input is opened."""
+    left = limit
+    for index, item in numbered:
+        found = read_numbered(index, item, options, start)
+        start = None
+        for result in found:
+            yield result
+            if isinstance(result, Document | Drop):
+                left -= 1
+                if not left:
+                    found.close()  # closes the input's file
+                    yield InputEnd(index, input_name(item))
+                    return
 
 
 def numbered_inputs(
@@ -151,7 +182,7 @@ def input_name(item: Input | Drop) -> str:
 
 def read_numbered(
     index: int, item: Input | Drop, options: ReadOptions, start: Position | None = None
-) -> Iterator[Document | Drop | InputEnd | Skipped]:
+) -> Generator[Document | Drop | InputEnd | Skipped, None, None]:
     """Everything read from input number ``index`` (from ``start`` on, when given),
     then its ``InputEnd``: the unit of work an executor may hand to another machine
     (``RayExecutor``)."""

@@ -38,8 +38,10 @@ WARC_MAGIC = (b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"WARC/1.0\n", b"WARC/1.1\n")
 SNIFF_BYTES = 4096
 
 #: A doctype or an html/head/body tag that starts a line or follows another tag: prose
-#: that merely mentions "<html>" is not a page.
-_MARKUP = re.compile(r"(?:^|>)\s*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.M)
+#: that merely mentions "<html>" is not a page. Spaces before the tag stop at a line
+#: break (the line's own start then anchors it), so a run of blank lines is scanned
+#: once, not once per line: linear, where ``\s*`` took the square of the run.
+_MARKUP = re.compile(r"(?:^|>)[^\S\n]*+<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.M)
 
 
 def format_from_name(name: str) -> str | None:

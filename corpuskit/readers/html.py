@@ -19,11 +19,19 @@ of its text. ``ReadOptions.extractor`` picks what makes the text
 (``corpuskit.html.EXTRACTORS``: ours, or trafilatura's), recorded as ``Source.extractor``
 when it is not ours; the decoding, the limits and the metadata stay ours either way.
 trafilatura's text has no layout, so the text line model judges it.
+
+Parsing and extracting a page runs under ``Limits.time_limit`` (the run's
+``time_limit``): a page over it is a ``timeout`` drop, and the run goes on. What the
+parser warns about (bs4's ``XMLParsedAsHTMLWarning`` for an XHTML page, ...) is caught
+there, never shown as a Python warning, and logged on the ``corpuskit`` logger at INFO
+with the page's path (``corpuskit clean -v`` shows it).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
@@ -34,9 +42,11 @@ from corpuskit.errors import ParserLimitError
 from corpuskit.html import Extracted, extract
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.readers.decode import normalize_newlines
-from corpuskit.readers.limits import how_to_raise
+from corpuskit.readers.limits import how_to_raise, time_limit
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import decode_page, whole_file
+
+log = logging.getLogger(__name__)
 
 #: The options a page is read with when none are given.
 DEFAULTS = ReadOptions()
@@ -97,10 +107,9 @@ def html_document(markup: str, source: Source, options: ReadOptions = DEFAULTS) 
     if more_tags_than(markup, limit):
         detail = f"more than {limit:,} tags; {how_to_raise('max_html_tags')}"
         return Drop("read", "too_large", source, detail)
-    try:
-        page = extract(markup, options.html_parser, options.extractor)
-    except ParserLimitError as error:
-        return Drop("read", error.reason, source, error.detail)
+    page = bounded_extract(markup, source, options)
+    if isinstance(page, Drop):
+        return page
     text = normalize_newlines(page.text)
     found = page.fields
     # A line break the extraction kept inside a line (U+2028) splits it here: the layout
@@ -117,6 +126,35 @@ def html_document(markup: str, source: Source, options: ReadOptions = DEFAULTS) 
         meta=page_meta(page),
         layout=layout,
     )
+
+
+def bounded_extract(markup: str, source: Source, options: ReadOptions) -> Extracted | Drop:
+    """``extract`` within ``options.limits.time_limit``, or the drop that says why not
+    (``timeout``, or the parser's limit: ``too_deep``).
+
+    Warnings raised meanwhile (the parsers': bs4 warns about XHTML parsed as HTML) are
+    caught here and logged at INFO, naming the page: a batch run over scraped pages
+    has nothing to act on in them. Catching them swaps the warning filters for the
+    length of the call (``warnings.catch_warnings``, not thread-safe): readers run in
+    one thread per process.
+    """
+    with warnings.catch_warnings(record=True, action="always") as caught:
+        try:
+            with time_limit(options.limits.time_limit):
+                return extract(markup, options.html_parser, options.extractor)
+        except ParserLimitError as error:
+            return Drop("read", error.reason, source, error.detail)
+        except TimeoutError as error:
+            return Drop("read", "timeout", source, f"extracting the page {error}")
+        finally:
+            for warning in caught:
+                log.info("%s: the HTML parser warned: %s", source.path, _first_line(warning))
+
+
+def _first_line(warning: warnings.WarningMessage) -> str:
+    """A warning's category and the first line of its message (bs4's run to 12 lines)."""
+    message = str(warning.message).strip().split("\n", 1)[0]
+    return f"{message} ({warning.category.__name__})"
 
 
 def more_tags_than(markup: str, limit: int) -> bool:

@@ -1,11 +1,16 @@
 """The JSONL reader: one document per record, streamed line by line.
 
-Each non-blank line is one JSON object whose ``text_field`` holds the text. Nothing the
-user had is lost: a usable ``id`` (a string or an integer) becomes the document id, and
-every other field is carried into ``meta`` (an ``id`` of another type stays there too).
-Fields such as ``title`` or ``url`` are not interpreted: they stay in ``meta``. Two
-records with the same ``id`` are two documents with that id: a reader streams and does
-not remember ids (deduplication is a corpus step's job).
+Each non-blank line is one JSON object whose ``text_field`` holds the page: text, or
+HTML as ``ReadOptions.content`` says (by default HTML when it opens like a page), whose
+text, fields (``title``, ``url``...) and metadata are then extracted as an HTML file's
+are. Nothing the user had is lost: a usable ``id`` (a string or an integer; the field
+``ReadOptions.id_field`` names) becomes the document id, a usable ``url`` (a string;
+``url_field``) its ``url``, and every other field is carried into ``meta`` (an ``id``
+of another type stays there too; a record's field wins over the page's metadata of the
+same name). Other fields, such as ``title``, are not interpreted: they stay in
+``meta``. Two records with the same ``id`` are two documents with that id: a reader
+streams and does not remember ids (deduplication is a corpus step's job). A record that
+cannot become a document keeps its id in the drop (``Drop.input_id``) when it has one.
 
 A line that cannot become a document is a ``Drop``: ``not_json``, ``not_object``,
 ``missing_text``, ``text_not_string``, ``too_large`` (a line longer than
@@ -38,6 +43,8 @@ import orjson
 
 from corpuskit.document import Document, Drop, Position, Source, make_document, sha256_hex
 from corpuskit.readers.decode import decode_text, normalize_newlines
+from corpuskit.readers.detect import SNIFF_BYTES, looks_like_html
+from corpuskit.readers.html import html_document
 from corpuskit.readers.limits import how_to_raise
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.streams import CHUNK
@@ -149,7 +156,9 @@ def read_record(line: bytes, source: Source, options: ReadOptions = DEFAULTS) ->
     if not isinstance(record, dict):
         return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
     if _brackets(line) > limits.max_json_depth and depth(record) > limits.max_json_depth:
-        return Drop("read", "too_deep", source, too_deep)
+        return Drop(
+            "read", "too_deep", source, too_deep, input_id=record_id(record, options.id_field)
+        )
     return record_document(record, source, options)
 
 
@@ -214,30 +223,78 @@ def depth(value: Any) -> int:
 def record_document(
     record: Mapping[str, Any], source: Source, options: ReadOptions = DEFAULTS
 ) -> Document | Drop:
-    """The document for a parsed JSON object, or a drop when it has no text string."""
-    text_field = options.text_field
+    """The document for a parsed JSON object, or a drop when it has no text string (or
+    its page cannot be read: ``html_document``'s drops), with the record's id.
+
+    >>> record = {"id": 3, "text": "<html><title>Vote</title><p>Yes.</p>", "site": "ex"}
+    >>> doc = record_document(record, Source("c.jsonl"))
+    >>> doc.id, doc.text, doc.title, doc.meta
+    ('3', 'Yes.', 'Vote', {'site': 'ex'})
+    >>> record_document(record, Source("c.jsonl"), ReadOptions(content="text")).text
+    '<html><title>Vote</title><p>Yes.</p>'
+    >>> record_document({"id": 4, "body": "x"}, Source("c.jsonl")).id
+    '4'
+    """
+    text_field, doc_id = options.text_field, record_id(record, options.id_field)
     if text_field not in record:
-        return Drop("read", "missing_text", source, f"the record has no {text_field!r} field")
+        detail = f"the record has no {text_field!r} field"
+        return Drop("read", "missing_text", source, detail, input_id=doc_id)
     text = record[text_field]
     if not isinstance(text, str):
         detail = f"{text_field!r} is a JSON {json_type(text)}, not a string"
-        return Drop("read", "text_not_string", source, detail)
-    doc_id = record_id(record)
-    skip = {text_field, "id"} if doc_id is not None else {text_field}
-    meta = {key: value for key, value in record.items() if key not in skip}
-    return make_document(normalize_newlines(text), source, doc_id=doc_id, meta=meta)
+        return Drop("read", "text_not_string", source, detail, input_id=doc_id)
+    url = record_url(record, options.url_field)
+    used = {text_field}
+    used |= {options.id_field} if doc_id is not None else set()
+    used |= {options.url_field} if url is not None else set()
+    meta = {key: value for key, value in record.items() if key not in used}
+    if not is_page(text, options.content):
+        return make_document(normalize_newlines(text), source, doc_id=doc_id, url=url, meta=meta)
+    page = html_document(text, source, options)
+    if isinstance(page, Drop):
+        return replace(page, input_id=doc_id)
+    if page.url is not None and url is not None and page.url != url:
+        meta[options.url_field] = url  # the page's canonical URL wins; the record's stays
+    return replace(page, id=doc_id or page.id, url=page.url or url, meta={**page.meta, **meta})
 
 
-def record_id(record: Mapping[str, Any]) -> str | None:
-    """The record's own id: its ``id`` field when that is a non-empty string or an integer.
+def is_page(value: str, content: str) -> bool:
+    """Whether a text field's ``value`` is read as an HTML page, as ``content``
+    (``ReadOptions.content``) says: ``auto`` looks at its first ``SNIFF_BYTES``
+    characters only.
+
+    >>> is_page("<!DOCTYPE html><p>Hi", "auto"), is_page("a <b>bold</b> claim", "auto")
+    (True, False)
+    >>> is_page("plain words", "html")
+    True
+    """
+    if content != "auto":
+        return content == "html"
+    return looks_like_html(value[:SNIFF_BYTES].encode("utf-8", "surrogatepass"))
+
+
+def record_id(record: Mapping[str, Any], field: str = "id") -> str | None:
+    """The record's own id: its ``field`` when that is a non-empty string or an integer.
 
     >>> record_id({"id": 12}), record_id({"id": "a-1"}), record_id({"id": True})
     ('12', 'a-1', None)
+    >>> record_id({"id": 1, "doc_id": "x9"}, "doc_id")
+    'x9'
     """
-    value = record.get("id")
+    value = record.get(field)
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         return None
     return str(value)
+
+
+def record_url(record: Mapping[str, Any], field: str = "url") -> str | None:
+    """The record's URL: its ``field`` when that is a non-empty string.
+
+    >>> record_url({"url": "https://ex.org/a"}), record_url({"url": 7}), record_url({}, "u")
+    ('https://ex.org/a', None, None)
+    """
+    value = record.get(field)
+    return value if isinstance(value, str) and value else None
 
 
 def json_type(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""How much one input may make corpuskit read, hold and parse: the readers' size limits.
+"""How much one input may make corpuskit read, hold and parse: the readers' limits.
 
 A scraped corpus holds hostile inputs: a gzip or zstd bomb that inflates a few kilobytes
 to gigabytes, a JSONL "record" that is one 2 GB line, a page of a million nested tags.
@@ -11,6 +11,10 @@ The defaults are far above what real pages need (the largest of the 696 traf-dev
 is 1.6 MB with 13,423 tags, nested 43 deep) and low enough that a worst-case input stays
 within a few hundred megabytes of memory. Raise one with ``read(..., limits=Limits(...))``.
 
+Time is bounded too: reading one document (parsing and extracting an HTML page, the
+costly part) runs under ``Limits.time_limit`` (``time_limit``, the same bound the
+executors put on cleaning one document); a page over it is a ``timeout`` drop.
+
 >>> Limits().max_file_bytes == 64 * MiB
 True
 >>> Limits(max_json_depth=1000)
@@ -21,7 +25,11 @@ corpuskit.errors.InputError: max_json_depth must be between 1 and 253, not 1000
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 
 from corpuskit.errors import InputError
 
@@ -31,6 +39,11 @@ MiB = 1 << 20
 #: The deepest JSONL record a corpus line can carry: orjson writes at most 254 nested
 #: levels, and a corpus record puts a record's fields one level down, inside ``meta``.
 MAX_WRITABLE_JSON_DEPTH = 253
+
+#: Seconds one document may take by default: to read, and (the executors' bound) to
+#: clean. The slowest of the hostile inputs (a 30 MB single line) takes about 10 s to
+#: clean; a normal page a few milliseconds either way.
+TIME_LIMIT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,23 +71,47 @@ class Limits:
     level 1. Web-crawl records nest fewer than 10 levels; 128 is the default recursion
     limit of serde_json, a common reader of such corpora. It cannot exceed
     ``MAX_WRITABLE_JSON_DEPTH``: a deeper record could not be written back.
+
+    ``time_limit``: seconds reading one HTML page may take (None: no limit): the run's
+    ``time_limit`` (``RunOptions``, ``--time-limit``), which sets it; ``TIME_LIMIT``
+    by default. Parsing and extracting a page is linear in its size (the largest
+    traf-dev page takes about 0.2 s), so only a bug meets it; the page is then a
+    ``timeout`` drop and the run goes on.
     """
 
     max_file_bytes: int = 64 * MiB
     max_line_bytes: int = 32 * MiB
     max_html_tags: int = 250_000
     max_json_depth: int = 128
+    #: Not an option of its own (``metadata``): the run's ``time_limit`` sets it
+    #: (``recipes.compose.build``), so one knob bounds reading and cleaning a document.
+    time_limit: float | None = field(
+        default=TIME_LIMIT, metadata={"recipe": False, "option": False}
+    )
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
+        _check_seconds(self.time_limit)
+        for size in fields(self):
+            if size.name == "time_limit":
+                continue
+            value = getattr(self, size.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(f"{field.name} must be a positive integer, not {value!r}")
+                raise InputError(f"{size.name} must be a positive integer, not {value!r}")
         if self.max_json_depth > MAX_WRITABLE_JSON_DEPTH:
             raise InputError(
                 f"max_json_depth must be between 1 and {MAX_WRITABLE_JSON_DEPTH}, "
                 f"not {self.max_json_depth}"
             )
+
+
+def _check_seconds(seconds: object) -> None:
+    """Raise ``InputError`` unless ``seconds`` is None or a positive number."""
+    if seconds is None:
+        return
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+        raise InputError(
+            f"time_limit must be a positive number of seconds or None, not {seconds!r}"
+        )
 
 
 #: The limits ``read`` applies when given none.
@@ -88,3 +125,39 @@ def how_to_raise(name: str) -> str:
     'raise it with Limits(max_file_bytes=...)'
     """
     return f"raise it with Limits({name}=...)"
+
+
+#: Seconds between two rings of the alarm, at the least: a ring whose ``TimeoutError``
+#: Python swallowed is followed by another. Long enough that a second ring never lands
+#: while the first one's exception is on its way out of the limited code (microseconds).
+RING_AGAIN = 1.0
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``TimeoutError`` in this thread once ``seconds`` have passed (None or 0: never).
+
+    Uses ``SIGALRM``, so it works in the main thread on POSIX systems and does nothing
+    elsewhere; it does not nest (the inner one would cancel the outer). A signal is
+    handled between Python instructions: one long call into C (a regular expression
+    match) finishes before it. That is why every regular expression that sees page
+    content is linear (tests/test_linear.py feeds them long runs of punctuation). A
+    ring can also land in code whose exceptions Python ignores (a ``__del__`` the
+    garbage collector runs: "Exception ignored in ..."), so the alarm rings again every
+    ``seconds`` (``RING_AGAIN`` at the least) until the limited code is left.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, max(seconds, RING_AGAIN))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -33,6 +33,9 @@ from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 #: The input formats, each the name of a reader (``readers.READERS``).
 FORMATS = ("text", "html", "jsonl", "warc")
 
+#: What a JSONL record's text field holds (``ReadOptions.content``).
+CONTENTS = ("auto", "html", "text")
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions(Options):
@@ -43,11 +46,25 @@ class ReadOptions(Options):
     - ``format``: one of ``FORMATS`` for every input; None detects each input's format
       from its name, then its first bytes.
     - ``text_field``: the JSONL field that holds a record's page.
+    - ``content``: what that field holds: ``text``; ``html``, a page whose text and
+      metadata are extracted as an HTML file's are; or ``auto`` (the default), HTML when
+      the value opens like a page (a doctype or an ``html``/``head``/``body`` tag:
+      ``detect.looks_like_html``), else text. ``auto`` is the default because raw markup
+      read as text goes into the corpus tags and all, without a word, while a text that
+      opens like a web page is rare (``text`` keeps it as it is).
+    - ``id_field``: the JSONL field whose value (a non-empty string, or an integer) is
+      the document's ``id``; without one, the id is made from where the record was read.
+    - ``url_field``: the JSONL field whose value (a non-empty string) is the document's
+      ``url`` (a page that declares its own canonical URL keeps that one, and the
+      record's stays in ``meta``).
     - ``html_parser``: what builds an HTML page's tree (``bs4``, or ``lxml``: about
       twice as fast, the same text; docs/html.md).
     - ``extractor``: what makes an HTML page's text (``corpuskit``, or ``trafilatura``
       with ``pip install 'corpuskit[trafilatura]'``).
     - ``limits``: what one input may cost (``Limits``: sizes, tags, nesting).
+    - ``limit``: read only the first ``limit`` pages (documents, and inputs or records
+      that could not be read), in input order, and stop reading there: a trial run.
+      None reads everything.
     - ``follow_links``: follow symbolic links found in input folders wherever they lead
       (by default only while they stay inside the folder).
     - ``allow_missing``: a path or pattern that names nothing is a ``not_found`` reject
@@ -56,9 +73,13 @@ class ReadOptions(Options):
 
     format: str | None = None
     text_field: str = "text"
+    content: str = "auto"
+    id_field: str = "id"
+    url_field: str = "url"
     html_parser: str = "bs4"
     extractor: str = DEFAULT_EXTRACTOR
     limits: Limits = field(default=DEFAULT_LIMITS)
+    limit: int | None = None
     follow_links: bool = False
     allow_missing: bool = False
 
@@ -66,11 +87,20 @@ class ReadOptions(Options):
         if self.format is not None and self.format not in FORMATS:
             choices = ", ".join(FORMATS)
             raise InputError(f"unknown input format {self.format!r} (choose from {choices})")
+        if self.content not in CONTENTS:
+            choices = ", ".join(CONTENTS)
+            raise InputError(f"content: one of {choices}, not {self.content!r}")
         if self.html_parser not in PARSERS:
             choices = ", ".join(PARSERS)
             raise InputError(f"unknown HTML parser {self.html_parser!r} (choose from {choices})")
         check_extractor(self.extractor)
-        if not isinstance(self.text_field, str) or not self.text_field:
-            raise InputError(f"text_field must name a field, not {self.text_field!r}")
+        for name in ("text_field", "id_field", "url_field"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise InputError(f"{name} must name a field, not {value!r}")
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1
+        ):
+            raise InputError(f"limit: a number of pages, at least 1, not {self.limit!r}")
         if not isinstance(self.limits, Limits):
             raise InputError(f"limits must be a Limits, not {type(self.limits).__name__}")

@@ -8,16 +8,25 @@ page cleaned from a column gives the text and fields a file of the same page giv
   under the same size limit;
 - a string is already decoded: it is hashed as UTF-8 and its encoding is not guessed
   again (``Source.encoding_from`` stays unset), as ``clean_text`` does.
+
+A page is HTML or text as ``ReadOptions.format`` says, else as ``content`` says (as a
+JSONL field's: by default HTML when it opens like a page, as a file of unknown name is
+sniffed). ``with_record_fields`` gives a page read so the id and URL of the record (the
+row) it came from, as the JSONL reader does (``id_field``, ``url_field``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
 from corpuskit.errors import InputError
 from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.detect import SNIFF_BYTES, looks_like_html
 from corpuskit.readers.html import html_document, read_html
+from corpuskit.readers.jsonl import is_page, record_id, record_url
 from corpuskit.readers.limits import how_to_raise
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.text import read_text
@@ -37,8 +46,9 @@ def read_page(
     **changes: Any,
 ) -> Document | Drop:
     """The document for one page, read as ``options`` (and keyword ``changes``) say:
-    ``format="html"`` extracts an HTML page's text and fields as ``read`` does; text by
-    default.
+    ``format="html"`` extracts an HTML page's text and fields as ``read`` does,
+    ``format="text"`` keeps it as text; without a format, ``content`` decides (by
+    default HTML when the page opens like one).
 
     ``path`` and ``line`` say where the page came from (``<dataset>`` and its row
     number, say); they make the document's stable id, so give rows their own ``line``
@@ -48,9 +58,11 @@ def read_page(
     'Hello\\nworld'
     >>> read_page(b"<title>Hallo</title><p>Guten Tag</p>", format="html").title
     'Hallo'
+    >>> read_page("<!doctype html><title>Hallo</title><p>Guten Tag</p>").text
+    'Guten Tag'
     """
     options = ReadOptions.of(options, **changes)
-    format = page_format(options)
+    format = page_format(options, page)
     if isinstance(page, bytes):
         return _read_bytes(page, format, path, line, options)
     raw = page.encode("utf-8", "surrogatepass")
@@ -60,13 +72,47 @@ def read_page(
     return make_document(normalize_newlines(page), source)
 
 
-def page_format(options: ReadOptions) -> str:
+def page_format(options: ReadOptions, page: str | bytes | None = None) -> str:
     """The format of a page held in memory: the options' (``text`` or ``html``), else
-    text; ``InputError`` for a format that holds many pages."""
-    format = options.format or "text"
+    the one ``content`` gives ``page`` (None: ``html`` only if ``content`` is ``html``);
+    ``InputError`` for a format that holds many pages.
+
+    >>> page_format(ReadOptions(), "<html><p>Hi"), page_format(ReadOptions(format="text"), "<html>")
+    ('html', 'text')
+    """
+    format = options.format
+    if format is None:
+        if options.content != "auto" or page is None:
+            html = options.content == "html"
+        elif isinstance(page, bytes):  # raw bytes: sniffed as a file's first bytes are
+            html = looks_like_html(page[:SNIFF_BYTES])
+        else:
+            html = is_page(page, "auto")
+        format = "html" if html else "text"
     if format not in PAGE_FORMATS:
         raise InputError(f"a page is text or html, not {format!r}")
     return format
+
+
+def with_record_fields(
+    result: Document | Drop, record: Mapping[str, object], options: ReadOptions
+) -> Document | Drop:
+    """``result``, read from a page of ``record`` (a dataset row, a datatrove document),
+    with the record's id and URL as the JSONL reader gives them: ``id_field`` the id
+    (of the drop too), ``url_field`` the URL unless the page declares its own.
+
+    >>> doc = read_page("Guten Tag")
+    >>> doc = with_record_fields(doc, {"id": 7, "url": "https://ex.org/a"}, ReadOptions())
+    >>> doc.id, doc.url
+    ('7', 'https://ex.org/a')
+    """
+    doc_id = record_id(record, options.id_field)
+    if isinstance(result, Drop):
+        return replace(result, input_id=doc_id) if doc_id is not None else result
+    url = result.url or record_url(record, options.url_field)
+    if (doc_id is None or doc_id == result.id) and url == result.url:
+        return result
+    return replace(result, id=doc_id or result.id, url=url)
 
 
 def _read_bytes(

@@ -26,15 +26,25 @@ from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import Executor, make_executor
 from corpuskit.run.options import RunOptions
+from corpuskit.run.ray import RayExecutor
 from corpuskit.steps.duplicates import ExactDuplicates
-from corpuskit.steps.language import MIN_LANG_SCORE, DetectLanguage, SelectLanguage
+from corpuskit.steps.language import (
+    MIN_LANG_SCORE,
+    DetectLanguage,
+    SelectLanguage,
+    check_languages,
+)
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.quality import MODES, with_quality
 
-#: ``dedup``: exact (``remove_duplicates``), near (``remove_near_duplicates``) or off
-#: (none added; a recipe's own duplicate steps stay).
+#: ``dedup``: exact (``remove_duplicates``, the default), near
+#: (``remove_near_duplicates``) or off (``keep_duplicates``: every copy kept).
 DEDUP_MODES = ("exact", "near", "off")
+
+#: Exact copies go by default: a corpus with verbatim copies is never what is wanted,
+#: and deciding them where records are written costs under 3% (docs/robustness.md).
+DEDUP_DEFAULT = "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +54,9 @@ class PipelineOptions(Options):
     **Parameters**
 
     - ``keep_comments``: keep reader comments in the text (leave out ``comment_lines``).
-    - ``dedup``: ``exact`` rejects a page whose cleaned text an earlier page has,
-      ``near`` also pages nearly the same (MinHash), ``off`` adds none.
+    - ``dedup``: ``exact`` (the default) rejects a page whose cleaned text an earlier
+      page has, ``near`` also pages nearly the same (MinHash), ``off`` keeps every copy
+      (a recipe's duplicate steps left out too).
     - ``near_threshold``, ``shingle_size``, ``permutations``: the ``near_duplicates``
       step's settings (None: its defaults, or a recipe's own step left as it is).
     - ``lang``: keep only pages in these languages (ISO 639-1 codes, ``und`` too).
@@ -58,7 +69,7 @@ class PipelineOptions(Options):
     """
 
     keep_comments: bool = False
-    dedup: str = "off"
+    dedup: str = DEDUP_DEFAULT
     near_threshold: float | None = None
     shingle_size: int | None = None
     permutations: int | None = None
@@ -76,6 +87,11 @@ class PipelineOptions(Options):
             object.__setattr__(self, "lang", tuple(self.lang.split(",")))
         elif self.lang is not None:
             object.__setattr__(self, "lang", tuple(self.lang))
+        if self.lang is not None:
+            try:
+                object.__setattr__(self, "lang", check_languages(self.lang))
+            except ValueError as error:
+                raise InputError(f"lang: {error}") from None
         object.__setattr__(self, "quality_step", tuple(self.quality_step))
         if self.dedup not in DEDUP_MODES:
             raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
@@ -119,6 +135,19 @@ def remove_duplicates(pipeline: Pipeline) -> Pipeline:
     if "exact_duplicates" in pipeline.names:
         return pipeline
     return pipeline.then(ExactDuplicates())
+
+
+def keep_duplicates(pipeline: Pipeline) -> Pipeline:
+    """``pipeline`` without its duplicate steps (``dedup`` off): every copy is kept.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> "exact_duplicates" in keep_duplicates(remove_duplicates(default_pipeline())).names
+    False
+    """
+    for name in ("near_duplicates", "exact_duplicates"):
+        if name in pipeline.names:
+            pipeline = pipeline.without(name)
+    return pipeline
 
 
 #: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
@@ -180,6 +209,8 @@ def compose(
         pipeline = remove_duplicates(pipeline)
     elif options.dedup == "near":
         pipeline = remove_near_duplicates(pipeline, options.near_step())
+    else:
+        pipeline = keep_duplicates(pipeline)
     if options.lang is not None:
         try:
             pipeline = select_languages(pipeline, options.lang, options.min_lang_score)
@@ -205,6 +236,42 @@ def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
     except (TypeError, ValueError) as error:
         raise InputError(str(error)) from None
     return pipeline.replace("normalize_punctuation", punctuation_step(merged))
+
+
+#: Options that do something only beside another: the option, the one it needs and the
+#: value that one needs (None: any value).
+NEEDS: dict[str, tuple[str, str | None]] = {
+    "near_threshold": ("dedup", "near"),
+    "shingle_size": ("dedup", "near"),
+    "permutations": ("dedup", "near"),
+    "min_lang_score": ("lang", None),
+}
+
+#: Options of JSONL records only (see ``jsonl_only``).
+JSONL_OPTIONS = ("text_field", "content", "id_field", "url_field")
+
+
+def unused_options(options: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    """The run ``options`` given (a recipe's and the caller's, by name) that do nothing
+    in this run, as ``(option, the option it needs, the value it needs)``, to be warned
+    about (``NEEDS``; with a ``format`` other than ``jsonl``, ``JSONL_OPTIONS``).
+
+    >>> unused_options({"near_threshold": 0.8, "dedup": "exact", "min_lang_score": 0.9})
+    [('near_threshold', 'dedup', 'near'), ('min_lang_score', 'lang', None)]
+    >>> unused_options({"text_field": "body", "format": "html"})
+    [('text_field', 'format', 'jsonl')]
+    >>> unused_options({"near_threshold": 0.8, "dedup": "near", "format": "jsonl"})
+    []
+    """
+    defaults = PipelineOptions()
+    unused = []
+    for name, (other, value) in NEEDS.items():
+        present = options.get(other, getattr(defaults, other))
+        if name in options and (present is None if value is None else present != value):
+            unused.append((name, other, value))
+    if options.get("format") not in (None, "jsonl"):
+        unused += [(name, "format", "jsonl") for name in JSONL_OPTIONS if name in options]
+    return unused
 
 
 @dataclass(frozen=True)
@@ -249,19 +316,27 @@ def build(
         raise InputError(f"executor: an executor object or its options ({given}), not both")
     if executor is None and groups[make_executor]:
         executor = make_executor(**groups[make_executor])
+    running = RunOptions.of(run, **groups[RunOptions])
+    # One knob bounds a document's time: reading it (the readers see it in their limits)
+    # and cleaning it.
+    read = replace(read, limits=replace(read.limits, time_limit=running.time_limit))
+    if read.limit is not None and isinstance(executor, RayExecutor):
+        raise InputError("limit: a trial run reads on this machine (the local executor)")
     return Built(
         compose(pipeline, PipelineOptions(**groups[PipelineOptions])),
         read,
-        RunOptions.of(run, **groups[RunOptions]),
+        running,
         executor,
         OutputOptions(**groups[OutputOptions]),
     )
 
 
 def option_owner(name: str) -> Any:
-    """The options class (or ``make_executor``) that takes the option ``name``."""
+    """The options class (or ``make_executor``) that takes the option ``name``; a field
+    marked ``option: False`` is set from another (``Limits.time_limit``, the run's)."""
     for kind in OPTION_CLASSES:
-        if name in {f.name for f in fields(kind)} and name != "limits":
+        names = {f.name for f in fields(kind) if f.metadata.get("option", True)}
+        if name in names and name != "limits":
             return kind
     if name in inspect.signature(make_executor).parameters:
         return make_executor

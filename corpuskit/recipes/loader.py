@@ -22,7 +22,10 @@ Everything is checked when the recipe is loaded, not when the first page reaches
 step: unknown steps, parameters and options, values of the wrong type, modules that do
 not import. Each problem is a ``RecipeError`` naming the file and line
 (``my.toml:7: step 'repeated_lines' has no parameter 'min_page' (did you mean
-'min_pages'?)``). The default pipeline is itself a recipe shipped with corpuskit
+'min_pages'?)``). Loading imports the modules a recipe names, and so runs their code: a
+recipe is trusted like a script (docs/recipes.md). ``recipe_imports`` lists those
+modules without importing anything, for ``corpuskit recipe check`` to say first.
+The default pipeline is itself a recipe shipped with corpuskit
 (``corpuskit/data/recipes/default.toml``): ``corpuskit recipe show default``.
 """
 
@@ -41,7 +44,13 @@ from corpuskit.pipeline import Pipeline, Step, step_name
 from corpuskit.recipes.compose import Built, build
 from corpuskit.recipes.lines import Table, step_tables, table_named, tables
 from corpuskit.recipes.options import RUN_OPTIONS, check_option, option_spec
-from corpuskit.recipes.registry import Registry, StepSpec, builtin_steps, did_you_mean
+from corpuskit.recipes.registry import (
+    Registry,
+    StepSpec,
+    builtin_steps,
+    did_you_mean,
+    search_folders,
+)
 
 #: Keys of a step table that are not parameters.
 STEP_KEY, ADAPTER_KEY = "step", "adapter"
@@ -92,14 +101,56 @@ def recipe_text(name_or_path: str) -> tuple[str, str]:
     return f"{name_or_path}.toml", folder.joinpath(f"{name_or_path}.toml").read_text("utf-8")
 
 
-def load_recipe(name_or_path: str, registry: Registry | None = None) -> Recipe:
-    """The recipe in the file ``name_or_path``, or the shipped recipe of that name."""
+def recipe_imports(name_or_path: str) -> list[str]:
+    """The modules the recipe ``name_or_path`` names for its user steps, in order, each
+    once: what loading it imports (and so runs). Nothing is imported here.
+
+    A recipe that is not valid TOML raises ``RecipeError``, as loading it would; any
+    other problem is left for ``load_recipe`` to report.
+    """
     label, text = recipe_text(name_or_path)
-    return parse_recipe(text, label, registry)
+    return imported_modules(text, label)
 
 
-def parse_recipe(text: str, label: str = "<recipe>", registry: Registry | None = None) -> Recipe:
-    """The recipe a TOML ``text`` holds; ``label`` names it in messages."""
+def imported_modules(text: str, label: str = "<recipe>") -> list[str]:
+    """The modules the user steps of a recipe's TOML ``text`` name (``module:attribute``).
+
+    >>> imported_modules('[[steps]]\\nstep = "mysteps:Shout"\\n[[steps]]\\nstep = "drop_empty"\\n'
+    ...     '[[steps]]\\nstep = "os:system"\\nadapter = "normalizer"')
+    ['mysteps', 'os']
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RecipeError(_syntax_message(label, error)) from None
+    steps = data.get("steps")
+    names = [entry.get(STEP_KEY) for entry in steps or () if isinstance(entry, dict)]
+    modules = [name.partition(":")[0] for name in names if isinstance(name, str) and ":" in name]
+    return list(dict.fromkeys(module for module in modules if module))
+
+
+def load_recipe(name_or_path: str, registry: Registry | None = None) -> Recipe:
+    """The recipe in the file ``name_or_path``, or the shipped recipe of that name.
+
+    A file's folder is where its user modules are looked for first, and what relative
+    paths in its parameters (``extra_rules = "my_junk.toml"``) are relative to.
+    """
+    label, text = recipe_text(name_or_path)
+    path = Path(name_or_path)
+    return parse_recipe(text, label, registry, folder=path.parent if path.is_file() else None)
+
+
+def parse_recipe(
+    text: str,
+    label: str = "<recipe>",
+    registry: Registry | None = None,
+    *,
+    folder: Path | None = None,
+) -> Recipe:
+    """The recipe a TOML ``text`` holds; ``label`` names it in messages. ``folder`` (the
+    recipe's, if it is a file) is searched for user modules before the current folder
+    and ``sys.path`` (``registry.import_reference``); relative paths in parameters are
+    relative to it, else to the current folder."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -112,13 +163,25 @@ def parse_recipe(text: str, label: str = "<recipe>", registry: Registry | None =
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
         raise _error(label, top.get("steps"), "a recipe needs [[steps]]: one table per step")
-    built = _steps(steps, text, label, registry or builtin_steps(), top.get("steps", 0))
+    found = Found(registry or builtin_steps(), search_folders(folder))
+    built = _steps(steps, text, label, found, top.get("steps", 0))
     return Recipe(label, Pipeline(built), options)  # _steps refused a name given twice
 
 
-def _steps(
-    entries: list[Any], text: str, label: str, registry: Registry, inline: int
-) -> list[Step]:
+@dataclass(frozen=True)
+class Found:
+    """Where a recipe's steps are found: the registry, and the folders searched for user
+    modules (the recipe's first: relative paths in parameters are relative to it)."""
+
+    registry: Registry
+    folders: tuple[Path, ...]
+
+    def path(self, value: Path) -> Path:
+        """A path parameter as the step takes it: relative to the recipe's folder."""
+        return value if value.is_absolute() else self.folders[0] / value
+
+
+def _steps(entries: list[Any], text: str, label: str, found: Found, inline: int) -> list[Step]:
     """The steps of the recipe, each reported at its table's lines (at the line of
     ``steps = [...]`` when they are written inline)."""
     located = step_tables(text) or [Table("steps", inline, {})] * len(entries)
@@ -127,7 +190,7 @@ def _steps(
         table = located[index] if index < len(located) else None
         if not isinstance(entry, dict):
             raise _error(label, table.line if table else None, "each step is a table: [[steps]]")
-        built.append(_step(entry, table, label, registry))
+        built.append(_step(entry, table, label, found))
     names = [step_name(step) for step in built]
     for index, name in enumerate(names):
         if name in names[:index]:
@@ -136,7 +199,7 @@ def _steps(
     return built
 
 
-def _step(entry: dict[str, Any], table: Table | None, label: str, registry: Registry) -> Step:
+def _step(entry: dict[str, Any], table: Table | None, label: str, found: Found) -> Step:
     """One step built from its table, every problem reported at its line."""
     header = table.line if table else None
 
@@ -148,20 +211,34 @@ def _step(entry: dict[str, Any], table: Table | None, label: str, registry: Regi
         raise _error(label, header, 'a step table needs step = "name" (see corpuskit steps)')
     adapter = entry.get(ADAPTER_KEY)
     try:
-        spec = registry.spec(name, adapter if isinstance(adapter, str) else None)
+        spec = found.registry.spec(
+            name, adapter if isinstance(adapter, str) else None, found.folders
+        )
     except LookupError as error:
         raise _error(label, line_of(STEP_KEY), str(error.args[0])) from None
     params = {k: v for k, v in entry.items() if k not in (STEP_KEY, ADAPTER_KEY)}
     values = _parameters(spec, params, label, line_of)
+    values = {k: found.path(v) if isinstance(v, Path) else v for k, v in values.items()}
     try:
         step = spec.build(**values)
     except (CorpuskitError, ValueError, TypeError) as error:
-        raise _error(label, header, f"step {name!r}: {error}") from None
+        raise _error(
+            label, _blamed(str(error), params, line_of, header), f"step {name!r}: {error}"
+        ) from None
     except Exception as error:  # a user step's constructor failed
         raise _error(label, header, f"step {name!r}: {type(error).__name__}: {error}") from None
     if not callable(step):
         raise _error(label, header, f"step {name!r} built a {type(step).__name__}, not a step")
     return step
+
+
+def _blamed(message: str, params: dict[str, Any], line_of: Any, header: int | None) -> int | None:
+    """The line of the parameter a step's error message starts with (``min_words must
+    not be negative``), else of the step's table."""
+    for key in params:
+        if message.startswith((f"{key} ", f"{key}:")):
+            return int(line_of(key))
+    return header
 
 
 def _parameters(spec: StepSpec, given: dict[str, Any], label: str, line_of: Any) -> dict[str, Any]:

@@ -4,13 +4,16 @@ Parameters are read from what a step already declares, so that there is one sour
 truth: a dataclass step's fields (``init`` and ``compare`` ones: a field left out of
 comparison is a cache or fitted state, not a setting) or a class's or function's
 signature. Only parameters whose type a TOML value can hold are recipe parameters:
-``bool``, ``int``, ``float``, ``str``, a ``Literal`` of those, a ``tuple[str, ...]`` or
-``list[...]`` of them, optionally ``| None``. A field holding rules or a model
-(``JunkRules``, ``LineModel``) is not one: it is data, set in Python.
+``bool``, ``int``, ``float``, ``str``, ``pathlib.Path`` (a string naming a file), a
+``Literal`` of those, a ``tuple[str, ...]`` or ``list[...]`` of them, optionally
+``| None``. A field holding rules or a model (``JunkRules``, ``LineModel``) is not one:
+it is data, set in Python (or read from a file a ``Path`` parameter names).
 
 A value is checked against the type and converted where TOML and Python differ: an
 integer given for a ``float`` becomes a float (``1`` and ``1.0`` hash alike), an array
-given for a tuple becomes a tuple, so a recipe builds the same step as Python does.
+given for a tuple becomes a tuple, a string given for a path becomes a ``Path`` (which
+the recipe loader makes relative to the recipe's folder), so a recipe builds the same
+step as Python does.
 """
 
 from __future__ import annotations
@@ -21,21 +24,25 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, Union
 
 #: A parameter with no default: a recipe must give it.
 REQUIRED: Any = inspect.Parameter.empty
 
-_SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str"}
+_SCALARS: dict[type, str] = {bool: "bool", int: "int", float: "float", str: "str", Path: "path"}
 
 
 @dataclass(frozen=True)
 class Param:
-    """One recipe parameter of a step: ``name``, its ``type`` and ``default``."""
+    """One recipe parameter of a step: ``name``, its ``type`` and ``default``, and a
+    short ``doc`` (a dataclass field's ``metadata["doc"]``: where a threshold comes
+    from)."""
 
     name: str
     type: Any
     default: Any = REQUIRED
+    doc: str = ""
 
     @property
     def required(self) -> bool:
@@ -46,9 +53,12 @@ class Param:
 
         >>> Param("mode", Literal["drop", "annotate"], "drop").describe()
         "mode: 'drop' | 'annotate' = 'drop'"
+        >>> Param("min_words", int, 50, "Gopher").describe()
+        'min_words: int = 50  (Gopher)'
         """
         shown = f"{self.name}: {type_name(self.type)}"
-        return shown if self.required else f"{shown} = {self.default!r}"
+        shown = shown if self.required else f"{shown} = {self.default!r}"
+        return f"{shown}  ({self.doc})" if self.doc else shown
 
     def check(self, value: Any) -> Any:
         """``value`` as the step takes it; ``TypeError`` saying what was expected."""
@@ -58,8 +68,8 @@ class Param:
 def type_name(kind: Any) -> str:
     """How a parameter type reads in listings and messages.
 
-    >>> type_name(tuple[str, ...]), type_name(int | None)
-    ('list[str]', 'int | None')
+    >>> type_name(tuple[str, ...]), type_name(int | None), type_name(Path | None)
+    ('list[str]', 'int | None', 'path | None')
     """
     if kind in _SCALARS:
         return _SCALARS[kind]
@@ -94,6 +104,8 @@ def check_value(value: Any, kind: Any) -> Any:
 
     >>> check_value(1, float), check_value(["en", "de"], tuple[str, ...])
     (1.0, ('en', 'de'))
+    >>> check_value("my_junk.toml", Path | None)
+    PosixPath('my_junk.toml')
     >>> check_value("5", int)
     Traceback (most recent call last):
     ...
@@ -125,6 +137,8 @@ def check_value(value: Any, kind: Any) -> Any:
 def _check_scalar(value: Any, kind: Any) -> Any:
     if kind is float and type(value) is int:
         return float(value)  # TOML 1 for a float parameter: the same setting as 1.0
+    if kind is Path and type(value) is str and value:
+        return Path(value)
     if type(value) is kind:
         return value
     raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
@@ -142,7 +156,7 @@ def params_of(target: Callable[..., Any]) -> tuple[Param, ...]:
     hints = _hints(target)
     if isinstance(target, type) and dataclasses.is_dataclass(target):
         return tuple(
-            Param(f.name, hints.get(f.name, Any), _field_default(f))
+            Param(f.name, hints.get(f.name, Any), _field_default(f), f.metadata.get("doc", ""))
             for f in dataclasses.fields(target)
             if f.init and f.compare and expressible(hints.get(f.name, Any))
         )

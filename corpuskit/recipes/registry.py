@@ -12,15 +12,27 @@ state to reset. A user step is named ``package.module:attribute``: a class is bu
 with the recipe's parameters, a plain function is the step itself, or, with an
 ``adapter``, the function that ``normalizer``, ``drop_lines_if``, ``drop_if`` or
 ``annotator`` turns into one.
+
+The module is looked for, in this order, in the recipe's folder, in the current folder,
+then on ``sys.path`` as it stands (installed packages, ``PYTHONPATH``): a ``mysteps.py``
+beside the recipe needs no ``PYTHONPATH``. The two folders are on ``sys.path`` only
+while the module is imported; a module imported before (by an earlier recipe, or a
+standard module such as ``json``) is the one Python has, so a file in those folders
+that another module of its name hides is refused rather than silently not used.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.machinery
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from corpuskit.pipeline import (
@@ -53,6 +65,8 @@ from corpuskit.steps.normalize import (
 from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.quality import QUALITY_FILTERS
 from corpuskit.steps.repeated import RepeatedLines
+
+log = logging.getLogger(__name__)
 
 #: The adapters a recipe can wrap a user function in (``adapter = "drop_lines_if"``).
 ADAPTERS: Mapping[str, Callable[..., FunctionStep]] = {
@@ -132,11 +146,12 @@ class Registry(Mapping[str, StepSpec]):
     def __len__(self) -> int:
         return len(self._specs)
 
-    def spec(self, name: str, adapter: str | None = None) -> StepSpec:
+    def spec(self, name: str, adapter: str | None = None, folders: Sequence[Path] = ()) -> StepSpec:
         """The spec for ``name``: a registered step, or a user step ``module:attr``
-        (wrapped in ``adapter`` if given); ``LookupError`` saying what is wrong."""
+        (wrapped in ``adapter`` if given; its module looked for in ``folders`` first, see
+        ``import_reference``); ``LookupError`` saying what is wrong."""
         if ":" in name:
-            return user_spec(name, adapter)
+            return user_spec(name, adapter, folders)
         if adapter is not None:
             raise LookupError(f"'adapter' is for user functions (module:function), not {name!r}")
         if name not in self._specs:
@@ -176,10 +191,10 @@ def builtin_steps() -> Registry:
     )
 
 
-def user_spec(reference: str, adapter: str | None = None) -> StepSpec:
+def user_spec(reference: str, adapter: str | None = None, folders: Sequence[Path] = ()) -> StepSpec:
     """The spec of a user step ``package.module:attribute``; ``LookupError`` if it cannot
     be imported or is not a step."""
-    target = import_reference(reference)
+    target = import_reference(reference, folders)
     if adapter is not None:
         if adapter not in ADAPTERS:
             raise LookupError(f"unknown adapter {adapter!r}{did_you_mean(adapter, ADAPTERS)}")
@@ -192,21 +207,13 @@ def user_spec(reference: str, adapter: str | None = None) -> StepSpec:
     return StepSpec(reference, lambda: target, (), summary(target))
 
 
-def import_reference(reference: str) -> Any:
-    """The object ``package.module:attribute`` names (dots allowed after the colon)."""
+def import_reference(reference: str, folders: Sequence[Path] = ()) -> Any:
+    """The object ``package.module:attribute`` names (dots allowed after the colon), its
+    module looked for in ``folders`` (in order), then on ``sys.path``."""
     module_name, _, attribute = reference.partition(":")
     if not module_name or not attribute:
         raise LookupError(f"a user step is 'module:attribute', not {reference!r}")
-    try:
-        target: Any = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        message = f"cannot import {module_name!r} for step {reference!r}: {error}"
-        raise LookupError(message) from None
-    except Exception as error:  # the user's module failed while importing
-        raise LookupError(
-            f"importing {module_name!r} for step {reference!r} failed: "
-            f"{type(error).__name__}: {error}"
-        ) from None
+    target: Any = import_from(module_name, folders, reference)
     for part in attribute.split("."):
         if not hasattr(target, part):
             names = [n for n in dir(target) if not n.startswith("_")]
@@ -215,6 +222,72 @@ def import_reference(reference: str) -> Any:
             )
         target = getattr(target, part)
     return target
+
+
+def search_folders(recipe_folder: Path | None = None) -> tuple[Path, ...]:
+    """Where a recipe's user modules are looked for before ``sys.path``: the recipe's
+    folder (a recipe file's), then the current folder; each once, absolute."""
+    folders = [recipe_folder] if recipe_folder is not None else []
+    return tuple(dict.fromkeys(folder.resolve() for folder in [*folders, Path.cwd()]))
+
+
+def import_from(module_name: str, folders: Sequence[Path], reference: str) -> ModuleType:
+    """Import ``module_name`` with ``folders`` ahead of ``sys.path``, which is left as it
+    was; ``LookupError`` if it cannot be imported, fails, or is hidden by a module of
+    the same name imported before."""
+    paths = [str(folder) for folder in folders]
+    top = module_name.partition(".")[0]
+    hidden = _hidden(top, paths)
+    if hidden:
+        raise LookupError(f"cannot import {module_name!r} for step {reference!r}: {hidden}")
+    saved = list(sys.path)
+    sys.path[:0] = paths
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if not _names_it(error.name, module_name):
+            raise _failed(module_name, reference, error) from None
+        searched = ", ".join(paths) or "sys.path"
+        raise LookupError(
+            f"cannot import {module_name!r} for step {reference!r}: {error} "
+            f"(looked in {searched}, then sys.path)"
+        ) from None
+    except Exception as error:  # the user's module failed while importing
+        raise _failed(module_name, reference, error) from None
+    finally:
+        sys.path[:] = saved
+    log.debug("step %s: module %s from %s", reference, module_name, module.__file__)
+    return module
+
+
+def _names_it(missing: str | None, module_name: str) -> bool:
+    """Whether the module found missing is ``module_name`` or a package above it (not a
+    module that ``module_name`` itself imports)."""
+    return missing is None or module_name == missing or module_name.startswith(missing + ".")
+
+
+def _failed(module_name: str, reference: str, error: Exception) -> LookupError:
+    return LookupError(
+        f"importing {module_name!r} for step {reference!r} failed: {type(error).__name__}: {error}"
+    )
+
+
+def _hidden(top: str, paths: list[str]) -> str | None:
+    """Why the module ``top`` in ``paths`` cannot be the one imported, if it cannot: a
+    module of that name is imported already, from elsewhere."""
+    loaded = sys.modules.get(top)
+    if loaded is None or not paths:
+        return None
+    found = importlib.machinery.PathFinder.find_spec(top, paths)
+    if found is None or found.origin is None:
+        return None
+    where = getattr(loaded, "__file__", None)
+    if where is not None and Path(where).resolve() == Path(found.origin).resolve():
+        return None
+    return (
+        f"{found.origin} is hidden by the module {top!r} imported already "
+        f"(from {where or 'Python itself'}); rename the file"
+    )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

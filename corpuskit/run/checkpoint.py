@@ -10,7 +10,8 @@ A run that writes its corpus to a file works in the folder ``<output>.partial/``
 ``states.pickle``   the corpus steps' fitted states, saved as each pass ends
 ``corpus.jsonl``    the corpus records so far, uncompressed
 ``rejects.jsonl``   the rejects so far
-``journal.jsonl``   a line about once a second (``phases.COMMIT_SECONDS``): the phase,
+``journal.jsonl``   a line about once a second, or sooner after 256 records
+                    (``phases.COMMIT_SECONDS``, ``COMMIT_RECORDS``): the phase,
                     where its source stands (``Restart``: the next input, the record
                     inside it, or the offset in a spool), the inputs finished since
                     the line before, the sizes of the phase's files at that point and

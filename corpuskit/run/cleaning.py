@@ -12,8 +12,6 @@ a reject, never a lost document.
 from __future__ import annotations
 
 import gc
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -24,6 +22,7 @@ import orjson
 from corpuskit.document import Document, Drop, lines_read
 from corpuskit.explain import traced
 from corpuskit.pipeline import Pipeline
+from corpuskit.readers.limits import time_limit
 from corpuskit.run.report import RunReport
 from corpuskit.version import __version__
 from corpuskit.writers import encode_record, encode_reject
@@ -78,32 +77,6 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``TimeoutError`` in this thread once ``seconds`` have passed.
-
-    Uses ``SIGALRM``, so it works in the main thread on POSIX systems and does nothing
-    elsewhere. A signal is handled between Python instructions: one long call into C (a
-    regular expression match) finishes before it; the junk patterns are linear for that
-    reason (tests/steps/test_junk.py times them on adversarial lines).
-    """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)

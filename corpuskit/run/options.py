@@ -18,10 +18,7 @@ from dataclasses import dataclass
 
 from corpuskit.errors import InputError
 from corpuskit.options import Options
-
-#: Seconds one document may take by default. The slowest of the hostile inputs (a 30 MB
-#: single line) takes about 10 s; a normal page a few milliseconds.
-TIME_LIMIT = 60.0
+from corpuskit.readers.limits import TIME_LIMIT as TIME_LIMIT  # one default, the readers'
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import IO, Any, TypeVar
 
 from corpuskit.document import Document
 from corpuskit.pipeline import CorpusStep, Pipeline, step_name
+from corpuskit.run.cleaning import clean_one
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def corpus_passes(
     states: Sequence[object] | None = None,
     on_fitted: Callable[[list[object]], None] | None = None,
     mapper: Mapper = map,
+    seconds: float | None = None,
 ) -> tuple[Pipeline, Pipeline, Iterable[Item]]:
     """Fit every corpus step of ``pipeline`` over ``items``.
 
@@ -52,6 +54,8 @@ def corpus_passes(
     them without a pass, and every step runs on ``items`` (a resumed run).
     ``mapper`` runs the steps before a corpus step over the items (``map`` here, a
     process pool in ``ProcessExecutor``); the corpus step observes in this process.
+    ``seconds`` bounds those steps on one document, as the executor's time limit bounds
+    the rest (``clean_one``).
     """
     positions = pipeline.corpus_steps()
     if states is not None:
@@ -67,7 +71,7 @@ def corpus_passes(
         step = pipeline.steps[position]
         assert isinstance(step, CorpusStep)
         state = step.new_state()
-        before = partial(prepare_item, Pipeline(pipeline.steps[start:position]))
+        before = partial(prepare_item, Pipeline(pipeline.steps[start:position]), seconds=seconds)
         started = time.perf_counter()
         spool = _spool(mapper(before, stream), step, state)
         took = time.perf_counter() - started
@@ -91,9 +95,9 @@ def fit_corpus_steps(pipeline: Pipeline, items: Iterable[Item]) -> Pipeline:
     return fitted
 
 
-def prepare_item(before: Pipeline, item: Any) -> Any:
-    """``before(item)`` for a document; anything else is handed on."""
-    return before(item) if isinstance(item, Document) else item
+def prepare_item(before: Pipeline, item: Any, seconds: float | None = None) -> Any:
+    """``before(item)`` within ``seconds`` for a document; anything else is handed on."""
+    return clean_one(before, item, seconds) if isinstance(item, Document) else item
 
 
 def _spool(results: Iterable[Any], step: CorpusStep, state: object) -> IO[bytes]:

@@ -8,7 +8,8 @@ come back in order right after it: it is decided here, in the pass of the corpus
 that follows it, or, last in the pipeline, where records are written (``Sink``).
 
 ``run_phases`` is the local executor's loop. Every phase commits to the run's journal
-(``Sink.commit``, ``run/checkpoint.py``) about once a second (``COMMIT_SECONDS``): where
+(``Sink.commit``, ``run/checkpoint.py``) about once a second (``COMMIT_SECONDS``, sooner
+after ``COMMIT_RECORDS`` records): where
 its source stands (``sources.Restart``) and how much of its output is written. A killed
 run resumes the phase it was in, from that point: a pass goes on with its spool and its
 state rebuilt from the spool (``observe`` again, no step runs twice); the writing pass
@@ -91,9 +92,15 @@ def _ordered(step: Any) -> bool:
 
 
 #: Seconds between two journal commits of a phase (and at most what a kill loses): a
-#: commit is one journal line (the report: about 1 KB) and a flush, so about 50 µs
-#: a second; committing per record would write more journal than corpus.
+#: commit is one journal line (the report: about 1 KB) and a flush, about 50 µs;
+#: committing per record would write more journal than corpus.
 COMMIT_SECONDS = 1.0
+
+#: Records after which a commit is due sooner, though never within ``COMMIT_SECONDS``
+#: / 10 of the last: a fast pass (a counting pass of cheap steps over small pages, a
+#: second or less) still commits along the way, and commits stay under ten a second
+#: (0.05% of a core). Re-measure the cost (bench/speed.py) if either changes.
+COMMIT_RECORDS = 256
 
 
 class Phase:
@@ -108,10 +115,15 @@ class Phase:
         self._last, self._records = time.monotonic(), 0
 
     def due(self) -> bool:
-        """Whether a commit is due: ``COMMIT_SECONDS`` since the last, and records
-        handled since."""
-        recent = self.meter.records > self._records
-        return recent and time.monotonic() - self._last >= COMMIT_SECONDS
+        """Whether a commit is due: records handled since the last, and
+        ``COMMIT_SECONDS`` gone by (a tenth of it after ``COMMIT_RECORDS`` records)."""
+        records = self.meter.records - self._records
+        if not records:
+            return False
+        since = time.monotonic() - self._last
+        return since >= COMMIT_SECONDS or (
+            records >= COMMIT_RECORDS and since >= COMMIT_SECONDS / 10
+        )
 
     def commit(self, restart: Restart, spool: Spool | None = None) -> None:
         """Record ``restart`` in the journal, with the inputs finished since the last
@@ -148,7 +160,8 @@ def run_phases(job: Job, sink: Sink, folder: Path, mapper: Mapper) -> None:
             continue
         source = _source(job, sink, folder, number, restart)
         phase = Phase(sink, number, _name(pipeline, one), phases, source)
-        states = _count(pipeline, one, phase, folder / spool_name(number), mapper)
+        spool = folder / spool_name(number)
+        states = _count(pipeline, one, phase, spool, mapper, job.run.time_limit)
         pipeline = _fit(pipeline, one, states)
         sink.save_states([*(sink.states or []), *states])
         _forget(folder, number - 1)
@@ -200,10 +213,18 @@ def _fit(pipeline: Pipeline, one: Pass, states: Sequence[object]) -> Pipeline:
     return pipeline
 
 
-def _count(pipeline: Pipeline, one: Pass, phase: Phase, path: Path, mapper: Mapper) -> list[object]:
+def _count(
+    pipeline: Pipeline,
+    one: Pass,
+    phase: Phase,
+    path: Path,
+    mapper: Mapper,
+    seconds: float | None = None,
+) -> list[object]:
     """Run one pass: spool every result, show each document to the corpus step (after
     the ordered steps decided it); the states of the steps it counted. A resumed pass
-    goes on with its spool, the states rebuilt from what it holds."""
+    goes on with its spool, the states rebuilt from what it holds. ``seconds`` bounds
+    the steps before it on one document, as the time limit bounds the rest."""
     steps = [pipeline.steps[p] for p in (*one.ordered, one.step)]
     states = [step.new_state() for step in steps if isinstance(step, CorpusStep)]
     sink, source = phase.sink, phase.source
@@ -211,7 +232,7 @@ def _count(pipeline: Pipeline, one: Pass, phase: Phase, path: Path, mapper: Mapp
     spool = Spool(path, sink.size(path.name) if resumed else 0)
     for _, item, _ in spooled(path):
         _observe(steps, states, item)
-    before = partial(prepare_item, Pipeline(pipeline.steps[one.start : one.stop]))
+    before = partial(prepare_item, Pipeline(pipeline.steps[one.start : one.stop]), seconds=seconds)
     started = time.perf_counter()
     for result in mapper(before, source.items()):
         mark = source.mark()

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import IO, Any, BinaryIO, cast
 
 from corpuskit.document import Document, Drop, InputEnd, Position, Skipped
-from corpuskit.readers import numbered_inputs, read_numbered
+from corpuskit.readers import input_name, numbered_inputs, read_numbered
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.paths import STDIN, Input, expand
 
@@ -114,7 +114,9 @@ class InputSource(Source):
         return Restart(self._restart.phase, self._next)
 
     def items(self) -> Iterator[Document | Drop | InputEnd | Skipped]:
-        first = len(self._done)
+        """Every item of the inputs; with ``ReadOptions.limit``, up to that many pages
+        (then the ``InputEnd`` of the input the last came from, the rest unread)."""
+        first, left = len(self._done), self._options.limit
         numbered = numbered_inputs(self._specs, self._options, self._stdin, self._done)
         for index, item in numbered:
             self._next = index + 1
@@ -122,7 +124,16 @@ class InputSource(Source):
             before = self.read
             if isinstance(item, Input):
                 item = replace(item, open=self._counted(item.open, before))
-            yield from self._marked(index, read_numbered(index, item, self._options, start))
+            found = read_numbered(index, item, self._options, start)
+            for one in self._marked(index, found):
+                yield one
+                if left is not None and isinstance(one, Document | Drop):
+                    left -= 1
+                    if not left:
+                        found.close()  # closes the input's file
+                        self._marks.append(Mark(None, self.read))
+                        yield InputEnd(index, input_name(item))
+                        return
             size = self._sizes[index] if index < len(self._sizes) else None
             self.read = max(self.read, before + (size or 0))  # what was not read counts too
 

@@ -16,6 +16,8 @@ few letters to judge or langdetect finds nothing to go on.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +25,7 @@ from typing import Any, ClassVar
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from corpuskit.data import load_table
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import set_fields
 from corpuskit.steps.detector import FastDetector, ProfileRows
@@ -216,6 +219,69 @@ class DetectLanguage:
         return set_fields(doc, self.name, fields)
 
 
+def detectable_languages() -> tuple[str, ...]:
+    """The codes ``detect_language`` can give: langdetect's profiles, as ISO 639-1
+    (``ISO_639_1``), and ``und``; the codes a page can be selected by.
+
+    >>> codes = detectable_languages()
+    >>> len(codes), "en" in codes, "und" in codes, "zh-cn" in codes
+    (55, True, True, False)
+    """
+    names = (path.name for path in Path(PROFILES_DIRECTORY).iterdir())
+    return tuple(sorted({ISO_639_1.get(name, name) for name in names} | {UNDETERMINED[0]}))
+
+
+#: How close a misspelled name must be to a known one to be suggested (difflib's
+#: ratio): "englsh" (0.92 to "english"), "portugese" (0.95) and "jp" (0.8 to "jpn") are,
+#: "klingon" is close to nothing. Re-read the suggestions in tests/steps/test_language.py
+#: after changing it.
+SUGGEST_CUTOFF = 0.75
+
+
+def suggest_language(word: str, names: dict[str, list[str]] | None = None) -> str | None:
+    """The code ``word`` most likely means: a code whose name or other code it is
+    (``data/language_names.toml``, case aside), else whose name it nearly spells.
+
+    >>> suggest_language("English"), suggest_language("ger"), suggest_language("portugese")
+    ('en', 'de', 'pt')
+    >>> suggest_language("zh-CN"), suggest_language("klingon") is None
+    ('zh', True)
+    """
+    table = names if names is not None else load_table("language_names")["names"]
+    known = {code: code for code in table}
+    known |= {name.casefold(): code for code, spelled in table.items() for name in spelled}
+    word = word.strip().casefold()
+    if word in known:
+        return known[word]
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=SUGGEST_CUTOFF)
+    return known[close[0]] if close else None
+
+
+def check_languages(codes: Iterable[str]) -> tuple[str, ...]:
+    """``codes`` trimmed and in lower case, each one ``detect_language`` can give
+    (``detectable_languages``); a ``ValueError`` naming the first that is not, with the
+    code it most likely means (``--lang english`` rejected every page before).
+
+    >>> check_languages([" EN", "de"])
+    ('en', 'de')
+    >>> check_languages(["english"])
+    Traceback (most recent call last):
+    ...
+    ValueError: 'english' is not a language code detect_language gives: did you mean 'en'?
+    """
+    wanted = tuple(code.strip().lower() for code in codes if code.strip())
+    known = set(detectable_languages())
+    for code in wanted:
+        if code in known:
+            continue
+        problem = f"{code!r} is not a language code detect_language gives"
+        suggestion = suggest_language(code)
+        if suggestion is not None:
+            raise ValueError(f"{problem}: did you mean {suggestion!r}?")
+        raise ValueError(f"{problem} (codes: {', '.join(sorted(known))})")
+    return wanted
+
+
 #: ``select_language``'s default least probability of the wanted languages. FineWeb keeps
 #: pages whose fastText language score is at least 0.65; langdetect's probabilities come
 #: in sevenths (seven random trials), so 0.65 asks for five trials in seven (0.714). On
@@ -249,6 +315,9 @@ class SelectLanguage:
     languages: tuple[str, ...]
     min_score: float = MIN_LANG_SCORE
     name: ClassVar[str] = "select_language"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "languages", check_languages(self.languages))
 
     @property
     def config(self) -> dict[str, Any]:

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import BENCH, ROOT, needs_bench
 
-TRAF_DEV = SHARED / "bench" / "traf-dev"
+TRAF_DEV = BENCH / "traf-dev"
 BASELINE = json.loads((ROOT / "bench" / "baseline.json").read_text(encoding="utf-8"))
+
+pytestmark = [pytest.mark.bench, needs_bench]
 
 
 def bench_quality() -> Any:
@@ -28,9 +30,6 @@ def bench_quality() -> Any:
     return module
 
 
-@pytest.mark.skipif(
-    not TRAF_DEV.is_dir(), reason="the traf-dev benchmark is not beside the project"
-)
 def test_text_mode_keeps_its_floor() -> None:
     result = bench_quality().measure(Path(TRAF_DEV), "text")
     floor, tolerance = BASELINE["text"], BASELINE["tolerance"]
@@ -41,9 +40,6 @@ def test_text_mode_keeps_its_floor() -> None:
     assert result.report.lines_removed["boilerplate"] > 0
 
 
-@pytest.mark.skipif(
-    not TRAF_DEV.is_dir(), reason="the traf-dev benchmark is not beside the project"
-)
 def test_html_mode_keeps_its_floor() -> None:
     result = bench_quality().measure(Path(TRAF_DEV), "html")
     floor, tolerance = BASELINE["html"], BASELINE["tolerance"]

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 from corpuskit.cli import app
-from tests.conftest import FIXTURES, seed_pages
+from tests.conftest import FIXTURES, ROOT, seed_pages
+from tests.readers.test_readers import XHTML
 
 runner = CliRunner()
 
@@ -92,6 +97,131 @@ def test_jsonl_gz_input_keeps_user_fields(tmp_path: Path) -> None:
     assert record["source"]["line"] == 1
 
 
+def html_dump(tmp_path: Path) -> Path:
+    """A crawl dump as JSONL: each record a page's markup in ``html``, beside its URL."""
+    body = "<p>Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister.</p>"
+    pages = [
+        {"doc_id": "a1", "url": "https://stadt.example/bruecke", "crawled": "2026-02-01",
+         "html": f"<!doctype html><title>Neue Brücke</title><nav>Start</nav>{body}"},
+        {"doc_id": "a2", "url": "https://stadt.example/leer", "html": None},
+    ]  # fmt: skip
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+    return path
+
+
+def test_html_in_a_jsonl_field_goes_through_the_html_extractor(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    result = runner.invoke(app, ["clean", str(dump), "-o", str(out), "--text-field", "html"])
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    said = "Die Stadt baut eine neue Brücke über den Fluss, sagte der Bürgermeister."
+    assert record["text"] == said
+    assert record["title"] == "Neue Brücke"
+    assert record["source"]["parser"] == "bs4"  # type: ignore[index]
+    raw = tmp_path / "raw.jsonl"
+    args = ["clean", str(dump), "-o", str(raw), "--text-field", "html", "--content", "text"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert str(records(raw)[0]["text"]).startswith("<!doctype html><title>")
+    bad = runner.invoke(app, ["clean", str(dump), "-o", "-", "--content", "xml"])
+    assert bad.exit_code == 2
+    assert bad.stderr == "error: --content: one of auto, html, text, not 'xml'\n"
+
+
+def test_id_and_url_fields_map_input_fields_and_rejects_keep_the_id(tmp_path: Path) -> None:
+    dump, out = html_dump(tmp_path), tmp_path / "c.jsonl"
+    args = ["clean", str(dump), "-o", str(out), "--text-field", "html", "--id-field", "doc_id"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [record] = records(out)
+    assert (record["id"], record["url"]) == ("a1", "https://stadt.example/bruecke")
+    assert record["meta"] == {"crawled": "2026-02-01"}
+    [reject] = records(tmp_path / "c.rejects.jsonl")
+    assert (reject["id"], reject["reason"]) == ("a2", "text_not_string")
+    recipe = tmp_path / "r.toml"
+    options = '[options]\ntext_field = "html"\nid_field = "doc_id"\nurl_field = "x"\n'
+    shown = runner.invoke(app, ["recipe", "show"]).stdout
+    recipe.write_text(shown.replace("[options]\n", options))
+    by_recipe = tmp_path / "r.jsonl"
+    assert (
+        runner.invoke(app, ["clean", str(dump), "-o", str(by_recipe), "-r", str(recipe)]).exit_code
+        == 0
+    )
+    [record] = records(by_recipe)
+    assert record["id"] == "a1" and "url" not in record
+    assert record["meta"]["url"] == "https://stadt.example/bruecke"  # type: ignore[index]
+
+
+def test_limit_is_a_trial_run_of_the_first_pages_whatever_the_workers(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(12):
+        text = f"Page {n}: the council met on Monday and voted for the new bridge, item {n}.\n"
+        (pages / f"{n:02d}.txt").write_text(text, encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        args = ["clean", str(pages), "-o", str(out), "--limit", "5", "--workers", workers]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "pages: 5 read, 5 written" in result.stderr
+        assert "trial run: stopped after the first 5 pages (--limit)" in result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    names = [Path(str(r["source"]["path"])).name for r in records(tmp_path / "w1.jsonl")]  # type: ignore[index]
+    assert names == ["00.txt", "01.txt", "02.txt", "03.txt", "04.txt"]
+    again = runner.invoke(app, [*args, "--resume"])
+    assert again.exit_code == 2
+    assert again.stderr.startswith("error: --limit: a trial run is not resumed")
+    ray = runner.invoke(app, ["clean", str(pages), "-o", "-", "--limit", "5", "--executor", "ray"])
+    assert ray.exit_code == 2 and "--limit: a trial run reads on this machine" in ray.stderr
+
+
+def test_lang_takes_the_codes_the_detector_gives_and_says_what_was_meant(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "c.jsonl"
+    args = ["clean", str(FIXTURES / "pages"), "-o", str(out)]
+    wrong = runner.invoke(app, [*args, "--lang", "english"])
+    assert wrong.exit_code == 2 and not out.exists()
+    assert wrong.stderr == (
+        "error: --lang: 'english' is not a language code detect_language gives: "
+        "did you mean 'en'?\n"
+    )
+    right = runner.invoke(app, [*args, "--lang", "EN,und"])
+    assert right.exit_code == 0 and len(records(out)) == 2
+
+
+def warnings(result: Any) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+
+
+def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> None:
+    pages, out = str(FIXTURES / "pages"), str(tmp_path / "c.jsonl")
+    flags = ["--near-threshold", "0.9", "--min-lang-score", "0.8", "--text-field", "body",
+             "--content", "html", "--extractor", "corpuskit", "--shard-size", "5"]  # fmt: skip
+    result = runner.invoke(app, ["clean", pages, "-o", out, *flags])
+    assert result.exit_code == 0, result.output
+    assert warnings(result) == [
+        "warning: --near-threshold has no effect without --dedup near",
+        "warning: --min-lang-score has no effect without --lang",
+        "warning: --text-field, --content have no effect: no input is JSONL",
+        "warning: --extractor has no effect: no input is HTML",
+        "warning: --shard-size has no effect: -o names a file, not a folder of shards (out/)",
+    ]
+    assert len(records(Path(out))) == 2  # the run is what the other options ask for
+    assert warnings(runner.invoke(app, ["clean", pages, "-o", out, "-q", *flags])) == []
+    needed = ["--dedup", "near", "--lang", "en", "-o", str(tmp_path / "s") + "/"]
+    html_dump(tmp_path)
+    used = runner.invoke(app, ["clean", pages, str(tmp_path / "dump.jsonl"), *flags, *needed])
+    assert used.exit_code == 0, used.output
+    assert warnings(used) == []
+    by_env = runner.invoke(
+        app, ["clean", pages, "-o", out, "--format", "text"], env={"CORPUSKIT_ID_FIELD": "key"}
+    )
+    assert warnings(by_env) == ["warning: CORPUSKIT_ID_FIELD has no effect without --format jsonl"]
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]
@@ -104,7 +234,7 @@ def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     run = json.loads(manifest.read_text())
     assert run["report"]["written"] == 2
     assert run["config"] == records(out)[0]["provenance"]["config"]  # type: ignore[index]
-    assert [s["step"] for s in run["pipeline"]][-1] == "drop_empty"
+    assert [s["step"] for s in run["pipeline"]][-2:] == ["drop_empty", "exact_duplicates"]
 
 
 def test_bad_option_is_one_clear_line(tmp_path: Path) -> None:
@@ -216,22 +346,66 @@ def test_lang_keeps_the_wanted_languages(tmp_path: Path) -> None:
     assert strict.exit_code == 2
 
 
-def test_dedup_exact_and_off_by_default(tmp_path: Path) -> None:
+def test_dedup_exact_by_default_and_off(tmp_path: Path) -> None:
     page = seed_pages()[0]
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_bytes(page.read_bytes())
     out = tmp_path / "out" / "corpus.jsonl"
-    plain = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out)])
-    assert plain.exit_code == 0 and len(records(out)) == 2
-    result = runner.invoke(
-        app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "exact"]
-    )
-    assert result.exit_code == 0
-    [kept] = records(out)
-    [reject] = records(out.with_name("corpus.rejects.jsonl"))
-    assert (reject["reason"], reject["detail"]) == ("duplicate", f"duplicate of {kept['id']}")
-    assert "exact_duplicates: duplicate (1)" in result.stderr
+    for flags in ([], ["--dedup", "exact"]):
+        result = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), *flags])
+        assert result.exit_code == 0
+        [kept] = records(out)
+        [reject] = records(out.with_name("corpus.rejects.jsonl"))
+        assert (reject["reason"], reject["detail"]) == ("duplicate", f"duplicate of {kept['id']}")
+        assert "exact_duplicates: duplicate (1)" in result.stderr
     off = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "off"])
     assert off.exit_code == 0 and len(records(out)) == 2
     bad = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "x"])
     assert bad.exit_code == 2 and "--dedup" in bad.stderr
+
+
+def corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a process of its own: its own warning filters and stderr."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "corpuskit", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def test_parser_warnings_never_reach_the_terminal(tmp_path: Path) -> None:
+    """bs4 warns about every XHTML page (12 lines): never shown, with ``-q`` or without,
+    serial or with workers; ``-v`` shows one log line naming the page."""
+    page = tmp_path / "page.xhtml"
+    page.write_bytes(XHTML)
+    out = str(tmp_path / "out.jsonl")
+    quiet = corpuskit("clean", str(page), "-o", out, "-q")
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    plain = corpuskit("clean", str(page), "-o", out, "--workers", "2")
+    assert plain.returncode == 0 and "Warning" not in plain.stderr
+    note, summary = plain.stderr.split("\n", 1)  # one page is work for one process
+    assert note.startswith("corpuskit: workers: 2 asked, 1 used (the inputs hold work for 1")
+    assert summary.startswith("pages: 1 read, 1 written, 0 rejected")
+    verbose = corpuskit("clean", str(page), "-o", out, "-v", "--workers", "1")
+    warned = [line for line in verbose.stderr.splitlines() if "Warning" in line]
+    assert warned == [
+        f"corpuskit: {page}: the HTML parser warned: It looks like you're using an HTML "
+        "parser to parse an XML document. (XMLParsedAsHTMLWarning)"
+    ]
+
+
+def test_time_limit_bounds_reading_a_page(tmp_path: Path) -> None:
+    """``--time-limit`` covers reading: a page that takes longer to extract is a ``read``
+    reject (``timeout``) and the run goes on with the next input."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    # 248,000 tags (the tag limit is 250,000): about 3.6 s of CPU to extract with bs4.
+    (pages / "a-slow.html").write_bytes(b"<html><body>" + b"<p>x</p>" * 124_000)
+    (pages / "b-next.txt").write_bytes(seed_pages()[0].read_bytes())
+    out = tmp_path / "out.jsonl"
+    # 2 s: langdetect's profiles load in the first page's pipeline (0.5 s), within it.
+    result = runner.invoke(app, ["clean", str(pages), "-o", str(out), "--time-limit", "2"])
+    assert "Traceback" not in result.output
+    [reject] = records(tmp_path / "out.rejects.jsonl")
+    assert (reject["step"], reject["reason"]) == ("read", "timeout")
+    assert reject["source"]["path"].endswith("a-slow.html")
+    [kept] = records(out)
+    assert kept["source"]["path"].endswith("b-next.txt")

@@ -15,13 +15,11 @@ from typer.testing import CliRunner
 
 from corpuskit.cli import app
 from corpuskit.recipes import builtin_steps
-from tests.conftest import BENCH_PAGES, FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, bench_pages, needs_bench
 from tests.recipes.test_recipes import USER_STEPS
 
 runner = CliRunner()
 PAGES = str(FIXTURES / "pages")
-#: A few benchmark pages, text and HTML (skipped where the benchmark is not checked out).
-BENCH = sorted(BENCH_PAGES.glob("0[01]*.txt"))[:3] + sorted(BENCH_PAGES.glob("0[01]*.html.gz"))[:3]
 
 
 def records(path: Path) -> list[dict[str, object]]:
@@ -44,14 +42,25 @@ def clean(tmp_path: Path, name: str, *args: str, inputs: list[str] | None = None
     return out
 
 
-def test_default_recipe_round_trip_is_byte_identical(tmp_path: Path, default_recipe: Path) -> None:
-    inputs = [PAGES, *map(str, BENCH)]
+def some_bench_pages() -> list[str]:
+    """Three text and three HTML traf-dev pages; skips the test without traf-dev."""
+    return [str(p) for p in bench_pages("0[01]*.txt")[:3] + bench_pages("0[01]*.html.gz")[:3]]
+
+
+@pytest.mark.parametrize(
+    "bench", [False, pytest.param(True, marks=needs_bench)], ids=["seeds", "seeds+traf-dev"]
+)
+def test_default_recipe_round_trip_is_byte_identical(
+    tmp_path: Path, default_recipe: Path, bench: bool
+) -> None:
+    bench_inputs = some_bench_pages() if bench else []
+    inputs = [PAGES, *bench_inputs]
     plain = clean(tmp_path, "plain", "--workers", "1", inputs=inputs)
     recipe = clean(
         tmp_path, "recipe", "--workers", "1", "--recipe", str(default_recipe), inputs=inputs
     )
     assert plain.read_bytes() == recipe.read_bytes()
-    assert len(records(plain)) >= 2 + len(BENCH) // 2
+    assert len(records(plain)) >= 2 + len(bench_inputs) // 2
 
 
 def test_edited_recipe_changes_the_output_as_written(tmp_path: Path, default_recipe: Path) -> None:
@@ -70,7 +79,7 @@ def test_edited_recipe_changes_the_output_as_written(tmp_path: Path, default_rec
     names = [step["step"] for step in json.loads(manifest.read_text())["pipeline"]]
     assert "classify_lines" not in names
     assert names.index("collapse_blank_lines") < names.index("lift_metadata")
-    assert names.index("junk_lines") == len(names) - 2  # just before drop_empty
+    assert names[-3:] == ["junk_lines", "drop_empty", "exact_duplicates"]  # dedup: a run's
     for mine, theirs in zip(ours, plain, strict=True):
         assert "’" in str(theirs["text"]) and "’" not in str(mine["text"])
         steps = [edit["step"] for edit in mine["provenance"]["edits"]]  # type: ignore[index]
@@ -105,6 +114,7 @@ def test_user_steps_run_and_show_in_provenance(tmp_path: Path) -> None:
         ("tag", "mysteps:tag"),
         ("short_lines", "mysteps:is_short"),
         ("min_words", "mysteps:MinWords"),
+        ("exact_duplicates", "corpuskit.filters.duplicates:ExactDuplicates"),  # every run's
     ]
     assert pipeline[3]["config"] == {"min_words": 100000}
     recipe.write_text(recipe.read_text().replace("100000", "3"))
@@ -115,6 +125,33 @@ def test_user_steps_run_and_show_in_provenance(tmp_path: Path) -> None:
     assert record["meta"] == {"tagged": True}
     assert edits["tag"]["fields"] == ["tagged"]
     assert edits["short_lines"]["removed"]["short_lines"] >= 1
+
+
+def test_recipe_check_says_what_it_imports_before_importing_it(tmp_path: Path) -> None:
+    """A recipe is code: ``recipe check`` names the modules, then loading imports (runs)
+    them, which the module's own print shows coming second."""
+    (tmp_path / "loud_steps.py").write_text(
+        USER_STEPS.replace("recipe_user_steps", "loud_steps") + '\nprint("loud_steps ran")\n'
+    )
+    recipe = tmp_path / "code.toml"
+    recipe.write_text(
+        '[[steps]]\nstep = "loud_steps:tag"\n\n'
+        '[[steps]]\nstep = "os:getcwd"\nadapter = "annotator"\nname = "cwd"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    command = [sys.executable, "-m", "corpuskit", "recipe", "check", str(recipe)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:3] == ["imports: loud_steps, os", "loud_steps ran", lines[2]]
+    assert lines[2].startswith(f"{recipe}: 2 steps, config ")
+    recipe.write_text('[[steps]]\nstep = "no_such_steps:tag"\n', encoding="utf-8")
+    missing = runner.invoke(app, ["recipe", "check", str(recipe)])
+    assert missing.exit_code == 2 and missing.stdout == "imports: no_such_steps\n"
+    assert "cannot import 'no_such_steps'" in missing.stderr
+    builtin = runner.invoke(app, ["recipe", "check", "default"])
+    assert "imports" not in builtin.stdout
 
 
 BAD_RECIPES = {
@@ -154,7 +191,7 @@ def test_precedence_flag_over_environment_over_recipe(tmp_path: Path) -> None:
     recipe = tmp_path / "r.toml"
     default = runner.invoke(app, ["recipe", "show", "default"]).stdout
     recipe.write_text(
-        default.replace('dedup = "off"', 'dedup = "exact"\naudit = true\nworkers = 1'),
+        default.replace('dedup = "exact"', 'dedup = "exact"\naudit = true\nworkers = 1'),
         encoding="utf-8",
     )
     inputs = [str(tmp_path / "*.txt")]

@@ -13,15 +13,15 @@ from corpuskit.cli import app
 from corpuskit.errors import InputError
 from corpuskit.readers import read
 from corpuskit.writers import Shards
-from tests.conftest import BENCH_PAGES, seed_pages
+from tests.conftest import bench_pages, seed_pages
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def pages() -> list[str]:
-    bench = sorted(BENCH_PAGES.glob("*.txt"))[:25] if BENCH_PAGES.is_dir() else []
-    return [str(p) for p in bench or seed_pages()]
+    """The first 25 traf-dev text pages: seven shards of four; skips without traf-dev."""
+    return [str(p) for p in bench_pages("*.txt")[:25]]
 
 
 @pytest.mark.parametrize("compression", ["zst", "gz", "none"])
@@ -67,11 +67,11 @@ def test_an_empty_corpus_is_one_empty_shard(tmp_path: Path) -> None:
     assert list(read([str(tmp_path / "out")])) == []
 
 
-def test_a_folder_with_files_is_refused_before_the_run(tmp_path: Path, pages: list[str]) -> None:
+def test_a_folder_with_files_is_refused_before_the_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
-    result = runner.invoke(app, ["clean", *pages, "-o", str(out)])
+    result = runner.invoke(app, ["clean", *map(str, seed_pages()), "-o", str(out)])
     assert result.exit_code == 2 and "not empty" in result.stderr
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert not (tmp_path / "out.partial").exists(), "refused before the run started"

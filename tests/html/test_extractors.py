@@ -35,16 +35,23 @@ from corpuskit.readers.text import decode_page
 from corpuskit.run.cleaning import Outcome, Provenance
 from corpuskit.run.ray import clean_input
 from tests import warcs
-from tests.conftest import BENCH_PAGES
+from tests.conftest import bench_pages, bench_params
 
 trafilatura = pytest.importorskip("trafilatura")
 
-pytestmark = pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
 
-#: A handful of traf-dev pages: German, English and French news, a blog, a shop page.
-PAGES = sorted(BENCH_PAGES.glob("*.html.gz"))[:: 696 // 5][:5] if BENCH_PAGES.is_dir() else []
+def handful() -> list[Path]:
+    """A handful of traf-dev pages: German, English and French news, a blog, a shop page."""
+    return bench_pages("*.html.gz")[:: 696 // 5][:5]
+
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def pages() -> list[Path]:
+    """``handful()``; skips the test without traf-dev."""
+    return handful()
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +78,7 @@ def one(results: Iterator[Document | Drop]) -> Document:
     return doc
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize("path", bench_params(handful))
 def test_the_text_is_trafilaturas_and_the_fields_are_ours(path: Path) -> None:
     ours = one(read([str(path)], format="html"))
     theirs = one(read([str(path)], format="html", extractor="trafilatura"))
@@ -84,7 +91,7 @@ def test_the_text_is_trafilaturas_and_the_fields_are_ours(path: Path) -> None:
     assert theirs.layout is None, "no layout: the text line model judges the page"
 
 
-@pytest.mark.parametrize("path", PAGES[:3], ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize("path", bench_params(lambda: handful()[:3]))
 def test_our_filters_follow_with_the_text_model(path: Path) -> None:
     doc = one(read([str(path)], format="html", extractor="trafilatura"))
     explanation = explain(doc, default_pipeline())
@@ -99,10 +106,12 @@ def test_our_filters_follow_with_the_text_model(path: Path) -> None:
     assert cleaned.source.extractor == "trafilatura"
 
 
-def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(tmp_path: Path) -> None:
+def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(
+    pages: list[Path], tmp_path: Path
+) -> None:
     """A real page's head and, for a body, a script (a page its JavaScript would fill):
     our metadata, no text, a reject that says why and which extractor."""
-    raw = page_bytes(PAGES[0])
+    raw = page_bytes(pages[0])
     shell = b"<body><script>render(document.body)</script></body></html>"
     headless = raw[: raw.lower().index(b"<body")] + shell
     page = tmp_path / "no-text.html"
@@ -121,8 +130,8 @@ def test_a_page_where_trafilatura_finds_nothing_is_a_reject_that_says_so(tmp_pat
     assert all("removed" not in edit for edit in reject["edits"]), "nothing was there to remove"
 
 
-def test_limits_apply_before_trafilatura() -> None:
-    raw = page_bytes(PAGES[0])
+def test_limits_apply_before_trafilatura(pages: list[Path]) -> None:
+    raw = page_bytes(pages[0])
     options = ReadOptions(limits=Limits(max_html_tags=50), extractor="trafilatura")
     drop = read_html("p.html", raw, options)
     assert isinstance(drop, Drop) and drop.reason == "too_large"
@@ -140,8 +149,8 @@ def test_a_page_nested_deeper_than_trafilatura_parses_is_a_reject_not_a_crash() 
     assert one(iter([read_html("deep.html", markup)])).text == "A sentence deep inside."
 
 
-def test_a_warc_response_goes_through_trafilatura(tmp_path: Path) -> None:
-    path = PAGES[1]
+def test_a_warc_response_goes_through_trafilatura(pages: list[Path], tmp_path: Path) -> None:
+    path = pages[1]
     uri = "https://example.org/page"
     crawl = tmp_path / "crawl.warc.gz"
     crawl.write_bytes(
@@ -153,8 +162,8 @@ def test_a_warc_response_goes_through_trafilatura(tmp_path: Path) -> None:
     assert doc.fields() == one(read([str(crawl)])).fields()
 
 
-def test_records_runs_and_manifests_name_the_extractor(tmp_path: Path) -> None:
-    inputs = [str(path) for path in PAGES[:2]]
+def test_records_runs_and_manifests_name_the_extractor(pages: list[Path], tmp_path: Path) -> None:
+    inputs = [str(path) for path in pages[:2]]
     out, manifest = tmp_path / "c.jsonl", tmp_path / "m.json"
     clean_files(inputs, str(out), manifest=str(manifest), extractor="trafilatura")
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -167,36 +176,36 @@ def test_records_runs_and_manifests_name_the_extractor(tmp_path: Path) -> None:
     assert all("extractor" not in json.loads(line)["source"] for line in default.open())
 
 
-def test_the_ray_task_reads_with_the_extractor() -> None:
+def test_the_ray_task_reads_with_the_extractor(pages: list[Path]) -> None:
     """``ReadOptions`` carry the extractor to every task (run here without a cluster)."""
     pipeline = default_pipeline()
     reading = ReadOptions(format="html", extractor="trafilatura")
-    [(index, item)] = list(numbered_inputs([str(PAGES[2])], reading))
+    [(index, item)] = list(numbered_inputs([str(pages[2])], reading))
     results = clean_input(pipeline, Provenance.of(pipeline), None, reading, index, item)
-    [cleaned] = list(clean_documents(read([str(PAGES[2])], extractor="trafilatura")))
+    [cleaned] = list(clean_documents(read([str(pages[2])], extractor="trafilatura")))
     assert isinstance(cleaned, Document)
     lines = [r.line for r in results if isinstance(r, Outcome) and r.line is not None]
     assert [json.loads(line)["text"] for line in lines] == [cleaned.text]
 
 
-def test_an_unknown_extractor_is_a_clear_error(tmp_path: Path) -> None:
+def test_an_unknown_extractor_is_a_clear_error(pages: list[Path], tmp_path: Path) -> None:
     expected = "unknown extractor 'boilerpipe' (choose from corpuskit, trafilatura)"
     with pytest.raises(InputError, match=expected.replace("(", r"\(").replace(")", r"\)")):
-        list(read([str(PAGES[0])], extractor="boilerpipe"))
+        list(read([str(pages[0])], extractor="boilerpipe"))
     with pytest.raises(ValueError, match="unknown extractor"):
         extract("<p>x</p>", extractor="boilerpipe")
     out = tmp_path / "c.jsonl"
-    result = runner.invoke(app, ["clean", str(PAGES[0]), "-o", str(out), "--extractor", "x"])
+    result = runner.invoke(app, ["clean", str(pages[0]), "-o", str(out), "--extractor", "x"])
     assert result.exit_code == 2 and "unknown extractor 'x'" in result.stderr
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
 def test_without_trafilatura_the_error_says_what_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pages: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if not installed
     out = tmp_path / "c.jsonl"
-    args = ["clean", str(PAGES[0]), "-o", str(out), "--extractor", "trafilatura"]
+    args = ["clean", str(pages[0]), "-o", str(out), "--extractor", "trafilatura"]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr == (
@@ -205,8 +214,8 @@ def test_without_trafilatura_the_error_says_what_to_install(
     assert not list(tmp_path.iterdir()), "refused before any output or checkpoint exists"
 
 
-def test_the_cli_cleans_and_explains_with_trafilatura(tmp_path: Path) -> None:
-    path = PAGES[3]
+def test_the_cli_cleans_and_explains_with_trafilatura(pages: list[Path], tmp_path: Path) -> None:
+    path = pages[3]
     out = tmp_path / "c.jsonl"
     result = runner.invoke(
         app, ["clean", str(path), "-o", str(out), "--extractor", "trafilatura", "-q"]
@@ -220,10 +229,10 @@ def test_the_cli_cleans_and_explains_with_trafilatura(tmp_path: Path) -> None:
     assert first in explained.stdout
 
 
-def test_resume_refuses_another_extractor(tmp_path: Path) -> None:
+def test_resume_refuses_another_extractor(pages: list[Path], tmp_path: Path) -> None:
     """A run interrupted with one extractor is not continued with another."""
     out = tmp_path / "c.jsonl"
-    inputs = [str(path) for path in PAGES[:3]]
+    inputs = [str(path) for path in pages[:3]]
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt

@@ -21,9 +21,7 @@ from corpuskit.html.tree import LXML_MAX_DEPTH, Comment
 from corpuskit.readers import decode_bytes
 from corpuskit.readers.html import read_html
 from corpuskit.readers.options import ReadOptions
-from tests.conftest import BENCH_PAGES
-
-PAGES = sorted(BENCH_PAGES.glob("*.html.gz"))
+from tests.conftest import bench_pages
 
 #: Layout features that may differ between the parsers, and by how much at most: bs4
 #: keeps whitespace after ``</html>`` as a string of the document (one character more
@@ -115,7 +113,7 @@ def extractions() -> list[tuple[str, Extracted, Extracted]]:
     found = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        for path in PAGES:
+        for path in bench_pages("*.html.gz"):
             markup, _ = decode_bytes(gzip.decompress(path.read_bytes()), html=True)
             found.append((path.name[:16], *both(markup)))
     return found
@@ -125,7 +123,7 @@ def extractions() -> list[tuple[str, Extracted, Extracted]]:
 KNOWN_TEXT_DIFFERENCES: dict[str, str] = {}
 
 
-@pytest.mark.skipif(len(PAGES) != 696, reason="the traf-dev benchmark is not beside the project")
+@pytest.mark.bench
 def test_parsers_give_the_same_text_on_every_bench_page(
     extractions: list[tuple[str, Extracted, Extracted]],
 ) -> None:
@@ -137,7 +135,7 @@ def test_parsers_give_the_same_text_on_every_bench_page(
         assert [getattr(lxml_page, f) for f in fields] == [getattr(bs4_page, f) for f in fields]
 
 
-@pytest.mark.skipif(len(PAGES) != 696, reason="the traf-dev benchmark is not beside the project")
+@pytest.mark.bench
 def test_parsers_give_the_same_layout_on_every_bench_page(
     extractions: list[tuple[str, Extracted, Extracted]],
 ) -> None:

@@ -117,7 +117,7 @@ VALUES = st.recursive(
     max_leaves=20,
 )
 META = st.dictionaries(
-    st.text(max_size=8).filter(lambda k: k not in ("text", "id")), VALUES, max_size=5
+    st.text(max_size=8).filter(lambda k: k not in ("text", "id", "url")), VALUES, max_size=5
 )
 
 

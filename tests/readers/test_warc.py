@@ -27,9 +27,10 @@ from corpuskit.readers.limits import Limits
 from corpuskit.readers.warc import HEADER_BYTES, content_type
 from corpuskit.run.report import RunReport
 from tests import warcs
-from tests.conftest import BENCH_PAGES
+from tests.conftest import BENCH_PAGES, bench_pages
 
-pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
+# The HTML reader catches and logs bs4's warnings (XHTML pages): none may get out.
+pytestmark = pytest.mark.filterwarnings("error::bs4.XMLParsedAsHTMLWarning")
 
 Item = Document | Drop | Skipped
 
@@ -38,11 +39,9 @@ SITE = "https://bench.example"
 RESOURCE = b"<html><title>R</title><p>A resource.</p>"
 
 
-def bench_pages(count: int) -> list[Path]:
-    pages = sorted(BENCH_PAGES.glob("*.html.gz"))[:count]
-    if len(pages) < count:
-        pytest.skip("the benchmark pages (shared/bench/traf-dev) are not here")
-    return pages
+def html_pages(count: int) -> list[Path]:
+    """The first ``count`` traf-dev HTML pages; skips the test without traf-dev."""
+    return bench_pages("*.html.gz")[:count]
 
 
 def uri_of(page: Path) -> str:
@@ -70,7 +69,7 @@ def kinds(items: list[Item]) -> list[str]:
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes], list[Path]]:
     """A crawl of three benchmark pages and every kind of record, gzip per record."""
-    pages = bench_pages(3)
+    pages = html_pages(3)
     bodies = [gzip.decompress(page.read_bytes()) for page in pages]
     text = BENCH_PAGES.joinpath(pages[0].name.replace(".html.gz", ".txt")).read_text("utf-8")
     records = [
@@ -174,7 +173,7 @@ def test_wet_conversion_record_is_read_as_text(
 
 
 def test_same_page_twice_gets_two_ids(tmp_path: Path) -> None:
-    body = gzip.decompress(bench_pages(1)[0].read_bytes())
+    body = gzip.decompress(html_pages(1)[0].read_bytes())
     uri = "https://bench.example/twice"
     path = tmp_path / "twice.warc"
     path.write_bytes(
@@ -233,7 +232,7 @@ def test_content_type_values() -> None:
 def pages_records(count: int) -> list[bytes]:
     return [
         warcs.response(uri_of(page), gzip.decompress(page.read_bytes()))
-        for page in bench_pages(count)
+        for page in html_pages(count)
     ]
 
 

@@ -13,7 +13,7 @@ from corpuskit.cli import app
 from corpuskit.errors import InputError
 from corpuskit.recipes.compose import build, compose
 from corpuskit.recipes.defaults import default_pipeline
-from tests.conftest import BENCH_PAGES, seed_pages
+from tests.conftest import bench_pages, needs_bench, seed_pages
 
 RECIPE = """
 [options]
@@ -38,10 +38,22 @@ step = "drop_empty"
 """
 
 
-@pytest.fixture
-def pages(tmp_path: Path) -> Path:
-    """The seed pages twice (a copy for dedup), a German page (for lang), HTML pages (for
-    the parser) when the benchmark is here."""
+#: An English article as HTML (for the parser): kept, whatever the benchmark.
+ARTICLE = (
+    "<!DOCTYPE html><html lang='en'><head><title>The bridge reopens</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>The bridge "
+    "reopens</h1><p>The council voted on Tuesday to reopen the old bridge over the river "
+    "in the spring, after two years of repairs that cost more than planned.</p><p>Most "
+    "of the people who came to the meeting said they had waited long enough, and the "
+    "mayor promised that the work would be finished before the summer market.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.fixture(params=["seeds", pytest.param("traf-dev", marks=needs_bench)])
+def pages(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The seed pages twice (a copy for dedup), a German page (for lang), an HTML page
+    (for the parser) and, in the traf-dev variant, three traf-dev HTML pages."""
     folder = tmp_path / "pages"
     folder.mkdir()
     for page in seed_pages():
@@ -51,7 +63,8 @@ def pages(tmp_path: Path) -> Path:
         "Die Stadt baut eine neue Brücke über den Fluss, sagte der Rat am Montag.\n",
         encoding="utf-8",
     )
-    for page in sorted(BENCH_PAGES.glob("*.html.gz"))[:3]:
+    (folder / "article.html").write_text(ARTICLE, encoding="utf-8")
+    for page in bench_pages("*.html.gz")[:3] if request.param == "traf-dev" else []:
         (folder / page.name).write_bytes(page.read_bytes())
     return folder
 
@@ -81,7 +94,7 @@ def test_a_recipe_gives_the_same_corpus_from_the_cli_and_from_python(
     records = [json.loads(line) for line in cli_out.read_text(encoding="utf-8").splitlines()]
     assert all("quality" in record["meta"] for record in records)
     parsers = {record["source"].get("parser") for record in records}
-    assert parsers <= {None, "lxml"}
+    assert parsers == {None, "lxml"}, "text pages have no parser, HTML pages lxml's"
 
 
 def test_flags_and_keywords_override_the_recipe_alike(pages: Path, tmp_path: Path) -> None:
@@ -115,10 +128,19 @@ def test_build_shares_options_out_by_name() -> None:
 
 
 def test_compose_changes_nothing_unless_asked() -> None:
+    """Nothing but exact duplicates, which every run drops unless dedup is off."""
     pipeline = default_pipeline()
-    assert compose(pipeline).config_hash() == pipeline.config_hash()
-    assert build(pipeline, {}).pipeline.config_hash() == pipeline.config_hash()
-    assert compose(pipeline, quotes="ascii").config_hash() != pipeline.config_hash()
+    assert compose(pipeline, dedup="off").config_hash() == pipeline.config_hash()
+    assert build(pipeline, {"dedup": "off"}).pipeline.config_hash() == pipeline.config_hash()
+    assert compose(pipeline).names == (*pipeline.names, "exact_duplicates")
+    assert build(pipeline, {}).pipeline.config_hash() == compose(pipeline).config_hash()
+    assert compose(pipeline, quotes="ascii").config_hash() != compose(pipeline).config_hash()
+
+
+def test_dedup_off_leaves_every_duplicate_step_out() -> None:
+    near = compose(default_pipeline(), dedup="near")
+    assert near.names[-2:] == ("exact_duplicates", "near_duplicates")
+    assert compose(near, dedup="off").names == default_pipeline().names
 
 
 def test_keep_comments_leaves_the_comment_step_out() -> None:

@@ -4,6 +4,7 @@ shipped default recipe, and composing dedup, language and quality filters on a r
 from __future__ import annotations
 
 import inspect
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes import builtin_steps, load_recipe, parse_recipe, shipped_recipes
 from corpuskit.recipes.compose import remove_near_duplicates, select_languages
 from corpuskit.recipes.lines import step_tables
+from corpuskit.recipes.loader import recipe_imports
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
 from corpuskit.steps.classify.step import ClassifyLines
@@ -195,6 +197,22 @@ def test_lines_skip_multiline_strings() -> None:
     assert (table.line, table.keys) == (6, {"step": 7})
 
 
+def test_recipe_imports_lists_the_modules_without_importing_them(tmp_path: Path) -> None:
+    recipe = tmp_path / "trust.toml"
+    recipe.write_text(
+        '[[steps]]\nstep = "never_imported_steps:tag"\n\n[[steps]]\nstep = "drop_empty"\n\n'
+        '[[steps]]\nstep = "os:system"\nadapter = "normalizer"\n\n'
+        '[[steps]]\nstep = "never_imported_steps:MinWords"\n',
+        encoding="utf-8",
+    )
+    assert recipe_imports(str(recipe)) == ["never_imported_steps", "os"]
+    assert "never_imported_steps" not in sys.modules
+    assert recipe_imports("default") == []
+    recipe.write_text("[[steps]\nstep =", encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"trust\.toml:1: invalid TOML"):
+        recipe_imports(str(recipe))
+
+
 def test_user_steps_by_module_and_attribute(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,6 +247,38 @@ def test_user_steps_by_module_and_attribute(
         parse_recipe('[[steps]]\nstep = "recipe_user_steps:is_short"\nadapter = "drop_line_if"\n')
 
 
+def test_user_modules_from_the_recipe_folder_leave_sys_path_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    recipes, work = tmp_path / "recipes", tmp_path / "work"
+    recipes.mkdir(), work.mkdir()
+    (recipes / "folder_steps.py").write_text(USER_STEPS, encoding="utf-8")
+    (work / "cwd_steps.py").write_text(USER_STEPS, encoding="utf-8")
+    path = recipes / "r.toml"
+    path.write_text(
+        '[[steps]]\nstep = "folder_steps:tag"\n\n[[steps]]\nstep = "cwd_steps:MinWords"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(work)
+    before = list(sys.path)
+    assert load_recipe(str(path)).pipeline.names == ("tag", "min_words")
+    assert sys.path == before
+    assert sys.modules["folder_steps"].__file__ == str((recipes / "folder_steps.py").resolve())
+    text = '[[steps]]\nstep = "folder_steps:tag"\n'  # imported already: Python's module
+    assert parse_recipe(text, folder=recipes).pipeline.names == ("tag",)
+    (work / "folder_steps.py").write_text(USER_STEPS, encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"folder_steps.py is hidden by the module"):
+        parse_recipe(text)  # the current folder's copy would not be the one imported
+    assert sys.path == before
+    broken = recipes / "broken_steps.py"
+    broken.write_text("import not_a_module_anywhere\n", encoding="utf-8")
+    with pytest.raises(RecipeError, match=r"importing 'broken_steps' .* failed: ModuleNotFound"):
+        parse_recipe('[[steps]]\nstep = "broken_steps:tag"\n', folder=recipes)
+    assert sys.path == before
+
+
 #: A user's module of steps, as a recipe names them (``module:attribute``).
 USER_STEPS = '''
 from dataclasses import dataclass
@@ -251,7 +301,7 @@ class MinWords:
     def __call__(self, doc: Document) -> Document | Drop:
         if len(doc.text.split()) >= self.min_words:
             return doc
-        return Drop(self.name, "too_few_words", doc.source, "", doc)
+        return doc.drop("too_few_words", f"{len(doc.text.split())} words")
 
 
 def is_short(line: str) -> bool:

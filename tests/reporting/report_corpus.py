@@ -1,12 +1,13 @@
 """A real corpus to report on, made once per test session by ``corpuskit clean``.
 
-The seed pages, every 12th traf-dev text page (when the benchmark is here), an exact
-copy and a near copy (one word changed) of one page, three pages that open with the
-same line of markup, many times (so a removed line holds ``<script>``), three pages
-that open with a menu of links, punctuation and numbers, an empty page, which is
-rejected, and three HTML pages of one site whose canonical URLs are very long (one of
-them twice, under a very long file name: an exact copy). Cleaned with ``--audit --dedup
-near`` and a manifest, through the CLI, so the files are named as ``clean`` names them.
+The seed pages, every 12th traf-dev text page, an exact copy and a near copy (one word
+changed) of one page, three pages that open with the same line of markup, many times
+(so a removed line holds ``<script>``), three pages that open with a menu of links,
+punctuation and numbers, an empty page, which is rejected, and three HTML pages of one
+site whose canonical URLs are very long (one of them twice, under a very long file
+name: an exact copy). Cleaned with ``--audit --dedup near`` and a manifest, through the
+CLI, so the files are named as ``clean`` names them. Without traf-dev, the tests that
+use it skip.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpuskit.cli import app
-from tests.conftest import BENCH_PAGES, seed_pages
+from tests.conftest import bench_pages, seed_pages
 
 #: The line of markup three pages open with: it must reach the report escaped.
 MARKUP_LINE = '<script>alert("corpuskit")</script> Menü'
@@ -70,8 +71,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def make_pages(folder: Path) -> Path:
     """Write the pages into ``folder``; the page that gets an exact and a near copy."""
+    bench = bench_pages("*.txt")[::12]
     folder.mkdir()
-    bench = sorted(BENCH_PAGES.glob("*.txt"))[::12] if BENCH_PAGES.is_dir() else []
     for page in [*seed_pages(), *bench]:
         shutil.copy(page, folder / page.name)
     copied = max(folder.iterdir(), key=lambda p: p.stat().st_size)

@@ -208,12 +208,15 @@ def test_page_is_self_contained_and_escapes_page_text(cleaned: Cleaned, tmp_path
     write_report(str(cleaned.corpus), str(output), rejects=str(cleaned.rejects))
     page = output.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    for tag in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "@import"):
+    for tag in ("<script", "<link", "<img", "<iframe", "<object", "<embed"):
         assert tag not in page.lower(), tag
-    assert not re.search(r"\ssrc=", page)
+    # Page text is escaped (its "<" is "&lt;"), so every "<" opens the report's own markup;
+    # the text itself may say src= or url( (a traf-dev page quotes an iframe's src=).
+    markup = re.findall(r"<[^>]*>", page) + re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    assert len(markup) > 100
+    assert [part for part in markup if re.search(r"\ssrc=|url\(|@import", part)] == []
     # the only links are to the page's own sections
     assert {href[0] for href in re.findall(r'href="([^"]+)"', page)} == {"#"}
-    assert "url(" not in page
     assert "&lt;script&gt;alert(&quot;corpuskit&quot;)&lt;/script&gt; Menü" in page
     sections = re.findall(r'<section id="([^"]+)">', page)
     assert sections == [

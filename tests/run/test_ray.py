@@ -13,8 +13,8 @@ from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.local import LocalExecutor
 from corpuskit.run.ray import RayExecutor
 from tests import hostile
-from tests.conftest import BENCH_PAGES, seed_pages
-from tests.steps.test_duplicates import check_duplicates, duplicate_inputs
+from tests.conftest import bench_pages
+from tests.steps.test_duplicates import check_duplicates, duplicate_inputs, every_25th
 from tests.steps.test_near_duplicates import crawl_copies
 
 ray = pytest.importorskip("ray")
@@ -32,11 +32,12 @@ def local_ray() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Enough real pages for repeated_lines to count (it needs 20), JSONL and rejects."""
+    """Enough real pages for repeated_lines to count (it needs 20), JSONL and rejects:
+    every 20th traf-dev page (skips without it)."""
+    pages = bench_pages("*.txt")[::20]
     folder = tmp_path_factory.mktemp("ray") / "inputs"
     folder.mkdir()
-    pages = sorted(BENCH_PAGES.glob("*.txt"))[::20] if BENCH_PAGES.is_dir() else []
-    for number, source in enumerate(pages or seed_pages() * 12):
+    for number, source in enumerate(pages):
         (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
     for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
         case(folder)
@@ -63,7 +64,7 @@ def test_ray_writes_what_the_local_executor_writes(
 def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path) -> None:
     """Each input is counted in its own task; the merged states still name the first
     page with each text, as the local executor does."""
-    folder = duplicate_inputs(tmp_path / "inputs")
+    folder = duplicate_inputs(tmp_path / "inputs", every_25th())
     outputs = {}
     for executor in ("local", "ray"):
         out = tmp_path / executor / "corpus.jsonl"
@@ -80,7 +81,6 @@ def test_ray_keeps_the_first_copy_in_input_order(local_ray: None, tmp_path: Path
     assert outputs["ray"] == outputs["local"]
 
 
-@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
 def test_ray_finds_the_near_duplicates_the_local_executor_finds(
     local_ray: None, tmp_path: Path
 ) -> None:

@@ -28,17 +28,18 @@ from corpuskit.run.executor import Job
 from corpuskit.run.local import LocalExecutor
 from corpuskit.run.pool import WorkerPool, batched
 from tests import hostile
-from tests.conftest import BENCH_PAGES, run_job, seed_pages
+from tests.conftest import bench_pages, run_job, seed_pages
 from tests.run.test_resume import finished, kill_when, polling
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Real pages (benchmark pages, else the seeds) and inputs that end as rejects."""
+    """Real pages (every 12th traf-dev page: skips without it) and inputs that end as
+    rejects."""
+    sources = bench_pages("*.txt")[::12]
     folder = tmp_path_factory.mktemp("workers") / "inputs"
     folder.mkdir()
-    sources = sorted(BENCH_PAGES.glob("*.txt"))[::12] if BENCH_PAGES.is_dir() else []
-    for number, source in enumerate(sources or seed_pages() * 20):
+    for number, source in enumerate(sources):
         (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
     for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
         case(folder)

@@ -10,12 +10,12 @@ from corpuskit.explain import explain
 from corpuskit.pipeline import Pipeline
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.steps.comments import CommentLines, CommentMarkers
-from tests.conftest import SHARED, doc_from
+from tests.conftest import BENCH, bench_pages, doc_from
 from tests.steps.work import lines_run
 
 STEP = CommentLines()
 MARKERS = CommentMarkers.default()
-DRAGNET = SHARED / "bench" / "dragnet-dev"
+DRAGNET = BENCH / "dragnet-dev"
 
 ARTICLE = (
     "The council met on Monday and voted to reopen the bridge over the river in spring.\n"
@@ -130,14 +130,14 @@ def test_work_grows_linearly_with_the_page() -> None:
         assert large < 12 * small, (unit[:12], small, large)
 
 
-@pytest.mark.skipif(not DRAGNET.is_dir(), reason="dragnet-dev benchmark not available")
 def test_on_dev_pages_with_a_thread_most_comment_lines_go_and_few_article_lines() -> None:
+    pages = bench_pages("*.txt", "dragnet-dev")[:300]  # skips without dragnet-dev
     records = map(json.loads, (DRAGNET / "gold.jsonl").open(encoding="utf-8"))
     gold = {r["id"]: r["article"] for r in records}
     with_threads = map(json.loads, (DRAGNET / "gold_with_comments.jsonl").open("r"))
     threads = {r["id"]: r["article"][len(gold[r["id"]]) :] for r in with_threads}
     caught = missed = article_lost = 0
-    for page in sorted((DRAGNET / "pages").glob("*.txt"))[:300]:
+    for page in pages:
         thread, article = threads[page.stem], gold[page.stem]
         for text, _, _ in removed(page.read_text(encoding="utf-8")):
             article_lost += len(text.split()) >= 8 and text in article

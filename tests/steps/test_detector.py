@@ -14,9 +14,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from corpuskit.readers import read
 from corpuskit.steps.detector import FastDetector, ProfileRows
 from corpuskit.steps.language import MAX_CHARS, LanguageDetector, prose_sample
-from tests.conftest import BENCH_PAGES, seed_pages
-
-needs_bench = pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
+from tests.conftest import bench_pages
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +56,12 @@ def answer(
 
 
 def page_texts() -> list[str]:
-    """The text of every benchmark page (or of the seeds when it is absent)."""
-    paths = sorted(BENCH_PAGES.glob("*.txt")) if BENCH_PAGES.is_dir() else seed_pages()
+    """The text of every traf-dev page; skips the test without traf-dev."""
+    paths = bench_pages("*.txt")
     return [doc.text for doc in read([str(p) for p in paths]) if hasattr(doc, "text")]
 
 
-@needs_bench
+@pytest.mark.bench
 def test_identical_to_langdetect_on_every_benchmark_page(factory: DetectorFactory) -> None:
     """What the pipeline detects on (the prose sample) and the raw page start, with its
     menus, capitals and digits: not one n-gram or float differs."""

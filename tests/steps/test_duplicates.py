@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from corpuskit.recipes.compose import remove_duplicates
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.steps.duplicates import ExactDuplicates, FirstPages, text_hash
-from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+from tests.conftest import bench_pages, doc_from, needs_bench, seed_pages
 
 ARTICLE = "Der Gemeinderat hat am Montag den neuen Haushalt beschlossen.\n\nEr gilt ab Mai."
 
@@ -116,12 +118,10 @@ def test_memory_per_distinct_page_is_bounded() -> None:
     assert 100 < per_page < 350, per_page  # 197 at 100,000 pages
 
 
-def duplicate_inputs(folder: Path) -> Path:
-    """Real pages, and copies of some in later files and in a JSONL file (where two
-    records are copies of one page); returns the folder."""
+def duplicate_inputs(folder: Path, pages: list[Path]) -> Path:
+    """Real ``pages`` (two at least), and copies of some in later files and in a JSONL
+    file (where two records are copies of one page); returns the folder."""
     folder.mkdir()
-    sources = sorted(BENCH_PAGES.glob("*.txt"))[::25] if BENCH_PAGES.is_dir() else []
-    pages = sources or seed_pages()
     for number, source in enumerate(pages):
         (folder / f"{number + 10:03d}_{source.name}").write_bytes(source.read_bytes())
     # an earlier file holds the page of file 011: that copy comes first, so it is kept
@@ -135,9 +135,16 @@ def duplicate_inputs(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def duplicated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return duplicate_inputs(tmp_path_factory.mktemp("duplicates") / "inputs")
+def every_25th() -> list[Path]:
+    """Every 25th traf-dev text page; skips the test without traf-dev."""
+    return bench_pages("*.txt")[::25]
+
+
+@pytest.fixture(scope="module", params=["seeds", pytest.param("traf-dev", marks=needs_bench)])
+def duplicated(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """The seed pages, or every 25th traf-dev page, with their copies."""
+    pages = seed_pages() if request.param == "seeds" else every_25th()
+    return duplicate_inputs(tmp_path_factory.mktemp("duplicates") / "inputs", pages)
 
 
 def run(folder: Path, out: Path, **options: object) -> tuple[bytes, bytes]:
@@ -171,10 +178,33 @@ def test_serial_and_two_workers_keep_the_same_first_pages(duplicated: Path, tmp_
 
 
 def test_it_goes_after_drop_empty_once() -> None:
-    """Not in the default pipeline yet (its pass costs a fifth of a run: defaults.py)."""
+    """Added by every run (dedup exact by default), not written in the recipe."""
     assert "exact_duplicates" not in default_pipeline().names
     pipeline = remove_duplicates(remove_duplicates(default_pipeline()))
     assert pipeline.names[-2:] == ("drop_empty", "exact_duplicates")
+
+
+def cli_run(folder: Path, out: Path, *flags: str) -> tuple[bytes, bytes]:
+    """``corpuskit clean FOLDER -o OUT --rejects ...`` in a new process; its files."""
+    rejects = out.with_name("rejects.jsonl")
+    command = [sys.executable, "-m", "corpuskit", "clean", str(folder), "-o", str(out)]
+    done = subprocess.run(
+        [*command, "--rejects", str(rejects), "-q", *flags], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes(), rejects.read_bytes()
+
+
+def test_the_command_line_drops_copies_by_default(duplicated: Path, tmp_path: Path) -> None:
+    """No flag: the copies go where records are written, as with --dedup exact (any
+    workers); --dedup off keeps every copy."""
+    default = cli_run(duplicated, tmp_path / "default" / "corpus.jsonl")
+    check_duplicates(*default)
+    exact = cli_run(duplicated, tmp_path / "w2" / "c.jsonl", "--dedup", "exact", "--workers", "2")
+    assert exact == default
+    kept, rejects = cli_run(duplicated, tmp_path / "off" / "corpus.jsonl", "--dedup", "off")
+    assert b'"duplicate"' not in rejects
+    assert len(kept.splitlines()) == len(default[0].splitlines()) + 4
 
 
 def test_a_cleaned_page_is_compared_as_cleaned(duplicated: Path) -> None:

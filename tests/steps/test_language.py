@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpuskit.data import load_table
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes.compose import select_languages
@@ -26,9 +27,11 @@ from corpuskit.steps.language import (
     LanguageDetector,
     SelectLanguage,
     count_letters,
+    detectable_languages,
     prose_sample,
+    suggest_language,
 )
-from tests.conftest import BENCH_PAGES, FIXTURES, ROOT, SHARED, doc_from
+from tests.conftest import ROOT, bench_pages, doc_from, seed_pages
 
 #: Real prose from the traf-dev benchmark pages (ids in the comments).
 PROSE = {
@@ -72,11 +75,7 @@ def test_real_prose_gets_its_language(detector: LanguageDetector, lang: str) -> 
     assert score == round(score, 4)
 
 
-def _seed_pages() -> list[Path]:
-    return sorted((FIXTURES / "pages").glob("*.txt")) or sorted((SHARED / "seeds").glob("*.txt"))
-
-
-@pytest.mark.parametrize("path", _seed_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", seed_pages(), ids=lambda p: p.name)
 def test_seed_pages_are_english(detector: LanguageDetector, path: Path) -> None:
     assert detector.detect(path.read_text(encoding="utf-8"))[0] == "en"
 
@@ -247,13 +246,39 @@ def test_select_languages_runs_right_after_detection() -> None:
         select_languages(default_pipeline(), [""])
 
 
-@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
+@pytest.mark.bench
 def test_benchmark_pages_below_the_default_score() -> None:
     """The count MIN_LANG_SCORE's comment states: 3 of the 696 pages (their raw text)."""
     detector = LanguageDetector()
-    pages = sorted(BENCH_PAGES.glob("*.txt"))
+    pages = bench_pages("*.txt")
     tops = [
         detector.ranked(prose_sample(p.read_text(encoding="utf-8"), MAX_CHARS))[0][1] for p in pages
     ]
     assert len(pages) == 696
     assert sum(top < MIN_LANG_SCORE for top in tops) == 3
+
+
+# --- the codes --lang takes -------------------------------------------------------------------
+
+
+def test_detectable_languages_are_the_profiles_and_und_and_all_have_names() -> None:
+    codes = detectable_languages()
+    assert {"en", "de", "zh", "und"} <= set(codes) and "zh-cn" not in codes
+    assert set(load_table("language_names")["names"]) == set(codes)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("english", "en"), ("Deutsch", "de"), ("ger", "de"), ("fre", "fr"), ("englsh", "en"),
+     ("portugese", "pt"), ("zh-CN", "zh"), ("Bokmål", "no"), ("iw", "he"), ("klingon", None)],
+)  # fmt: skip
+def test_a_name_or_another_code_suggests_the_code(typed: str, meant: str | None) -> None:
+    assert suggest_language(typed) == meant
+
+
+def test_select_language_refuses_a_code_the_detector_never_gives() -> None:
+    with pytest.raises(ValueError, match=r"'english' is not a language code .*did you mean 'en'"):
+        SelectLanguage(("en", "english"))
+    with pytest.raises(ValueError, match=r"'xx' .* \(codes: af, ar, "):
+        SelectLanguage(("xx",))
+    assert SelectLanguage((" EN", "und")).languages == ("en", "und")

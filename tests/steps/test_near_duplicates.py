@@ -18,7 +18,7 @@ from corpuskit.recipes.compose import remove_near_duplicates
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
 from corpuskit.steps.near_duplicates import NearDuplicates, shingle_hashes
-from tests.conftest import BENCH_PAGES, doc_from, seed_pages
+from tests.conftest import bench_pages, doc_from, seed_pages
 
 pytest.importorskip("numpy")
 
@@ -95,9 +95,10 @@ def test_memory_per_page_is_the_signature_and_little_more() -> None:
 def crawl_copies(folder: Path, every: int) -> dict[str, str]:
     """Real benchmark pages and three copies of every ``every``-th (another page's
     furniture around it; cut after 80% of its lines; Windows-1252 with CRLF), named
-    to come after their original; returns file name -> family."""
+    to come after their original; returns file name -> family. Skips the calling test
+    without traf-dev."""
+    pages = bench_pages("*.txt")[::every]
     folder.mkdir()
-    pages = sorted(BENCH_PAGES.glob("*.txt"))[::every]
     family = {}
     for number, page in enumerate(pages):
         raw = page.read_bytes()
@@ -117,7 +118,6 @@ def crawl_copies(folder: Path, every: int) -> dict[str, str]:
     return family
 
 
-@pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="the traf-dev pages are not here")
 def test_copies_of_real_pages_found_with_any_worker_count(tmp_path: Path) -> None:
     family = crawl_copies(tmp_path / "inputs", every=30)
     pipeline = remove_near_duplicates(default_pipeline())

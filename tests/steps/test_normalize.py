@@ -34,7 +34,7 @@ from corpuskit.steps.normalize import (
     normalize_whitespace,
     remove_control_chars,
 )
-from tests.conftest import FIXTURES, SHARED, doc_from
+from tests.conftest import BENCH_PAGES, doc_from, needs_bench, seed_pages
 
 POLICIES = [
     PunctuationPolicy(quotes="ascii", dashes="ascii", ellipsis="dots"),
@@ -180,11 +180,9 @@ def test_mojibake_is_repaired_before_soft_hyphens_are_removed() -> None:
     assert run(Pipeline(normalize_steps()), doc_from(damaged)).text == "El mínimo por día"
 
 
+@needs_bench
 def test_fix_encoding_repairs_the_benchmark_page_with_mojibake() -> None:
-    page = SHARED / "bench" / "traf-dev" / "pages" / "004a60e635d2c0bd.txt"
-    if not page.exists():
-        pytest.skip("traf-dev benchmark not available")
-    text = page.read_text(encoding="utf-8")
+    text = (BENCH_PAGES / "004a60e635d2c0bd.txt").read_text(encoding="utf-8")
     fixed = fix_encoding(text)
     assert "VerÃ¶ffentlichung" in text and "VerÃ¶ffentlichung" not in fixed
     assert "vor der Veröffentlichung zu prüfen" in fixed
@@ -419,11 +417,7 @@ def test_each_step_that_changes_text_records_an_edit() -> None:
     ]
 
 
-def _seed_pages() -> list[Path]:
-    return sorted((FIXTURES / "pages").glob("*.txt")) or sorted((SHARED / "seeds").glob("*.txt"))
-
-
-@pytest.mark.parametrize("path", _seed_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", seed_pages(), ids=lambda p: p.name)
 def test_seed_prose_survives_the_default_normalization(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     cleaned = run(Pipeline(normalize_steps()), doc_from(text)).text

@@ -10,11 +10,11 @@ from corpuskit.document import Document, Source, line_origins, make_document
 from corpuskit.explain import explain
 from corpuskit.pipeline import Pipeline
 from corpuskit.steps.paragraphs import JoinLines
-from tests.conftest import SHARED, doc_from
+from tests.conftest import BENCH, bench_pages, doc_from
 from tests.steps.work import lines_run
 
 JOIN = JoinLines()
-DRAGNET = SHARED / "bench" / "dragnet-dev"
+DRAGNET = BENCH / "dragnet-dev"
 
 
 def joined(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -129,14 +129,14 @@ def test_work_grows_linearly_with_the_page() -> None:
         assert large < 12 * small, (run[:10], small, large)
 
 
-@pytest.mark.skipif(not DRAGNET.is_dir(), reason="dragnet-dev benchmark not available")
 def test_on_dev_pages_joined_article_lines_stay_inside_one_gold_paragraph() -> None:
     # Of the lines made by joining pieces that are all article text, how many the gold
     # keeps in one paragraph (bench/quality.py's separation measures the whole set).
+    pages = bench_pages("*.txt", "dragnet-dev")[:200]  # skips without dragnet-dev
     records = map(json.loads, (DRAGNET / "gold.jsonl").open(encoding="utf-8"))
     gold = {r["id"]: r["article"] for r in records}
     inside = across = 0
-    for page in sorted((DRAGNET / "pages").glob("*.txt"))[:200]:
+    for page in pages:
         article, raw = gold[page.stem], page.read_text(encoding="utf-8").split("\n")
         doc = JOIN(make_document("\n".join(raw), Source(str(page))))
         groups = line_origins(doc.edits, len(raw))

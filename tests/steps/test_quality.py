@@ -3,7 +3,8 @@ annotate mode only records, and off / annotate / drop per filter."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,17 @@ from corpuskit.steps.quality import (
     QUALITY_NAMES,
     LinePunctuation,
     MostlyRemoved,
+    QualityFilter,
     Repetition,
     StopwordPresence,
     SymbolRatio,
     TooShort,
     WordLength,
+    count_sentences,
     quality_steps,
     with_quality,
 )
-from tests.conftest import doc_from, seed_pages
+from tests.conftest import SHARED, doc_from, seed_pages
 from tests.steps.test_language import PROSE
 
 
@@ -133,6 +136,42 @@ def test_modes_per_filter() -> None:
     assert names[names.index("drop_empty") + 1] == "mostly_removed"
 
 
+@pytest.mark.parametrize("kind", QUALITY_FILTERS, ids=QUALITY_NAMES)
+def test_every_threshold_is_a_field_with_its_source(kind: type[QualityFilter]) -> None:
+    thresholds = [f for f in fields(kind) if f.name not in ("mode", "stopwords")]
+    assert thresholds, kind.name
+    for f in thresholds:
+        assert f.name.startswith(("min_", "max_")), f.name
+        assert f.metadata.get("doc"), f"{kind.name}.{f.name} has no source"
+    assert kind().config == {"mode": "drop"}, "defaults hash as before"
+
+
+def test_thresholds_change_the_verdict_and_the_config() -> None:
+    short = doc_from(PROSE["de"])  # 24 words, 2 sentences
+    assert reason(TooShort(), short) == "too_few_words"
+    assert reason(TooShort(min_words=20), short) == "too_few_sentences"
+    assert reason(TooShort(min_words=20, min_sentences=2), short) is None
+    assert TooShort(min_words=20).config == {"mode": "drop", "min_words": 20}
+    repeated = doc_from("\n\n".join([PROSE["en"]] * 4))
+    assert reason(Repetition(max_duplicate_lines=0.8, max_duplicate_paragraphs=0.8), repeated) == (
+        "duplicate_line_chars"
+    )
+    with pytest.raises(ValueError, match="min_kept must not be negative"):
+        MostlyRemoved(min_kept=-0.1)
+    with pytest.raises(
+        ValueError, match=r"min_mean_word_length 12\.0 > max_mean_word_length 10\.0"
+    ):
+        WordLength(min_mean_word_length=12.0)
+
+
+def test_with_quality_keeps_a_recipe_filters_thresholds() -> None:
+    pipeline = default_pipeline().then(TooShort(min_words=20))
+    moded = with_quality(pipeline, "annotate")
+    [step] = [s for s in moded.steps if getattr(s, "name", "") == "too_short"]
+    assert step == TooShort(mode="annotate", min_words=20)
+    assert moded.names[-1] == "too_short", "where it stood: after drop_empty and the others"
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(codec="utf-8"), max_size=400))
 def test_filters_never_change_text_and_never_raise(text: str) -> None:
@@ -164,3 +203,25 @@ def test_cli_quality_drop(tmp_path: Path) -> None:
         ],
     )
     assert kept.exit_code == 0, kept.stderr
+
+
+# --- sentences, counted in linear time ------------------------------------------------
+
+#: The pattern ``count_sentences`` used before it was made linear (it backtracked over
+#: runs of punctuation: 18 s of CPU for ``"." * 32000 + "x"``): the answers to keep.
+BACKTRACKING_SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*(?=\s|$)")
+
+
+@given(st.text(".!?…。！？\"'”’»)]」 \n\tab", max_size=60))
+def test_count_sentences_counts_what_the_backtracking_pattern_counted(text: str) -> None:
+    assert count_sentences(text) == len(BACKTRACKING_SENTENCE_END.findall(text))
+
+
+@pytest.mark.bench
+@pytest.mark.skipif(not (SHARED / "bench").is_dir(), reason="the dev sets are not here")
+def test_count_sentences_is_unchanged_on_every_dev_page() -> None:
+    pages = sorted((SHARED / "bench").glob("*-dev/pages/*.txt"))
+    assert len(pages) > 1600  # traf-dev and dragnet-dev
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert count_sentences(text) == len(BACKTRACKING_SENTENCE_END.findall(text)), page.name

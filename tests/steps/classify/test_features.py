@@ -25,21 +25,21 @@ from corpuskit.steps.classify.features import (
     short_runs,
     split_blocks,
 )
-from tests.conftest import BENCH_PAGES, seed_pages
+from tests.conftest import bench_pages, seed_pages
 
 STOPWORDS = Stopwords()
 ENGLISH = STOPWORDS.get("en")
-needs_bench = pytest.mark.skipif(not BENCH_PAGES.is_dir(), reason="benchmark pages not available")
 
 
 def page_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")
 
 
-def bench_pages(count: int) -> list[Path]:
-    """Every ``len // count``-th benchmark page: German, English, French, Spanish and more."""
-    paths = sorted(BENCH_PAGES.glob("*.txt"))
-    return paths[:: max(1, len(paths) // count)]
+def spread(count: int) -> list[Path]:
+    """Every ``len // count``-th traf-dev page: German, English, French, Spanish and more;
+    skips the test without traf-dev."""
+    paths = bench_pages("*.txt")
+    return paths[:: len(paths) // count]
 
 
 def block(kind: str, chars: int = 100) -> Block:
@@ -141,9 +141,8 @@ def test_char_counts_match_the_slow_count_on_seed_lines() -> None:
             assert _char_counts(line) == slow_char_counts(line), line
 
 
-@needs_bench
 def test_char_counts_match_the_slow_count_on_benchmark_lines() -> None:
-    for page in bench_pages(40):
+    for page in spread(40):
         for line in page_lines(page):
             assert _char_counts(line) == slow_char_counts(line), (page.name, line)
 
@@ -191,7 +190,6 @@ def test_features_are_never_negative(page: Path) -> None:
     assert all_features_at_least_zero(page_lines(page), ENGLISH)
 
 
-@needs_bench
 def test_features_are_never_negative_on_benchmark_pages() -> None:
-    for page in bench_pages(60):
+    for page in spread(60):
         assert all_features_at_least_zero(page_lines(page), STOPWORDS.get(None)), page.name
