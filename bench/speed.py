@@ -22,9 +22,9 @@ compare ratios from one run, not figures from different runs.
 
 ``--dedup-cost ROUNDS`` measures instead what dropping exact duplicates by default costs:
 one JSONL record per unique page of the given folders, corpuskit with one worker and
-``dedup`` exact, then off, alternated ROUNDS times, each in a fresh process; it prints
-each run's CPU time (user + system, of the child: wall time is too noisy on a shared
-machine) and the median of the per-round ratios.
+``dedup`` exact, near, then off, alternated ROUNDS times, each in a fresh process; it
+prints each run's CPU time (user + system, of the child: wall time is too noisy on a
+shared machine) and the medians of the per-round ratios to off.
 """
 
 from __future__ import annotations
@@ -203,25 +203,26 @@ def main() -> int:
 
 
 def dedup_cost(folders: list[Path], rounds: int) -> int:
-    """CPU time of one-worker runs over the unique pages, dedup exact then off, each
-    round; the median ratio exact / off."""
-    ratios = []
+    """CPU time of one-worker runs over the unique pages, dedup exact, near and off,
+    each round; the median ratios to off."""
+    ratios: dict[str, list[float]] = {"exact": [], "near": []}
     with tempfile.TemporaryDirectory(prefix="corpuskit-dedup-") as temp:
         source = Path(temp) / "unique.jsonl"
         pages = unique_corpus(folders, source)
         print(f"corpus: {pages:,} unique pages", file=sys.stderr)
         for number in range(rounds):
             cpu = {}
-            for dedup in ("exact", "off"):
+            for dedup in ("exact", "near", "off"):
                 target = Path(temp) / f"{dedup}-{number}.jsonl"
                 cpu[dedup] = measure("corpuskit", source, target, "1", dedup)["cpu"]
-            ratios.append(cpu["exact"] / cpu["off"])
-            print(
-                f"round {number + 1}: exact {cpu['exact']:.2f} CPU-s, off {cpu['off']:.2f}, "
-                f"ratio {ratios[-1]:.4f}"
-            )
-    ratios.sort()
-    print(f"median ratio exact / off: {ratios[len(ratios) // 2]:.4f} ({rounds} rounds)")
+            for mode in ratios:
+                ratios[mode].append(cpu[mode] / cpu["off"])
+            shown = ", ".join(f"{mode} {seconds:.2f}" for mode, seconds in cpu.items())
+            print(f"round {number + 1} (CPU-s): {shown}")
+    for mode, found in ratios.items():
+        found.sort()
+        each = " ".join(f"{ratio:.4f}" for ratio in found)
+        print(f"{mode} / off: median {found[len(found) // 2]:.4f} (rounds: {each})")
     return 0
 
 

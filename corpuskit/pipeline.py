@@ -84,6 +84,11 @@ class OrderedStep(CorpusStep, Protocol):
     def key(self, doc: Document) -> Any: ...
 
 
+def ordered_keys(steps: Sequence[OrderedStep], doc: Document) -> tuple[Any, ...]:
+    """What each of the ordered ``steps`` needs of ``doc`` (made where it is cleaned)."""
+    return tuple(step.key(doc) for step in steps)
+
+
 def decide(step: OrderedStep, state: Any, doc: Document) -> Document | Drop:
     """``doc``, or its drop, as ``step`` judges it after every page before it in input
     order was shown to ``state``; records ``doc`` in ``state``."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from corpuskit.document import Document, Drop, InputEnd
-from corpuskit.pipeline import CorpusStep, OrderedStep, Pipeline, decide, step_name
+from corpuskit.pipeline import CorpusStep, OrderedStep, Pipeline, decide, ordered_keys, step_name
 from corpuskit.run.cleaning import Outcome, Provenance, outcome
 from corpuskit.run.executor import Job
 from corpuskit.run.passes import prepare_item
@@ -54,33 +54,40 @@ class Pass:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The passes, then the writing phase: steps ``start:stop`` where pages are cleaned,
-    and the ordered step at ``ordered`` decided where records are written (or None)."""
+    and the ordered steps at ``ordered`` (those that end the pipeline, if any) decided
+    where records are written, in order."""
 
     passes: tuple[Pass, ...]
     start: int
     stop: int
-    ordered: int | None
+    ordered: tuple[int, ...]
 
     @classmethod
     def of(cls, pipeline: Pipeline, *, in_passes: bool = True) -> Plan:
-        """The plan of ``pipeline``. An ordered step directly before the end is decided
-        where records are written; directly before a corpus step, in that step's pass
-        (when ``in_passes``: Ray counts inputs apart, out of order); anywhere else it
-        counts in a pass of its own."""
+        """The plan of ``pipeline``. Ordered steps that end it (``exact_duplicates``,
+        ``near_duplicates``) are decided where records are written; one directly before
+        another corpus step, in that step's pass (when ``in_passes``: Ray counts inputs
+        apart, out of order); anywhere else it counts in a pass of its own."""
         steps, corpus = pipeline.steps, pipeline.corpus_steps()
-        last = len(steps) - 1
-        sink = last if corpus and corpus[-1] == last and _ordered(steps[last]) else None
+        stop = len(steps)
+        while stop - 1 in corpus and _ordered(steps[stop - 1]):
+            stop -= 1
         passes: list[Pass] = []
         start, waiting = 0, cast(tuple[int, ...], ())
-        for position in corpus:
+        for position in (position for position in corpus if position < stop):
             following = position + 1 in corpus and not _ordered(steps[position + 1])
-            if position != sink and _ordered(steps[position]) and in_passes and following:
+            if _ordered(steps[position]) and in_passes and following:
                 waiting = (position,)
-            elif position != sink:
+            else:
                 passes.append(Pass(start, position - len(waiting), waiting, position))
                 start, waiting = position, ()
-        stop = last if sink is not None else len(steps)
-        return cls(tuple(passes), start, stop, sink)
+        return cls(tuple(passes), start, stop, tuple(range(stop, len(steps))))
+
+    def ordered_steps(self, pipeline: Pipeline) -> tuple[OrderedStep, ...]:
+        """The steps decided where records are written, in order."""
+        steps = tuple(pipeline.steps[position] for position in self.ordered)
+        assert all(isinstance(step, OrderedStep) for step in steps)
+        return cast(tuple[OrderedStep, ...], steps)
 
     def states(self) -> int:
         """How many states the passes save (one per step they count or decide)."""
@@ -265,12 +272,11 @@ def _observe(steps: Sequence[Any], states: Sequence[object], item: Any) -> Any:
 
 def _write(job: Job, pipeline: Pipeline, plan: Plan, phase: Phase, mapper: Mapper) -> None:
     """The writing phase: clean what is left, hand every outcome to the sink in order."""
-    ordered = pipeline.steps[plan.ordered] if plan.ordered is not None else None
-    assert ordered is None or isinstance(ordered, OrderedStep)
+    ordered = plan.ordered_steps(pipeline)
     phase.sink.begin(phase, ordered)
     provenance = Provenance.of(job.pipeline, job.run.audit)
     remaining = Pipeline(pipeline.steps[plan.start : plan.stop])
-    key = ordered.key if ordered is not None else None
+    key = partial(ordered_keys, ordered) if ordered else None
     task = partial(outcome, remaining, provenance, job.run.time_limit, key=key)
     source = phase.source
     for done in mapper(partial(_outcome_or_marker, task), source.items()):

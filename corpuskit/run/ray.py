@@ -26,11 +26,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
-from corpuskit.pipeline import CorpusStep, OrderedStep, Pipeline, step_name
+from corpuskit.pipeline import CorpusStep, Pipeline, ordered_keys, step_name
 from corpuskit.readers import numbered_inputs, read_numbered
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.paths import STDIN, Input
@@ -121,12 +122,11 @@ class RayExecutor:
         done = sink.done if restart == sink.restart else []
         source = InputSource(job.inputs, job.read, done=done)
         phase = Phase(sink, number, "clean", number + 1, source)
-        ordered = pipeline.steps[plan.ordered] if plan.ordered is not None else None
-        assert ordered is None or isinstance(ordered, OrderedStep)
+        ordered = plan.ordered_steps(pipeline)
         sink.begin(phase, ordered)
         provenance = Provenance.of(job.pipeline, job.run.audit)
         shared = ray.put(Pipeline(pipeline.steps[: plan.stop]))  # tasks read the inputs again
-        key = ordered.key if ordered is not None else None
+        key = partial(ordered_keys, ordered) if ordered else None
         work = list(numbered_inputs(job.inputs, job.read, None, done))
         task = ray.remote(clean_input)
         calls = (

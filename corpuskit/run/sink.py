@@ -21,7 +21,7 @@ import orjson
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import RunStopped
-from corpuskit.pipeline import OrderedStep, decide
+from corpuskit.pipeline import OrderedStep, decide, step_name
 from corpuskit.run.cleaning import Outcome, reject_record
 from corpuskit.run.progress import Meter, OnProgress
 from corpuskit.run.report import RunReport
@@ -84,7 +84,7 @@ class Sink:
         if self.journal is not None:
             self.report.merge(self.journal.report)
         self._phase: Phase | None = None
-        self._ordered: tuple[OrderedStep, object] | None = None
+        self._ordered: tuple[tuple[OrderedStep, ...], list[Any]] | None = None
 
     @property
     def states(self) -> list[object] | None:
@@ -131,16 +131,19 @@ class Sink:
         if self.journal is not None:
             self.journal.commit(restart, done, self.report, sizes)
 
-    def begin(self, phase: Phase, ordered: OrderedStep | None = None) -> None:
-        """Start the writing phase; ``ordered`` (the pipeline's last step, when ordered)
-        is decided here, its state rebuilt from the corpus a resumed run wrote."""
+    def begin(self, phase: Phase, ordered: Sequence[OrderedStep] = ()) -> None:
+        """Start the writing phase; the ``ordered`` steps (those that end the pipeline)
+        are decided here, in order, their states rebuilt from the corpus a resumed run
+        wrote."""
         self._phase = phase
-        if ordered is None:
+        if not ordered:
             return
-        state = ordered.new_state()
+        states = [step.new_state() for step in ordered]
         for record in self.journal.written() if self.journal is not None else ():
-            decide(ordered, state, Document.from_record(record))
-        self._ordered = (ordered, state)
+            document = Document.from_record(record)
+            for step, state in zip(ordered, states, strict=True):
+                decide(step, state, document)
+        self._ordered = (tuple(ordered), states)
 
     def take(self, done: Outcome | InputEnd | Skipped, mark: Mark | None = None) -> None:
         """Write, count and journal one thing cleaning gave (``mark``: where it stands
@@ -175,16 +178,28 @@ class Sink:
         self.report.merge(done.counts)
 
     def _decided(self, done: Outcome) -> Outcome:
-        """``done``, or the drop the ordered step makes of it (read back from its
-        record: a copy is rare, so only copies pay for it)."""
+        """``done``, or the drop the first ordered step that rejects it makes of it (read
+        back from its record: a copy is rare, so only copies pay for it)."""
         if self._ordered is None or done.key is None or done.id is None or done.line is None:
             return done
-        step, state = self._ordered
-        detail = state.decide(done.key, done.id)  # type: ignore[attr-defined]
-        if detail is None:
+        found = _rejecting(*self._ordered, done.key, done.id)
+        if found is None:
             return done
+        step, detail = found
         document = Document.from_record(orjson.loads(done.line))
-        drop = Drop(step.name, step.reason, document.source, detail, document)  # type: ignore[attr-defined]
+        drop = Drop(step_name(step), step.reason, document.source, detail, document)
         counts = RunReport()
         counts.add(drop)
         return Outcome(counts, drop=drop, reject=encode_reject(reject_record(drop)))
+
+
+def _rejecting(
+    steps: Sequence[OrderedStep], states: Sequence[Any], keys: Sequence[Any], page_id: str
+) -> tuple[OrderedStep, str] | None:
+    """The first of the ordered ``steps`` that rejects a page (its keys ``keys``), with
+    why; each state before it records the page."""
+    for step, state, key in zip(steps, states, keys, strict=True):
+        detail = state.decide(key, page_id)
+        if detail is not None:
+            return step, detail
+    return None

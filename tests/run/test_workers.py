@@ -256,3 +256,32 @@ def test_one_big_input_moves_the_bar(pages: Path, tmp_path: Path) -> None:
             if name == phase and 0 < read < total
         ]
         assert moving and any(left != "-:--:--" for _, left in moving), phase
+
+
+def test_workers_beyond_the_work_are_capped_with_one_note(tmp_path: Path) -> None:
+    """``--workers 32`` on one page: cleaned in this process, one warning line says so;
+    no flag: as many as useful, without a word (the reason is logged with -v)."""
+    page = str(seed_pages()[0])
+    command = [sys.executable, "-m", "corpuskit", "clean", page, "-o", str(tmp_path / "a.jsonl")]
+    many = subprocess.run([*command, "--workers", "32"], capture_output=True, text=True)
+    assert many.returncode == 0, many.stderr
+    [note] = [line for line in many.stderr.splitlines() if "workers" in line]
+    assert note.startswith("corpuskit: workers: 32 asked, 1 used (the inputs hold work for 1")
+    plain = subprocess.run(command, capture_output=True, text=True)
+    assert "workers" not in plain.stderr
+    verbose = subprocess.run([*command, "-v"], capture_output=True, text=True)
+    assert "asked, 1 used" in verbose.stderr
+
+
+def test_the_work_of_the_inputs_decides_the_workers(tmp_path: Path) -> None:
+    """One worker per MiB of input, a compressed input counted five times its size."""
+    from corpuskit.run.local import useful_workers
+
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text(long_page(0), encoding="utf-8")
+    big.write_text(long_page(1) * 40, encoding="utf-8")  # about 2.4 MB
+    assert useful_workers(Job((str(small),), default_pipeline())) == 1
+    assert useful_workers(Job((str(big),), default_pipeline())) == 3
+    packed = tmp_path / "packed.jsonl.gz"
+    packed.write_bytes(os.urandom(300_000))  # 300 KB stored, counted as 1.5 MB
+    assert useful_workers(Job((str(packed),), default_pipeline())) == 2
