@@ -14,6 +14,14 @@ included, reading excluded) and lines removed per rule.
     python bench/quality.py ../shared/bench/traf-dev --mode html --extractor trafilatura
     python bench/quality.py ../shared/bench/traf-dev --compare-parsers
     python bench/quality.py ../shared/bench/traf-dev --compare-extractors
+    python bench/quality.py --generalization ../shared/bench/traf-dev ../shared/bench/dragnet-dev
+
+The benchmark's gold decides the metric: segment gold (``with``/``without`` passages,
+traf-dev) or article gold (dragnet-dev); see ``devsets.DevSet``.
+``--generalization FOLDER...`` prints the table that predicts unseen pages: each mode on
+each set, with line models cross-validated and fitted leave-one-dataset-out, beside
+trafilatura and readability on the same pages (``bench/generalization.py``; ``--json``
+writes it, ``--worst N`` lists the pages furthest below the better anchor).
 
 ``--html-parser`` picks the parser of HTML mode (``bs4``, the default, or ``lxml``),
 ``--extractor`` what makes the text (``corpuskit``, the default, or ``trafilatura``).
@@ -33,7 +41,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import importlib
-import importlib.util
 import json
 import sys
 import time
@@ -43,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from devsets import DevSet
 
 import corpuskit
 import corpuskit.html
@@ -67,25 +75,35 @@ measures = _beside("measures")
 
 @dataclass
 class Measurement:
-    """Scores, speed and per-rule counts of one run of a pipeline over a benchmark."""
+    """Scores, speed and per-rule counts of one run of a pipeline over a benchmark.
 
-    segments: dict[str, Any]
+    ``scores`` is score.py's summary of the benchmark's metric (``metric``: segments
+    for passage gold, article for article gold); both have precision, recall and f1.
+    """
+
+    scores: dict[str, Any]
     pages: int
     seconds: float
     cpu_seconds: float
     report: corpuskit.RunReport
     predictions: dict[str, str]
     config: str
+    metric: str = "segments"
     #: What the score does not see (``bench/measures.py``), by name, printed as is.
     extras: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str | None] = field(default_factory=dict)
 
+    @property
+    def segments(self) -> dict[str, Any]:
+        """The scores (the name from when every benchmark had segment gold)."""
+        return self.scores
+
     def summary(self, mode: str) -> str:
-        s = self.segments
+        s = self.scores
         speed, cpu_speed = self.pages / self.seconds, self.pages / self.cpu_seconds
         extras = "".join(f"{name}: {value}\n" for name, value in self.extras.items())
         return (
-            f"mode {mode}, {self.pages} pages, pipeline {self.config}\n"
+            f"mode {mode}, {self.pages} pages, pipeline {self.config}, {self.metric} metric\n"
             f"precision {s['precision']:.3f}  recall {s['recall']:.3f}  F {s['f1']:.3f}  "
             f"pages/s {speed:.0f} (CPU time: {cpu_speed:.0f})\n"
             f"{extras}{self.report.summary()}"
@@ -111,24 +129,17 @@ def page_id(doc: Document) -> str:
     return Path(doc.source.path).name.split(".")[0]
 
 
-def load_score(folder: Path) -> Any:
-    """The benchmark's own score.py, imported from beside the benchmark folder."""
-    spec = importlib.util.spec_from_file_location("bench_score", folder.parent / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def measure(
     folder: Path,
     mode: str = "text",
     pipeline: Pipeline | None = None,
     html_parser: str = "bs4",
     extractor: str = "corpuskit",
+    docs: list[Document] | None = None,
 ) -> Measurement:
-    """Run ``pipeline`` over the benchmark's pages and score the output."""
-    docs = load_pages(folder, mode, html_parser, extractor)
+    """Run ``pipeline`` over the benchmark's pages (``docs``: read already) and score
+    the output."""
+    docs = docs or load_pages(folder, mode, html_parser, extractor)
     pipeline = pipeline or corpuskit.default_pipeline()
     start, cpu = time.perf_counter(), time.process_time()
     with fewer_collections():  # as the executor runs it
@@ -142,21 +153,30 @@ def measure(
         predictions[page_id(doc)] = "" if isinstance(result, Drop) else result.text
         final = result.document if isinstance(result, Drop) else result
         titles[page_id(doc)] = None if final is None else final.title
-    score = load_score(folder)
-    gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
-    scores = score.score(gold, predictions)
-    segments = scores.get("segments") or scores["article"]  # passage gold, or article gold
+    devset = DevSet.of(folder)
+    squash = devset.score.squash
+    scores = devset.evaluate(predictions)
+    del scores["per_page"]
+    empty = sum(not predictions.get(page, "").strip() for page in devset.ids)
     extras = {
-        "paragraph integrity": str(measures.integrity(gold, predictions, score.squash)),
-        "paragraph separation": str(measures.separation(gold, predictions, score.squash)),
-        "empty outputs": str(scores["empty"]),
+        "paragraph integrity": str(measures.integrity(devset.gold, predictions, squash)),
+        "paragraph separation": str(measures.separation(devset.gold, predictions, squash)),
+        "empty outputs": str(empty),
     }
-    comments = measures.comment_detection(folder, docs, results, page_id, score.squash)
+    comments = measures.comment_detection(folder, docs, results, page_id, squash)
     if comments is not None:
         extras["comment detection"] = str(comments)
-    config = pipeline.config_hash()
     return Measurement(
-        segments, len(docs), seconds, cpu, report, predictions, config, extras, titles
+        scores,
+        len(docs),
+        seconds,
+        cpu,
+        report,
+        predictions,
+        pipeline.config_hash(),
+        metric=devset.metric,
+        extras=extras,
+        titles=titles,
     )
 
 
@@ -187,8 +207,7 @@ def compare_parsers(folder: Path, extractors: tuple[str, ...] = ("corpuskit",)) 
     """
     paths = sorted((folder / "pages").glob("*.html.gz"))
     pages = {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) for p in paths}
-    gold = [json.loads(line) for line in (folder / "gold.jsonl").open(encoding="utf-8")]
-    score = load_score(folder).score
+    devset = DevSet.of(folder)
     lines = [f"{len(pages)} pages from their bytes, one process; pages/s (CPU pages/s)"]
     speeds: dict[str, tuple[float, float]] = {}
     for extractor in extractors:
@@ -196,7 +215,7 @@ def compare_parsers(folder: Path, extractors: tuple[str, ...] = ("corpuskit",)) 
             for stage, speed, texts in _corpuskit_runs(pages, parser, extractor):
                 name = f"{_run_name(extractor, parser)} {stage}"
                 speeds[name] = speed
-                lines.append(_row(name, score(gold, texts)["segments"], speed))
+                lines.append(_row(name, devset.evaluate(texts), speed))
     try:
         import trafilatura
     except ImportError:
@@ -207,7 +226,7 @@ def compare_parsers(folder: Path, extractors: tuple[str, ...] = ("corpuskit",)) 
         texts = {pid: trafilatura.extract(raw, **options) or "" for pid, raw in pages.items()}
         speed = _speeds(len(pages), start, cpu)
         reference = reference or speed
-        lines.append(_row(name, score(gold, texts)["segments"], speed))
+        lines.append(_row(name, devset.evaluate(texts), speed))
     assert reference is not None
     lines += [
         f"{name} / trafilatura: {s[0] / reference[0]:.2f} (CPU: {s[1] / reference[1]:.2f})"
@@ -279,8 +298,26 @@ def _row(name: str, s: dict[str, Any], speed: tuple[float, float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folder", type=Path, help="benchmark folder with gold.jsonl and pages/")
+    parser.add_argument(
+        "folder", type=Path, nargs="?", help="benchmark folder with gold.jsonl and pages/"
+    )
     parser.add_argument("--mode", choices=("text", "html"), default="text")
+    parser.add_argument(
+        "--generalization",
+        type=Path,
+        nargs="+",
+        metavar="FOLDER",
+        help="the generalization table over these dev sets (bench/generalization.py)",
+    )
+    parser.add_argument(
+        "--modes", nargs="+", choices=("text", "html"), default=["text", "html"],
+        help="with --generalization: the modes to measure",
+    )  # fmt: skip
+    parser.add_argument("--json", type=Path, help="with --generalization: write the table here")
+    parser.add_argument(
+        "--worst", type=int, default=0, help="with --generalization: list the N pages per set "
+        "where corpuskit (lodo) is furthest below the better anchor",
+    )  # fmt: skip
     parser.add_argument("--pipeline", help="module:function returning the Pipeline to measure")
     parser.add_argument("--html-parser", choices=corpuskit.html.PARSERS, default="bs4")
     parser.add_argument("--extractor", choices=corpuskit.html.EXTRACTORS, default="corpuskit")
@@ -301,6 +338,13 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
+    if args.generalization:
+        import generalization
+
+        print(generalization.report(args.generalization, args.modes, args.json, args.worst))
+        return 0
+    if args.folder is None:
+        parser.error("a benchmark folder is needed")
     if args.headlines:
         print(headline_match(args.folder))
         return 0

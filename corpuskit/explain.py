@@ -6,6 +6,11 @@ joined onto the one before it), and no normalizer adds or removes a line, so rem
 and joins can be traced back to the lines of the page as it was read
 (``document.origins``). A line made of several joined lines stands for all of them: if
 a later step removes it, each of them is reported removed.
+
+A step that scores lines says how it judged each one, kept lines too, through a
+``judged(doc)`` method (``classify_lines``: the score, and the features that pulled it
+down); the pipeline runs step by step so each such step is asked about the page as it
+reached it, and a kept line shows why it was kept.
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from corpuskit.document import Document, Drop, Edit, JoinedLine, RemovedLine, origins
+from corpuskit.document import (
+    Document,
+    Drop,
+    Edit,
+    JoinedLine,
+    RemovedLine,
+    line_origins,
+    origins,
+)
 from corpuskit.pipeline import Pipeline
 
 _Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine)
@@ -26,6 +39,8 @@ class LineVerdict:
 
     ``joined`` is the rule by which a step joined this line onto the line before it
     (``join_lines``: a sentence the page had split), ``joined_by`` that step.
+    ``judgment`` is what a step that scores lines found for a line it kept
+    (``classify_lines``: ``{"score": 1.5, ...}``); None when no such step saw it.
     """
 
     number: int
@@ -35,6 +50,7 @@ class LineVerdict:
     features: Mapping[str, float] = field(default_factory=dict)
     joined: str | None = None
     joined_by: str | None = None
+    judgment: Mapping[str, float] | None = None
 
     @property
     def kept(self) -> bool:
@@ -64,7 +80,7 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     >>> [(v.text, v.rule) for v in exp.lines]
     [('Logo', 'site_chrome'), ('Texte.', None)]
     """
-    result = pipeline(doc)
+    result, judged = _run(doc, pipeline)
     final = result if isinstance(result, Document) else result.document
     original = doc.text.split("\n")
     new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
@@ -76,15 +92,39 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
                 removed[number] = (edit.step, line.rule, line.features)
         for join in edit.joins:
             joined[numbers[join.number - 1][0]] = (join.rule, edit.step)
+    verdicts = (
+        LineVerdict(number, line, *removed.get(number, (None, None, {})), *joined.get(number, ()))
+        for number, line in enumerate(original, 1)
+    )
     return Explanation(
         tuple(
-            LineVerdict(
-                number, line, *removed.get(number, (None, None, {})), *joined.get(number, ())
-            )
-            for number, line in enumerate(original, 1)
+            verdict if not verdict.kept else replace(verdict, judgment=judged.get(verdict.number))
+            for verdict in verdicts
         ),
         result,
     )
+
+
+def _run(
+    doc: Document, pipeline: Pipeline
+) -> tuple[Document | Drop, dict[int, Mapping[str, float]]]:
+    """``pipeline(doc)``, run one step at a time (each as a pipeline of its own, so with
+    the same error policy), and the judgments of the steps that score lines, by the
+    number of the line of ``doc`` they were made on (the first, for joined lines)."""
+    judged: dict[int, Mapping[str, float]] = {}
+    current: Document | Drop = doc
+    lines = len(doc.text.split("\n"))
+    for step in pipeline.steps:
+        if not isinstance(current, Document):
+            break
+        judge = getattr(step, "judged", None)
+        if callable(judge):
+            numbers = line_origins(current.edits[len(doc.edits) :], lines)
+            for index, judgment in judge(current).items():
+                if index < len(numbers):
+                    judged.setdefault(numbers[index][0], judgment)
+        current = Pipeline([step])(current)
+    return current, judged
 
 
 def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:

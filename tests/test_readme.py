@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import readme_record
+from tests import readme_explain, readme_record
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -76,4 +76,13 @@ def test_output_record_is_what_clean_writes() -> None:
     [shown] = readme_record.BLOCK.findall(README)
     assert shown[1] == readme_record.block(readme_record.clean_fixtures()), (
         "the record changed: python -m tests.readme_record --write"
+    )
+
+
+def test_explain_example_is_what_explain_prints() -> None:
+    """The README's ``corpuskit explain`` block is the command's output at the README's
+    width (``COLUMNS``), not a hand-written one."""
+    [shown] = readme_explain.BLOCK.findall(README)
+    assert shown[1] == readme_explain.explained(), (
+        "the explanation changed: python -m tests.readme_explain --write"
     )

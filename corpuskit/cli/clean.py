@@ -56,7 +56,7 @@ RUN_FLAGS = (
     "format", "text_field", "content", "id_field", "url_field", "html_parser", "extractor",
     "follow_links", "allow_missing", "limit", "max_file_mb", "max_line_mb", "audit", "strict",
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
-    "keep_comments", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
+    "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
     "ellipsis",
 )  # fmt: skip
@@ -113,7 +113,7 @@ def clean(
     audit: Annotated[bool, Flag(help="Also record each removed line and its rule.")] = False,
     strict: Annotated[bool, Flag(help="Stop at the first reject; write nothing.")] = False,
     time_limit: Annotated[
-        float, Flag(help="Seconds one document may take; 0: no limit.")
+        float, Flag(min=0.0, help="Seconds one document may take; 0: no limit.")
     ] = TIME_LIMIT,
     workers: Annotated[
         int | None, Flag(min=1, help="Worker processes; default: every core. Same output.")
@@ -131,6 +131,15 @@ def clean(
     keep_comments: Annotated[
         bool, Flag(help="Keep reader comments in the text (default: comment_lines removes them).")
     ] = False,
+    favor: Annotated[
+        bool | None,
+        Flag(
+            "--precision/--recall",
+            help="The line classifier's preset: remove more furniture (and some text), or "
+            "keep more text (and some furniture); default: balanced.",
+            show_default=False,
+        ),
+    ] = None,
     dedup: Annotated[
         str,
         Flag(
@@ -184,7 +193,10 @@ def clean(
     for name in RUN_FLAGS:
         where = source_of(ctx, name, chosen.options)
         if where != "default":
-            log.info("option %s = %r (from the %s)", name, ctx.params.get(name), where)
+            value = ctx.params.get(name)
+            if where == "recipe":  # as the recipe wrote it (favor's flag is a bool)
+                value = chosen.options.get(name, value)
+            log.info("option %s = %r (from the %s)", name, value, where)
     given = given_options(ctx, RUN_FLAGS)
     built = chosen.build(**given)
     log.info(

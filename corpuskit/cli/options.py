@@ -80,9 +80,11 @@ ExtractorOption = Annotated[
     ),
 ]
 MaxFileOption = Annotated[
-    int, typer.Option("--max-file-mb", help="Largest text/HTML file, decompressed (MiB).")
+    int, typer.Option("--max-file-mb", min=1, help="Largest text/HTML file, decompressed (MiB).")
 ]
-MaxLineOption = Annotated[int, typer.Option("--max-line-mb", help="Largest JSONL record (MiB).")]
+MaxLineOption = Annotated[
+    int, typer.Option("--max-line-mb", min=1, help="Largest JSONL record (MiB).")
+]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No summary on stderr; errors only.")
 ]
@@ -105,6 +107,7 @@ CONVERSIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "max_line_mb": ("max_line_bytes", lambda mb: mb * MiB),
     "time_limit": ("time_limit", lambda seconds: seconds or None),
     "quality_step": ("quality_step", tuple),
+    "favor": ("favor", lambda precision: "precision" if precision else "recall"),
 }
 
 #: Where a given option's value came from (click's ``ParameterSource`` names, which typer

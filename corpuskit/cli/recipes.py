@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from corpuskit.cli.logs import say
 from corpuskit.errors import RecipeError
 from corpuskit.recipes import Recipe, builtin_steps, load_recipe
 from corpuskit.recipes.defaults import default_pipeline
@@ -30,14 +31,18 @@ def recipe_callback(ctx: typer.Context, value: str | None) -> str | None:
     """Load ``--recipe`` for the command (``chosen_recipe``).
 
     A recipe that cannot be loaded ends the command here, with its one-line message
-    and exit code 2 (option callbacks run before the command's error translation).
+    (after the variable, when ``CORPUSKIT_RECIPE`` gave it: nothing on the command line
+    says so) and exit code 2 (option callbacks run before the command's error
+    translation).
     """
     if not value:
         return value
     try:
         recipe = load_recipe(value)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        source = ctx.get_parameter_source("recipe")
+        given = f"CORPUSKIT_RECIPE={value!r}: " if source and source.name == "ENVIRONMENT" else ""
+        say(f"error: {given}{error}")
         raise typer.Exit(error.exit_code) from None
     ctx.meta[RECIPE_KEY] = recipe
     return value
@@ -106,7 +111,7 @@ def show_command(
     try:
         _, text = recipe_text(name)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     typer.echo(text, nl=False)
 
@@ -115,9 +120,10 @@ def show_command(
 def check_command(
     name: Annotated[str, typer.Argument(help="A recipe file (or a shipped recipe).")],
 ) -> None:
-    """Load a recipe as clean would: print its steps, options and configuration hash,
-    or the first problem with its line. First it prints the modules the recipe names,
-    which loading imports and so runs (a recipe is code: trust it like a script).
+    """Load a recipe as clean would: print its steps (each with its settings, and the
+    junk rules it adds from a file of its own), options and configuration hash, or the
+    first problem with its line. First it prints the modules the recipe names, which
+    loading imports and so runs (a recipe is code: trust it like a script).
 
     Example: corpuskit recipe check my.toml
     """
@@ -126,11 +132,16 @@ def check_command(
             typer.echo(f"imports: {', '.join(modules)}")
         recipe = load_recipe(name)
     except RecipeError as error:
-        typer.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         raise typer.Exit(error.exit_code) from None
     pipeline = recipe.pipeline
     typer.echo(f"{recipe.source}: {len(pipeline.steps)} steps, config {pipeline.config_hash()}")
-    for entry in pipeline.describe():
-        typer.echo(f"  {entry['step']}  ({entry['origin']})")
+    for step, entry in zip(pipeline.steps, pipeline.describe(), strict=True):
+        settings = ", ".join(f"{key}={value!r}" for key, value in entry["config"].items())
+        typer.echo(
+            f"  {entry['step']}  ({entry['origin']})" + (f"  {settings}" if settings else "")
+        )
+        for detail in getattr(step, "details", ()):
+            typer.echo(f"      {detail}")
     for key, value in recipe.options.items():
         typer.echo(f"  option {key} = {value!r}")

@@ -48,19 +48,31 @@ VOCABULARY_WEIGHT = 25.0
 #: How many ``class``/``id`` pairs a ``Vocabulary`` remembers the words of.
 WORDS_KEPT = 50_000
 
-#: Bits of ``Measure.marks``: what an element's attributes say about it.
-JUNK, CONTENT, HIDDEN = 1, 2, 4
+#: Bits of ``Measure.marks``: what an element's attributes say about it. ``HIDDEN``: out
+#: of sight or out of the accessibility tree (``INVISIBLE``, or ``aria-hidden``: icons,
+#: decorative copies, the feature ``html_hidden``); ``INVISIBLE``: not shown at all
+#: (``display:none``, ``visibility:hidden``, the ``hidden`` attribute, a hiding class);
+#: ``COMMENT``: a candidate for a reader comment thread (see ``Measure.comment_section``).
+JUNK, CONTENT, HIDDEN, COMMENT, INVISIBLE = 1, 2, 4, 8, 16
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Junk and content words of ``class``/``id`` values (``data/html.toml``)."""
+    """Junk, content, comment and hiding words of ``class``/``id`` values, and the
+    ``itemprop``/``itemtype`` values that mark the main text or a comment
+    (``data/html.toml``)."""
 
     junk: re.Pattern[str]
     content: re.Pattern[str]
     itemprops: frozenset[str]
+    comment: re.Pattern[str] = re.compile("(?!)")
+    comment_not: re.Pattern[str] = re.compile("(?!)")
+    comment_ignored_prefixes: tuple[str, ...] = ()
+    comment_itemtypes: tuple[str, ...] = ()
+    comment_itemprops: frozenset[str] = frozenset()
+    hiding_classes: frozenset[str] = frozenset()
     _words: dict[tuple[object, object], int] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -72,6 +84,12 @@ class Vocabulary:
             _pattern(words["junk"], words["junk_words"]),
             _pattern(words["content"], words["content_words"]),
             frozenset(words["content_itemprops"]),
+            _pattern(words.get("comment", ()), words.get("comment_words", ())),
+            _pattern(words.get("comment_not", ()), ()),
+            tuple(words.get("comment_ignored_prefixes", ())),
+            tuple(words.get("comment_itemtypes", ())),
+            frozenset(words.get("comment_itemprops", ())),
+            frozenset(words.get("hiding_classes", ())),
         )
 
     @classmethod
@@ -80,38 +98,73 @@ class Vocabulary:
         return _default_vocabulary()
 
     def marks(self, attrs: Mapping[str, str]) -> int:
-        """The ``JUNK``/``CONTENT``/``HIDDEN`` bits of one element, by its attributes.
+        """The ``JUNK``/``CONTENT``/``HIDDEN``/``COMMENT``/``INVISIBLE`` bits of one
+        element, by its attributes.
 
         >>> marks = Vocabulary.default().marks
-        >>> marks({"class": "post-comments", "hidden": ""}), marks({"id": "x"})
-        (7, 0)
+        >>> marks({"class": "post-comments", "hidden": ""}) == (
+        ...     JUNK | CONTENT | COMMENT | INVISIBLE | HIDDEN
+        ... ), marks({"id": "x"})
+        (True, 0)
+        >>> marks({"aria-hidden": "true"}) == HIDDEN  # out of the accessibility tree only
+        True
+        >>> marks({"itemtype": "https://schema.org/Comment"}) == COMMENT
+        True
         """
         if not attrs:
             return 0
         get = attrs.get
         classes, ident = get("class"), get("id")
         bits = 0 if classes is None and ident is None else self.words(classes, ident)
-        itemprop = get("itemprop")
-        if itemprop is not None and _text(itemprop).lower() in self.itemprops:
-            bits |= CONTENT
-        if "hidden" in attrs or _text(get("aria-hidden")).lower() == "true":
-            bits |= HIDDEN
+        bits |= self._item_marks(get("itemprop"), get("itemtype"))
+        hidden = get("hidden")
+        if hidden is not None and _text(hidden).strip().lower() != "until-found":
+            bits |= INVISIBLE  # "until-found": collapsed, shown when searched or opened
         else:
             style = get("style")
             if style is not None and _HIDDEN_STYLE.search(_text(style)):
-                bits |= HIDDEN
+                bits |= INVISIBLE
+        if bits & INVISIBLE or _text(get("aria-hidden")).lower() == "true":
+            bits |= HIDDEN
         return bits
 
+    def _item_marks(self, itemprop: object, itemtype: object) -> int:
+        """The ``CONTENT``/``COMMENT`` bits of an element's microdata."""
+        bits = 0
+        if itemprop is not None:
+            prop = _text(itemprop).lower()
+            bits |= CONTENT if prop in self.itemprops else 0
+            bits |= COMMENT if prop in self.comment_itemprops else 0
+        if itemtype is not None and _text(itemtype).strip().endswith(self.comment_itemtypes):
+            bits |= COMMENT
+        return bits
+
+    def _names_comment(self, names: str) -> bool:
+        """Whether the class and id ``names`` (lowercased) name a comment thread, once
+        the taxonomy classes (``comment_ignored_prefixes``) are left out."""
+        if self.comment_ignored_prefixes:
+            kept = (n for n in names.split() if not n.startswith(self.comment_ignored_prefixes))
+            names = " ".join(kept)
+        return bool(self.comment.search(names)) and not self.comment_not.search(names)
+
     def words(self, classes: object, ident: object) -> int:
-        """The ``JUNK``/``CONTENT`` bits of a ``class`` and an ``id`` value.
+        """The ``JUNK``/``CONTENT``/``COMMENT``/``INVISIBLE`` bits of a ``class`` and an
+        ``id`` value.
 
         A page repeats the same few class strings on hundreds of elements, and a site's
         pages repeat each other's: the answer is kept by the pair of values, up to
-        ``WORDS_KEPT`` pairs (then forgotten all at once), since matching the two
-        patterns was the costliest part of measuring a page.
+        ``WORDS_KEPT`` pairs (then forgotten all at once), since matching the patterns
+        was the costliest part of measuring a page.
 
-        >>> Vocabulary.default().words("entry-content", "comments")
-        3
+        >>> words = Vocabulary.default().words
+        >>> words("entry-content", "comments") == JUNK | CONTENT | COMMENT
+        True
+        >>> words("comments-link", None) == JUNK  # a link to the thread, not the thread
+        True
+        >>> words("post category-kommentare", None) == CONTENT  # filed under "comments"
+        True
+        >>> words("sr-only", None) == INVISIBLE, words("hidden-xs", None) == JUNK
+        (True, True)
         """
         key = (classes, ident) if isinstance(classes, str | None) else None
         if key is not None:
@@ -121,6 +174,12 @@ class Vocabulary:
         names = f"{_text(classes)} {_text(ident)}".lower()
         bits = JUNK if self.junk.search(names) else 0
         bits |= CONTENT if self.content.search(names) else 0
+        if self.comment.search(names) and self._names_comment(names):
+            bits |= COMMENT
+        if classes is not None and not self.hiding_classes.isdisjoint(
+            _text(classes).lower().split()
+        ):
+            bits |= INVISIBLE
         if key is not None:
             if len(self._words) >= WORDS_KEPT:
                 self._words.clear()
@@ -137,7 +196,7 @@ def _pattern(stems: Iterable[str], words: Iterable[str]) -> re.Pattern[str]:
     """One pattern for substrings ``stems`` and whole words ``words`` (letters only)."""
     parts = [re.escape(stem) for stem in stems]
     parts += [rf"(?<![a-z]){re.escape(word)}(?![a-z])" for word in words]
-    return re.compile("|".join(parts))
+    return re.compile("|".join(parts) or "(?!)")  # no words: a pattern that never matches
 
 
 def _text(value: object) -> str:
@@ -170,13 +229,33 @@ class Measure:
         self.marks: dict[int, int] = {}
         self._own: dict[int, int] = {}  # inline text outside links, not yet in a paragraph
         self._scores: dict[int, tuple[Any, float]] = {}
+        self._in_threads: set[int] = set()  # inside a COMMENT block element, or one
+        self._finals: dict[int, float] = {}  # each candidate's final score
         self._vocabulary = vocabulary
         self._walk(tree.root)
         self.main: Any | None = self._best()
+        self._top = self._finals.get(id(self.main), 0.0)
+        self._main_path = frozenset(self._ancestry(self.main))
 
     def of(self, tag: Any) -> int:
         """The number of characters of text inside ``tag`` (0 for a tag not measured)."""
         return self.chars.get(id(tag), 0)
+
+    def container_score(self, tag: Any | None) -> float:
+        """``tag``'s final candidate score as a share of the main container's, from 0
+        (not a candidate, or one that its links or its vocabulary sank) to 1 (the main
+        container). Readability keeps a sibling of its best candidate scoring a fifth of
+        it: the share says how much of a content container ``tag`` is, wherever it is.
+
+        >>> from corpuskit.html.tree import parse
+        >>> tree = parse("<div class=entry><p>" + "Some prose, with a comma. " * 4 + "</p></div>")
+        >>> page = Measure(tree, Vocabulary.default())
+        >>> page.container_score(page.main), page.container_score(tree.find("p"))
+        (1.0, 0.0)
+        """
+        if tag is None or self._top <= 0:
+            return 0.0
+        return max(0.0, self._finals.get(id(tag), 0.0)) / self._top
 
     def link_density(self, tag: Any | None) -> float:
         """The share of ``tag``'s text inside links (0 for an empty or missing tag)."""
@@ -185,19 +264,53 @@ class Measure:
         chars = self.chars.get(id(tag), 0)
         return self.links.get(id(tag), 0) / chars if chars else 0.0
 
+    def comment_section(self, tag: Any) -> bool:
+        """Whether ``tag`` holds a reader comment thread: a block element marked
+        ``COMMENT`` (``Vocabulary``) that does not hold the main container.
+
+        An article inside a wrapper whose class names comments ("post comments-open")
+        is not a thread, nor is a link or a count that names one (``comment_not``
+        words, inline elements).
+        """
+        return (
+            bool(self.marks.get(id(tag), 0) & COMMENT)
+            and id(tag) not in self._main_path
+            and self.tree.name(tag) in BLOCK_TAGS
+        )
+
+    def holds_main(self, tag: Any) -> bool:
+        """Whether ``tag`` is the main container or holds it."""
+        return id(tag) in self._main_path
+
+    def invisible(self, tag: Any) -> bool:
+        """Whether ``tag`` is not shown (marked ``INVISIBLE``)."""
+        return bool(self.marks.get(id(tag), 0) & INVISIBLE)
+
+    def _ancestry(self, tag: Any | None) -> list[int]:
+        """``id()`` of ``tag`` and of every element around it, up to the document."""
+        found = []
+        while tag is not None:
+            found.append(id(tag))
+            tag = self.tree.parent(tag)
+        return found
+
     def _walk(self, root: Any) -> None:
-        attrs, children = self.tree.attrs, self.tree.children
-        pending: list[tuple[Any, bool]] = [(root, False)]
+        """Mark every element on the way down, measure it on the way up."""
+        attrs, children, name = self.tree.attrs, self.tree.children, self.tree.name
+        pending: list[tuple[Any, bool, bool]] = [(root, False, False)]
         while pending:
-            tag, leaving = pending.pop()
+            tag, leaving, thread = pending.pop()
             if leaving:
                 self._leave(tag)
-            else:
-                self.marks[id(tag)] = self._vocabulary.marks(attrs(tag))
-                pending.append((tag, True))
-                pending.extend(
-                    (child, False) for child in children(tag) if not isinstance(child, str)
-                )
+                continue
+            marks = self.marks[id(tag)] = self._vocabulary.marks(attrs(tag))
+            thread = thread or bool(marks & COMMENT and name(tag) in BLOCK_TAGS)
+            if thread:
+                self._in_threads.add(id(tag))
+            pending.append((tag, True, thread))
+            pending.extend(
+                (child, False, thread) for child in children(tag) if not isinstance(child, str)
+            )
 
     def _leave(self, tag: Any) -> None:
         chars = links = own = 0
@@ -235,14 +348,18 @@ class Measure:
             parent = parent_of(parent)
 
     def _best(self) -> Any | None:
-        best, top = None, 0.0
+        """The best-scoring candidate outside the comment thread candidates, else the
+        best of those: a long thread of short comments can outscore a short article."""
+        best, top = [None, None], [0.0, 0.0]
         for tag, score in self._scores.values():
             marks = self.marks.get(id(tag), 0)
             shift = VOCABULARY_WEIGHT * (bool(marks & CONTENT) - bool(marks & JUNK))
             final = (score + shift) * (1.0 - self.link_density(tag))
-            if final > top:
-                best, top = tag, final
-        return best
+            self._finals[id(tag)] = final
+            inside = id(tag) in self._in_threads
+            if final > top[inside]:
+                best[inside], top[inside] = tag, final
+        return best[0] if best[0] is not None else best[1]
 
 
 def _commas(contents: Iterable[Any]) -> int:

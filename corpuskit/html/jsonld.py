@@ -10,9 +10,10 @@ and the ``Person`` with that ``@id`` carries the name).
 The article node speaks for the page, and a ``WebPage`` node fills what it lacks; a
 ``WebPage``'s ``name`` is not taken for the title (it is the ``<title>``, site name
 included). Nodes nested inside others (an ``ItemList`` of related articles) are not
-the page. Scripts that are not valid JSON get two repairs that cost nothing when not
-needed (control characters in strings, a trailing ``;``, trailing commas) and are
-otherwise skipped.
+the page. Scripts that are not valid JSON get repairs that cost nothing when not
+needed (the wrappers of pages written for old parsers, ``//<![CDATA[ ... //]]>``,
+``/*<![CDATA[*/``, ``<!-- ... -->``; control characters in strings, a trailing ``;``,
+trailing commas) and are otherwise skipped.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ OTHER_MAIN_TYPES = frozenset({"Report", "Recipe", "Review"})
 PAGE_ENDINGS = ("Page",)
 
 _TRAILING_COMMA = re.compile(r",\s*([\]}])")
+#: What may stand before the JSON of a script: the openings of CDATA and comment
+#: wrappers, and the comment marks that hide them from scripts (``//``, ``/* */``).
+#: Anything after the JSON value is ignored (``raw_decode``), so the closings need no
+#: pattern. One character or token at a time, anchored: linear.
+_WRAPPER_START = re.compile(r"(?:\s|//|/\*|\*/|<!\[CDATA\[|<!--|-->|>)*")
 
 
 def jsonld_candidates(scripts: Iterable[str]) -> dict[str, list[str]]:
@@ -62,8 +68,16 @@ def jsonld_candidates(scripts: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _parse(script: str) -> Any:
-    """The JSON value of ``script``, repaired if need be; None if it is not JSON."""
-    text = script.strip().rstrip(";").strip()
+    """The JSON value of ``script``, repaired if need be; None if it is not JSON.
+
+    >>> _parse('//<![CDATA[\\n{"headline": "Ice"}\\n//]]>')
+    {'headline': 'Ice'}
+    >>> _parse('<!--\\n[{"a": 1},]\\n-->'), _parse("var x = 1;")
+    ([{'a': 1}], None)
+    """
+    wrapper = _WRAPPER_START.match(script)
+    start = wrapper.end() if wrapper else 0
+    text = script[start:].strip().rstrip(";").strip()
     for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.JSONDecoder(strict=False).raw_decode(attempt)[0]

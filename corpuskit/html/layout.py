@@ -5,12 +5,15 @@ A text dump loses the structure around its lines; an HTML page still has it. Whi
 pushes a context (the bits of what surrounds the text: inside a link, a heading, a list
 item, a table cell, a paragraph, italics, a figure, kept furniture, the main container,
 an element whose ``class``/``id`` holds a junk or a content word, such an element with a
-junk word inside the main container, a hidden element) and every piece of
+junk word inside the main container, an element hidden from screen readers
+(``aria-hidden``), a reader comment thread) and every piece of
 text is counted against the context it sits in. When a line ends it gets
 ``LAYOUT_NAMES``: for each bit, the share of the line's characters under it, the link
 density of the block around the line, the share of the page inside the main
-container (how much that container can be trusted), and whether a heading, a list item
-or a junk word's element sits inside the main container.
+container (how much that container can be trusted), whether a heading, a list item
+or a junk word's element sits inside the main container, and how much of a content
+container the block's parent is (``content.Measure.container_score``: readability's
+candidate score, as a share of the main container's).
 
 Blank lines get zeros. The features go to ``Document.layout`` and from there to the HTML
 line model of ``classify_lines`` (``data/html_line_model.toml``); text input has none.
@@ -24,12 +27,15 @@ from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
-#: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``.
-LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 8, 16, 32, 64, 128, 256, 512
-EMPHASIS, FIGURE, JUNK_IN_MAIN = 1024, 2048, 4096
+#: ``content.JUNK``, ``content.CONTENT`` and ``content.HIDDEN``, the element marks kept
+#: as they are (``_MARKS``); ``THREAD``: inside a reader comment thread
+#: (``Measure.comment_section``).
+LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 32, 64, 128, 256, 512, 1024, 2048
+EMPHASIS, FIGURE, JUNK_IN_MAIN, THREAD = 4096, 8192, 16384, 32768
+_MARKS = JUNK | CONTENT | HIDDEN
 _BITS = (
     LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN, EMPHASIS,
-    FIGURE, JUNK_IN_MAIN,
+    FIGURE, JUNK_IN_MAIN, THREAD,
 )  # fmt: skip
 _MAIN, _HEADING, _ITEM, _JUNK = (_BITS.index(bit) for bit in (MAIN, HEADING, ITEM, JUNK))
 
@@ -52,10 +58,12 @@ class LayoutRecorder:
         main = measure.main
         self._main_id = id(main) if main is not None else None
         self._main_share = 0.0
-        self._stack: list[tuple[int, float]] = [(0, 0.0)]  # (bits, block link density)
+        # (bits, link density and container score of the block's parent)
+        self._stack: list[tuple[int, float, float]] = [(0, 0.0, 0.0)]
         self._chars = 0
         self._by_bit = [0] * len(_BITS)
         self._density = 0.0
+        self._container = 0.0
 
     def set_page_chars(self, page_chars: int) -> None:
         """Tell the recorder the page's size, for ``html_main_share``."""
@@ -66,18 +74,23 @@ class LayoutRecorder:
     def push(self, tag: Any, name: str, furniture: bool) -> None:
         """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
         share guard)."""
-        bits, density = self._stack[-1]
-        marks = self.measure.marks.get(id(tag), 0)
+        bits, density, container = self._stack[-1]
+        measure = self.measure
+        marks = measure.marks.get(id(tag), 0)
         if marks & JUNK and bits & MAIN:  # a box of junk inside the article, not around it
             bits |= JUNK_IN_MAIN
-        bits |= marks | _NAME_BITS.get(name, 0)
+        bits |= (marks & _MARKS) | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
+        if not bits & THREAD and measure.comment_section(tag):
+            bits |= THREAD
         if id(tag) == self._main_id:
             bits |= MAIN
         if name in BLOCK_TAGS:
-            density = self.measure.link_density(self.measure.tree.parent(tag))
-        self._stack.append((bits, density))
+            parent = self.measure.tree.parent(tag)
+            density = self.measure.link_density(parent)
+            container = self.measure.container_score(parent)
+        self._stack.append((bits, density, container))
 
     def pop(self) -> None:
         """Leave the element entered last."""
@@ -85,9 +98,10 @@ class LayoutRecorder:
 
     def add(self, chars: int) -> None:
         """Count ``chars`` visible characters of text in the current context."""
-        bits, density = self._stack[-1]
+        bits, density, container = self._stack[-1]
         self._chars += chars
         self._density += chars * density
+        self._container += chars * container
         if bits:
             by_bit = self._by_bit
             for index, bit in enumerate(_BITS):
@@ -108,6 +122,7 @@ class LayoutRecorder:
             main * shares[_HEADING],
             main * shares[_ITEM],
             main * shares[_JUNK],
+            self._container / chars,
         )
         self.reset()
         return features
@@ -117,3 +132,4 @@ class LayoutRecorder:
         self._chars = 0
         self._by_bit = [0] * len(_BITS)
         self._density = 0.0
+        self._container = 0.0

@@ -26,6 +26,9 @@ LINK_RELS = frozenset({"canonical"})
 
 #: The attributes that name a ``<meta>`` value.
 META_NAMES = ("property", "name", "itemprop", "http-equiv")
+#: Of those, the ones whose value is a space-separated list of names (RDFa ``property``,
+#: microdata ``itemprop``): ``property="og:title dc:title"`` names both.
+LIST_NAMES = frozenset({"property", "itemprop"})
 
 JSONLD_TYPE = "application/ld+json"
 
@@ -34,10 +37,10 @@ def tag_candidates(tree: Tree, tags: Iterable[Any]) -> dict[str, list[str]]:
     """The metadata values among ``tags`` (``METADATA_TAGS``), by source key, in page order.
 
     >>> from corpuskit.html.tree import parse
-    >>> tree = parse('<title>A day</title><meta property="og:title" name="title" '
+    >>> tree = parse('<title>A day</title><meta property="og:title dc:title" '
     ...     'content="Day"><link rel="canonical" href="/a">')
     >>> tag_candidates(tree, tree.find_all(tree.root, METADATA_TAGS))
-    {'<title>': ['A day'], 'og:title': ['Day'], 'title': ['Day'], 'canonical': ['/a']}
+    {'<title>': ['A day'], 'og:title': ['Day'], 'dc.title': ['Day'], 'canonical': ['/a']}
     """
     found: dict[str, list[str]] = {}
     scripts: list[str] = []
@@ -90,8 +93,17 @@ def _entries(tree: Tree, tag: Any) -> list[tuple[str, str]]:
     content = attrs.get("content")
     if not isinstance(content, str):
         return []
-    keys = (_key(attribute(attrs, key)) for key in META_NAMES)
+    keys = (_key(name) for key in META_NAMES for name in _names(attribute(attrs, key), key))
     return [(key, content) for key in dict.fromkeys(keys) if key]
+
+
+def _names(value: str, attribute: str) -> list[str]:
+    """The names one attribute of a ``<meta>`` gives (``LIST_NAMES`` hold several).
+
+    >>> _names("og:title  dc:title", "property"), _names("Author Name", "name")
+    (['og:title', 'dc:title'], ['Author Name'])
+    """
+    return value.split() if attribute in LIST_NAMES else [value]
 
 
 def _key(name: str) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 LAYOUT_NAMES: tuple[str, ...] = (
     "html_link", "html_junk_word", "html_content_word", "html_hidden", "html_heading",
     "html_list_item", "html_table_cell", "html_paragraph", "html_furniture", "html_main",
-    "html_emphasis", "html_figure", "html_junk_word_in_main", "html_block_link_density",
+    "html_emphasis", "html_figure", "html_junk_word_in_main", "html_comment",
+    "html_block_link_density",
     "html_main_share", "html_main_heading", "html_main_item", "html_main_junk_word",
+    "html_container_score",
 )  # fmt: skip
 
 #: A page's layout: one row of ``LAYOUT_NAMES`` values per line of its text.

@@ -13,7 +13,7 @@ keywords too and fold them into the object (``ReadOptions.of``), the way ftfy's
 >>> ReadOptions(format="pdf")
 Traceback (most recent call last):
 ...
-corpuskit.errors.InputError: unknown input format 'pdf' (choose from text, html, jsonl, warc)
+corpuskit.errors.InputError: format: one of text, html, jsonl, warc, not 'pdf'
 
 To add a reading option: a field here (with its check in ``__post_init__`` and a line
 in the docstring), its one consumer, and its CLI flag (``corpuskit/cli/options.py``).
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from corpuskit.errors import InputError
 from corpuskit.html import PARSERS
-from corpuskit.html.extractors import DEFAULT_EXTRACTOR, check_extractor
+from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, check_extractor
 from corpuskit.options import Options
 from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 
@@ -35,6 +35,9 @@ FORMATS = ("text", "html", "jsonl", "warc")
 
 #: What a JSONL record's text field holds (``ReadOptions.content``).
 CONTENTS = ("auto", "html", "text")
+
+#: The options that take one of a few names, and those names.
+CHOICES = {"format": FORMATS, "content": CONTENTS, "html_parser": PARSERS, "extractor": EXTRACTORS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +87,10 @@ class ReadOptions(Options):
     allow_missing: bool = False
 
     def __post_init__(self) -> None:
-        if self.format is not None and self.format not in FORMATS:
-            choices = ", ".join(FORMATS)
-            raise InputError(f"unknown input format {self.format!r} (choose from {choices})")
-        if self.content not in CONTENTS:
-            choices = ", ".join(CONTENTS)
-            raise InputError(f"content: one of {choices}, not {self.content!r}")
-        if self.html_parser not in PARSERS:
-            choices = ", ".join(PARSERS)
-            raise InputError(f"unknown HTML parser {self.html_parser!r} (choose from {choices})")
+        for name, allowed in CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed and not (name == "format" and value is None):
+                raise InputError(f"{name}: one of {', '.join(allowed)}, not {value!r}")
         check_extractor(self.extractor)
         for name in ("text_field", "id_field", "url_field"):
             value = getattr(self, name)

@@ -2,7 +2,7 @@
 
 ``registry.py`` maps step names to builders and their parameters (``params.py``);
 ``loader.py`` reads a recipe and builds its pipeline, pointing at the line of any
-problem (``lines.py``); ``options.py`` lists the run options a recipe may set.
+problem (``corpuskit/tomlfile.py``); ``options.py`` lists the run options a recipe may set.
 """
 
 from corpuskit.recipes.loader import Recipe, load_recipe, parse_recipe, shipped_recipes

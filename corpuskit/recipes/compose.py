@@ -24,9 +24,10 @@ from corpuskit.outputs import OutputOptions
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
-from corpuskit.run.executor import Executor, make_executor
+from corpuskit.run.executor import EXECUTORS, Executor, make_executor
 from corpuskit.run.options import RunOptions
 from corpuskit.run.ray import RayExecutor
+from corpuskit.steps.classify.step import FAVOR_SHIFTS
 from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.language import (
     MIN_LANG_SCORE,
@@ -63,6 +64,9 @@ class PipelineOptions(Options):
     - ``min_lang_score``: with ``lang``, the least probability of those languages.
     - ``quality``: the quality filters, ``off``, ``annotate`` or ``drop``;
       ``quality_step``: one filter's mode apart, ``name=mode`` each.
+    - ``favor``: ``classify_lines``' preset, ``balanced`` (the model's own threshold),
+      ``precision`` (remove more: ``--precision``) or ``recall`` (keep more:
+      ``--recall``); the same as the step's ``favor`` parameter.
     - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
       settings that replace the pipeline's (None: keep the pipeline's); set by flags,
       not by a recipe's options (its ``normalize_punctuation`` step says them).
@@ -77,6 +81,7 @@ class PipelineOptions(Options):
     min_lang_score: float = MIN_LANG_SCORE
     quality: str = "off"
     quality_step: tuple[str, ...] = ()
+    favor: str = "balanced"
     quotes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
@@ -93,6 +98,8 @@ class PipelineOptions(Options):
             except ValueError as error:
                 raise InputError(f"lang: {error}") from None
         object.__setattr__(self, "quality_step", tuple(self.quality_step))
+        if self.favor not in FAVOR_SHIFTS:
+            raise InputError(f"favor: one of {', '.join(FAVOR_SHIFTS)}, not {self.favor!r}")
         if self.dedup not in DEDUP_MODES:
             raise InputError(f"dedup: one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
         if self.quality not in MODES:
@@ -102,6 +109,17 @@ class PipelineOptions(Options):
         for item in self.quality_step:
             if "=" not in item:
                 raise InputError(f"quality_step: name=mode, not {item!r}")
+        self._check_near()
+
+    def _check_near(self) -> None:
+        """Each ``near_duplicates`` setting checked under its own name (the step's own
+        check names its parameters, which are not these options)."""
+        if self.near_threshold is not None and not 0 < self.near_threshold <= 1:
+            raise InputError(f"near_threshold: in (0, 1], not {self.near_threshold}")
+        if self.shingle_size is not None and self.shingle_size < 1:
+            raise InputError(f"shingle_size: at least 1 word, not {self.shingle_size}")
+        if self.permutations is not None and self.permutations < 2:
+            raise InputError(f"permutations: at least 2, not {self.permutations}")
 
     @property
     def punctuation(self) -> dict[str, str]:
@@ -199,12 +217,14 @@ def compose(
     pipeline: Pipeline, options: PipelineOptions | None = None, /, **changes: Any
 ) -> Pipeline:
     """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
-    punctuation policy, comments kept, duplicate removal, language selection, quality
-    filters."""
+    punctuation policy, comments kept, the classifier's preset, duplicate removal,
+    language selection, quality filters."""
     options = PipelineOptions.of(options, **changes)
     pipeline = _punctuation(pipeline, options.punctuation)
     if options.keep_comments and "comment_lines" in pipeline.names:
         pipeline = pipeline.without("comment_lines")
+    if options.favor != "balanced":
+        pipeline = _favor(pipeline, options.favor)
     if options.dedup == "exact":
         pipeline = remove_duplicates(pipeline)
     elif options.dedup == "near":
@@ -236,6 +256,17 @@ def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
     except (TypeError, ValueError) as error:
         raise InputError(str(error)) from None
     return pipeline.replace("normalize_punctuation", punctuation_step(merged))
+
+
+def _favor(pipeline: Pipeline, favor: str) -> Pipeline:
+    """``pipeline`` with its ``classify_lines`` step favouring ``favor``."""
+    if "classify_lines" not in pipeline.names:
+        raise InputError("favor: the recipe has no classify_lines step")
+    step = pipeline.steps[pipeline.names.index("classify_lines")]
+    try:
+        return pipeline.replace("classify_lines", replace(step, favor=favor))  # type: ignore[type-var]
+    except (TypeError, ValueError) as error:
+        raise InputError(f"favor: {error}") from None
 
 
 #: Options that do something only beside another: the option, the one it needs and the
@@ -315,6 +346,7 @@ def build(
         given = ", ".join(groups[make_executor])
         raise InputError(f"executor: an executor object or its options ({given}), not both")
     if executor is None and groups[make_executor]:
+        _check_executor(groups[make_executor].get("executor", "local"))
         executor = make_executor(**groups[make_executor])
     running = RunOptions.of(run, **groups[RunOptions])
     # One knob bounds a document's time: reading it (the readers see it in their limits)
@@ -329,6 +361,12 @@ def build(
         executor,
         OutputOptions(**groups[OutputOptions]),
     )
+
+
+def _check_executor(name: object) -> None:
+    """Raise ``InputError`` naming the option ``executor`` unless ``name`` is one."""
+    if name not in EXECUTORS:
+        raise InputError(f"executor: one of {', '.join(EXECUTORS)}, not {name!r}")
 
 
 def option_owner(name: str) -> Any:

@@ -31,7 +31,6 @@ The default pipeline is itself a recipe shipped with corpuskit
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,7 +41,6 @@ from typing import Any
 from corpuskit.errors import CorpuskitError, RecipeError
 from corpuskit.pipeline import Pipeline, Step, step_name
 from corpuskit.recipes.compose import Built, build
-from corpuskit.recipes.lines import Table, step_tables, table_named, tables
 from corpuskit.recipes.options import RUN_OPTIONS, check_option, option_spec
 from corpuskit.recipes.registry import (
     Registry,
@@ -51,6 +49,7 @@ from corpuskit.recipes.registry import (
     did_you_mean,
     search_folders,
 )
+from corpuskit.tomlfile import Table, step_tables, syntax_message, table_named, tables
 
 #: Keys of a step table that are not parameters.
 STEP_KEY, ADAPTER_KEY = "step", "adapter"
@@ -122,7 +121,7 @@ def imported_modules(text: str, label: str = "<recipe>") -> list[str]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise RecipeError(_syntax_message(label, error)) from None
+        raise RecipeError(syntax_message(label, error)) from None
     steps = data.get("steps")
     names = [entry.get(STEP_KEY) for entry in steps or () if isinstance(entry, dict)]
     modules = [name.partition(":")[0] for name in names if isinstance(name, str) and ":" in name]
@@ -154,7 +153,7 @@ def parse_recipe(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise RecipeError(_syntax_message(label, error)) from None
+        raise RecipeError(syntax_message(label, error)) from None
     top = tables(text)[0].keys
     for key in data:
         if key not in TOP_KEYS:
@@ -288,14 +287,3 @@ def _options(given: Any, text: str, label: str) -> dict[str, Any]:
 
 def _error(label: str, line: int | None, message: str) -> RecipeError:
     return RecipeError(f"{label}:{line}: {message}" if line else f"{label}: {message}")
-
-
-def _syntax_message(label: str, error: tomllib.TOMLDecodeError) -> str:
-    """``my.toml:3: invalid TOML: Expected '=' after a key (column 7)`` from tomllib's
-    ``Expected '=' after a key in a key/value pair (at line 3, column 7)``."""
-    message = str(error)
-    where = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if where is None:
-        return f"{label}: invalid TOML: {message}"
-    line, column = where.groups()
-    return f"{label}:{line}: invalid TOML: {message[: where.start()]} (column {column})"

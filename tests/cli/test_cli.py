@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from corpuskit.cli import app
@@ -222,6 +223,79 @@ def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> Non
     assert warnings(by_env) == ["warning: CORPUSKIT_ID_FIELD has no effect without --format jsonl"]
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "line"),
+    [
+        (["--workers", "abc"], {}, "error: invalid value for '--workers': "),
+        (["--workers", "0"], {}, "error: invalid value for '--workers': "),
+        (["--bogus"], {}, "error: no such option: --bogus"),
+        (["--dedup", "nope"], {}, "error: --dedup: one of exact, near, off, not 'nope'"),
+        (["--executor", "x"], {}, "error: --executor: one of local, ray, not 'x'"),
+        (["--format", "pdf"], {}, "error: --format: one of text, html, jsonl, warc, not 'pdf'"),
+        (["--html-parser", "x"], {}, "error: --html-parser: one of bs4, lxml, not 'x'"),
+        (["--dedup", "near", "--near-threshold", "2"], {}, "error: --near-threshold: in (0, 1]"),
+        (["--shingle-size", "0"], {}, "error: --shingle-size: at least 1 word, not 0"),
+        (["--max-file-mb", "0"], {}, "error: invalid value for '--max-file-mb': "),
+        (["--time-limit", "-1"], {}, "error: invalid value for '--time-limit': "),
+        (["--wrkers", "2"], {}, "error: no such option: --wrkers (possible options: "),
+        ([], {"CORPUSKIT_WORKERS": "abc"}, "error: CORPUSKIT_WORKERS='abc': "),
+        ([], {"CORPUSKIT_DEDUP": "nope"}, "error: CORPUSKIT_DEDUP: one of exact, near, off"),
+        ([], {"CORPUSKIT_LANG": "french"}, "error: CORPUSKIT_LANG: 'french' is not a language"),
+        ([], {"CORPUSKIT_EXECUTOR": "x"}, "error: CORPUSKIT_EXECUTOR: one of local, ray"),
+        ([], {"CORPUSKIT_MAX_FILE_MB": "0"}, "error: CORPUSKIT_MAX_FILE_MB='0': input should"),
+        ([], {"CORPUSKIT_RECIPE": "nope"}, "error: CORPUSKIT_RECIPE='nope': cannot read recipe"),
+        (["--recipe", "nope"], {}, "error: cannot read recipe nope: "),
+    ],
+)
+def test_every_usage_error_is_one_line_naming_the_flag_or_the_variable(
+    tmp_path: Path, args: list[str], env: dict[str, str], line: str
+) -> None:
+    command = ["clean", str(FIXTURES / "pages"), "-o", str(tmp_path / "c.jsonl"), *args]
+    result = runner.invoke(app, command, env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(line), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert not (tmp_path / "c.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["clean", "pages"],
+            "error: missing option '--output' / '-o' (see corpuskit clean --help)",
+        ),
+        (["clean"], "error: missing argument 'paths' (see corpuskit clean --help)"),
+        (["clean", "pages", "-o"], "error: option '-o' requires an argument"),
+        (["cleen"], "error: no such command 'cleen'; did you mean 'clean'? (see corpuskit --help)"),
+        (["explain"], "error: missing argument 'page' (see corpuskit explain --help)"),
+    ],
+)
+def test_missing_and_unknown_arguments_are_one_line(args: list[str], line: str) -> None:
+    result = runner.invoke(app, args, prog_name="corpuskit")
+    assert (result.exit_code, result.stderr) == (2, line + "\n")
+
+
+def test_usage_errors_of_the_installed_command_are_one_line(tmp_path: Path) -> None:
+    """The real command in its own process, as a user meets it: one line, exit 2."""
+    out = str(tmp_path / "c.jsonl")
+    workers = corpuskit_env(
+        {"CORPUSKIT_WORKERS": "abc"}, "clean", str(FIXTURES / "pages"), "-o", out
+    )
+    assert workers.returncode == 2 and workers.stdout == ""
+    assert workers.stderr.startswith(
+        "error: CORPUSKIT_WORKERS='abc': input should be a valid integer, unable to parse "
+        "string as an integer (see "  # python -m corpuskit clean --help)
+    )
+    assert workers.stderr.endswith(" corpuskit clean --help)\n")
+    unknown = corpuskit("clean", str(FIXTURES / "pages"), "-o", out, "--bogus")
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert unknown.stderr.startswith("error: no such option: --bogus (")
+    missing = corpuskit("explain")
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    assert not (tmp_path / "c.jsonl").exists()
+
+
 def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     out, manifest = tmp_path / "c.jsonl", tmp_path / "run.json"
     args = ["clean", str(FIXTURES / "pages"), "-o", str(out), "--manifest", str(manifest)]
@@ -366,9 +440,14 @@ def test_dedup_exact_by_default_and_off(tmp_path: Path) -> None:
 
 def corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
     """The real command in a process of its own: its own warning filters and stderr."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return corpuskit_env({}, *args)
+
+
+def corpuskit_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``corpuskit`` with ``env`` added to this process's environment."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     command = [sys.executable, "-m", "corpuskit", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True)
+    return subprocess.run(command, env=environment, capture_output=True, text=True)
 
 
 def test_parser_warnings_never_reach_the_terminal(tmp_path: Path) -> None:

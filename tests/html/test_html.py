@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.html import PARSERS, TextSizes, Tree, extract, parse
+from corpuskit.html import PARSERS, TextSizes, Tree, body_text, extract, parse
 from corpuskit.readers import decode_bytes
 from tests.conftest import BENCH_PAGES, bench_pages, bench_params, cpu_seconds
 
@@ -295,6 +295,30 @@ def test_layout_has_one_row_per_line_and_marks_menus_and_articles() -> None:
     assert rows[article]["html_paragraph"] == 1.0 and rows[article]["html_content_word"] == 1.0
 
 
+def test_container_score_ranks_prose_containers_above_link_lists() -> None:
+    """The article's paragraphs sit in the main container (1), a second block of prose
+    outside it in a container of its own (a share of it), a list of long links in none."""
+    from corpuskit.html import LAYOUT_NAMES
+
+    books = "".join(
+        f"<li><a href=/b{k}>Author {k}: A Long Book Title, Volume {k}</a></li>" for k in range(9)
+    )
+    page = extract(
+        "<div class=abstract><p>" + "An abstract sentence, short. " * 3 + "</p></div>"
+        "<div class=entry><p>"
+        + "Body text, with commas, to read. " * 9
+        + "</p><p>"
+        + "More body text, and more. " * 9
+        + "</p></div>"
+        f"<div class=side><ul>{books}</ul></div>"
+    )
+    at = LAYOUT_NAMES.index("html_container_score")
+    score = {line: row[at] for line, row in zip(page.text.split("\n"), page.layout, strict=True)}
+    assert score[next(line for line in score if line.startswith("Body text"))] == 1.0
+    assert 0.0 < score[next(line for line in score if line.startswith("An abstract"))] < 1.0
+    assert score["Author 3: A Long Book Title, Volume 3"] == 0.0
+
+
 def test_layout_is_read_with_html_and_follows_removed_lines() -> None:
     from corpuskit.document import Document
     from corpuskit.readers.html import read_html
@@ -360,3 +384,157 @@ def test_layout_marks_a_junk_box_inside_the_article_not_around_it() -> None:
     assert rows["Share this"]["html_junk_word_in_main"] == 1.0
     assert rows[prose.strip()]["html_junk_word_in_main"] == 0.0
     assert rows[prose.strip()]["html_junk_word"] == 1.0  # the wrapper's word
+
+
+# --- layout: reader comment threads and text that is not shown -----------------------------
+
+PROSE = "Some words, in a sentence of the article about the bridge. " * 6
+THREAD_PAGE = (
+    "<div class='post hentry comments-open'><h1>The bridge</h1>"
+    "<div class=meta><a class=comments-link href='#comments'>3 Comments</a></div>"
+    f"<div class=entry-content><p>{PROSE}</p><p>{PROSE}</p></div></div>"
+    "<section id=comments><h2>Comments</h2><ol class=commentlist>"
+    "<li class=comment><p>Finally. I cross it every day, twice.</p></li>"
+    "<li><div itemscope itemtype='https://schema.org/Comment'><p>Spring? Never.</p></div></li>"
+    "</ol></section>"
+)
+
+
+def layout_rows(markup: str) -> dict[str, dict[str, float]]:
+    from corpuskit.html import LAYOUT_NAMES
+
+    page = extract(markup)
+    return {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(page.text.split("\n"), page.layout, strict=True)
+        if line
+    }
+
+
+def test_layout_marks_a_reader_comment_thread_and_not_what_points_at_it() -> None:
+    rows = layout_rows(THREAD_PAGE)
+    comment = {line: row["html_comment"] for line, row in rows.items()}
+    assert comment["Finally. I cross it every day, twice."] == 1.0
+    assert comment["Spring? Never."] == 1.0
+    assert comment["Comments"] == 1.0  # the thread's own heading
+    # The article, although its wrapper's class says "comments-open", and the link to the
+    # thread with its count, in the article's header, are not the thread.
+    assert comment[PROSE.strip()] == 0.0
+    assert comment["The bridge"] == 0.0
+    assert comment["3 Comments"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        "<div id=disqus_thread><p>{}</p></div>",
+        "<div class=comment-list><div><p>{}</p></div></div>",
+        "<div id=respond><p>{}</p></div>",
+        "<div><article itemprop=comment><p>{}</p></article></div>",
+        "<div itemscope itemtype='http://schema.org/UserComments'><p>{}</p></div>",
+    ],
+)
+def test_thread_markup_of_several_kinds(thread: str) -> None:
+    reply = "I read it twice and still disagree with the second half."
+    rows = layout_rows(f"<article class=post><p>{PROSE}</p></article>" + thread.format(reply))
+    assert rows[reply]["html_comment"] == 1.0
+    assert rows[PROSE.strip()]["html_comment"] == 0.0
+
+
+def test_a_post_filed_under_comments_or_linked_to_its_thread_is_no_thread() -> None:
+    for wrapper in ("post category-kommentare", "comment-count", "most-commented"):
+        rows = layout_rows(f"<div class='{wrapper}'><p>{PROSE}</p></div>")
+        assert rows[PROSE.strip()]["html_comment"] == 0.0, wrapper
+
+
+def test_the_default_pipeline_removes_an_html_thread_with_its_evidence() -> None:
+    from corpuskit.readers.html import read_html
+    from corpuskit.recipes.defaults import default_pipeline
+
+    doc = read_html("a.html", f"<html><body>{THREAD_PAGE}</body></html>".encode())
+    assert doc is not None
+    result = default_pipeline()(doc)
+    assert result is not None
+    assert PROSE.strip() in result.text
+    assert "Finally" not in result.text and "Spring?" not in result.text
+    gone = [line for edit in result.edits for line in edit.lines]
+    reply = next(line for line in gone if line.text.startswith("Finally"))
+    assert reply.rule == "comments" and dict(reply.features)["html_comment"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<div style='display: none'>{}</div>",
+        "<p style='color:red;visibility:hidden'>{}</p>",
+        "<div hidden>{}</div>",
+        "<span class='sr-only'>{}</span>",
+        "<span class='screen-reader-text'>{}</span>",
+        "<div class='d-none'>{}</div>",
+        "<textarea name=reply>{}</textarea>",
+        "<math><semantics><mi>x</mi><annotation encoding='TeX'>{}</annotation></semantics></math>",
+        "<span class='MJX_Assistive_MathML'>{}</span>",
+    ],
+)
+def test_text_that_is_not_shown_is_not_emitted(hidden: str) -> None:
+    secret = "Escaped &lt;p&gt; form markup nobody sees"
+    for extract_text in (text_of, lambda page: body_text(parse(page))):
+        assert "nobody sees" not in extract_text(f"<p>{PROSE}</p>" + hidden.format(secret))
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<span aria-hidden=true>{}</span>",  # out of the accessibility tree, still shown
+        "<div class='hidden-xs'>{}</div>",  # hidden on small screens only
+        "<details hidden=until-found>{}</details>",  # shown when searched for
+    ],
+)
+def test_text_that_is_shown_is_emitted(shown: str) -> None:
+    text = "A line that every reader sees"
+    assert text in text_of(f"<p>{PROSE}</p>" + shown.format(text))
+
+
+def test_an_article_inside_an_aside_or_a_hidden_wrapper_is_kept() -> None:
+    # A blog that puts its post in <aside class="blogPost">, a page that hides its body
+    # until a script runs: the element holds the main container, so it stays.
+    sidebar = "<aside class=widget><a href=/a>Archive</a></aside>"
+    for wrapper in ("aside class=blogPost", "div style='display:none'", "div class=hidden"):
+        name = wrapper.split()[0]
+        page = f"<body>{sidebar}<{wrapper}><p>{PROSE}</p><p>{PROSE}</p></{name}></body>"
+        text = text_of(page)
+        assert PROSE.strip() in text, wrapper
+        assert "Archive" not in text, wrapper
+
+
+@pytest.mark.parametrize(
+    "level",
+    [
+        "<div class=comments>",  # threads inside threads
+        "<div style='display:none'>",  # hidden wrappers around the article: each one kept
+        "<aside class=blogPost>",
+        "<div class='category-comments tag-replies comment-count'>",
+    ],
+)
+def test_nested_threads_and_hidden_wrappers_cost_time_in_proportion_to_the_page(
+    level: str,
+) -> None:
+    def page(depth: int) -> str:
+        return "<p>a</p>" + level * depth + f"<p>{PROSE}</p>" * 3
+
+    shallow, deep = page(1_000), page(10_000)
+    assert PROSE.strip() in text_of(deep)
+    ratio = cpu_seconds(lambda: text_of(deep)) / cpu_seconds(lambda: text_of(shallow))
+    # As for nested furniture above: linear work about 10, the square of the depth 100.
+    assert ratio < 30, ratio
+
+
+def test_a_long_class_value_costs_time_in_proportion_to_its_length() -> None:
+    def page(words: int) -> str:
+        names = " ".join(f"category-comment{n} tag-x comment-link" for n in range(words))
+        return f"<div class='{names}'><p>{PROSE}</p></div>"
+
+    short, long = page(2_000), page(20_000)  # about 100,000 and 1,000,000 characters
+    assert PROSE.strip() in text_of(long)
+    ratio = cpu_seconds(lambda: text_of(long)) / cpu_seconds(lambda: text_of(short))
+    assert ratio < 30, ratio

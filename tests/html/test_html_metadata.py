@@ -133,6 +133,51 @@ def test_json_ld_that_is_not_quite_json() -> None:
     assert fields('<script type="application/ld+json">{"@type": </script>').title is None
 
 
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ("//<![CDATA[\n", "\n//]]>"),
+        ("/*<![CDATA[*/", "/*]]>*/"),
+        ("<![CDATA[", "]]>"),
+        ("<!--\n", "\n-->"),
+        ("<!--//--><![CDATA[//><!--\n", "\n//--><!]]>"),
+    ],
+)
+def test_json_ld_in_cdata_and_comment_wrappers(opening: str, closing: str) -> None:
+    article = {
+        "@type": "NewsArticle",
+        "headline": "Ice on the Rhine",
+        "author": {"@type": "Person", "name": "Ana Ruiz"},
+        "datePublished": "2024-03-05",
+        "publisher": {"@type": "Organization", "name": "Gazette"},
+    }
+    script = f'<script type="application/ld+json">{opening}{json.dumps(article)}{closing}</script>'
+    for parser in ("bs4", "lxml"):
+        page = extract(f"<html><head>{script}</head><body><p>x</p></body></html>", parser).fields
+        assert (page.title, page.author, page.published, page.site_name) == (
+            "Ice on the Rhine",
+            "Ana Ruiz",
+            "2024-03-05",
+            "Gazette",
+        ), parser
+
+
+def test_a_property_that_lists_several_names_gives_each_of_them() -> None:
+    page = fields(
+        '<meta property="og:title dc:title" content="Ice on the Rhine">'
+        '<meta property=" article:author  dc:creator " content="Ana Ruiz">'
+        '<meta itemprop="datePublished dateCreated" content="2024-03-05">'
+        "<title>Ice on the Rhine | Gazette</title>"
+    )
+    assert (page.title, page.author, page.published) == (
+        "Ice on the Rhine",
+        "Ana Ruiz",
+        "2024-03-05",
+    )
+    # A name is one name: a space inside it splits nothing.
+    assert fields('<meta name="og:title dc:title" content="Ice">').title is None
+
+
 def test_time_elements() -> None:
     body = (
         '<aside><time datetime="2020-01-01">old</time></aside>'

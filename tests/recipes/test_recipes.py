@@ -13,7 +13,6 @@ from corpuskit import RecipeError, default_pipeline
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.recipes import builtin_steps, load_recipe, parse_recipe, shipped_recipes
 from corpuskit.recipes.compose import remove_near_duplicates, select_languages
-from corpuskit.recipes.lines import step_tables
 from corpuskit.recipes.loader import recipe_imports
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
@@ -27,6 +26,7 @@ from corpuskit.steps.normalize import normalize_steps
 from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.quality import QUALITY_NAMES, with_quality
 from corpuskit.steps.repeated import RepeatedLines
+from corpuskit.tomlfile import step_tables
 
 DEFAULT_STEPS = [
     *normalize_steps(),
@@ -80,7 +80,7 @@ def test_parameters_come_from_the_steps_own_fields() -> None:
     assert repeated["scope"].describe() == "scope: 'corpus' | 'site' = 'corpus'"
     # caches and fitted state (compare=False) are not parameters; neither are models
     assert registry["exact_duplicates"].params == ()
-    assert registry["classify_lines"].params == ()
+    assert [p.name for p in registry["classify_lines"].params] == ["threshold", "favor"]
     assert [p.describe() for p in registry["select_language"].params] == [
         "languages: list[str]",
         "min_score: float = 0.65",

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, pairwise
 from operator import mul
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
@@ -81,14 +81,13 @@ class LineModel:
     def from_table(
         cls, table: Mapping[str, Any], line_names: tuple[str, ...] = LINE_NAMES
     ) -> LineModel:
-        """Read a table shaped like ``line_model.toml``, checking the feature names."""
+        """Read a table shaped like ``line_model.toml``: each stage's weights by feature
+        name (see ``stage_weights``)."""
         first, second = table["stage1"], table["stage2"]
         names = (*line_names, *BLOCK_NAMES)
-        if tuple(first) != names or tuple(second) != (*names, *CONTEXT_NAMES):
-            raise ValueError("line model does not match the features; retrain it")
         return cls(
-            tuple(float(w) for w in first.values()),
-            tuple(float(w) for w in second.values()),
+            stage_weights(first, names),
+            stage_weights(second, (*names, *CONTEXT_NAMES)),
             float(table["threshold"]),
             hashlib.sha256(repr(sorted(table.items())).encode()).hexdigest()[:16],
             line_names,
@@ -137,6 +136,25 @@ class LineModel:
         """
         page = _Page(self.pulls, features, scores, extra, {})
         return {features.lines[k]: Explanation(page, k) for k in lines}
+
+
+def stage_weights(stage: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...]:
+    """The weights of one stage's table, in the order of ``names``.
+
+    A feature the table does not name weighs 0: a model trained before a feature was
+    added (the HTML walk's ``html_comment``) scores every page as it did, until it is
+    retrained. A name that is no feature is an error: the model counts on a feature
+    this code does not compute, and would score otherwise than it was trained to.
+
+    >>> stage_weights({"b": 2, "a": 1}, ("a", "b", "c"))
+    (1.0, 2.0, 0.0)
+    """
+    unknown = sorted(set(stage) - set(names))
+    if unknown:
+        raise ValueError(
+            f"line model weighs features that are not computed ({', '.join(unknown)}); retrain it"
+        )
+    return tuple(float(stage.get(name, 0.0)) for name in names)
 
 
 class _Page(NamedTuple):
@@ -275,9 +293,27 @@ def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[li
     return [[*row, *extra] for row, extra in zip(rows, context(first), strict=True)]
 
 
+#: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
+#: -0.2; a line's score is a log-odds of main text). One unit either way moves precision
+#: or recall by 2.5 to 8 points on both dev sets, text and HTML, F moving by -4 to +2
+#: points (half a unit moved them half as far: too little to be worth a flag); table in
+#: docs/steps.md. Re-measure with ``bench/thresholds.py`` (both dev sets, both modes)
+#: after retraining a model or changing these, and update that table and the README's.
+FAVOR_SHIFTS = {"balanced": 0.0, "precision": 1.0, "recall": -1.0}
+#: What ``corpuskit steps`` says about ``threshold`` and ``favor``.
+THRESHOLD_DOC = "remove lines scoring below this; None: the model's own, moved by favor"
+FAVOR_DOC = "precision removes more, recall keeps more (the threshold moved; docs/steps.md)"
+
+
 @dataclass(frozen=True)
 class ClassifyLines:
     """Step ``classify_lines``: remove the lines the line model scores as furniture.
+
+    A line whose score falls below the threshold goes: ``threshold`` if given (for
+    whichever model judges the page), else the model's own, moved by the ``favor``
+    preset (``FAVOR_SHIFTS``): ``precision`` removes more furniture and some text with
+    it, ``recall`` keeps more text and some furniture with it, as trafilatura's
+    ``favor_precision`` / ``favor_recall`` do.
 
     Uses the page's ``lang`` (run ``detect_language`` first) to pick the stopword list.
     A page this step has already cleaned (its history holds a ``classify_lines`` edit)
@@ -289,15 +325,38 @@ class ClassifyLines:
     model: LineModel = field(default_factory=LineModel.default)
     html_model: LineModel = field(default_factory=LineModel.html_default)
     stopwords: Stopwords = field(default_factory=Stopwords, compare=False, repr=False)
+    threshold: float | None = field(default=None, metadata={"doc": THRESHOLD_DOC})
+    favor: Literal["balanced", "precision", "recall"] = field(
+        default="balanced", metadata={"doc": FAVOR_DOC}
+    )
     name = "classify_lines"
+
+    def __post_init__(self) -> None:
+        if self.favor not in FAVOR_SHIFTS:
+            raise ValueError(f"favor: one of {', '.join(FAVOR_SHIFTS)}, not {self.favor!r}")
+        if self.threshold is not None and self.favor != "balanced":
+            raise ValueError("threshold: give a threshold or favor a side, not both")
+
+    def threshold_of(self, model: LineModel) -> float:
+        """The score below which ``model``'s lines are removed."""
+        if self.threshold is not None:
+            return self.threshold
+        return model.threshold + FAVOR_SHIFTS[self.favor]
 
     @property
     def config(self) -> dict[str, Any]:
-        return {
+        """The models, and ``threshold`` / ``favor`` when set (so that the default step
+        hashes as it did before they were parameters)."""
+        config: dict[str, Any] = {
             "model": self.model.digest,
             "threshold": self.model.threshold,
             "html_model": self.html_model.digest,
         }
+        if self.threshold is not None:
+            config["given_threshold"] = self.threshold
+        if self.favor != "balanced":
+            config["favor"] = self.favor
+        return config
 
     def __call__(self, doc: Document) -> Document:
         if has_run(doc, self.name):
@@ -310,7 +369,7 @@ class ClassifyLines:
         if len(features.lines) < MIN_LINES:
             return doc
         scores, extra = model.scores(features)
-        threshold = model.threshold
+        threshold = self.threshold_of(model)
         low = [k for k, score in enumerate(scores) if score < threshold]
         if not low:
             return doc
@@ -319,3 +378,25 @@ class ClassifyLines:
             rules[features.lines[k]] = "boilerplate"
         why = model.explain(features, scores, extra, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
+
+    def judged(self, doc: Document) -> dict[int, Explanation]:
+        """Every line this step would score on ``doc``, kept or not, by its index in
+        ``doc``'s lines: its score (``Explanation["score"]``; below the model's
+        threshold it is removed) and what pulled it down. Empty for a page the step
+        leaves alone.
+
+        The judgment ``__call__`` makes, through the model's public ``scores`` and
+        ``explain``, for ``corpuskit explain``, which shows why a kept line was kept
+        (``tests/steps/classify/test_classify.py`` checks the two agree on real pages).
+        """
+        if has_run(doc, self.name):
+            return {}
+        lines = doc.text.split("\n")
+        layout = current_layout(doc)
+        model = self.model if layout is None else self.html_model
+        extra = None if layout is None else markup_features(lines, layout)
+        features = page_features(lines, self.stopwords.get(doc.lang), extra)
+        if len(features.lines) < MIN_LINES:
+            return {}
+        scores, context_inputs = model.scores(features)
+        return model.explain(features, scores, context_inputs, range(len(scores)))

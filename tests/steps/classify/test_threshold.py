@@ -1,0 +1,77 @@
+"""``classify_lines``' threshold and its presets: a line goes when its score is below
+the threshold in force, so moving it up removes a superset of the lines, and down a
+subset; the default is the model's own (and hashes as before it was a parameter)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from corpuskit.document import Document
+from corpuskit.steps.classify.step import FAVOR_SHIFTS, ClassifyLines
+from tests.steps.classify.test_classify import pages, prepared
+
+
+def removed_lines(step: ClassifyLines, doc: Document) -> set[int]:
+    result = step(doc)
+    return {line.number for edit in result.edits if edit.step == step.name for line in edit.lines}
+
+
+def removed_with_scores(step: ClassifyLines, doc: Document) -> dict[int, float]:
+    result = step(doc)
+    return {
+        line.number: line.features["score"]
+        for edit in result.edits
+        if edit.step == step.name
+        for line in edit.lines
+    }
+
+
+def test_the_default_is_the_model_threshold() -> None:
+    step = ClassifyLines()
+    assert step.threshold_of(step.model) == step.model.threshold
+    assert step.threshold_of(step.html_model) == step.html_model.threshold
+    assert set(step.config) == {"model", "threshold", "html_model"}  # hashes as before
+    assert ClassifyLines(favor="precision").config["favor"] == "precision"
+    assert ClassifyLines(threshold=0.5).config["given_threshold"] == 0.5
+
+
+def test_presets_move_the_threshold_the_way_they_say() -> None:
+    assert FAVOR_SHIFTS["precision"] > 0 > FAVOR_SHIFTS["recall"]
+    assert FAVOR_SHIFTS["balanced"] == 0
+
+
+def test_a_threshold_and_a_preset_are_not_both_given() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        ClassifyLines(threshold=0.5, favor="recall")
+    with pytest.raises(ValueError, match="favor: one of"):
+        ClassifyLines(favor="strict")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("page", pages())
+def test_precision_removes_more_and_recall_less(page: Path) -> None:
+    doc = prepared(page)
+    balanced = removed_lines(ClassifyLines(), doc)
+    precision = removed_lines(ClassifyLines(favor="precision"), doc)
+    recall = removed_lines(ClassifyLines(favor="recall"), doc)
+    assert recall <= balanced <= precision
+    assert ClassifyLines(favor="balanced")(doc).text == ClassifyLines()(doc).text
+
+
+@pytest.mark.parametrize("page", pages())
+def test_a_given_threshold_is_where_lines_are_cut(page: Path) -> None:
+    doc = prepared(page)
+    scores = removed_with_scores(ClassifyLines(threshold=10.0), doc)  # nearly every line
+    if not scores:
+        pytest.skip("the classifier judged nothing here")
+    # Scores are recorded rounded to 3 places: cut halfway between two that are apart.
+    values = sorted(set(scores.values()))
+    gaps = [(a, b) for a, b in pairwise(values) if b - a > 0.002]
+    if not gaps:
+        pytest.skip("no two scores apart here")
+    low, high = gaps[len(gaps) // 2]
+    middle = (low + high) / 2
+    cut = removed_with_scores(ClassifyLines(threshold=middle), doc)
+    assert cut == {number: score for number, score in scores.items() if score < middle}
