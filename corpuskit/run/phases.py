@@ -32,7 +32,15 @@ from corpuskit.run.cleaning import Outcome, Provenance, outcome
 from corpuskit.run.executor import Job
 from corpuskit.run.passes import prepare_item
 from corpuskit.run.sink import Sink
-from corpuskit.run.sources import InputSource, Restart, Source, Spool, SpoolSource, spooled
+from corpuskit.run.sources import (
+    InputSource,
+    Mark,
+    Restart,
+    Source,
+    Spool,
+    SpoolSource,
+    spooled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +154,12 @@ class Phase:
         self.commit(restart or self.source.end(), spool)
         self.meter.finish()
 
-    def ended(self, end: InputEnd, spool: Spool | None = None) -> None:
-        """Input ``end`` is done: commit if due."""
+    def ended(self, end: InputEnd, mark: Mark | None = None, spool: Spool | None = None) -> None:
+        """Input ``end`` is done (``mark``: its mark in the source): commit if due, to
+        restart past it (the next input; in a spool, the item after it)."""
         self._done.append(end.path)
         if self.due():
-            self.commit(Restart(self.number, end.index + 1), spool)
+            self.commit(self.source.past(self.number, end, mark), spool)
 
 
 def run_phases(job: Job, sink: Sink, folder: Path, mapper: Mapper) -> None:
@@ -246,7 +255,7 @@ def _count(
         if isinstance(result, InputEnd):
             spool.add(result)
             phase.meter.advance(mark.read, result)
-            phase.ended(result, spool)
+            phase.ended(result, mark, spool)
             continue
         if mark.restart is not None and phase.due():
             phase.commit(mark.restart, spool)

@@ -153,7 +153,7 @@ class Sink:
         if isinstance(done, InputEnd):
             if phase is not None:
                 phase.meter.advance(read, done)
-                phase.ended(done)
+                phase.ended(done, mark)
             return
         if phase is not None and mark is not None and mark.restart is not None and phase.due():
             phase.commit(mark.restart)

@@ -87,6 +87,10 @@ class Source:
         """Where a phase that read all of this source restarts: its end."""
         raise NotImplementedError
 
+    def past(self, phase: int, end: InputEnd, mark: Mark | None) -> Restart:
+        """Where phase ``phase`` restarts past the ``end`` of an input: the next input."""
+        return Restart(phase, end.index + 1)
+
 
 class InputSource(Source):
     """The job's inputs from ``restart`` on (the inputs ``done`` names skipped unread),
@@ -214,6 +218,12 @@ class SpoolSource(Source):
 
     def end(self) -> Restart:
         return Restart(self._phase, spool=self.read)
+
+    def past(self, phase: int, end: InputEnd, mark: Mark | None) -> Restart:
+        """In a spool: the item after ``end`` (never the spool's start: that would
+        write again everything the phase wrote)."""
+        assert mark is not None, "a spool's items are marked"
+        return Restart(phase, spool=mark.read)
 
     def items(self) -> Iterator[Any]:
         for before, item, after in spooled(self._path, self.read):
