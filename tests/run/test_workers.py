@@ -235,10 +235,11 @@ def test_a_progress_bar_on_a_terminal_only(pages: Path, tmp_path: Path) -> None:
 def test_one_big_input_moves_the_bar(pages: Path, tmp_path: Path) -> None:
     """A single JSONL input: its bytes read move both phases' bars, with a time left."""
     dump = tmp_path / "dump.jsonl"
-    with dump.open("wb") as out:
-        for page in sorted(pages.glob("*.txt")):
-            record = {"id": page.name, "text": page.read_text(encoding="utf-8", errors="replace")}
-            out.write(orjson.dumps(record) + b"\n")
+    with dump.open("wb") as out:  # each page 4 times: a counting pass the bar can follow
+        for copy in range(4):
+            for page in sorted(pages.glob("*.txt")):
+                text = page.read_text(encoding="utf-8", errors="replace")
+                out.write(orjson.dumps({"id": f"{copy}-{page.name}", "text": text}) + b"\n")
     command = [
         sys.executable,
         "-m",
