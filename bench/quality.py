@@ -56,7 +56,7 @@ import corpuskit
 import corpuskit.html
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
-from corpuskit.run.local import fewer_collections
+from corpuskit.run.cleaning import fewer_collections
 from corpuskit.run.passes import corpus_passes
 
 

@@ -4,6 +4,7 @@ floor, datatrove and jusText; and, separately, its memory as the corpus grows.
     python bench/speed.py ../shared/bench                    # 1,698 unique pages, 3 rounds
     python bench/speed.py ../shared/bench --rounds 5 --workers 2
     python bench/speed.py ../shared/bench --memory           # 100,000 and 10,000 records
+    python bench/speed.py ../shared/bench --dedup-cost 5     # dedup exact/near against off
 
 **Speed.** The corpus is every text dump of traf-dev and dragnet-dev once (1,698
 ``{"id", "text"}`` JSONL records): unique pages, as a crawl has them. (Cycling a few
@@ -91,11 +92,13 @@ def io_floor(source: str, target: str) -> dict[str, Any]:
     return {"docs": count}
 
 
-def corpuskit_run(source: str, target: str, workers: str = "1") -> dict[str, Any]:
+def corpuskit_run(
+    source: str, target: str, workers: str = "1", dedup: str = "exact"
+) -> dict[str, Any]:
     """The default text pipeline over the JSONL, as ``corpuskit clean`` runs it."""
     import corpuskit
 
-    report = corpuskit.clean_files([source], target, workers=int(workers))
+    report = corpuskit.clean_files([source], target, workers=int(workers), dedup=dedup)
     return {"docs": report.read, "written": report.written}
 
 
@@ -333,12 +336,68 @@ def main() -> int:
     parser.add_argument("--memory", action="store_true", help="measure memory flatness")
     parser.add_argument("--records", type=int, default=100_000, help="with --memory")
     parser.add_argument(
+        "--dedup-cost",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="instead: CPU of one-worker runs with dedup exact, near and off, alternated",
+    )
+    parser.add_argument(
         "--baseline", help="also run the corpuskit of this source tree (e.g. main's checkout)"
     )
     args = parser.parse_args()
     if args.memory:
         return memory(args.root, args.records)
+    if args.dedup_cost:
+        return dedup_cost(args.root, args.dedup_cost)
     return speed(args.root, args.rounds, args.workers, args.baseline)
+
+
+def dedup_cost(root: Path, rounds: int) -> int:
+    """CPU time of one-worker runs over the unique pages, dedup exact, near and off,
+    each round; the median ratios to off."""
+    ratios: dict[str, list[float]] = {"exact": [], "near": []}
+    with tempfile.TemporaryDirectory(prefix="corpuskit-dedup-") as temp:
+        source = Path(temp) / "unique.jsonl"
+        texts = pages(root)
+        build_corpus(texts, len(texts), source)
+        print(f"corpus: {len(texts):,} unique pages", file=sys.stderr)
+        for number in range(rounds):
+            cpu = {}
+            for dedup in ("exact", "near", "off"):
+                target = Path(temp) / f"{dedup}-{number}.jsonl"
+                cpu[dedup] = measure("corpuskit", source, target, "1", dedup)["process"]
+            for mode in ratios:
+                ratios[mode].append(cpu[mode] / cpu["off"])
+            shown = ", ".join(f"{mode} {seconds:.2f}" for mode, seconds in cpu.items())
+            print(f"round {number + 1} (CPU-s): {shown}")
+        added_work(Path(temp) / f"off-{rounds - 1}.jsonl", cpu["off"])
+    for mode, found in ratios.items():
+        found.sort()
+        each = " ".join(f"{ratio:.4f}" for ratio in found)
+        print(f"{mode} / off: median {found[len(found) // 2]:.4f} (rounds: {each})")
+    return 0
+
+
+def added_work(corpus: Path, run_cpu: float) -> None:
+    """What deciding duplicates adds, measured apart from the run's noise: each step's
+    key and decision over the cleaned pages of a run without dedup (least of three, in
+    this process), as a share of that run's CPU time."""
+    from corpuskit.document import Document
+    from corpuskit.steps.duplicates import ExactDuplicates
+    from corpuskit.steps.near_duplicates import NearDuplicates
+
+    with corpus.open("rb") as lines:
+        docs = [Document.from_record(orjson.loads(line)) for line in lines]
+    for step in (ExactDuplicates(), NearDuplicates()):
+        least = float("inf")
+        for _ in range(3):
+            state, started = step.new_state(), time.process_time()
+            for doc in docs:
+                state.decide(step.key(doc), doc.id)
+            least = min(least, time.process_time() - started)
+        share = least / run_cpu * 100
+        print(f"{step.name}: key and decide {least * 1000:.0f} ms, {share:.2f}% of the run")
 
 
 if __name__ == "__main__":

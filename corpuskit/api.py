@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from itertools import count
 from typing import Any, BinaryIO, Literal
 
-from corpuskit.document import Document, Drop, InputEnd, Source, sha256_hex
+from corpuskit.document import Document, Drop, Source, sha256_hex
 from corpuskit.errors import DocumentRejected, InputError
 from corpuskit.outputs import SHARD_SUFFIXES, OutputOptions, Outputs, is_folder
 from corpuskit.pipeline import Pipeline
@@ -30,6 +30,7 @@ from corpuskit.run.files import run_to_files
 from corpuskit.run.local import LocalExecutor
 from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import corpus_passes
+from corpuskit.run.progress import OnProgress
 from corpuskit.run.report import RunReport
 from corpuskit.writers import Shards
 
@@ -166,7 +167,7 @@ def clean_files(
     resume: bool = False,
     stdin: BinaryIO | None = None,
     on_reject: Callable[[Drop], None] | None = None,
-    on_progress: Callable[[RunReport, InputEnd | None], None] | None = None,
+    on_progress: OnProgress | None = None,
     **options: Any,
 ) -> RunReport:
     """Read ``inputs``, clean them, write the corpus to ``output``: a file, ``-`` or a
@@ -193,8 +194,9 @@ def clean_files(
     until then the run works in ``<output>.partial/`` (``corpuskit.run.checkpoint``), and
     a run that was killed is continued with ``resume``: the output is the same, byte for
     byte, as if it had never stopped (not a trial run, ``limit``: it is run again). A
-    stream is written through as the run goes.
-    ``on_progress`` sees the run's report as it goes.
+    stream is written through as the run goes. ``on_progress`` sees where the run stands
+    (``run.progress.Progress``: each phase's bytes read of its source, records, the
+    report so far) as it goes.
     """
     if recipe is not None and pipeline is not None:
         raise InputError("a pipeline or a recipe, not both")

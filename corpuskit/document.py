@@ -1,5 +1,5 @@
 """The data that flows through corpuskit: Document, Source, Edit, RemovedLine, Drop, and the
-markers InputEnd and Skipped.
+markers InputEnd and Skipped, and the Position a reading resumes from.
 
 Everything here is frozen data. A step never mutates a document; it returns a new one
 with ``dataclasses.replace`` (or the helpers below), so a document seen earlier in a
@@ -498,6 +498,37 @@ class InputEnd:
 
     index: int
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where reading resumes inside one input: at the record that starts ``offset`` bytes
+    into the input's decompressed content, on its line number ``line`` (1-based; JSONL
+    counts lines, a WARC file does not and leaves it 0).
+
+    A run's journal records the position of the next record to write
+    (``run/checkpoint.py``), so that a resumed run reads a big JSONL or WARC input from
+    there instead of from its start. ``Position.of`` gives it for a record a reader made,
+    None for one that cannot be resumed from (a whole file, a drop without a place).
+
+    >>> Position.of(Source("a.jsonl", "jsonl", line=3, offset=120))
+    Position(line=3, offset=120)
+    >>> Position.of(Source("a.txt")) is None
+    True
+    """
+
+    line: int
+    offset: int
+
+    @classmethod
+    def of(cls, source: Source) -> Position | None:
+        if source.offset is None:
+            return None
+        if source.format == "jsonl" and source.line is not None:
+            return cls(source.line, source.offset)
+        if source.format == "warc":
+            return cls(0, source.offset)
+        return None
 
 
 @dataclass(frozen=True, slots=True)

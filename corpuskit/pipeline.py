@@ -24,6 +24,14 @@ that keeps something "first in input order" (``exact_duplicates``) must carry th
 itself: it may have a ``begin_input(index)`` method, which an executor that counts
 inputs apart calls before an input's documents.
 
+An **ordered** corpus step (``OrderedStep``: ``exact_duplicates``) judges a page by the
+pages before it in input order alone. ``key(doc)`` is all it needs of a page (a digest),
+made where the page is cleaned; ``state.decide(key, doc_id)`` records the page and says
+why it goes (the drop's detail), or None. Observing and deciding one page at a time, in
+input order, gives what two passes give, so an executor decides where the pages come
+back in order (where records are written, or in the next corpus pass) and spends no
+pass on it.
+
 Most steps need no class: write a function and wrap it with an adapter,
 
 - ``normalizer(f)`` for ``str -> str`` text fixes,
@@ -62,6 +70,32 @@ class CorpusStep(Protocol):
     def observe(self, doc: Document, state: Any) -> None: ...
 
     def fitted(self, state: Any) -> Step: ...
+
+
+@runtime_checkable
+class OrderedStep(CorpusStep, Protocol):
+    """A corpus step that judges pages in input order; see the module docstring.
+
+    ``reason`` is the reason of the drops it makes.
+    """
+
+    reason: str
+
+    def key(self, doc: Document) -> Any: ...
+
+
+def ordered_keys(steps: Sequence[OrderedStep], doc: Document) -> tuple[Any, ...]:
+    """What each of the ordered ``steps`` needs of ``doc`` (made where it is cleaned)."""
+    return tuple(step.key(doc) for step in steps)
+
+
+def decide(step: OrderedStep, state: Any, doc: Document) -> Document | Drop:
+    """``doc``, or its drop, as ``step`` judges it after every page before it in input
+    order was shown to ``state``; records ``doc`` in ``state``."""
+    detail = state.decide(step.key(doc), doc.id)
+    if detail is None:
+        return doc
+    return Drop(step_name(step), step.reason, doc.source, detail, doc)
 
 
 def has_run(doc: Document, name: str) -> bool:

@@ -11,7 +11,7 @@ import pytest
 
 from corpuskit import default_pipeline, read
 from corpuskit.document import Document
-from corpuskit.run.local import Provenance
+from corpuskit.run.cleaning import Provenance
 from tests.conftest import FIXTURES, seed_pages
 
 UPDATE = os.environ.get("CORPUSKIT_UPDATE_GOLDEN") == "1"

@@ -35,7 +35,7 @@ from corpuskit.cli.options import (
     given_options,
     source_of,
 )
-from corpuskit.cli.progress import ProgressBar, count_inputs, each
+from corpuskit.cli.progress import ProgressBar, each
 from corpuskit.cli.recipes import chosen_recipe
 from corpuskit.cli.unused import unused_warnings
 from corpuskit.document import Drop
@@ -43,6 +43,7 @@ from corpuskit.html.extractors import DEFAULT_EXTRACTOR
 from corpuskit.html.parsers import DEFAULT_PARSER
 from corpuskit.outputs import Outputs
 from corpuskit.readers.limits import DEFAULT_LIMITS, MiB
+from corpuskit.recipes.compose import DEDUP_DEFAULT
 from corpuskit.run.executor import make_executor
 from corpuskit.run.options import TIME_LIMIT
 from corpuskit.steps.language import MIN_LANG_SCORE
@@ -143,10 +144,10 @@ def clean(
     dedup: Annotated[
         str,
         Flag(
-            help="exact: reject a page whose text an earlier page has; near: also pages "
-            "nearly the same (MinHash); off: add none (a recipe's own duplicate steps stay)."
+            help="exact (default): reject a page whose text an earlier page has; near: also "
+            "pages nearly the same (MinHash); off: keep every copy."
         ),
-    ] = "off",
+    ] = DEDUP_DEFAULT,
     near_threshold: Annotated[
         float | None, Flag(help="With --dedup near: least estimated Jaccard similarity (0.7).")
     ] = None,
@@ -207,7 +208,7 @@ def clean(
     if not quiet:
         for line in unused_warnings(ctx, paths, options, chosen.options, built.read, outputs):
             say(f"warning: {line}")
-    bar = ProgressBar(count_inputs(paths)) if not quiet and sys.stderr.isatty() else None
+    bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         with bar or contextlib.nullcontext():
             report = clean_files(
@@ -216,7 +217,8 @@ def clean(
                 pipeline=built.pipeline,
                 read=built.read,
                 run=built.run,
-                executor=built.executor or make_executor(),
+                dedup=options.get("dedup", DEDUP_DEFAULT),  # composed again: the same steps
+                executor=built.executor or make_executor(),  # as many workers as useful
                 resume=resume,
                 on_reject=None if outputs.rejects else _print_reject,
                 on_progress=each(bar, InputProgress() if verbose else None),

@@ -19,8 +19,7 @@ from contextlib import contextmanager
 
 import typer
 
-from corpuskit.document import InputEnd
-from corpuskit.run.report import RunReport
+from corpuskit.run.progress import Progress
 
 log = logging.getLogger("corpuskit")
 
@@ -83,15 +82,17 @@ def logging_to_stderr(verbose: int, quiet: bool) -> Iterator[None]:
 
 
 class InputProgress:
-    """``on_progress`` for ``clean_files`` that logs each finished input: its pages and
-    rejects and the seconds it took (wall time since the input before it ended)."""
+    """``on_progress`` for ``clean_files`` that logs each input the cleaning phase
+    finished: its pages and rejects and the seconds it took (wall time since the input
+    before it ended)."""
 
     def __init__(self) -> None:
         self._last = time.perf_counter()
         self._read = self._rejected = 0
 
-    def __call__(self, report: RunReport, end: InputEnd | None) -> None:
-        if end is None:
+    def __call__(self, progress: Progress) -> None:
+        end, report = progress.end, progress.report
+        if end is None or progress.number != progress.phases:
             return
         now = time.perf_counter()
         log.info(

@@ -1,40 +1,37 @@
-"""A progress bar on stderr for ``corpuskit clean``: pages, pages/s, and an ETA when
-the number of inputs is known.
+"""A progress bar on stderr for ``corpuskit clean``: a line per phase of the run (each
+counting pass, then the cleaning), with its records and records/s, the bytes of its
+source read out of all, the time it took and the time left.
 
-Shown only on a terminal and without ``--quiet``; redrawn a few times a second whatever
-the pace of the run (rich's live display refreshes on its own thread), so following the
-run costs the run nothing measurable. The library never uses it: ``clean_files`` takes
-any ``on_progress`` callback.
+Progress is measured in bytes of the phase's source (``run/progress.py``), so one big
+JSONL dump or WARC file moves the bar as much as a folder of pages, and the time left
+means something from the first seconds. Shown only on a terminal and without
+``--quiet``; redrawn a few times a second whatever the pace of the run (rich's live
+display refreshes on its own thread, the library calls at most ten times a second), so
+following the run costs the run nothing measurable. The library never draws:
+``clean_files`` takes any ``on_progress`` callback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from corpuskit.document import InputEnd
-from corpuskit.readers.paths import STDIN, expand
-from corpuskit.run.report import RunReport
+from corpuskit.run.progress import OnProgress
+from corpuskit.run.progress import Progress as RunProgress
 
-
-def count_inputs(specs: Iterable[str]) -> int | None:
-    """How many inputs ``specs`` name (walking folders and globs), None with stdin."""
-    specs = list(specs)
-    if STDIN in specs:
-        return None
-    return sum(1 for _ in expand(specs))
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class ProgressBar:
     """``on_progress`` for ``clean_files``, drawing on stderr while in a ``with`` block."""
 
-    def __init__(self, inputs: int | None) -> None:
+    def __init__(self) -> None:
         # rich is imported for a bar on a terminal only (a twentieth of a CPU-second)
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
+            DownloadColumn,
             Progress,
             TextColumn,
             TimeElapsedColumn,
@@ -42,24 +39,31 @@ class ProgressBar:
         )
 
         self._progress = Progress(
-            TextColumn("{task.fields[pages]:>9,} pages  {task.fields[rate]:>5.0f}/s"),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[records]:>9,} records {task.fields[rate]:>6.0f}/s"),
             BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("inputs"),
+            DownloadColumn(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
             refresh_per_second=4,
         )
-        self._task = self._progress.add_task("clean", total=inputs, pages=0, rate=0.0)
+        self._tasks: dict[int, TaskID] = {}
 
-    def __call__(self, report: RunReport, end: InputEnd | None) -> None:
-        task = self._progress.tasks[0]
-        elapsed = task.elapsed or 0.0
-        rate = report.read / elapsed if elapsed > 0 else 0.0
-        done = (end.index + 1) if end is not None else task.completed
-        self._progress.update(self._task, completed=done, pages=report.read, rate=rate)
+    def __call__(self, progress: RunProgress) -> None:
+        task = self._tasks.get(progress.number)
+        if task is None:
+            name = f"{progress.number}/{progress.phases} {progress.phase}"
+            task = self._progress.add_task(name, total=progress.total, records=0, rate=0.0)
+            self._tasks[progress.number] = task
+        elapsed = self._progress.tasks[task].elapsed or 0.0
+        rate = progress.records / elapsed if elapsed > 0 else 0.0
+        self._progress.update(
+            task, completed=progress.done, total=progress.total, records=progress.records, rate=rate
+        )
+        if progress.finished:
+            self._progress.stop_task(task)
 
     def __enter__(self) -> Self:
         self._progress.start()
@@ -74,16 +78,14 @@ class ProgressBar:
         self._progress.stop()
 
 
-def each(
-    *callbacks: Callable[[RunReport, InputEnd | None], None] | None,
-) -> Callable[[RunReport, InputEnd | None], None] | None:
+def each(*callbacks: OnProgress | None) -> OnProgress | None:
     """One ``on_progress`` calling each of ``callbacks`` that is set (None if none is)."""
     chosen = [callback for callback in callbacks if callback is not None]
     if not chosen:
         return None
 
-    def call_each(report: RunReport, end: InputEnd | None) -> None:
+    def call_each(progress: RunProgress) -> None:
         for callback in chosen:
-            callback(report, end)
+            callback(progress)
 
     return call_each

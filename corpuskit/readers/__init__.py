@@ -36,7 +36,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from dataclasses import replace
 from typing import Any, BinaryIO
 
-from corpuskit.document import Document, Drop, InputEnd, Skipped
+from corpuskit.document import Document, Drop, InputEnd, Position, Skipped
 from corpuskit.errors import InputError
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
@@ -46,6 +46,7 @@ from corpuskit.readers.jsonl import read_jsonl
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import FORMATS, ReadOptions
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
+from corpuskit.readers.streams import CHUNK
 from corpuskit.readers.text import text_file
 
 __all__ = ["FORMATS", "READERS", "Limits", "ReadOptions", "decode_bytes", "read", "read_marked"]
@@ -56,13 +57,14 @@ Reader = Callable[[str, BinaryIO, ReadOptions], Iterator[Document | Drop | Skipp
 
 
 def warc_file(
-    path: str, stream: BinaryIO, options: ReadOptions
+    path: str, stream: BinaryIO, options: ReadOptions, start: Position | None = None
 ) -> Iterator[Document | Drop | Skipped]:
-    """The reader of ``warc`` inputs (``warc.read_warc``), imported with the first WARC
-    file: warcio brings fsspec and asyncio, a tenth of a CPU-second at start-up."""
+    """The reader of ``warc`` inputs (``warc.read_warc``, from ``start`` when given),
+    imported with the first WARC file: warcio brings fsspec and asyncio, a tenth of a
+    CPU-second at start-up."""
     from corpuskit.readers.warc import read_warc
 
-    return read_warc(path, stream, options)
+    return read_warc(path, stream, options, start)
 
 
 #: The reader of each input format (``FORMATS``).
@@ -72,6 +74,10 @@ READERS: Mapping[str, Reader] = {
     "jsonl": read_jsonl,
     "warc": warc_file,
 }
+
+#: The readers that can start inside an input, at a ``Position`` (a resumed run): the
+#: formats that hold many records. A text or HTML file is one record, read whole or not.
+RESUMABLE = {"jsonl": read_jsonl, "warc": warc_file}
 
 #: The ``meta`` key that keeps the exact bytes of a file name that is not UTF-8.
 PATH_BYTES_KEY = "source_path_bytes"
@@ -105,11 +111,14 @@ def read_marked(
     *,
     stdin: BinaryIO | None = None,
     done: Sequence[str] = (),
+    start: Position | None = None,
     **changes: Any,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
-    inputs skipped unread (to resume a run that finished them).
+    inputs skipped unread (to resume a run that finished them); ``start``: where to
+    begin inside the first input after them (a JSONL or WARC input, see
+    ``read_numbered``).
 
     ``done`` holds the paths of the inputs to skip, as their ``InputEnd`` gave them; an
     input that is not the one ``done`` names at its position raises ``InputError``: the
@@ -124,19 +133,28 @@ def read_marked(
     specs = [inputs] if isinstance(inputs, str) else inputs
     numbered = numbered_inputs(specs, options, stdin, done)
     if options.limit is not None:
-        return first_pages(numbered, options, options.limit)
-    return (found for index, item in numbered for found in read_numbered(index, item, options))
+        return first_pages(numbered, options, options.limit, start)
+    return (
+        found
+        for index, item in numbered
+        for found in read_numbered(index, item, options, start if index == len(done) else None)
+    )
 
 
 def first_pages(
-    numbered: Iterable[tuple[int, Input | Drop]], options: ReadOptions, limit: int
+    numbered: Iterable[tuple[int, Input | Drop]],
+    options: ReadOptions,
+    limit: int,
+    start: Position | None = None,
 ) -> Iterator[Document | Drop | InputEnd | Skipped]:
-    """What ``read_marked`` gives for the ``numbered`` inputs, up to the ``limit``-th page
-    (a ``Document`` or a ``Drop``); then the ``InputEnd`` of the input it came from, and
-    nothing more: the rest of that input is never read, and no other input is opened."""
+    """What ``read_marked`` gives for the ``numbered`` inputs (the first from ``start``),
+    up to the ``limit``-th page (a ``Document`` or a ``Drop``); then the ``InputEnd`` of
+    the input it came from, and nothing more: the rest of that input is never read, and
+    no other input is opened."""
     left = limit
     for index, item in numbered:
-        found = read_numbered(index, item, options)
+        found = read_numbered(index, item, options, start)
+        start = None
         for result in found:
             yield result
             if isinstance(result, Document | Drop):
@@ -174,27 +192,37 @@ def input_name(item: Input | Drop) -> str:
 
 
 def read_numbered(
-    index: int, item: Input | Drop, options: ReadOptions
+    index: int, item: Input | Drop, options: ReadOptions, start: Position | None = None
 ) -> Generator[Document | Drop | InputEnd | Skipped, None, None]:
-    """Everything read from input number ``index``, then its ``InputEnd``: the unit of
-    work an executor may hand to another machine (``RayExecutor``)."""
+    """Everything read from input number ``index`` (from ``start`` on, when given),
+    then its ``InputEnd``: the unit of work an executor may hand to another machine
+    (``RayExecutor``)."""
     path = item.source.path if isinstance(item, Drop) else item.path
-    found = [item] if isinstance(item, Drop) else read_input(item, options)
+    found = [item] if isinstance(item, Drop) else read_input(item, options, start)
     yield from printable(found, path)
     yield InputEnd(index, input_name(item))
 
 
-def read_input(item: Input, options: ReadOptions) -> Iterator[Document | Drop | Skipped]:
+def read_input(
+    item: Input, options: ReadOptions, start: Position | None = None
+) -> Iterator[Document | Drop | Skipped]:
     """The documents of one input, by the reader of its format (``READERS``); a damaged
     archive or an I/O error ends it with a drop.
 
-    For JSONL and WARC, the records read before such an error are still yielded.
+    For JSONL and WARC, the records read before such an error are still yielded. With
+    ``start`` (a resumed run), a JSONL or WARC input is read from that record on: the
+    bytes before it are decompressed and discarded, never parsed (``skip``); another
+    format is read whole, as it is one record.
     """
     found = options.format or format_from_name(item.path)
     try:
         with item.open() as raw, decompressed(raw, item.path) as stream:
             if found is None:
                 found, stream = sniff_format(stream, options.limits.max_line_bytes)
+            if start is not None and found in RESUMABLE:
+                skip(stream, start.offset)
+                yield from RESUMABLE[found](item.path, stream, options, start)
+                return
             yield from READERS[found](item.path, stream, options)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
@@ -202,6 +230,17 @@ def read_input(item: Input, options: ReadOptions) -> Iterator[Document | Drop | 
         yield input_drop(item.path, "unreadable", exc.strerror or str(exc), found)
     except Exception as exc:  # a bug must cost one input, not the run, and be reported
         yield input_drop(item.path, "error", f"{type(exc).__name__}: {exc}", found)
+
+
+def skip(stream: BinaryIO, size: int) -> None:
+    """Read past the next ``size`` bytes of ``stream`` (a chunk at a time, never held):
+    decompressing and discarding is the one way to reach an offset of a gzip or zstd
+    stream, and costs a small part of parsing what is discarded (docs/robustness.md)."""
+    while size > 0:
+        part = stream.read(min(size, CHUNK))
+        if not part:
+            return
+        size -= len(part)
 
 
 def printable(

@@ -41,7 +41,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from corpuskit.document import Document, Drop, Source, make_document, sha256_hex
+from corpuskit.document import Document, Drop, Position, Source, make_document, sha256_hex
 from corpuskit.readers.decode import decode_text, normalize_newlines
 from corpuskit.readers.detect import SNIFF_BYTES, looks_like_html
 from corpuskit.readers.html import html_document
@@ -71,16 +71,17 @@ _LONG_INTEGER = re.compile(rb"[:,\[]\s*-?\d{19,}\s*[,\]}]")
 
 
 def read_jsonl(
-    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS
+    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS, start: Position | None = None
 ) -> Iterator[Document | Drop]:
     """A document or a drop for each non-blank line of a (decompressed) JSONL ``stream``.
 
     ``Source.line`` is the 1-based line number, ``Source.offset`` the byte offset of the
     line's start in the stream and ``Source.sha256`` the hash of the line's bytes
-    without its line break.
+    without its line break. With ``start``, the stream stands at that position of the
+    input (a resumed run), and lines and offsets are counted from there.
     """
     limits = options.limits
-    for number, offset, line in numbered_lines(stream, limits.max_line_bytes):
+    for number, offset, line in numbered_lines(stream, limits.max_line_bytes, start):
         source = Source(path, format="jsonl", line=number, offset=offset)
         if line is None:
             size = f"{limits.max_line_bytes:,}"
@@ -90,8 +91,11 @@ def read_jsonl(
             yield read_record(line, source, options)
 
 
-def numbered_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, int, bytes | None]]:
-    """``(number, offset, line)`` for each line of ``stream``, line break removed.
+def numbered_lines(
+    stream: BinaryIO, max_bytes: int, start: Position | None = None
+) -> Iterator[tuple[int, int, bytes | None]]:
+    """``(number, offset, line)`` for each line of ``stream``, line break removed,
+    counted from ``start`` (the stream's first line and offset; line 1 at 0 when None).
 
     ``line`` is None for a line longer than ``max_bytes``: it is read past in chunks,
     never held whole.
@@ -99,9 +103,11 @@ def numbered_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, int,
     >>> import io
     >>> list(numbered_lines(io.BytesIO(b"ab\\r\\n\\nabcd\\nabc"), 3))
     [(1, 0, b'ab'), (2, 4, b''), (3, 5, None), (4, 10, b'abc')]
+    >>> list(numbered_lines(io.BytesIO(b"abc"), 3, Position(4, 10)))
+    [(4, 10, b'abc')]
     """
-    offset = 0
-    for number in count(1):
+    offset = start.offset if start is not None else 0
+    for number in count(start.line if start is not None else 1):
         line = stream.readline(max_bytes + 2)  # room for the content and "\r\n"
         if not line:
             return

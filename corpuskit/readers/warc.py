@@ -55,7 +55,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from corpuskit.document import Document, Drop, Skipped, Source
+from corpuskit.document import Document, Drop, Position, Skipped, Source
 from corpuskit.readers.compression import COMPRESSION_ERRORS
 from corpuskit.readers.decode import looks_binary
 from corpuskit.readers.detect import looks_like_html
@@ -94,23 +94,25 @@ class DamagedStream(Exception):
 
 
 def read_warc(
-    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS
+    path: str, stream: BinaryIO, options: ReadOptions = DEFAULTS, start: Position | None = None
 ) -> Iterator[Document | Drop | Skipped]:
-    """A document, a drop or a ``Skipped`` for each record of a (decompressed) WARC stream."""
-    guarded = Guarded(stream)
+    """A document, a drop or a ``Skipped`` for each record of a (decompressed) WARC
+    stream; with ``start``, the stream stands at the record that starts there (a resumed
+    run), and offsets are counted from it."""
+    guarded = Guarded(stream, start.offset if start is not None else 0)
     records = ArchiveIterator(guarded, verify_http=False, arc2warc=False)
     while True:
-        start = records.offset
+        here = records.offset
         try:
             with guarded.bounded(HEADER_BYTES):
                 records.read_to_end()  # the blank lines after the record before
-                start = records.offset
+                here = records.offset
                 record = next(records, None)
         except (DamagedStream, HeadersTooLong, *_NOT_WARC) as exc:
-            yield _damage(path, start, exc)
+            yield _damage(path, here, exc)
             return
         except Exception as exc:  # warcio trips on some malformed headers (no URI, ...)
-            yield _damage(path, start, ValueError(f"{type(exc).__name__}: {exc}"))
+            yield _damage(path, here, ValueError(f"{type(exc).__name__}: {exc}"))
             return
         if record is None:
             return
@@ -223,9 +225,9 @@ class Guarded:
     buffered ``read`` that meets the damage drops what it had gathered.
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, position: int = 0) -> None:
         self._read = getattr(stream, "read1", stream.read)
-        self._position = 0
+        self._position = position
         self._left: int | None = None
 
     def read(self, size: int = -1) -> bytes:

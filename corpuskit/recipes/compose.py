@@ -39,9 +39,13 @@ from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.quality import MODES, with_quality
 
-#: ``dedup``: exact (``remove_duplicates``), near (``remove_near_duplicates``) or off
-#: (none added; a recipe's own duplicate steps stay).
+#: ``dedup``: exact (``remove_duplicates``, the default), near
+#: (``remove_near_duplicates``) or off (``keep_duplicates``: every copy kept).
 DEDUP_MODES = ("exact", "near", "off")
+
+#: Exact copies go by default: a corpus with verbatim copies is never what is wanted,
+#: and deciding them where records are written costs under 3% (docs/robustness.md).
+DEDUP_DEFAULT = "exact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +55,9 @@ class PipelineOptions(Options):
     **Parameters**
 
     - ``keep_comments``: keep reader comments in the text (leave out ``comment_lines``).
-    - ``dedup``: ``exact`` rejects a page whose cleaned text an earlier page has,
-      ``near`` also pages nearly the same (MinHash), ``off`` adds none.
+    - ``dedup``: ``exact`` (the default) rejects a page whose cleaned text an earlier
+      page has, ``near`` also pages nearly the same (MinHash), ``off`` keeps every copy
+      (a recipe's duplicate steps left out too).
     - ``near_threshold``, ``shingle_size``, ``permutations``: the ``near_duplicates``
       step's settings (None: its defaults, or a recipe's own step left as it is).
     - ``lang``: keep only pages in these languages (ISO 639-1 codes, ``und`` too).
@@ -68,7 +73,7 @@ class PipelineOptions(Options):
     """
 
     keep_comments: bool = False
-    dedup: str = "off"
+    dedup: str = DEDUP_DEFAULT
     near_threshold: float | None = None
     shingle_size: int | None = None
     permutations: int | None = None
@@ -150,6 +155,19 @@ def remove_duplicates(pipeline: Pipeline) -> Pipeline:
     return pipeline.then(ExactDuplicates())
 
 
+def keep_duplicates(pipeline: Pipeline) -> Pipeline:
+    """``pipeline`` without its duplicate steps (``dedup`` off): every copy is kept.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> "exact_duplicates" in keep_duplicates(remove_duplicates(default_pipeline())).names
+    False
+    """
+    for name in ("near_duplicates", "exact_duplicates"):
+        if name in pipeline.names:
+            pipeline = pipeline.without(name)
+    return pipeline
+
+
 #: Languages ``detect_language`` keeps in ``meta["lang_scores"]`` when pages are selected
 #: by language: a page in more than three languages is rare, and past the third the
 #: probabilities are sevenths that change nothing.
@@ -211,6 +229,8 @@ def compose(
         pipeline = remove_duplicates(pipeline)
     elif options.dedup == "near":
         pipeline = remove_near_duplicates(pipeline, options.near_step())
+    else:
+        pipeline = keep_duplicates(pipeline)
     if options.lang is not None:
         try:
             pipeline = select_languages(pipeline, options.lang, options.min_lang_score)

@@ -26,13 +26,10 @@
 
 Duplicate removal (``remove_duplicates``: ``exact_duplicates`` after ``drop_empty``, so
 that it compares the text as written, after everything that can differ between two
-copies of an article is gone, and empty pages keep their own reason) is not in the
-default pipeline yet: as a corpus step it spools the cleaned pages once more, which on
-the 696 traf-dev pages, one process, costs about 30% of the run (100 pages/s of CPU
-time instead of 143, ``clean_files`` alternated with and without it).
-``corpuskit clean --dedup exact`` turns it on;
-dropping copies in the writing loop instead of a pass would make it cheap enough to be
-the default.
+copies of an article is gone, and empty pages keep their own reason) is added to this
+pipeline by every run (``PipelineOptions.dedup``: ``exact`` by default, ``off`` keeps
+copies), not written in it: the recipe stays the cleaning of one page. It costs no pass:
+copies are dropped where records are written (``pipeline.OrderedStep``, ``run/sink.py``).
 
 The steps and their parameters are written in the shipped recipe
 ``corpuskit/data/recipes/default.toml`` (``corpuskit recipe show default``), which

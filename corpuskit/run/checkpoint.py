@@ -3,26 +3,33 @@
 A run that writes its corpus to a file works in the folder ``<output>.partial/``:
 
 ==================  ===============================================================
-``run.json``        what the run is: corpuskit version, pipeline config, inputs and
-                    options; a resume must be the same run, or it is refused
-``states.pickle``   the corpus steps' fitted states, saved when the counting pass ends
+``run.json``        what the run is: corpuskit version, pipeline config, inputs,
+                    options and executor; a resume must be the same run, or it is
+                    refused
+``pass-N.spool``    what corpus pass N gave, for the phase after it (``run/phases.py``)
+``states.pickle``   the corpus steps' fitted states, saved as each pass ends
 ``corpus.jsonl``    the corpus records so far, uncompressed
 ``rejects.jsonl``   the rejects so far
-``journal.jsonl``   one line per finished input: its number and path, the sizes of the
-                    two files once its records were in, and the run's report so far
+``journal.jsonl``   a line about once a second, or sooner after 256 records
+                    (``phases.COMMIT_SECONDS``, ``COMMIT_RECORDS``): the phase,
+                    where its source stands (``Restart``: the next input, the record
+                    inside it, or the offset in a spool), the inputs finished since
+                    the line before, the sizes of the phase's files at that point and
+                    the run's report so far
 ``lock``            locked while a run works in the folder
 ``publishing``      there while the files are published (a resume publishes again)
 ==================  ===============================================================
 
-After each input its records are flushed to the operating system, then its journal line
-is appended. Whenever the process dies (SIGKILL, out of memory, Ctrl-C), the last
-complete journal line says which inputs are done and how much of each file is theirs:
-a resumed run cuts the files back to that, skips those inputs unread, takes the corpus
-steps' states from ``states.pickle`` instead of counting again, and goes on. When the
-last input is done, the files are published under their final names
-(``writers.publish``, compressed by name) and the folder is removed. Every run that
-writes a file works this way, interrupted or not, so a resumed run's output is byte for
-byte the output of a run that was never interrupted.
+Before a journal line is appended, what it counts is flushed to the operating system.
+Whenever the process dies (SIGKILL, out of memory, Ctrl-C), the last complete journal
+line says where its phase stands and how much of each file is its: a resumed run cuts
+the files back to that, takes the finished passes' states from ``states.pickle``, skips
+the finished inputs unread (and, inside a JSONL or WARC input, the records before the
+restart point, decompressed and discarded but never parsed), and goes on. When the last
+input is done, the files are published under their final names (``writers.publish``,
+compressed by name) and the folder is removed. Every run that writes a file works this
+way, interrupted or not, so a resumed run's output is byte for byte the output of a run
+that was never interrupted.
 
 ``run.json`` and ``states.pickle`` are written whole, under a temporary name, synced
 (file and folder) and renamed, so a crash of the whole machine leaves the old or the
@@ -47,17 +54,17 @@ import fcntl
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, Self, TypeVar
 
 import orjson
 
-from corpuskit.document import InputEnd
 from corpuskit.errors import InputError
 from corpuskit.outputs import PARTIAL_LOCK, Outputs
 from corpuskit.run.report import RunReport
+from corpuskit.run.sources import Restart
 from corpuskit.writers import is_stream, publish, publish_shards, resolved, sync_folder, write_json
 
 RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK, PUBLISHING = (
@@ -101,10 +108,11 @@ class PartFile:
 class Checkpoint:
     """The partial output of a run writing to files: open it with ``Checkpoint.start``.
 
-    ``done`` holds the paths of the finished inputs (in order), ``report`` the run's
-    report as it stood after the last of them, ``states`` the corpus steps' saved states
-    (None until the counting pass is over). ``corpus`` and ``rejects`` are the writers
-    the executor writes to.
+    What the interrupted run left (a new run: nothing): ``report`` as it stood at the
+    last journal line, ``states`` the finished passes' saved states (None if none),
+    ``restart`` where its phase goes on, ``done`` the inputs that phase finished (in
+    order), ``sizes`` the phase's files at that line. ``corpus`` and ``rejects`` are the
+    writers the executor writes to; ``folder`` holds the passes' spools.
     """
 
     def __init__(self, folder: Path, lock: IO[bytes]) -> None:
@@ -113,27 +121,22 @@ class Checkpoint:
         self.done: list[str] = []
         self.report = RunReport()
         self.states: list[object] | None = None
+        self.restart = Restart()
+        self.sizes: dict[str, int] = {}
         self.corpus: PartFile
         self.rejects: PartFile | None = None
         self._journal: IO[bytes]
         self._published_before = False
 
     @classmethod
-    def start(
-        cls,
-        outputs: Outputs,
-        run: Mapping[str, Any],
-        *,
-        resume: bool = False,
-        corpus_steps: int = 0,
-    ) -> Self:
+    def start(cls, outputs: Outputs, run: Mapping[str, Any], *, resume: bool = False) -> Self:
         """The checkpoint of a run writing ``outputs`` (not a stream), described by
         ``run`` (JSON data).
 
         Another live run on the same outputs is refused first. A new run refuses to
         start over the partial output of an interrupted one, unless ``resume``; resuming
         continues it if ``run`` is the same, and is a new run when there is nothing to
-        resume. ``corpus_steps``: how many states the pipeline's corpus steps save.
+        resume.
         """
         folder = outputs.partial
         if folder is None:
@@ -144,7 +147,7 @@ class Checkpoint:
         except OSError as error:
             raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
         try:
-            checkpoint._open(checkpoint._entries(run, resume, corpus_steps), outputs)
+            checkpoint._open(checkpoint._entries(run, resume), outputs)
         except OSError as error:
             checkpoint.release()
             raise InputError(f"cannot write {folder}: {error.strerror or error}") from None
@@ -153,9 +156,7 @@ class Checkpoint:
             raise
         return checkpoint
 
-    def _entries(
-        self, run: Mapping[str, Any], resume: bool, corpus_steps: int
-    ) -> list[dict[str, Any]]:
+    def _entries(self, run: Mapping[str, Any], resume: bool) -> list[dict[str, Any]]:
         """The journal lines to go on from: an interrupted run's, or none (a new run)."""
         if not (self.folder / RUN).is_file():
             self._begin(run)
@@ -165,16 +166,19 @@ class Checkpoint:
                 f"{self.folder} holds the partial output of an interrupted run: add --resume "
                 "to continue it, or delete that folder to start afresh"
             )
-        return self._resumed(run, corpus_steps)
+        return self._resumed(run)
 
     def _begin(self, run: Mapping[str, Any]) -> None:
         """Empty the folder and record what the run is."""
         for name in (STATES, CORPUS, REJECTS, JOURNAL, PUBLISHING):
             (self.folder / name).unlink(missing_ok=True)
+        for spool in self.folder.glob("pass-*.spool"):
+            spool.unlink()
         _write_atomic(self.folder / RUN, orjson.dumps(run, option=orjson.OPT_INDENT_2))
 
-    def _resumed(self, run: Mapping[str, Any], corpus_steps: int) -> list[dict[str, Any]]:
-        """The journal lines to keep from the interrupted run (refused if it differs)."""
+    def _resumed(self, run: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The journal lines of the interrupted run's last phase that the files still
+        cover (refused if that run differs)."""
         saved = self._load(RUN, orjson.loads)
         if not isinstance(saved, dict):
             raise self._damaged(RUN, "not a JSON object")
@@ -188,16 +192,17 @@ class Checkpoint:
         if (self.folder / STATES).is_file():
             self.states = self._load(STATES, pickle.loads)
         self._published_before = (self.folder / PUBLISHING).is_file()
-        if corpus_steps and (self.states is None or len(self.states) != corpus_steps):
-            self.states = None
-            return []  # killed while counting: nothing was written yet
-        sizes = {name: _size(self.folder / name) for name in (CORPUS, REJECTS)}
-        entries: list[dict[str, Any]] = []
-        for entry in _journal_lines(self.folder / JOURNAL):
-            if entry["corpus"] > sizes[CORPUS] or entry["rejects"] > sizes[REJECTS]:
+        entries = _journal_lines(self.folder / JOURNAL)
+        phase = entries[-1]["phase"] if entries else 0
+        kept: list[dict[str, Any]] = []
+        for entry in entries:
+            if entry["phase"] != phase:
+                continue  # an earlier phase's: over
+            if any(size > _size(self.folder / name) for name, size in entry["sizes"].items()):
                 break  # the files lost what this line counts (a machine crash)
-            entries.append(entry)
-        return entries
+            kept.append(entry)
+        self.restart = Restart.from_record(kept[-1]) if kept else Restart(phase)
+        return kept
 
     def _load(self, name: str, parse: Callable[[bytes], Any]) -> Any:
         """The checkpoint file ``name`` parsed; a damaged one is an ``InputError``."""
@@ -216,36 +221,50 @@ class Checkpoint:
 
     def _open(self, entries: Sequence[dict[str, Any]], outputs: Outputs) -> None:
         """Cut the files back to the last kept journal line and open them to append."""
-        last: dict[str, Any] = entries[-1] if entries else {"corpus": 0, "rejects": 0}
-        self.done = [entry["path"] for entry in entries]
+        self.done = [path for entry in entries for path in entry["done"]]
+        self.sizes = dict(entries[-1]["sizes"]) if entries else {}
         if entries:
-            self.report = RunReport.from_record(last["report"])
-        self.corpus = PartFile(self.folder / CORPUS, last["corpus"])
+            self.report = RunReport.from_record(entries[-1]["report"])
+        self.corpus = PartFile(self.folder / CORPUS, self.sizes.get(CORPUS, 0))
         if outputs.rejects is not None:
-            self.rejects = PartFile(self.folder / REJECTS, last["rejects"])
+            self.rejects = PartFile(self.folder / REJECTS, self.sizes.get(REJECTS, 0))
         kept = b"".join(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE) for entry in entries)
         _write_atomic(self.folder / JOURNAL, kept)
         self._journal = (self.folder / JOURNAL).open("ab")
 
+    def written(self) -> Iterator[dict[str, Any]]:
+        """The corpus records written so far (what a resumed run goes on after)."""
+        self.corpus.flush()
+        with self.corpus.path.open("rb") as lines:
+            for line in lines:
+                yield orjson.loads(line)
+
     def save_states(self, states: list[object]) -> None:
-        """Keep the corpus steps' fitted states (called when the counting pass ends)."""
+        """Keep the corpus steps' fitted states (called as each pass ends)."""
         _write_atomic(self.folder / STATES, pickle.dumps(states, pickle.HIGHEST_PROTOCOL))
         self.states = states
 
-    def input_done(self, end: InputEnd, report: RunReport) -> None:
-        """Record that every record of the input ``end`` marks is written."""
-        if end.index != len(self.done):
-            raise ValueError(f"input {end.index} ended after {len(self.done)} inputs")
+    def commit(
+        self,
+        restart: Restart,
+        done: Sequence[str],
+        report: RunReport,
+        sizes: Mapping[str, int] | None = None,
+    ) -> None:
+        """Record that the phase can go on from ``restart``: everything before it is
+        written, to the part files or to the pass's files ``sizes`` names (flushed)."""
+        if sizes is None:
+            sizes = {CORPUS: self.corpus.flush()}
+            if self.rejects is not None:
+                sizes[REJECTS] = self.rejects.flush()
         entry = {
-            "input": end.index,
-            "path": end.path,
-            "corpus": self.corpus.flush(),
-            "rejects": self.rejects.flush() if self.rejects else 0,
+            **restart.to_record(),
+            "done": list(done),
+            "sizes": dict(sizes),
             "report": report.to_record(),
         }
         self._journal.write(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
         self._journal.flush()
-        self.done.append(end.path)
 
     def publish(
         self, outputs: Outputs, manifest: Callable[[list[str]], Mapping[str, Any]] | None = None
@@ -344,6 +363,10 @@ def _locked(path: Path, output: str, folder: Path) -> IO[bytes]:
     return lock
 
 
+#: The keys every journal line has; a line without them was cut short by a kill.
+ENTRY_KEYS = frozenset({"phase", "input", "spool", "done", "sizes", "report"})
+
+
 def _journal_lines(path: Path) -> list[dict[str, Any]]:
     """The complete lines of a journal, in order (a line cut short by a kill ends it)."""
     if not path.is_file():
@@ -354,7 +377,7 @@ def _journal_lines(path: Path) -> list[dict[str, Any]]:
             entry = orjson.loads(line)
         except orjson.JSONDecodeError:
             break
-        if not isinstance(entry, dict) or entry.get("input") != len(entries):
+        if not isinstance(entry, dict) or not entry.keys() >= ENTRY_KEYS:
             break
         entries.append(entry)
     return entries

@@ -12,7 +12,7 @@ a reject, never a lost document.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -82,20 +82,30 @@ def fewer_collections() -> Iterator[None]:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What cleaning one item leaves for the writing loop: the encoded corpus line, or
-    the drop and its encoded rejects line; and the item's counts for the report."""
+    the drop and its encoded rejects line; and the item's counts for the report. A kept
+    document also leaves its id and, when the writing loop decides an ordered step
+    (``exact_duplicates``), its ``key`` for that step."""
 
     counts: RunReport
     line: bytes | None = None
     drop: Drop | None = None
     reject: bytes | None = None
+    id: str | None = None
+    key: Any = None
 
 
 def outcome(
-    pipeline: Pipeline, provenance: Provenance, seconds: float | None, item: Document | Drop
+    pipeline: Pipeline,
+    provenance: Provenance,
+    seconds: float | None,
+    item: Document | Drop,
+    *,
+    key: Callable[[Document], Any] | None = None,
 ) -> Outcome:
-    """Clean one document (or take a reader's drop) and encode what is to be written.
+    """Clean one document (or take a reader's drop) and encode what is to be written;
+    ``key``: what the writing loop's ordered step needs of a kept document.
 
-    Runs where the cleaning runs: in this process, or in a worker (``ProcessExecutor``),
+    Runs where the cleaning runs: in this process, or in a worker (``LocalExecutor``),
     so that encoding is parallel too and only bytes and counts come back.
     """
     result = finish(pipeline, provenance, seconds, item)
@@ -105,7 +115,7 @@ def outcome(
         return Outcome(counts, drop=result, reject=encode_reject(reject_record(result)))
     document, _, line = result
     counts.add(document)
-    return Outcome(counts, line=line)
+    return Outcome(counts, line=line, id=document.id, key=key(document) if key else None)
 
 
 def finish(

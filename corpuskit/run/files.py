@@ -18,25 +18,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
-from corpuskit.document import Drop, InputEnd
+from corpuskit.document import Drop
 from corpuskit.errors import InputError, RunStopped
 from corpuskit.outputs import Outputs
 from corpuskit.readers.paths import STDIN, check_specs
 from corpuskit.run.checkpoint import Checkpoint
 from corpuskit.run.cleaning import Provenance
 from corpuskit.run.executor import Executor, Job
+from corpuskit.run.progress import OnProgress
 from corpuskit.run.report import RunReport
 from corpuskit.run.sink import Sink
 from corpuskit.version import __version__
 from corpuskit.writers import JsonlWriter, write_json
 
 log = logging.getLogger(__name__)
-
-#: What the caller sees as the run goes: the report so far, and the input just finished.
-OnProgress = Callable[[RunReport, InputEnd | None], None]
 
 
 def run_to_files(
@@ -94,13 +92,9 @@ def _checkpointed(
     """Run in the partial folder, resumed from it if asked, then publish the set."""
     if outputs.shards is not None:
         outputs.shards.ensure_free()
-    corpus_steps = len(job.pipeline.corpus_steps())
-    checkpoint = Checkpoint.start(
-        outputs, identity(job, outputs), resume=resume, corpus_steps=corpus_steps
-    )
-    if checkpoint.done:
-        log.info("resuming in %s: %d inputs done before", checkpoint.folder, len(checkpoint.done))
-    job = replace(job, done=tuple(checkpoint.done), states=checkpoint.states)
+    checkpoint = Checkpoint.start(outputs, identity(job, outputs, executor), resume=resume)
+    if checkpoint.sizes or checkpoint.states:
+        log.info("resuming in %s from %s", checkpoint.folder, checkpoint.restart)
     sink = Sink(
         checkpoint.corpus, checkpoint.rejects, on_reject, job.run.strict, checkpoint, on_progress
     )
@@ -126,10 +120,12 @@ def _checkpointed(
     return report
 
 
-def identity(job: Job, outputs: Outputs) -> dict[str, Any]:
-    """What a run is, for its checkpoint: a resume must be this same run."""
+def identity(job: Job, outputs: Outputs, executor: Executor) -> dict[str, Any]:
+    """What a run is, for its checkpoint: a resume must be this same run (on the same
+    kind of executor: their phases differ)."""
     run = {
         "corpuskit": __version__,
+        "executor": type(executor).__name__,
         "config": job.pipeline.config_hash(),
         "inputs": list(job.inputs),
         "read": asdict(job.read),

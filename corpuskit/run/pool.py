@@ -71,6 +71,18 @@ def _run(chunk: tuple[Any, ...]) -> list[Any]:
     return [_task(item) for item in chunk]
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: tuple[Any, ...]) -> Future[list[Any]]:
+    """``chunk`` sent to ``pool``; a pool a dying worker broke already gives a future
+    that fails as the chunks in flight do, so the same recovery sends it again (the
+    submit itself raised, now and then, when a worker died between two chunks)."""
+    try:
+        return pool.submit(_run, chunk)
+    except BrokenProcessPool as error:
+        failed: Future[list[Any]] = Future()
+        failed.set_exception(error)
+        return failed
+
+
 def batched(items: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
     """``items`` in tuples of ``size`` (the last one shorter); ``itertools.batched`` of
     Python 3.12.
@@ -110,7 +122,7 @@ class WorkerPool:
         pending: deque[tuple[tuple[Any, ...], Future[list[Any]]]] = deque()
         try:
             for chunk in batched(items, self.chunk_size):
-                pending.append((chunk, pool.submit(_run, chunk)))
+                pending.append((chunk, _submit(pool, chunk)))
                 while len(pending) >= self.workers * self.ahead:
                     results, pool = self._next(pending, pool, task, on_death)
                     yield from results
@@ -146,7 +158,7 @@ class WorkerPool:
             pool.shutdown(wait=True)
         pool = self._pool(task)
         for position, (waiting, _) in enumerate(list(pending)):
-            pending[position] = (waiting, pool.submit(_run, waiting))
+            pending[position] = (waiting, _submit(pool, waiting))
         return results, pool
 
     def _pool(self, task: Callable[[Any], Any]) -> ProcessPoolExecutor:

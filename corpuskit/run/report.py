@@ -59,16 +59,18 @@ class RunReport:
         self.skipped_by.update(other.skipped_by)
 
     def to_record(self) -> dict[str, Any]:
+        """The report as JSON data; counters most common first, ties by name, so a
+        resumed run's report is the same bytes as an uninterrupted one's."""
         return {
             "read": self.read,
             "written": self.written,
             "rejected": self.rejected,
             "chars_in": self.chars_in,
             "chars_out": self.chars_out,
-            "lines_removed": dict(self.lines_removed.most_common()),
-            "rejected_by": dict(self.rejected_by.most_common()),
-            "changed_by_step": dict(self.changed_by_step.most_common()),
-            "skipped_by": dict(self.skipped_by.most_common()),
+            "lines_removed": _ranked(self.lines_removed),
+            "rejected_by": _ranked(self.rejected_by),
+            "changed_by_step": _ranked(self.changed_by_step),
+            "skipped_by": _ranked(self.skipped_by),
         }
 
     @classmethod
@@ -102,3 +104,12 @@ class RunReport:
             skipped = ", ".join(f"{kind} {n}" for kind, n in self.skipped_by.most_common())
             lines.append(f"skipped records (no page): {skipped}")
         return "\n".join(lines)
+
+
+def _ranked(counts: Counter[str]) -> dict[str, int]:
+    """``counts`` most common first, ties in name order (not in order of arrival).
+
+    >>> _ranked(Counter({"b": 1, "c": 2, "a": 1}))
+    {'c': 2, 'a': 1, 'b': 1}
+    """
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -10,7 +10,13 @@ earlier *kept* page is at least ``threshold`` is rejected, reason ``near_duplica
 the kept page's id and the estimate in the detail. Clusters are formed in input order,
 greedily: a page joins the first kept page it resembles, else it is kept itself.
 
-``near_duplicates`` is a **corpus step**: ``observe`` computes each page's signature
+``near_duplicates`` is an **ordered corpus step** (``pipeline.OrderedStep``): greedy in
+input order, it can decide each page as it comes. Where it ends the pipeline (as
+``--dedup near`` puts it, after ``exact_duplicates``), the executor does so where
+records are written: the signature is the page's ``key``, made where it is cleaned, and
+``Signatures.decide`` holds only the kept pages' signatures and buckets; no pass, and a
+resume rebuilds them from the partial corpus. Anywhere else it counts in a pass:
+``observe`` computes each page's signature
 (in the process that runs the counting pass); the state is the list of (input number,
 position, id, signature), merged by concatenation in any order, and ``fitted`` sorts
 it into input order and clusters. So the result is the same with one process, worker
@@ -29,6 +35,7 @@ times both on the cleaned traf-dev pages and measures precision and recall.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from dataclasses import dataclass, field, replace
@@ -63,10 +70,12 @@ SHINGLE_BASE = 0x9E3779B97F4A7C15
 Seen = tuple[int, int, str, bytes]
 
 
+@functools.cache
 def lsh_bands(threshold: float, permutations: int) -> tuple[int, int]:
     """The (bands, rows) whose S-curve ``1 - (1 - s^rows)^bands`` best separates pages
     above ``threshold`` from those below: the least false positives plus false
     negatives, integrated over similarity (as datasketch's ``MinHashLSH`` chooses).
+    Computed once per setting (some 15 ms: decided page by page, it is asked per page).
 
     >>> lsh_bands(0.8, 128)
     (9, 13)
@@ -117,11 +126,20 @@ def band_key(band: int, rows: Any) -> bytes:
 
 @dataclass
 class Signatures:
-    """Every page's place in the input and MinHash signature; merges by concatenation."""
+    """Every page's place in the input and MinHash signature; merges by concatenation.
+
+    Decided in input order instead (``decide``, where records are written), it keeps
+    only the kept pages' signatures and LSH buckets, for a step of ``threshold`` and
+    ``permutations``.
+    """
 
     pages: list[Seen] = field(default_factory=list)
     input: int = 0
     position: int = 0
+    threshold: float = THRESHOLD
+    permutations: int = PERMUTATIONS
+    buckets: dict[bytes, list[int]] = field(default_factory=dict, repr=False)
+    kept: list[tuple[str, Any]] = field(default_factory=list, repr=False)
 
     def begin_input(self, index: int) -> None:
         """Count the next pages as input number ``index``'s, from its first page."""
@@ -133,6 +151,43 @@ class Signatures:
 
     def merge(self, other: Signatures) -> None:
         self.pages.extend(other.pages)
+
+    def decide(self, signature: bytes, page_id: str) -> str | None:
+        """Add one page, in input order: why it goes (nearly the same as an earlier kept
+        page: that page and the estimate), or None to keep it. The same greedy rule as
+        ``NearDuplicates.clusters``, one page at a time."""
+        values = np.frombuffer(signature, dtype=np.uint32)
+        keys = bucket_keys(values, self.threshold, self.permutations)
+        match = best_match(values, keys, self.buckets, self.kept, self.threshold)
+        if match is not None:
+            return f"near duplicate of {match[0]} (similarity {match[1]})"
+        for key in keys:
+            self.buckets.setdefault(key, []).append(len(self.kept))
+        self.kept.append((page_id, values))
+        return None
+
+
+def bucket_keys(signature: Any, threshold: float, permutations: int) -> list[bytes]:
+    """The LSH bucket of each band of ``signature``."""
+    bands, rows = lsh_bands(threshold, permutations)
+    return [band_key(i, signature[i * rows : (i + 1) * rows]) for i in range(bands)]
+
+
+def best_match(
+    signature: Any,
+    keys: list[bytes],
+    buckets: dict[bytes, list[int]],
+    kept: list[tuple[str, Any]],
+    threshold: float,
+) -> tuple[str, float] | None:
+    """The earliest kept page sharing a bucket whose estimate reaches ``threshold``."""
+    candidates = sorted({n for key in keys for n in buckets.get(key, ())})
+    for number in candidates:
+        page_id, other = kept[number]
+        similarity = round(float((signature == other).mean()), 4)
+        if similarity >= threshold:
+            return page_id, similarity
+    return None
 
 
 @dataclass(frozen=True)
@@ -150,6 +205,7 @@ class NearDuplicates:
     kept_as: dict[str, tuple[str, float]] | None = field(default=None, compare=False, repr=False)
     hash_parameters: tuple[Any, Any] = field(init=False, compare=False, repr=False)
     name: ClassVar[str] = "near_duplicates"
+    reason: ClassVar[str] = "near_duplicate"
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1 or self.shingle_size < 1 or self.permutations < 2:
@@ -173,7 +229,11 @@ class NearDuplicates:
         }
 
     def new_state(self) -> Signatures:
-        return Signatures()
+        return Signatures(threshold=self.threshold, permutations=self.permutations)
+
+    def key(self, doc: Document) -> bytes:
+        """What a page is known by when decided in input order: its signature."""
+        return self.signature(doc.text)
 
     def observe(self, doc: Document, state: Signatures) -> None:
         state.add(doc.id, self.signature(doc.text))
@@ -192,14 +252,13 @@ class NearDuplicates:
 
     def clusters(self, state: Signatures) -> dict[str, tuple[str, float]]:
         """id of each near duplicate -> (id of the kept page it resembles, estimate)."""
-        bands, rows = lsh_bands(self.threshold, self.permutations)
         buckets: dict[bytes, list[int]] = {}
         kept: list[tuple[str, Any]] = []
         found: dict[str, tuple[str, float]] = {}
         for _, _, page_id, raw in sorted(state.pages, key=lambda seen: seen[:2]):
             signature = np.frombuffer(raw, dtype=np.uint32)
-            keys = [band_key(i, signature[i * rows : (i + 1) * rows]) for i in range(bands)]
-            match = self._best(signature, keys, buckets, kept)
+            keys = bucket_keys(signature, self.threshold, self.permutations)
+            match = best_match(signature, keys, buckets, kept, self.threshold)
             if match is not None:
                 found[page_id] = match
                 continue
@@ -208,25 +267,9 @@ class NearDuplicates:
             kept.append((page_id, signature))
         return found
 
-    def _best(
-        self,
-        signature: Any,
-        keys: list[bytes],
-        buckets: dict[bytes, list[int]],
-        kept: list[tuple[str, Any]],
-    ) -> tuple[str, float] | None:
-        """The earliest kept page sharing a bucket whose estimate reaches the threshold."""
-        candidates = sorted({n for key in keys for n in buckets.get(key, ())})
-        for number in candidates:
-            page_id, other = kept[number]
-            similarity = round(float((signature == other).mean()), 4)
-            if similarity >= self.threshold:
-                return page_id, similarity
-        return None
-
     def __call__(self, doc: Document) -> Document | Drop:
         if not self.kept_as or doc.id not in self.kept_as:
             return doc
         kept, similarity = self.kept_as[doc.id]
         detail = f"near duplicate of {kept} (similarity {similarity})"
-        return Drop(self.name, "near_duplicate", doc.source, detail, doc)
+        return Drop(self.name, self.reason, doc.source, detail, doc)

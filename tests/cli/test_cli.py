@@ -308,7 +308,7 @@ def test_manifest_and_punctuation_options(tmp_path: Path) -> None:
     run = json.loads(manifest.read_text())
     assert run["report"]["written"] == 2
     assert run["config"] == records(out)[0]["provenance"]["config"]  # type: ignore[index]
-    assert [s["step"] for s in run["pipeline"]][-1] == "drop_empty"
+    assert [s["step"] for s in run["pipeline"]][-2:] == ["drop_empty", "exact_duplicates"]
 
 
 def test_bad_option_is_one_clear_line(tmp_path: Path) -> None:
@@ -420,21 +420,18 @@ def test_lang_keeps_the_wanted_languages(tmp_path: Path) -> None:
     assert strict.exit_code == 2
 
 
-def test_dedup_exact_and_off_by_default(tmp_path: Path) -> None:
+def test_dedup_exact_by_default_and_off(tmp_path: Path) -> None:
     page = seed_pages()[0]
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_bytes(page.read_bytes())
     out = tmp_path / "out" / "corpus.jsonl"
-    plain = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out)])
-    assert plain.exit_code == 0 and len(records(out)) == 2
-    result = runner.invoke(
-        app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "exact"]
-    )
-    assert result.exit_code == 0
-    [kept] = records(out)
-    [reject] = records(out.with_name("corpus.rejects.jsonl"))
-    assert (reject["reason"], reject["detail"]) == ("duplicate", f"duplicate of {kept['id']}")
-    assert "exact_duplicates: duplicate (1)" in result.stderr
+    for flags in ([], ["--dedup", "exact"]):
+        result = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), *flags])
+        assert result.exit_code == 0
+        [kept] = records(out)
+        [reject] = records(out.with_name("corpus.rejects.jsonl"))
+        assert (reject["reason"], reject["detail"]) == ("duplicate", f"duplicate of {kept['id']}")
+        assert "exact_duplicates: duplicate (1)" in result.stderr
     off = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "off"])
     assert off.exit_code == 0 and len(records(out)) == 2
     bad = runner.invoke(app, ["clean", str(tmp_path / "*.txt"), "-o", str(out), "--dedup", "x"])
@@ -464,7 +461,9 @@ def test_parser_warnings_never_reach_the_terminal(tmp_path: Path) -> None:
     assert (quiet.returncode, quiet.stderr) == (0, "")
     plain = corpuskit("clean", str(page), "-o", out, "--workers", "2", *bs4)
     assert plain.returncode == 0 and "Warning" not in plain.stderr
-    assert plain.stderr.startswith("pages: 1 read, 1 written, 0 rejected")
+    note, summary = plain.stderr.split("\n", 1)  # one page is work for one process
+    assert note.startswith("corpuskit: workers: 2 asked, 1 used (the inputs hold work for 1")
+    assert summary.startswith("pages: 1 read, 1 written, 0 rejected")
     verbose = corpuskit("clean", str(page), "-o", out, "-v", "--workers", "1", *bs4)
     warned = [line for line in verbose.stderr.splitlines() if "Warning" in line]
     assert warned == [

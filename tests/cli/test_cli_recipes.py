@@ -79,7 +79,7 @@ def test_edited_recipe_changes_the_output_as_written(tmp_path: Path, default_rec
     names = [step["step"] for step in json.loads(manifest.read_text())["pipeline"]]
     assert "classify_lines" not in names
     assert names.index("collapse_blank_lines") < names.index("lift_metadata")
-    assert names.index("junk_lines") == len(names) - 2  # just before drop_empty
+    assert names[-3:] == ["junk_lines", "drop_empty", "exact_duplicates"]  # dedup: a run's
     for mine, theirs in zip(ours, plain, strict=True):
         assert "’" in str(theirs["text"]) and "’" not in str(mine["text"])
         steps = [edit["step"] for edit in mine["provenance"]["edits"]]  # type: ignore[index]
@@ -114,6 +114,7 @@ def test_user_steps_run_and_show_in_provenance(tmp_path: Path) -> None:
         ("tag", "mysteps:tag"),
         ("short_lines", "mysteps:is_short"),
         ("min_words", "mysteps:MinWords"),
+        ("exact_duplicates", "corpuskit.filters.duplicates:ExactDuplicates"),  # every run's
     ]
     assert pipeline[3]["config"] == {"min_words": 100000}
     recipe.write_text(recipe.read_text().replace("100000", "3"))
@@ -190,7 +191,7 @@ def test_precedence_flag_over_environment_over_recipe(tmp_path: Path) -> None:
     recipe = tmp_path / "r.toml"
     default = runner.invoke(app, ["recipe", "show", "default"]).stdout
     recipe.write_text(
-        default.replace('dedup = "off"', 'dedup = "exact"\naudit = true\nworkers = 1'),
+        default.replace('dedup = "exact"', 'dedup = "exact"\naudit = true\nworkers = 1'),
         encoding="utf-8",
     )
     inputs = [str(tmp_path / "*.txt")]

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from corpuskit.run.local import WORK_PER_WORKER
 from corpuskit.run.pool import CHUNK_SIZE
 from tests.conftest import ROOT, seed_pages
 
@@ -72,12 +73,15 @@ def test_a_text_clean_imports_no_parser_warc_reader_report_or_pool(tmp_path: Pat
     modules = imported(tmp_path, "clean", str(page), *args)
     assert out.read_text(encoding="utf-8").count("\n") == 1  # it did clean the page
     assert [name for name in NOT_FOR_TEXT if loaded(modules, name)] == []
-    # fewer pages than a chunk (CHUNK_SIZE) start no worker process; a chunk's worth does
+    # work for one worker (WORK_PER_WORKER bytes) starts no worker process, even with
+    # --workers 2; a chunk (CHUNK_SIZE pages) of work for two does
     assert not loaded(modules, "multiprocessing.popen_fork")
     pages = tmp_path / "pages"
     pages.mkdir()
+    text = page.read_bytes()
+    copies = 2 * WORK_PER_WORKER // (CHUNK_SIZE * len(text)) + 1
     for number in range(CHUNK_SIZE):
-        (pages / f"{number:02d}.txt").write_bytes(page.read_bytes())
+        (pages / f"{number:02d}.txt").write_bytes(text * copies)
     assert loaded(imported(tmp_path, "clean", str(pages), *args), "multiprocessing.popen_fork")
 
 

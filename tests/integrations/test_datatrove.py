@@ -31,7 +31,8 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
     source = folder / "in" / "pages.jsonl"
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     out = folder / "corpus.jsonl"
-    result = CliRunner().invoke(app, ["clean", str(source), "-o", str(out), "-q"])
+    args = ["clean", str(source), "-o", str(out), "-q", "--dedup", "off"]  # as the step
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output  # menu is a reject: a normal outcome
     corpus = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return folder, corpus

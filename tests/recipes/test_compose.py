@@ -128,10 +128,19 @@ def test_build_shares_options_out_by_name() -> None:
 
 
 def test_compose_changes_nothing_unless_asked() -> None:
+    """Nothing but exact duplicates, which every run drops unless dedup is off."""
     pipeline = default_pipeline()
-    assert compose(pipeline).config_hash() == pipeline.config_hash()
-    assert build(pipeline, {}).pipeline.config_hash() == pipeline.config_hash()
-    assert compose(pipeline, quotes="ascii").config_hash() != pipeline.config_hash()
+    assert compose(pipeline, dedup="off").config_hash() == pipeline.config_hash()
+    assert build(pipeline, {"dedup": "off"}).pipeline.config_hash() == pipeline.config_hash()
+    assert compose(pipeline).names == (*pipeline.names, "exact_duplicates")
+    assert build(pipeline, {}).pipeline.config_hash() == compose(pipeline).config_hash()
+    assert compose(pipeline, quotes="ascii").config_hash() != compose(pipeline).config_hash()
+
+
+def test_dedup_off_leaves_every_duplicate_step_out() -> None:
+    near = compose(default_pipeline(), dedup="near")
+    assert near.names[-2:] == ("exact_duplicates", "near_duplicates")
+    assert compose(near, dedup="off").names == default_pipeline().names
 
 
 def test_keep_comments_leaves_the_comment_step_out() -> None:

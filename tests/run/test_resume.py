@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -10,18 +12,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from typer.testing import CliRunner
 
 from corpuskit.cli import app
-from corpuskit.document import InputEnd
 from corpuskit.errors import InputError
 from corpuskit.outputs import Outputs, partial_folder
 from corpuskit.run.checkpoint import CORPUS, JOURNAL, REJECTS, STATES, Checkpoint
 from corpuskit.run.report import RunReport
-from tests import hostile
+from corpuskit.run.sources import Restart
+from tests import hostile, warcs
 from tests.conftest import bench_pages, seed_pages
 
 runner = CliRunner()
@@ -50,10 +53,19 @@ def clean(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def finished(output: Path) -> int:
-    """How many inputs the journal of a run writing ``output`` counts as done."""
-    journal = partial_folder(output) / JOURNAL
-    return journal.read_bytes().count(b"\n") if journal.is_file() else 0
+def journal(output: Path) -> list[dict[str, Any]]:
+    """The complete lines of the journal of a run writing ``output``."""
+    path = partial_folder(output) / JOURNAL
+    lines = path.read_bytes().split(b"\n")[:-1] if path.is_file() else []
+    return [orjson.loads(line) for line in lines]
+
+
+def finished(output: Path, phase: int | None = None) -> int:
+    """How many inputs the journal of a run writing ``output`` counts as done in its
+    last phase (or in ``phase``: 0 reads the inputs, 1 the spool of the corpus pass)."""
+    entries = journal(output)
+    last = entries[-1]["phase"] if entries and phase is None else phase
+    return sum(len(entry["done"]) for entry in entries if entry["phase"] == last)
 
 
 def kill_when(process: subprocess.Popen[bytes], ready: Iterator[bool], how: int) -> None:
@@ -99,17 +111,18 @@ def test_sigkill_mid_run_then_resume_gives_the_same_bytes(
     inputs: Path, reference: dict[str, bytes], tmp_path: Path
 ) -> None:
     out = tmp_path / "corpus.jsonl.gz"
-    args = [str(inputs), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
-    process = clean(*args)
-    kill_when(process, polling(lambda: finished(out) >= PAGES // 3), signal.SIGKILL)
+    manifest = str(out.with_name("manifest.json"))
+    args = [str(inputs), "-o", str(out), "--manifest", manifest, "--workers", "1"]
+    process = clean(*args)  # one worker: a cleaning phase of a few commits (a second each)
+    kill_when(process, polling(lambda: finished(out, 1) >= PAGES // 3), signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     assert not out.exists(), "output appears only when complete"
     done = finished(out)
-    assert PAGES // 3 <= done < PAGES
+    assert done >= PAGES // 3  # all of them when the kill landed after the last commit
 
-    # Finished inputs are not read again: change them, and the output must not change.
-    entries = [orjson.loads(line) for line in (partial_folder(out) / JOURNAL).open("rb")]
-    changed = [Path(e["path"]) for e in entries if e["path"].endswith(".txt")]
+    # The cleaning phase reads the counting pass's spool: no input is read again.
+    entries = journal(out)
+    changed = [Path(path) for e in entries for path in e["done"] if path.endswith(".txt")]
     saved = {path: path.read_bytes() for path in changed}
     for path in changed:
         path.write_bytes(b"Changed after the kill: a resumed run must not read this.\n")
@@ -124,19 +137,43 @@ def test_sigkill_mid_run_then_resume_gives_the_same_bytes(
     assert not partial_folder(out).exists()
 
 
-def test_killed_while_counting_then_resumed(
-    inputs: Path, reference: dict[str, bytes], tmp_path: Path
-) -> None:
-    """Killed before the first input was written (the counting pass runs first)."""
+@pytest.fixture(scope="module")
+def many_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough small pages that the counting pass takes a few seconds (it commits once a
+    second): copies of the seeds, each made distinct by a first line."""
+    folder = tmp_path_factory.mktemp("many") / "in"
+    folder.mkdir()
+    texts = [page.read_text(encoding="utf-8") for page in seed_pages()]
+    for number in range(1500):
+        text = f"Seite {number}: Der Rat tagte am Montag.\n{texts[number % 2]}"
+        (folder / f"{number:04d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_killed_while_counting_resumes_the_pass(many_pages: Path, tmp_path: Path) -> None:
+    """Killed in the counting pass (repeated_lines counts before anything is written):
+    the pass goes on from its journal, the inputs it finished not read again."""
+    expected = tmp_path / "reference" / "corpus.jsonl.gz"
+    manifest = ["--manifest", str(expected.with_name("manifest.json"))]
+    assert clean(str(many_pages), "-o", str(expected), *manifest).wait(timeout=600) == 0
     out = tmp_path / "corpus.jsonl.gz"
-    args = [str(inputs), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
+    args = [str(many_pages), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
     process = clean(*args)
-    kill_when(process, polling(lambda: partial_folder(out).is_dir()), signal.SIGKILL)
-    assert finished(out) == 0
-    resumed = clean(*args, "--resume")
-    _, stderr = resumed.communicate(timeout=300)
+    kill_when(process, polling(lambda: finished(out, 0) >= 20), signal.SIGKILL)
+    entries = journal(out)
+    assert {entry["phase"] for entry in entries} == {0}, "killed in the counting pass"
+    done = [Path(path) for entry in entries for path in entry["done"]]
+    saved = {path: path.read_bytes() for path in done}
+    try:
+        for path in saved:
+            path.write_bytes(b"Changed after the kill: a resumed pass must not read this.\n")
+        resumed = clean(*args, "--resume")
+        _, stderr = resumed.communicate(timeout=600)
+    finally:
+        for path, data in saved.items():
+            path.write_bytes(data)
     assert resumed.returncode == 0, stderr
-    assert files(out) == reference
+    assert files(out) == files(expected)
 
 
 def test_ctrl_c_keeps_the_partial_output_and_says_how_to_resume(
@@ -185,16 +222,15 @@ def test_resume_refuses_another_run(inputs: Path, tmp_path: Path) -> None:
     assert finished(out) >= 5, "a refused resume leaves the partial output alone"
 
 
-def test_inputs_that_changed_under_a_resume_are_an_error(tmp_path: Path) -> None:
+def test_inputs_that_changed_under_a_resume_are_an_error(many_pages: Path, tmp_path: Path) -> None:
     """The same command over a folder whose finished files are gone: not silently skipped."""
     folder = tmp_path / "in"
-    folder.mkdir()
-    for number in range(40):
-        shutil.copyfile(seed_pages()[number % 2], folder / f"{number:02d}.txt")
+    shutil.copytree(many_pages, folder)
     out = tmp_path / "corpus.jsonl"
     process = clean(str(folder), "-o", str(out))
-    kill_when(process, polling(lambda: finished(out) >= 3), signal.SIGKILL)
-    (folder / "00.txt").unlink()
+    kill_when(process, polling(lambda: finished(out, 0) >= 3), signal.SIGKILL)
+    assert journal(out)[-1]["phase"] == 0, "killed while the inputs were read"
+    (folder / "0000.txt").unlink()
     result = runner.invoke(app, ["clean", str(folder), "-o", str(out), "--resume"])
     assert result.exit_code == 2
     assert "the inputs changed" in result.stderr
@@ -255,16 +291,17 @@ def test_journal_lines_the_files_do_not_cover_are_redone(tmp_path: Path) -> None
     for index in range(3):
         checkpoint.corpus.write(b'{"id":"%d"}\n' % index)
         report.read += 1
-        checkpoint.input_done(InputEnd(index, f"page{index}.txt"), report)
+        checkpoint.commit(Restart(0, index + 1), [f"page{index}.txt"], report)
     checkpoint.release()
     folder = partial_folder(out)
-    with (folder / JOURNAL).open("ab") as journal:
-        journal.write(b'{"input":3,"path":"page3.txt","cor')  # torn
+    with (folder / JOURNAL).open("ab") as lines:
+        lines.write(b'{"phase":0,"input":4,"spool":0,"done":["page3.txt"],"siz')  # torn
     os.truncate(folder / CORPUS, (folder / CORPUS).stat().st_size - 3)  # lost the end
 
     resumed = Checkpoint.start(Outputs.plan(out), {"run": 1}, resume=True)
     try:
         assert resumed.done == ["page0.txt", "page1.txt"]
+        assert resumed.restart == Restart(0, 2)
         assert resumed.report.read == 2
         assert (folder / CORPUS).read_bytes() == b'{"id":"0"}\n{"id":"1"}\n'
         assert (folder / REJECTS).read_bytes() == b""
@@ -297,3 +334,101 @@ def test_a_folder_removed_while_the_run_works_is_not_published(tmp_path: Path) -
     assert not (tmp_path / "c.jsonl").exists()
     second.publish(plan)
     assert (tmp_path / "c.jsonl").read_bytes() == b'{"id":"second"}\n'
+
+
+#: Records in the single big inputs: a run of several seconds, to be killed at random.
+RECORDS = 500
+
+
+def big_jsonl() -> bytes:
+    """One JSONL input of real pages (traf-dev's text dumps: skipped without them), with
+    a blank line, a broken line and an empty page among them, and copies of early pages
+    late in it (dropped as duplicates: a resume rebuilds the digests it saw before)."""
+    pages = bench_pages("*.txt")[:RECORDS]
+    lines = []
+    for number, source in enumerate(pages):
+        text = source.read_text(encoding="utf-8")
+        lines.append(orjson.dumps({"id": f"r{number}", "text": text}))
+    for number in (10, 20, 30):
+        lines.insert(number * 15, lines[number].replace(b'"r', b'"copy-r', 1))
+    lines[100:100] = [b"", b"{broken", orjson.dumps({"id": "empty", "text": "Menu"})]
+    return b"\n".join(lines) + b"\n"
+
+
+def big_warc() -> bytes:
+    """One gzipped WARC of real HTML pages (traf-dev's: skipped without them), a request
+    record before each response."""
+    pages = bench_pages("*.html.gz")[:150]
+    records = [warcs.warcinfo()]
+    for number, page in enumerate(pages):
+        body = gzip.decompress(page.read_bytes())
+        uri = f"https://example.org/{number}"
+        records += [warcs.request(uri), warcs.response(uri, body)]
+    return warcs.gzip_records(records)
+
+
+BIG_INPUTS: dict[str, Callable[[], bytes]] = {
+    "dump.jsonl": big_jsonl,
+    "dump.jsonl.gz": lambda: gzip.compress(big_jsonl(), mtime=0),
+    "crawl.warc.gz": big_warc,
+}
+
+
+def committed(output: Path, condition: Callable[[dict[str, Any]], bool]) -> Callable[[], bool]:
+    """Whether the last journal line of a run writing ``output`` meets ``condition``."""
+
+    def check() -> bool:
+        entries = journal(output)
+        return bool(entries) and condition(entries[-1])
+
+    return check
+
+
+def after_a_while(ready: Callable[[], bool], rng: random.Random) -> Iterator[bool]:
+    """True once ``ready()`` held and then a random part of two seconds went by."""
+    while not ready():
+        yield False
+    until = time.monotonic() + rng.uniform(0.0, 2.0)
+    while time.monotonic() < until:
+        yield False
+    yield True
+
+
+@pytest.mark.parametrize("name", sorted(BIG_INPUTS))
+def test_sigkill_inside_one_big_input_resumes_from_the_last_record(
+    name: str, tmp_path: Path
+) -> None:
+    """Two SIGKILLs at random points: one while the counting pass reads inside the one
+    input (the journal holds a record position), one in the cleaning phase (a spool
+    offset). Each resume goes on from there; the files equal an uninterrupted run's."""
+    path = tmp_path / name
+    path.write_bytes(BIG_INPUTS[name]())
+    expected = tmp_path / "reference" / "corpus.jsonl"
+    plain = clean(
+        str(path), "-o", str(expected), "--manifest", str(expected.with_name("manifest.json"))
+    )
+    assert plain.wait(timeout=600) == 0
+    rejected = expected.with_name("corpus.rejects.jsonl").read_bytes()
+    assert "jsonl" not in name or rejected.count(b'"detail":"duplicate of r') >= 3
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    out = tmp_path / "killed" / "corpus.jsonl"
+    args = [str(path), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
+
+    first = clean(*args)
+    inside = committed(out, lambda entry: entry["phase"] == 0 and entry.get("offset", 0) > 0)
+    kill_when(first, after_a_while(inside, rng), signal.SIGKILL)
+    entry = journal(out)[-1]
+    inside_or_past = entry["phase"] == 1 or entry.get("offset", 0) > 0 or entry["input"] == 1
+    assert inside_or_past, f"seed {seed}: {entry}"  # past: the pass ended meanwhile
+
+    second = clean(*args, "--resume")
+    in_spool = committed(out, lambda entry: entry["phase"] == 1 and entry["spool"] > 0)
+    kill_when(second, after_a_while(in_spool, rng), signal.SIGKILL)
+    if partial_folder(out).exists():  # else the kill landed once it had published
+        entries = journal(out)
+        assert not entries or entries[-1]["phase"] == 1, f"seed {seed}"
+        third = clean(*args, "--resume")
+        _, stderr = third.communicate(timeout=600)
+        assert third.returncode == 0, stderr
+    assert files(out) == files(expected), f"seed {seed}"

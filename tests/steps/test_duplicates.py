@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -176,10 +178,33 @@ def test_serial_and_two_workers_keep_the_same_first_pages(duplicated: Path, tmp_
 
 
 def test_it_goes_after_drop_empty_once() -> None:
-    """Not in the default pipeline yet (its pass costs a fifth of a run: defaults.py)."""
+    """Added by every run (dedup exact by default), not written in the recipe."""
     assert "exact_duplicates" not in default_pipeline().names
     pipeline = remove_duplicates(remove_duplicates(default_pipeline()))
     assert pipeline.names[-2:] == ("drop_empty", "exact_duplicates")
+
+
+def cli_run(folder: Path, out: Path, *flags: str) -> tuple[bytes, bytes]:
+    """``corpuskit clean FOLDER -o OUT --rejects ...`` in a new process; its files."""
+    rejects = out.with_name("rejects.jsonl")
+    command = [sys.executable, "-m", "corpuskit", "clean", str(folder), "-o", str(out)]
+    done = subprocess.run(
+        [*command, "--rejects", str(rejects), "-q", *flags], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes(), rejects.read_bytes()
+
+
+def test_the_command_line_drops_copies_by_default(duplicated: Path, tmp_path: Path) -> None:
+    """No flag: the copies go where records are written, as with --dedup exact (any
+    workers); --dedup off keeps every copy."""
+    default = cli_run(duplicated, tmp_path / "default" / "corpus.jsonl")
+    check_duplicates(*default)
+    exact = cli_run(duplicated, tmp_path / "w2" / "c.jsonl", "--dedup", "exact", "--workers", "2")
+    assert exact == default
+    kept, rejects = cli_run(duplicated, tmp_path / "off" / "corpus.jsonl", "--dedup", "off")
+    assert b'"duplicate"' not in rejects
+    assert len(kept.splitlines()) == len(default[0].splitlines()) + 4
 
 
 def test_a_cleaned_page_is_compared_as_cleaned(duplicated: Path) -> None:

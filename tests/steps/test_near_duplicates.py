@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit.api import clean_files
+from corpuskit.api import clean_documents, clean_files
 from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
+from corpuskit.readers import read
 from corpuskit.recipes.compose import remove_near_duplicates
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.passes import fit_corpus_steps
@@ -135,6 +136,11 @@ def test_copies_of_real_pages_found_with_any_worker_count(tmp_path: Path) -> Non
         outputs.append((out.read_bytes(), rejects.read_bytes()))
     assert outputs[0] == outputs[1]
     corpus, rejects = outputs[0]
+    # Decided where records are written (no pass), as a counting pass and fitted would.
+    passed = clean_documents(read([str(tmp_path / "inputs")]), pipeline)
+    by_pass = [(d.source.path, d.detail) for d in passed if isinstance(d, Drop)]
+    written = [(r["source"]["path"], r["detail"]) for r in map(json.loads, rejects.splitlines())]
+    assert by_pass == written
     names = {r["id"]: Path(r["source"]["path"]).name for r in map(json.loads, corpus.splitlines())}
     found = {}
     for drop in map(json.loads, rejects.splitlines()):
