@@ -13,6 +13,7 @@ import langdetect.detector_factory
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
 from corpuskit.data import load_table
 from corpuskit.document import Document, Drop
@@ -282,3 +283,17 @@ def test_select_language_refuses_a_code_the_detector_never_gives() -> None:
     with pytest.raises(ValueError, match=r"'xx' .* \(codes: af, ar, "):
         SelectLanguage(("xx",))
     assert SelectLanguage((" EN", "und")).languages == ("en", "und")
+
+
+def test_the_profile_table_is_langdetects_row_for_row() -> None:
+    """``ProfileTable`` (rows computed on lookup) holds the n-grams of langdetect's own
+    ``load_json_profile`` table in its order, each row the same floats, and the same
+    language order: every detection samples the same numbers."""
+    paths = sorted(Path(PROFILES_DIRECTORY).iterdir())
+    theirs = DetectorFactory()
+    theirs.load_json_profile([path.read_text(encoding="utf-8") for path in paths])
+    ours = LanguageDetector().factory
+    assert ours.langlist == theirs.langlist
+    assert list(ours.word_lang_prob_map) == list(theirs.word_lang_prob_map)
+    table = ours.word_lang_prob_map
+    assert all(table[gram] == row for gram, row in theirs.word_lang_prob_map.items())
