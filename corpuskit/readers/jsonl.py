@@ -146,19 +146,23 @@ def read_record(line: bytes, source: Source, options: ReadOptions = DEFAULTS) ->
     limits = options.limits
     too_deep = f"nested deeper than {limits.max_json_depth} levels; "
     too_deep += how_to_raise("max_json_depth")
+    # A line nested deeper than the limit has the line's own source whether the parser
+    # ran out of stack (``RecursionError``, which depends on how deep this process's
+    # stack already is: a pool worker, a Ray task and the main process differ) or parsed
+    # it, never the codec only a parse tells; the record's id when it was parsed.
     try:
         record, encoding, how = parse_line(line)
     except RecursionError:
         return Drop("read", "too_deep", source, too_deep)
     except ValueError as exc:
         return Drop("read", "not_json", source, f"not JSON: {exc}")
-    source = replace(source, encoding=encoding, encoding_from=how)
-    if not isinstance(record, dict):
-        return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
     if _brackets(line) > limits.max_json_depth and depth(record) > limits.max_json_depth:
         return Drop(
             "read", "too_deep", source, too_deep, input_id=record_id(record, options.id_field)
         )
+    source = replace(source, encoding=encoding, encoding_from=how)
+    if not isinstance(record, dict):
+        return Drop("read", "not_object", source, f"a JSON {json_type(record)}, not an object")
     return record_document(record, source, options)
 
 

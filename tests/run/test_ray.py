@@ -57,7 +57,10 @@ def test_ray_writes_what_the_local_executor_writes(
         files[executor] = (out.read_bytes(), rejects.read_bytes(), report.to_record())
     local, ray = files["local"], files["ray"]
     # rejects line by line first: a failure then shows the record that differs
-    assert ray[1].splitlines() == local[1].splitlines()
+    lines = zip(ray[1].splitlines(), local[1].splitlines(), strict=False)
+    differ = [pair for pair in lines if len(set(pair)) > 1]
+    assert not differ, differ[0]
+    assert len(ray[1].splitlines()) == len(local[1].splitlines())
     assert ray[2] == local[2]
     assert ray[0] == local[0]
     report = files["ray"][2]
