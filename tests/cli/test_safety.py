@@ -424,7 +424,9 @@ def test_ctrl_c_with_workers_prints_one_line(pages: Path, tmp_path: Path) -> Non
     many = tmp_path / "many"
     many.mkdir()
     text = (seed_pages()[0]).read_bytes()
-    for number in range(400):
+    # Enough pages that the run is still going when its journal first commits (after
+    # 256 records or a second): 400 could end before the signal on a quiet machine.
+    for number in range(3000):
         (many / f"{number:04d}.txt").write_bytes(text)
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
