@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # ``explain`` is also the name of its module: imported now, or the module would shadow
 # the function once anything imported it (and it is light: documents and pipelines).
 from corpuskit.explain import Explanation, LineVerdict, explain
+from corpuskit.lazy import lazy_names
 from corpuskit.version import __version__
 
 if TYPE_CHECKING:
@@ -112,14 +112,8 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public object ``name``, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'corpuskit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+#: The public objects of ``_HOMES``, each imported from its module on first use.
+__getattr__ = lazy_names(__name__, _HOMES, globals())
 
 
 def __dir__() -> list[str]:

@@ -16,11 +16,11 @@ makes the text instead, and a walk that only collects those metadata tags
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corpuskit.html.extractors import EXTRACTORS
 from corpuskit.html.parsers import PARSERS
+from corpuskit.lazy import lazy_names
 
 if TYPE_CHECKING:
     from corpuskit.html.extraction import Extracted, extract, page_fields
@@ -60,11 +60,5 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public object ``name``, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'corpuskit.html' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+#: The public objects of ``_HOMES``, each imported from its module on first use.
+__getattr__ = lazy_names(__name__, _HOMES, globals())

@@ -27,13 +27,13 @@ It needs nothing beyond corpuskit's own dependencies.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corpuskit.errors import InputError
+from corpuskit.lazy import lazy_names
 from corpuskit.reporting.sample import SAMPLE_PAGES
 
 if TYPE_CHECKING:
@@ -62,14 +62,8 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The public object ``name``, imported from its module on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'corpuskit.reporting' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+#: The public objects of ``_HOMES``, each imported from its module on first use.
+__getattr__ = lazy_names(__name__, _HOMES, globals())
 
 
 def write_report(

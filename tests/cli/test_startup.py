@@ -60,7 +60,7 @@ def test_version_imports_the_version_alone(tmp_path: Path) -> None:
     # and pipeline modules: light, orjson their only dependency.
     assert ours == {
         "corpuskit", "corpuskit.__main__", "corpuskit.version", "corpuskit.explain",
-        "corpuskit.document", "corpuskit.pipeline",
+        "corpuskit.lazy", "corpuskit.document", "corpuskit.pipeline",
     }  # fmt: skip
     heavy = ("typer", "click", "rich", "numpy", "bs4", "lxml", "langdetect", "ftfy")
     assert not [name for name in heavy if loaded(modules, name)]
