@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Literal
 
 from corpuskit.document import Document, Drop, Source, sha256_hex
 from corpuskit.errors import DocumentRejected, InputError
-from corpuskit.outputs import SHARD_SUFFIXES, OutputOptions, Outputs, is_folder
+from corpuskit.outputs import OutputOptions, Outputs, is_folder
 from corpuskit.pipeline import Pipeline
 from corpuskit.readers.jsonl import record_document
 from corpuskit.readers.options import ReadOptions
@@ -235,8 +235,7 @@ def _outputs(
     if isinstance(output, Shards):
         return Outputs(output.folder, rejects, manifest, output)
     if output != "-" and is_folder(output):
-        suffix = SHARD_SUFFIXES[cut.shard_compression]
         return Outputs(
-            output, rejects, manifest, Shards(output.rstrip("/"), cut.shard_size, suffix)
+            output, rejects, manifest, Shards(output.rstrip("/"), cut.shard_size, cut.suffix)
         )
     return Outputs(output, rejects, manifest)

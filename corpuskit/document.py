@@ -17,7 +17,7 @@ from typing import Any, overload
 #: Metadata fields a Document carries as attributes (and a corpus record at top level).
 FIELDS: tuple[str, ...] = ("title", "author", "published", "url", "lang", "lang_score")
 
-#: ``Source`` fields (strings) that a record holds only when they are set.
+#: ``Source`` fields that a record holds only when they are set.
 OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
     "encoding_from",
     "warc_record_id",
@@ -25,6 +25,7 @@ OPTIONAL_SOURCE_FIELDS: tuple[str, ...] = (
     "warc_date",
     "parser",
     "extractor",
+    "row_group",
 )
 
 
@@ -54,8 +55,9 @@ class Source:
     set only when it is not corpuskit's own (``html`` only: ``trafilatura``).
 
     A record of a WARC file also has its ``WARC-Record-ID``, ``WARC-Target-URI`` and
-    ``WARC-Date`` headers; ``offset`` is then where the record starts. The optional
-    fields are written only when set.
+    ``WARC-Date`` headers; ``offset`` is then where the record starts. A row of a
+    Parquet file has its number in the file as ``line`` (1-based) and its
+    ``row_group``, and no ``offset``. The optional fields are written only when set.
     """
 
     __reduce__ = _reduce_fields
@@ -72,6 +74,7 @@ class Source:
     warc_date: str | None = None
     parser: str | None = None
     extractor: str | None = None
+    row_group: int | None = None
 
     def location(self) -> str:
         """``path`` or ``path:line``, for messages."""
@@ -504,7 +507,9 @@ class InputEnd:
 class Position:
     """Where reading resumes inside one input: at the record that starts ``offset`` bytes
     into the input's decompressed content, on its line number ``line`` (1-based; JSONL
-    counts lines, a WARC file does not and leaves it 0).
+    counts lines, a WARC file does not and leaves it 0). In a Parquet file, which is
+    read by row groups rather than bytes, ``line`` is the row's number and ``offset``
+    its row group.
 
     A run's journal records the position of the next record to write
     (``run/checkpoint.py``), so that a resumed run reads a big JSONL or WARC input from
@@ -515,6 +520,8 @@ class Position:
     Position(line=3, offset=120)
     >>> Position.of(Source("a.txt")) is None
     True
+    >>> Position.of(Source("a.parquet", "parquet", line=9, row_group=1))
+    Position(line=9, offset=1)
     """
 
     line: int
@@ -522,6 +529,8 @@ class Position:
 
     @classmethod
     def of(cls, source: Source) -> Position | None:
+        if source.format == "parquet" and source.line is not None:
+            return cls(source.line, source.row_group or 0)
         if source.offset is None:
             return None
         if source.format == "jsonl" and source.line is not None:

@@ -59,6 +59,10 @@ PARTIAL_LOCK = "lock"
 #: ``--shard-compression`` -> the shards' file name suffix.
 SHARD_SUFFIXES = {"zst": ".jsonl.zst", "gz": ".jsonl.gz", "none": ".jsonl"}
 
+#: ``--shard-format``: what the shards hold (Parquet compresses inside, with zstd,
+#: whatever ``shard_compression`` says: see ``corpuskit.parquet``).
+SHARD_FORMATS = ("jsonl", "parquet")
+
 #: The longest name a file system without ``pathconf`` is assumed to allow (ext4, xfs,
 #: btrfs, tmpfs all allow 255 bytes).
 NAME_MAX = 255
@@ -126,13 +130,31 @@ class OutputOptions(Options):
     **Parameters**
 
     - ``shard_size``: records per shard (the last one holds the rest).
-    - ``shard_compression``: ``zst``, ``gz`` or ``none`` (``SHARD_SUFFIXES``).
+    - ``shard_compression``: ``zst``, ``gz`` or ``none`` (``SHARD_SUFFIXES``), for
+      JSONL shards.
+    - ``shard_format``: ``jsonl`` or ``parquet`` (``SHARD_FORMATS``; a Parquet shard
+      compresses its columns with zstd itself).
     """
 
     shard_size: int = SHARD_SIZE
     shard_compression: str = "zst"
+    shard_format: str = "jsonl"
+
+    @property
+    def suffix(self) -> str:
+        """The shards' file name suffix.
+
+        >>> OutputOptions().suffix, OutputOptions(shard_format="parquet").suffix
+        ('.jsonl.zst', '.parquet')
+        """
+        if self.shard_format == "parquet":
+            return ".parquet"
+        return SHARD_SUFFIXES[self.shard_compression]
 
     def __post_init__(self) -> None:
+        if self.shard_format not in SHARD_FORMATS:
+            choices = ", ".join(SHARD_FORMATS)
+            raise InputError(f"shard_format: {choices}, not {self.shard_format!r}")
         if self.shard_compression not in SHARD_SUFFIXES:
             choices = ", ".join(SHARD_SUFFIXES)
             raise InputError(f"shard_compression: {choices}, not {self.shard_compression!r}")
@@ -165,7 +187,7 @@ class Outputs:
     ) -> Outputs:
         """The outputs of a run writing ``output``: a file, ``-``, a stream, or a folder
         (trailing ``/`` or an existing folder) of shards cut as ``options`` (and keyword
-        ``changes``: ``shard_size``, ``shard_compression``) say.
+        ``changes``: ``shard_size``, ``shard_compression``, ``shard_format``) say.
 
         ``rejects`` defaults to ``NAME.rejects.jsonl`` beside a file or a folder output
         (a stream has none: its rejects are the caller's to show); ``manifest`` to
@@ -174,8 +196,7 @@ class Outputs:
         cut = OutputOptions.of(options, **changes)
         shards = None
         if output != STDOUT and is_folder(output):
-            suffix = SHARD_SUFFIXES[cut.shard_compression]
-            shards = Shards(output.rstrip("/"), cut.shard_size, suffix)
+            shards = Shards(output.rstrip("/"), cut.shard_size, cut.suffix)
             manifest = manifest or default_manifest(output)
         if rejects is None and not is_stream(output):
             rejects = default_rejects(output)

@@ -36,6 +36,7 @@ import orjson
 import zstandard
 
 from corpuskit.errors import InputError
+from corpuskit.parquet import is_parquet_name, write_parquet
 
 #: The output name that means standard output.
 STDOUT = "-"
@@ -315,22 +316,24 @@ class MemoryWriter(_WriterBase):
 def publish(part: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Make the finished JSONL file ``part`` appear as ``target``, atomically.
 
-    Compressed by ``target``'s name as ``JsonlWriter`` does. ``part`` stays where it is (a
+    Compressed by ``target``'s name as ``JsonlWriter`` does, or converted to Parquet
+    for a name ending ``.parquet`` (``corpuskit.parquet``). ``part`` stays where it is (a
     run killed while publishing publishes again); uncompressed, ``target`` becomes a hard
     link to it where the file system allows, else a copy. A stream ``target`` (a device,
-    a pipe) gets the bytes written through; a link as ``target`` keeps being a link.
+    a pipe) gets the JSONL bytes written through; a link as ``target`` keeps being a link.
     """
     if is_stream(target):
         with open(target, "wb") as raw, open(part, "rb") as source:
             _copy(source, raw, str(target))
         return
     final = Path(resolved(target))
-    if not final.name.endswith(COMPRESSED) and _same_file(part, final):
+    copied = final.name.endswith(COMPRESSED) or is_parquet_name(final.name)
+    if not copied and _same_file(part, final):
         return  # linked by a publish that was cut short (rename would keep both names)
     temp = temp_name(final)
     temp.unlink(missing_ok=True)  # a killed publish's
     try:
-        if final.name.endswith(COMPRESSED) or not _linked(part, temp):
+        if copied or not _linked(part, temp):
             with open_temp(final) as raw, open(part, "rb") as source:
                 _copy(source, raw, final.name)
                 raw.flush()
@@ -351,7 +354,11 @@ def _same_file(one: str | os.PathLike[str], other: Path) -> bool:
 
 
 def _copy(source: IO[bytes], raw: IO[bytes], name: str) -> None:
-    """Copy ``source`` into ``raw``, compressed as ``name`` says."""
+    """Copy the JSONL ``source`` into ``raw``, compressed (or converted to Parquet) as
+    ``name`` says."""
+    if is_parquet_name(name):
+        write_parquet(source, raw)
+        return
     stream = _compressor(name, raw)
     shutil.copyfileobj(source, stream, 1 << 20)
     if stream is not raw:
@@ -377,8 +384,8 @@ class Shards:
     """A corpus written as numbered shards in a folder: ``part-00000.jsonl.zst`` and on.
 
     ``size`` records per shard (the last one holds the rest); ``suffix`` says the
-    compression as for ``JsonlWriter`` (``.jsonl.zst``, ``.jsonl.gz`` or ``.jsonl``).
-    Readers read such a folder back as JSONL, shard by shard, in order.
+    compression as for ``JsonlWriter`` (``.jsonl.zst``, ``.jsonl.gz`` or ``.jsonl``), or
+    Parquet (``.parquet``). Readers read such a folder back, shard by shard, in order.
     """
 
     folder: str
@@ -388,8 +395,8 @@ class Shards:
     def __post_init__(self) -> None:
         if self.size < 1:
             raise InputError(f"shard size must be at least 1 record, not {self.size}")
-        if not self.suffix.startswith(".jsonl"):
-            raise InputError(f"shards are JSONL: {self.suffix!r} is not a JSONL suffix")
+        if not self.suffix.startswith(".jsonl") and self.suffix != ".parquet":
+            raise InputError(f"shards are JSONL or Parquet, not {self.suffix!r}")
 
     def ensure_free(self) -> None:
         """Raise ``InputError`` unless the folder is absent or empty: shards never mix
@@ -435,10 +442,7 @@ def publish_shards(
                     break
                 names.append(shards.name(len(names)))
                 with open(temp / names[-1], "wb") as raw:
-                    stream = _compressor(names[-1], raw)
-                    stream.write(b"".join(chunk))
-                    if stream is not raw:
-                        stream.close()
+                    _write_shard(chunk, raw, names[-1])
                     raw.flush()
                     os.fsync(raw.fileno())
         os.chmod(temp, 0o755)
@@ -453,7 +457,18 @@ def publish_shards(
     return names
 
 
-_SHARD = re.compile(r"part-\d{5,}\.jsonl(\.gz|\.zst)?")
+def _write_shard(lines: list[bytes], raw: IO[bytes], name: str) -> None:
+    """Write the JSONL ``lines`` as the shard ``name``: compressed, or as Parquet."""
+    if is_parquet_name(name):
+        write_parquet(lines, raw)
+        return
+    stream = _compressor(name, raw)
+    stream.write(b"".join(lines))
+    if stream is not raw:
+        stream.close()
+
+
+_SHARD = re.compile(r"part-\d{5,}(\.jsonl(\.gz|\.zst)?|\.parquet)")
 
 
 def _is_shard(name: str) -> bool:

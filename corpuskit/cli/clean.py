@@ -57,9 +57,9 @@ RUN_FLAGS = (
     "format", "text_field", "content", "id_field", "url_field", "html_parser", "extractor",
     "follow_links", "allow_missing", "limit", "max_file_mb", "max_line_mb", "audit", "strict",
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
-    "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
-    "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
-    "ellipsis",
+    "shard_format", "keep_comments", "favor", "dedup", "near_threshold", "shingle_size",
+    "permutations", "lang", "min_lang_score", "quality", "quality_step", "quotes", "dashes",
+    "double_hyphen", "ellipsis",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -76,7 +76,8 @@ def clean(
         Flag(
             "--output",
             "-o",
-            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards.",
+            help="Corpus JSONL (.gz/.zst ok) or .parquet; - for stdout; a folder (out/) "
+            "for shards.",
         ),
     ],
     rejects: Annotated[
@@ -128,7 +129,10 @@ def clean(
     shard_size: Annotated[
         int, Flag(min=1, help="Records per shard, when -o names a folder.")
     ] = SHARD_SIZE,
-    shard_compression: Annotated[str, Flag(help="Shards: zst, gz or none.")] = "zst",
+    shard_compression: Annotated[str, Flag(help="JSONL shards: zst, gz or none.")] = "zst",
+    shard_format: Annotated[
+        str, Flag(help="Shards: jsonl or parquet (pip install 'corpuskit\\[parquet]').")
+    ] = "jsonl",
     keep_comments: Annotated[
         bool, Flag(help="Keep reader comments in the text (default: comment_lines removes them).")
     ] = False,

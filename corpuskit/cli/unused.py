@@ -29,7 +29,7 @@ from corpuskit.recipes.compose import JSONL_OPTIONS, unused_options
 HTML_OPTIONS = ("html_parser", "extractor")
 
 #: Options of a folder of shards only (``-o out/``).
-SHARD_OPTIONS = ("shard_size", "shard_compression")
+SHARD_OPTIONS = ("shard_size", "shard_compression", "shard_format")
 
 
 def shown(ctx: typer.Context, name: str, recipe_options: Iterable[str] = ()) -> str:
@@ -67,7 +67,7 @@ def unused_warnings(
     if formats is not None:
         given = [name for name in JSONL_OPTIONS if name in options]
         if given:
-            lines.append(f"{no_effect(given)}: no input is JSONL")
+            lines.append(f"{no_effect(given)}: no input is JSONL or Parquet")
         given = [name for name in HTML_OPTIONS if name in options]
         if given and not formats & {"html", "warc"}:
             lines.append(f"{no_effect(given)}: no input is HTML")
@@ -80,13 +80,13 @@ def unused_warnings(
 def input_formats(paths: Iterable[str], read: ReadOptions) -> set[str] | None:
     """The formats the inputs' names tell (folders and globs walked, nothing read); None
     when one name tells none (stdin, an unknown extension: its bytes would) or one is
-    JSONL (which may hold any page), where the walk stops."""
+    JSONL or Parquet (which may hold any page), where the walk stops."""
     found: set[str] = set()
     for item in expand(paths, follow_links=read.follow_links):
         if isinstance(item, Drop):
             continue
         format = format_from_name(item.path)
-        if format is None or format == "jsonl":
+        if format is None or format in ("jsonl", "parquet"):
             return None
         found.add(format)
     return found

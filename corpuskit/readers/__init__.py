@@ -14,6 +14,9 @@ format      one document per                                      module
 ``jsonl``   non-blank line, text from a field of the JSON object   ``jsonl``
 ``warc``    response, resource or WET conversion record (a WARC   ``warc``
             file's other records are ``Skipped``)
+``parquet`` row, text from a column (``pip install                ``parquet``
+            'corpuskit[parquet]'``; never decompressed: Parquet
+            compresses inside)
 ==========  ====================================================  ================
 
 Every input is accounted for: what cannot become a document is a ``Drop`` with step
@@ -21,7 +24,7 @@ Every input is accounted for: what cannot become a document is a ``Drop`` with s
 ``bad_compression``, ``binary``, ``too_large``, ``too_deep``, ``not_json``,
 ``not_object``, ``missing_text``, ``text_not_string``, ``link_outside`` (a symbolic
 link in an input folder that leads out of it, not followed unless ``follow_links``),
-for WARC ``bad_warc``,
+for WARC ``bad_warc``, for Parquet ``bad_parquet``,
 ``truncated``, ``http_status``, ``not_text``, or ``error`` (a bug: an exception nobody
 expected, reported rather than raised). A WARC record that holds no page by design (a
 request, metadata) is neither: ``read_marked`` yields a ``Skipped`` for it, which
@@ -40,7 +43,7 @@ from corpuskit.document import Document, Drop, InputEnd, Position, Skipped
 from corpuskit.errors import InputError
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.decode import decode_bytes
-from corpuskit.readers.detect import format_from_name, sniff_format
+from corpuskit.readers.detect import format_from_name, is_parquet, sniff_format
 from corpuskit.readers.html import html_file
 from corpuskit.readers.jsonl import read_jsonl
 from corpuskit.readers.limits import Limits
@@ -67,12 +70,23 @@ def warc_file(
     return read_warc(path, stream, options, start)
 
 
+def parquet_file(
+    path: str, stream: BinaryIO, options: ReadOptions, start: Position | None = None
+) -> Iterator[Document | Drop | Skipped]:
+    """The reader of ``parquet`` inputs (``parquet.read_parquet``, from ``start`` when
+    given), imported with the first Parquet file: pyarrow is large, and optional."""
+    from corpuskit.readers.parquet import read_parquet
+
+    return read_parquet(path, stream, options, start)
+
+
 #: The reader of each input format (``FORMATS``).
 READERS: Mapping[str, Reader] = {
     "text": text_file,
     "html": html_file,
     "jsonl": read_jsonl,
     "warc": warc_file,
+    "parquet": parquet_file,
 }
 
 #: The readers that can start inside an input, at a ``Position`` (a resumed run): the
@@ -211,19 +225,25 @@ def read_input(
 
     For JSONL and WARC, the records read before such an error are still yielded. With
     ``start`` (a resumed run), a JSONL or WARC input is read from that record on: the
-    bytes before it are decompressed and discarded, never parsed (``skip``); another
-    format is read whole, as it is one record.
+    bytes before it are decompressed and discarded, never parsed (``skip``); a Parquet
+    input from that row, its row groups before it unread; another format is read whole,
+    as it is one record. A Parquet file is read as it is stored, never decompressed.
     """
     found = options.format or format_from_name(item.path)
     try:
-        with item.open() as raw, decompressed(raw, item.path) as stream:
-            if found is None:
-                found, stream = sniff_format(stream, options.limits.max_line_bytes)
-            if start is not None and found in RESUMABLE:
-                skip(stream, start.offset)
-                yield from RESUMABLE[found](item.path, stream, options, start)
+        with item.open() as raw:
+            if found == "parquet" or (found is None and is_parquet(raw)):
+                found = "parquet"
+                yield from parquet_file(item.path, raw, options, start)
                 return
-            yield from READERS[found](item.path, stream, options)
+            with decompressed(raw, item.path) as stream:
+                if found is None:
+                    found, stream = sniff_format(stream, options.limits.max_line_bytes)
+                if start is not None and found in RESUMABLE:
+                    skip(stream, start.offset)
+                    yield from RESUMABLE[found](item.path, stream, options, start)
+                    return
+                yield from READERS[found](item.path, stream, options)
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:

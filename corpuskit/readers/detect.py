@@ -1,7 +1,8 @@
 """Which reader an input needs: by its name's extension, else by its first bytes.
 
 The extension is read after a compression suffix is removed (``a.html.gz`` is HTML). An
-unknown extension, or stdin, is sniffed: a WARC version line opens a WARC file, markup
+unknown extension, or stdin, is sniffed: ``PAR1`` opens a Parquet file (read only from a
+file that can be seeked: ``is_parquet``), a WARC version line opens a WARC file, markup
 that opens like a web page is HTML, a first line that is a JSON object is JSONL,
 anything else is plain text.
 """
@@ -29,6 +30,8 @@ EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".warc": "warc",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 
 #: How a WARC file starts: the version line of its first record.
@@ -56,6 +59,28 @@ def format_from_name(name: str) -> str | None:
     """
     extension = os.path.splitext(strip_suffix(name)[0])[1]
     return EXTENSIONS.get(extension.lower())
+
+
+#: The first bytes of a Parquet file.
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_parquet(raw: BinaryIO) -> bool:
+    """Whether the file ``raw`` (not yet read) is Parquet: it can be seeked (a Parquet
+    file is read from its end) and opens with ``PARQUET_MAGIC``. Left at its start.
+
+    >>> import io
+    >>> is_parquet(io.BytesIO(b"PAR1...PAR1")), is_parquet(io.BytesIO(b"{}"))
+    (True, False)
+    """
+    try:
+        if not raw.seekable():
+            return False
+        head = raw.read(len(PARQUET_MAGIC))
+        raw.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return head == PARQUET_MAGIC
 
 
 def sniff_format(stream: BinaryIO, max_line_bytes: int) -> tuple[str, BinaryIO]:

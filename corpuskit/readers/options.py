@@ -13,7 +13,7 @@ keywords too and fold them into the object (``ReadOptions.of``), the way ftfy's
 >>> ReadOptions(format="pdf")
 Traceback (most recent call last):
 ...
-corpuskit.errors.InputError: format: one of text, html, jsonl, warc, not 'pdf'
+corpuskit.errors.InputError: format: one of text, html, jsonl, warc, parquet, not 'pdf'
 
 To add a reading option: a field here (with its check in ``__post_init__`` and a line
 in the docstring), its one consumer, and its CLI flag (``corpuskit/cli/options.py``).
@@ -31,7 +31,7 @@ from corpuskit.options import Options
 from corpuskit.readers.limits import DEFAULT_LIMITS, Limits
 
 #: The input formats, each the name of a reader (``readers.READERS``).
-FORMATS = ("text", "html", "jsonl", "warc")
+FORMATS = ("text", "html", "jsonl", "warc", "parquet")
 
 #: What a JSONL record's text field holds (``ReadOptions.content``).
 CONTENTS = ("auto", "html", "text")
@@ -48,18 +48,19 @@ class ReadOptions(Options):
 
     - ``format``: one of ``FORMATS`` for every input; None detects each input's format
       from its name, then its first bytes.
-    - ``text_field``: the JSONL field that holds a record's page.
+    - ``text_field``: the JSONL field (the Parquet column) that holds a record's page.
     - ``content``: what that field holds: ``text``; ``html``, a page whose text and
       metadata are extracted as an HTML file's are; or ``auto`` (the default), HTML when
       the value opens like a page (a doctype or an ``html``/``head``/``body`` tag:
       ``detect.looks_like_html``), else text. ``auto`` is the default because raw markup
       read as text goes into the corpus tags and all, without a word, while a text that
       opens like a web page is rare (``text`` keeps it as it is).
-    - ``id_field``: the JSONL field whose value (a non-empty string, or an integer) is
-      the document's ``id``; without one, the id is made from where the record was read.
-    - ``url_field``: the JSONL field whose value (a non-empty string) is the document's
-      ``url`` (a page that declares its own canonical URL keeps that one, and the
-      record's stays in ``meta``).
+    - ``id_field``: the JSONL field (Parquet column) whose value (a non-empty string,
+      or an integer) is the document's ``id``; without one, the id is made from where
+      the record was read.
+    - ``url_field``: the JSONL field (Parquet column) whose value (a non-empty string)
+      is the document's ``url`` (a page that declares its own canonical URL keeps that
+      one, and the record's stays in ``meta``).
     - ``html_parser``: what builds an HTML page's tree (``lxml``, libxml2's own tree,
       handing a page it cannot build whole to bs4; or ``bs4`` for every page: the same
       text, about half as fast end to end; docs/html.md).

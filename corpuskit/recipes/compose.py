@@ -278,14 +278,15 @@ NEEDS: dict[str, tuple[str, str | None]] = {
     "min_lang_score": ("lang", None),
 }
 
-#: Options of JSONL records only (see ``jsonl_only``).
+#: Options of JSONL records and Parquet rows only (``readers/jsonl.py``, ``parquet.py``).
 JSONL_OPTIONS = ("text_field", "content", "id_field", "url_field")
 
 
 def unused_options(options: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
     """The run ``options`` given (a recipe's and the caller's, by name) that do nothing
     in this run, as ``(option, the option it needs, the value it needs)``, to be warned
-    about (``NEEDS``; with a ``format`` other than ``jsonl``, ``JSONL_OPTIONS``).
+    about (``NEEDS``; with a ``format`` other than ``jsonl`` or ``parquet``,
+    ``JSONL_OPTIONS``).
 
     >>> unused_options({"near_threshold": 0.8, "dedup": "exact", "min_lang_score": 0.9})
     [('near_threshold', 'dedup', 'near'), ('min_lang_score', 'lang', None)]
@@ -300,7 +301,7 @@ def unused_options(options: Mapping[str, Any]) -> list[tuple[str, str, str | Non
         present = options.get(other, getattr(defaults, other))
         if name in options and (present is None if value is None else present != value):
             unused.append((name, other, value))
-    if options.get("format") not in (None, "jsonl"):
+    if options.get("format") not in (None, "jsonl", "parquet"):
         unused += [(name, "format", "jsonl") for name in JSONL_OPTIONS if name in options]
     return unused
 

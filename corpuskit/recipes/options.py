@@ -5,11 +5,11 @@ They are the options of ``corpuskit clean`` that say how to run a pipeline, by t
 names with underscores: the fields of ``PipelineOptions`` (``dedup``, ``lang``,
 ``quality``...), ``ReadOptions`` and its ``Limits`` (``format``, ``text_field``,
 ``html_parser``, ``max_file_bytes``...), ``RunOptions`` (``audit``, ``strict``,
-``time_limit``), ``OutputOptions`` (``shard_size``, ``shard_compression``) and the
-parameters of ``make_executor`` (``executor``, ``workers``, ``address``). A field marked
-``NOT_IN_RECIPES`` (the punctuation policy, which the recipe's own
-``normalize_punctuation`` step says) is not one. Output paths are not among them: a recipe
-says how to clean, not where this run writes. Flags and ``CORPUSKIT_*`` environment
+``time_limit``), ``OutputOptions`` (``shard_size``, ``shard_compression``,
+``shard_format``) and the parameters of ``make_executor`` (``executor``, ``workers``,
+``address``). A field marked ``NOT_IN_RECIPES`` (the punctuation policy, which the
+recipe's own ``normalize_punctuation`` step says) is not one. Output paths are not among
+them: a recipe says how to clean, not where this run writes. Flags and ``CORPUSKIT_*`` environment
 variables override what a recipe sets (see ``corpuskit clean --help``).
 """
 

@@ -11,8 +11,9 @@ processes and Ray never see them.
 Where a run can restart:
 
 - inside an input, at a JSONL or WARC record (``Position``: its line and decompressed
-  byte offset; the reader discards the bytes before it, unparsed); not inside a text or
-  HTML file, which is one record;
+  byte offset; the reader discards the bytes before it, unparsed), or at a Parquet row
+  (its number and row group: the row groups before it are not read); not inside a text
+  or HTML file, which is one record;
 - at the start of any input (the inputs before it are done and skipped unread);
 - in a spool, before any item (its byte offset: spools are pickles one after another).
 """
@@ -152,7 +153,7 @@ class InputSource(Source):
             restart = None
             if not isinstance(item, InputEnd):
                 at = Position.of(item.source)
-                if at is not None and (last is None or at.offset > last.offset):
+                if at is not None and (last is None or _past(at, last)):
                     restart, last = Restart(self._restart.phase, index, at), at
             self._marks.append(Mark(restart, self.read))
             yield item
@@ -163,6 +164,12 @@ class InputSource(Source):
             return cast(BinaryIO, counted)  # read and close: all a reader asks of it
 
         return open_counted
+
+
+def _past(at: Position, last: Position) -> bool:
+    """Whether ``at`` is further into the input than ``last``: a later offset (a later
+    row group), or a later line (row) at the same one."""
+    return (at.offset, at.line) > (last.offset, last.line)
 
 
 def input_sizes(specs: Sequence[str], options: ReadOptions) -> list[int | None]:
@@ -182,7 +189,11 @@ def input_sizes(specs: Sequence[str], options: ReadOptions) -> list[int | None]:
 
 
 class Counted:
-    """A binary stream that tells ``on_read`` how many bytes were read from it so far."""
+    """A binary stream that tells ``on_read`` how many bytes were read from it so far.
+
+    It seeks where its stream does (a Parquet file is read from its end): the bytes
+    read are then counted wherever they were.
+    """
 
     def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]) -> None:
         self._stream, self._on_read, self._size = stream, on_read, 0
@@ -192,6 +203,19 @@ class Counted:
         self._size += len(data)
         self._on_read(self._size)
         return data
+
+    def seekable(self) -> bool:
+        return self._stream.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    @property
+    def closed(self) -> bool:
+        return self._stream.closed
 
     def close(self) -> None:
         self._stream.close()

@@ -206,7 +206,7 @@ def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> Non
     assert warnings(result) == [
         "warning: --near-threshold has no effect without --dedup near",
         "warning: --min-lang-score has no effect without --lang",
-        "warning: --text-field, --content have no effect: no input is JSONL",
+        "warning: --text-field, --content have no effect: no input is JSONL or Parquet",
         "warning: --extractor has no effect: no input is HTML",
         "warning: --shard-size has no effect: -o names a file, not a folder of shards (out/)",
     ]
