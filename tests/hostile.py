@@ -16,13 +16,16 @@ so a test can run the rest apart, fast.
 from __future__ import annotations
 
 import codecs
+import datetime
 import gzip
+import io
 import os
 import socket
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import zstandard
 
@@ -453,6 +456,71 @@ def warc_archives(root: Path) -> list[Outcome]:
     ]
 
 
+def parquet_bytes(columns: dict[str, list[Any]], rows_per_group: int = 2, **kw: Any) -> bytes:
+    """A Parquet file of ``columns`` (pyarrow infers the types), ``rows_per_group`` rows
+    to a row group, zstd-compressed."""
+    import pyarrow
+    import pyarrow.parquet
+
+    sink = io.BytesIO()
+    table = pyarrow.table(columns, **kw)
+    pyarrow.parquet.write_table(table, sink, row_group_size=rows_per_group, compression="zstd")
+    return sink.getvalue()
+
+
+def _corrupt_first_group(data: bytes) -> bytes:
+    """``data`` (a Parquet file) with the inside of its first row group's first column
+    overwritten: that group cannot be decoded, the others can."""
+    import pyarrow.parquet
+
+    column = pyarrow.parquet.ParquetFile(io.BytesIO(data)).metadata.row_group(0).column(0)
+    start = column.dictionary_page_offset or column.data_page_offset
+    broken = bytearray(data)
+    broken[start + 30 : start + column.total_compressed_size - 10] = b"Z" * (
+        column.total_compressed_size - 40
+    )
+    return bytes(broken)
+
+
+def parquet_files(root: Path) -> list[Outcome]:
+    """Parquet rows of every kind (one outcome per row, at its row number), a file
+    without the text column, a text column of numbers, a truncated file, a file that is
+    not Parquet, and a row group that cannot be decoded."""
+    pages = [
+        "a plain text row",
+        "<!DOCTYPE html><html><body><p>An HTML row, extracted.</p></body></html>",
+        None,
+        "Grüße, a row with nested values",
+        "a row with a NaN",
+    ]
+    rows = parquet_bytes(
+        {
+            "id": ["p1", "p2", "p3", "p4", "p5"],
+            "text": pages,
+            "blob": [b"bytes", b"caf\xe9", None, b"", b"x"],
+            "nested": [{"a": [1, 2]}, {"a": []}, None, {"a": [3]}, {"a": None}],
+            "when": [datetime.date(2024, 5, d) for d in range(1, 6)],
+            "score": [1.5, float("nan"), 0.0, -2.0, float("nan")],
+        }
+    )
+    reasons = [None, None, "text_not_string", None, None]
+    path = _write(root, "rows.parquet", rows)
+    outcomes = [Outcome(path, reason, row) for row, reason in enumerate(reasons, start=1)]
+    no_text = _write(root, "no-text.parquet", parquet_bytes({"body": ["x", "y", "z"]}))
+    outcomes += [Outcome(no_text, "missing_text", row) for row in (1, 2, 3)]
+    numbers = _write(root, "numbers.parquet", parquet_bytes({"text": [1, 2]}))
+    outcomes += [Outcome(numbers, "text_not_string", row) for row in (1, 2)]
+    good = parquet_bytes({"text": [f"row {n} " * 40 for n in range(6)]}, rows_per_group=3)
+    broken = _write(root, "broken-group.parquet", _corrupt_first_group(good))
+    outcomes += [Outcome(broken, "bad_parquet", row) for row in (1, 2, 3)]
+    outcomes += [Outcome(broken, None, row) for row in (4, 5, 6)]
+    return [
+        *outcomes,
+        *_one(root, "truncated.parquet", good[: len(good) // 2], "bad_parquet"),
+        *_one(root, "not.parquet", b"plain words, not Parquet\n", "bad_parquet"),
+    ]
+
+
 CASES: tuple[Case, ...] = (
     empty_files,
     binary_files,
@@ -467,6 +535,7 @@ CASES: tuple[Case, ...] = (
     special_files,
     unreadable_file,
     warc_archives,
+    parquet_files,
 )
 
 #: The cases whose documents cost a second or more each to read or to clean.

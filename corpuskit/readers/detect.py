@@ -1,8 +1,8 @@
 """Which reader an input needs: by its name's extension, else by its first bytes.
 
 The extension is read after a compression suffix is removed (``a.html.gz`` is HTML). An
-unknown extension, or stdin, is sniffed: ``PAR1`` opens a Parquet file (read only from a
-file that can be seeked: ``is_parquet``), a WARC version line opens a WARC file, markup
+unknown extension, or stdin, is sniffed: ``PAR1`` opens a Parquet file (which only a
+file that can be seeked can give: ``is_parquet``), a WARC version line opens a WARC file, markup
 that opens like a web page is HTML, a first line that is a JSON object is JSONL,
 anything else is plain text.
 """
@@ -97,6 +97,8 @@ def sniff_format(stream: BinaryIO, max_line_bytes: int) -> tuple[str, BinaryIO]:
     ('jsonl', b'{"text": "hi"}\\n')
     """
     head = read_upto(stream, SNIFF_BYTES)
+    if head.startswith(PARQUET_MAGIC):  # from a pipe: the Parquet reader says why not
+        return "parquet", prefixed(head, stream)
     if head.startswith(WARC_MAGIC):
         return "warc", prefixed(head, stream)
     if looks_like_html(head):

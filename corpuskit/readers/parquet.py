@@ -86,7 +86,8 @@ def parquet_file(path: str, stream: BinaryIO) -> pq.ParquetFile | Drop:
     try:
         return parquet.ParquetFile(stream)
     except (pyarrow.ArrowException, OSError) as exc:
-        return input_drop(path, "bad_parquet", f"not a readable Parquet file: {exc}", "parquet")
+        detail = f"not a readable Parquet file: {one_line(exc)}"
+        return input_drop(path, "bad_parquet", detail, "parquet")
 
 
 def _seekable(stream: BinaryIO) -> bool:
@@ -124,10 +125,19 @@ def _read_group(
                 yield row_document(values[number], source, options)
             first += len(values)
     except (pyarrow.ArrowException, OSError) as exc:
-        detail = f"row group {group} cannot be read: {exc}"
+        detail = f"row group {group} cannot be read: {one_line(exc)}"
         for lost in range(max(row, first), end):
             source = Source(path, "parquet", line=lost + 1, row_group=group)
             yield Drop("read", "bad_parquet", source, detail)
+
+
+def one_line(error: Exception) -> str:
+    """pyarrow's message for ``error`` on one line (it spans several).
+
+    >>> one_line(OSError("Couldn't deserialize thrift.\\nDeserializing page header failed.\\n"))
+    "Couldn't deserialize thrift. Deserializing page header failed."
+    """
+    return " ".join(str(error).split())
 
 
 def row_document(row: dict[str, Any], source: Source, options: ReadOptions) -> Document | Drop:

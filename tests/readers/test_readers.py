@@ -576,9 +576,11 @@ def test_format_forces_the_reader(tmp_path: Path) -> None:
 
 
 def test_unknown_format_raises_at_once() -> None:
-    with pytest.raises(InputError, match="format: one of text, html, jsonl, warc, not 'pdf'"):
+    with pytest.raises(
+        InputError, match="format: one of text, html, jsonl, warc, parquet, not 'pdf'"
+    ):
         read(["anything"], format="pdf")
-    assert FORMATS == ("text", "html", "jsonl", "warc")
+    assert FORMATS == ("text", "html", "jsonl", "warc", "parquet")
 
 
 # --- JSONL --------------------------------------------------------------------------------
