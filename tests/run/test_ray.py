@@ -32,24 +32,26 @@ def local_ray() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Enough real pages for repeated_lines to count (it needs 20), JSONL and rejects:
-    every 20th traf-dev page (skips without it)."""
+    """Enough real pages for repeated_lines to count (it needs 20), JSONL, Parquet and
+    rejects: every 20th traf-dev page (skips without it)."""
     pages = bench_pages("*.txt")[::20]
     folder = tmp_path_factory.mktemp("ray") / "inputs"
     folder.mkdir()
     for number, source in enumerate(pages):
         (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
-    for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
+    cases = (hostile.empty_files, hostile.binary_files, hostile.jsonl_records)
+    for case in (*cases, hostile.parquet_files):
         case(folder)
     return folder
 
 
+@pytest.mark.parametrize("corpus", ["corpus.jsonl.gz", "corpus.parquet"])
 def test_ray_writes_what_the_local_executor_writes(
-    local_ray: None, inputs: Path, tmp_path: Path
+    local_ray: None, inputs: Path, tmp_path: Path, corpus: str
 ) -> None:
     files = {}
     for executor in ("local", "ray"):
-        out = tmp_path / executor / "corpus.jsonl.gz"
+        out = tmp_path / executor / corpus
         rejects = out.with_name("rejects.jsonl")
         report = clean_files(
             [str(inputs)], str(out), rejects=str(rejects), executor=EXECUTORS[executor], audit=True

@@ -373,10 +373,26 @@ def big_warc() -> bytes:
     return warcs.gzip_records(records)
 
 
+def big_parquet() -> bytes:
+    """``big_jsonl``'s records as Parquet rows, 40 to a row group (so the kill lands
+    inside the file, past its first row groups), the broken line as a row whose text is
+    null."""
+    records = []
+    for line in big_jsonl().splitlines():
+        try:
+            records.append(orjson.loads(line) if line else None)
+        except orjson.JSONDecodeError:
+            records.append({"id": "broken", "text": None})
+    rows = [record for record in records if record is not None]
+    columns = {"id": [row["id"] for row in rows], "text": [row["text"] for row in rows]}
+    return hostile.parquet_bytes(columns, rows_per_group=40)
+
+
 BIG_INPUTS: dict[str, Callable[[], bytes]] = {
     "dump.jsonl": big_jsonl,
     "dump.jsonl.gz": lambda: gzip.compress(big_jsonl(), mtime=0),
     "crawl.warc.gz": big_warc,
+    "dump.parquet": big_parquet,
 }
 
 
@@ -408,10 +424,12 @@ def test_sigkill_inside_one_big_input_resumes_from_the_last_record(
 ) -> None:
     """Two SIGKILLs at random points: one while the counting pass reads inside the one
     input (the journal holds a record position), one in the cleaning phase (a spool
-    offset). Each resume goes on from there; the files equal an uninterrupted run's."""
+    offset). Each resume goes on from there; the files equal an uninterrupted run's. A
+    Parquet input is written to a Parquet corpus (converted when the run publishes)."""
     path = tmp_path / name
     path.write_bytes(BIG_INPUTS[name]())
-    expected = tmp_path / "reference" / "corpus.jsonl"
+    corpus = "corpus.parquet" if name.endswith(".parquet") else "corpus.jsonl"
+    expected = tmp_path / "reference" / corpus
     started = time.monotonic()
     plain = clean(
         str(path), "-o", str(expected), "--manifest", str(expected.with_name("manifest.json"))
@@ -424,7 +442,7 @@ def test_sigkill_inside_one_big_input_resumes_from_the_last_record(
     assert "jsonl" not in name or rejected.count(b'"detail":"duplicate of r') >= 3
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
-    out = tmp_path / "killed" / "corpus.jsonl"
+    out = tmp_path / "killed" / corpus
     args = [str(path), "-o", str(out), "--manifest", str(out.with_name("manifest.json"))]
 
     first = clean(*args)

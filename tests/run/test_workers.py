@@ -34,26 +34,31 @@ from tests.run.test_resume import finished, kill_when, polling
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Real pages (every 12th traf-dev page: skips without it) and inputs that end as
-    rejects."""
+    """Real pages (every 12th traf-dev page: skips without it), inputs that end as
+    rejects, JSONL records and Parquet rows."""
     sources = bench_pages("*.txt")[::12]
     folder = tmp_path_factory.mktemp("workers") / "inputs"
     folder.mkdir()
     for number, source in enumerate(sources):
         (folder / f"{number:03d}_{source.name}").write_bytes(source.read_bytes())
-    for case in (hostile.empty_files, hostile.binary_files, hostile.jsonl_records):
+    cases = (hostile.empty_files, hostile.binary_files, hostile.jsonl_records)
+    for case in (*cases, hostile.parquet_files):
         case(folder)
     return folder
 
 
-@pytest.mark.parametrize("audit", [False, True])
+@pytest.mark.parametrize(
+    ("audit", "corpus"),
+    [(False, "corpus.jsonl.gz"), (True, "corpus.jsonl.gz"), (False, "corpus.parquet")],
+)
 def test_two_workers_write_the_bytes_one_process_writes(
-    pages: Path, tmp_path: Path, audit: bool
+    pages: Path, tmp_path: Path, audit: bool, corpus: str
 ) -> None:
-    """With the corpus pass (repeated lines), rejects, JSONL records and audits."""
+    """With the corpus pass (repeated lines), rejects, JSONL records, Parquet rows,
+    audits, and a Parquet corpus."""
     outputs = {}
     for workers in (1, 2):
-        out = tmp_path / f"w{workers}" / "corpus.jsonl.gz"
+        out = tmp_path / f"w{workers}" / corpus
         rejects = out.with_name("rejects.jsonl")
         report = clean_files(
             [str(pages)],
