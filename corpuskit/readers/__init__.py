@@ -244,6 +244,8 @@ def read_input(
                     yield from RESUMABLE[found](item.path, stream, options, start)
                     return
                 yield from READERS[found](item.path, stream, options)
+    except InputError:  # a library the input needs is missing: the run cannot go on
+        raise
     except COMPRESSION_ERRORS as exc:
         yield input_drop(item.path, "bad_compression", str(exc), found)
     except OSError as exc:
