@@ -231,7 +231,11 @@ def test_options_without_effect_are_one_warning_line_each(tmp_path: Path) -> Non
         (["--bogus"], {}, "error: no such option: --bogus"),
         (["--dedup", "nope"], {}, "error: --dedup: one of exact, near, off, not 'nope'"),
         (["--executor", "x"], {}, "error: --executor: one of local, ray, not 'x'"),
-        (["--format", "pdf"], {}, "error: --format: one of text, html, jsonl, warc, not 'pdf'"),
+        (
+            ["--format", "pdf"],
+            {},
+            "error: --format: one of text, html, jsonl, warc, parquet, not 'pdf'",
+        ),
         (["--html-parser", "x"], {}, "error: --html-parser: one of lxml, bs4, not 'x'"),
         (["--dedup", "near", "--near-threshold", "2"], {}, "error: --near-threshold: in (0, 1]"),
         (["--shingle-size", "0"], {}, "error: --shingle-size: at least 1 word, not 0"),
