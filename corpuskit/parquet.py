@@ -103,6 +103,29 @@ def columns(lines: list[bytes]) -> dict[str, list[Any]]:
     return table
 
 
+def read_records(raw: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The corpus records of the Parquet corpus ``raw`` (a seekable file), in order, as
+    their JSONL lines hold them: JSON columns parsed, null columns left out. Read a
+    batch of rows at a time (``ROW_GROUP_ROWS``). pyarrow raises for a damaged file."""
+    _, parquet = require_pyarrow("reading")
+    for batch in parquet.ParquetFile(raw).iter_batches(ROW_GROUP_ROWS, use_threads=False):
+        for row in batch.to_pylist():
+            yield record_of(row)
+
+
+def record_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The corpus record a Parquet corpus row holds (the inverse of ``columns``).
+
+    >>> record_of({"id": "a", "text": "Hi", "title": None, "meta": '{"n":1}'})
+    {'id': 'a', 'text': 'Hi', 'meta': {'n': 1}}
+    """
+    return {
+        name: orjson.loads(value) if name in JSON_COLUMNS else value
+        for name, value in row.items()
+        if value is not None
+    }
+
+
 def _schema(pyarrow: Any) -> Any:
     """The Arrow schema of ``COLUMNS``."""
     kinds = {"lang_score": pyarrow.float64()}

@@ -126,3 +126,19 @@ def test_row_groups_hold_a_bounded_number_of_rows(tmp_path: Path) -> None:
 def test_a_record_field_without_a_column_is_an_error() -> None:
     with pytest.raises(InputError, match="parquet: no column for the record field 'extra'"):
         columns([b'{"id": "a", "text": "x", "extra": 1}'])
+
+
+def test_the_report_counts_a_parquet_corpus_as_its_jsonl_twin(inputs: Path, tmp_path: Path) -> None:
+    """``corpuskit report`` reads a Parquet corpus (a file, or a folder of shards) row by
+    row: the same counts and sample as the JSONL corpus of the same run."""
+    from corpuskit.reporting.stats import gather
+
+    counted = {}
+    for name in ("corpus.jsonl", "corpus.parquet", "shards/"):
+        out = tmp_path / name
+        rejects = str(tmp_path / f"{name.strip('/')}.rejects.jsonl")
+        clean_files([str(inputs)], str(out), rejects=rejects, shard_size=3, shard_format="parquet")
+        stats = gather(str(out), rejects)
+        counted[name] = (stats.pages, dict(stats.malformed), stats.sample.pages())
+    assert counted["corpus.parquet"] == counted["corpus.jsonl"] == counted["shards/"]
+    assert counted["corpus.jsonl"][0] > 10

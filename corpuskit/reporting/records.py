@@ -1,5 +1,9 @@
 """Read corpuskit's own JSONL output back, line by line: the corpus and the rejects.
 
+A Parquet corpus (``corpus.parquet``, a folder of ``part-*.parquet``) is read row by
+row, each row the record its JSONL line would hold (``parquet.read_records``), its row
+number as the line's.
+
 The readers' machinery is reused, not copied: ``readers.paths.expand`` names the files
 (one file, a folder of shards ``part-*.jsonl.zst`` walked in order, a glob, ``-``),
 ``readers.compression.decompressed`` opens gzip and zstd by content, and
@@ -24,6 +28,7 @@ import orjson
 
 from corpuskit.document import Drop
 from corpuskit.errors import InputError
+from corpuskit.parquet import is_parquet_name, read_records, require_pyarrow
 from corpuskit.readers.compression import COMPRESSION_ERRORS, decompressed
 from corpuskit.readers.jsonl import numbered_lines
 from corpuskit.readers.limits import DEFAULT_LIMITS
@@ -54,6 +59,9 @@ def read_lines(spec: str, max_line_bytes: int = DEFAULT_LIMITS.max_line_bytes) -
 
 
 def _file_lines(item: Input, max_line_bytes: int) -> Iterator[Line]:
+    if is_parquet_name(item.path):
+        yield from _parquet_lines(item)
+        return
     try:
         with item.open() as raw, decompressed(raw, item.path) as stream:
             for number, _, line in numbered_lines(stream, max_line_bytes):
@@ -65,6 +73,19 @@ def _file_lines(item: Input, max_line_bytes: int) -> Iterator[Line]:
         raise InputError(f"cannot read {item.path}: damaged archive ({error})") from None
     except OSError as error:
         raise InputError(f"cannot read {item.path}: {error.strerror or error}") from None
+
+
+def _parquet_lines(item: Input) -> Iterator[Line]:
+    """The rows of a Parquet corpus as ``Line``s numbered from 1."""
+    pyarrow, _ = require_pyarrow("reading")
+    try:
+        with item.open() as raw:
+            for number, record in enumerate(read_records(raw), start=1):
+                yield Line(item.path, number, record)
+    except (pyarrow.ArrowException, OSError, ValueError) as error:
+        shown = " ".join(str(error).split())
+        detail = f"not a readable Parquet file ({shown})"
+        raise InputError(f"cannot read {item.path}: {detail}") from None
 
 
 def parse_line(path: str, number: int, line: bytes) -> Line:
