@@ -512,8 +512,8 @@ class Position:
     its row group.
 
     A run's journal records the position of the next record to write
-    (``run/checkpoint.py``), so that a resumed run reads a big JSONL or WARC input from
-    there instead of from its start. ``Position.of`` gives it for a record a reader made,
+    (``run/checkpoint.py``), so that a resumed run reads a big JSONL, WARC or Parquet
+    input from there instead of from its start. ``Position.of`` gives it for a record a reader made,
     None for one that cannot be resumed from (a whole file, a drop without a place).
 
     >>> Position.of(Source("a.jsonl", "jsonl", line=3, offset=120))

@@ -5,8 +5,8 @@ recipe's pipeline one step at a time (``corpuskit.explain``), and shown one row 
 line: kept (with the classifier's score, so a kept menu shows how near it came to
 going) or removed by ``step:rule``. A run of blank lines is one row; rows are cut to
 the terminal's width (``--wide`` wraps them instead); ``--only-removed`` leaves the
-kept lines out. Of a JSONL or WARC input, ``--id``, ``--line`` or ``--url`` picks one
-record (``rows.py`` draws, ``picked`` chooses).
+kept lines out. Of a JSONL, Parquet or WARC input, ``--id``, ``--line`` or ``--url``
+picks one record (``rows.py`` draws, ``picked`` chooses).
 """
 
 from __future__ import annotations
@@ -73,11 +73,15 @@ def explain_command(
     line: Annotated[
         int | None,
         typer.Option(
-            "--line", min=1, help="The record on this line of a JSONL input (of others: the Nth)."
+            "--line",
+            min=1,
+            help="The record on this line of a JSONL input, this row of a Parquet file (of "
+            "others: the Nth).",
         ),
     ] = None,
     url: Annotated[
-        str | None, typer.Option("--url", help="Of a JSONL or WARC input: the page with this URL.")
+        str | None,
+        typer.Option("--url", help="Of a JSONL, Parquet or WARC input: the page with this URL."),
     ] = None,
     only_removed: Annotated[
         bool, typer.Option("--only-removed", help="Show only the lines that were removed.")

@@ -131,7 +131,7 @@ def read_marked(
     """As ``read``, with an ``InputEnd`` after the documents of each input, a ``Skipped``
     for each record that holds no page (to be counted), and the first ``len(done)``
     inputs skipped unread (to resume a run that finished them); ``start``: where to
-    begin inside the first input after them (a JSONL or WARC input, see
+    begin inside the first input after them (a JSONL, WARC or Parquet input, see
     ``read_numbered``).
 
     ``done`` holds the paths of the inputs to skip, as their ``InputEnd`` gave them; an

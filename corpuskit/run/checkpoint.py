@@ -25,7 +25,8 @@ Whenever the process dies (SIGKILL, out of memory, Ctrl-C), the last complete jo
 line says where its phase stands and how much of each file is its: a resumed run cuts
 the files back to that, takes the finished passes' states from ``states.pickle``, skips
 the finished inputs unread (and, inside a JSONL or WARC input, the records before the
-restart point, decompressed and discarded but never parsed), and goes on. When the last
+restart point, decompressed and discarded but never parsed; inside a Parquet input,
+the row groups before it unread), and goes on. When the last
 input is done, the files are published under their final names (``writers.publish``,
 compressed by name) and the folder is removed. Every run that writes a file works this
 way, interrupted or not, so a resumed run's output is byte for byte the output of a run
