@@ -97,3 +97,14 @@ def test_without_pyarrow_a_parquet_input_is_one_error_line(tmp_path: Path) -> No
     assert run.stderr.decode().splitlines() == [
         "error: reading Parquet needs pyarrow: pip install 'corpuskit[parquet]'"
     ]
+
+
+def test_explain_picks_a_row_of_a_parquet_input(tmp_path: Path) -> None:
+    data = tmp_path / "data.parquet"
+    data.write_bytes(parquet_bytes(DUMP))
+    run = corpuskit("explain", str(data), "--text-field", "body", "--line", "2")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().startswith(f"== {data}:2\n")
+    assert "Das Rathaus ist am Montag" in run.stdout.decode()
+    by_url = corpuskit("explain", str(data), "--text-field", "body", "--url", DUMP["url"][0])
+    assert "neue Brücke" in by_url.stdout.decode()
