@@ -58,7 +58,8 @@ class Limits:
 
     ``max_line_bytes``: bytes of one JSONL line (one record), line break excluded. Half
     the file limit because a record is parsed into a JSON value on top of its bytes and
-    its text; 32 MiB still holds a whole scraped book as one record.
+    its text; 32 MiB still holds a whole scraped book as one record. A Parquet row is
+    held to it too, measured as the JSON the row becomes.
 
     ``max_html_tags``: tags in one HTML page, counted as ``<`` followed by a letter,
     ``/``, ``!`` or ``?`` before parsing. The parsed tree costs about 1 kB per element in
@@ -68,7 +69,8 @@ class Limits:
     lowered.
 
     ``max_json_depth``: nesting levels of one JSONL record, the record itself being
-    level 1. Web-crawl records nest fewer than 10 levels; 128 is the default recursion
+    level 1 (and of a Parquet row, its nested columns). Web-crawl records nest fewer
+    than 10 levels; 128 is the default recursion
     limit of serde_json, a common reader of such corpora. It cannot exceed
     ``MAX_WRITABLE_JSON_DEPTH``: a deeper record could not be written back.
 

@@ -5,7 +5,9 @@ A row is read as the JSONL reader reads a record (``jsonl.record_document``): it
 ``id_field`` and ``url_field`` give the document's id and URL, and every other column
 is carried into ``meta``. A row without the text column is a ``missing_text`` drop, a
 row whose text is not a string (a number, a null) a ``text_not_string`` drop: one per
-row, so that every row is accounted for.
+row, so that every row is accounted for. A row is held to the limits of a JSONL line:
+nested deeper than ``Limits.max_json_depth`` it is ``too_deep``, longer as JSON than
+``Limits.max_line_bytes`` ``too_large``.
 
 Column values become JSON values (``json_value``): what JSON has (strings, numbers,
 booleans, null, lists, structs as objects) as it is; bytes decoded like a text file
@@ -31,6 +33,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
@@ -38,7 +41,8 @@ import orjson
 from corpuskit.document import Document, Drop, Position, Source, sha256_hex
 from corpuskit.parquet import require_pyarrow
 from corpuskit.readers.decode import decode_text
-from corpuskit.readers.jsonl import record_document
+from corpuskit.readers.jsonl import depth, record_document, record_id
+from corpuskit.readers.limits import how_to_raise
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.paths import input_drop
 from corpuskit.writers import strict_json
@@ -148,11 +152,18 @@ def row_document(row: dict[str, Any], source: Source, options: ReadOptions) -> D
     >>> doc.id, doc.text, doc.meta
     ('7', 'Hi.', {'n': 1.5})
     """
-    record = json_value(row)
-    digest = sha256_hex(orjson.dumps(record))
-    source = Source(
-        source.path, source.format, sha256=digest, line=source.line, row_group=source.row_group
-    )
+    record, limits = json_value(row), options.limits
+    row_id = record_id(record, options.id_field)
+    if depth(record) > limits.max_json_depth:
+        detail = f"nested deeper than {limits.max_json_depth} levels; "
+        detail += how_to_raise("max_json_depth")
+        return Drop("read", "too_deep", source, detail, input_id=row_id)
+    data = orjson.dumps(record)
+    source = replace(source, sha256=sha256_hex(data))
+    if len(data) > limits.max_line_bytes:
+        detail = f"a row of {len(data):,} bytes as JSON, over {limits.max_line_bytes:,}; "
+        detail += how_to_raise("max_line_bytes")
+        return Drop("read", "too_large", source, detail, input_id=row_id)
     return record_document(record, source, options)
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from corpuskit.document import Document, Drop, Position
 from corpuskit.readers import read, read_marked
+from corpuskit.readers.limits import Limits
 from corpuskit.readers.parquet import BATCH_ROWS
 from tests.hostile import parquet_bytes
 
@@ -160,3 +161,21 @@ def test_memory_stays_flat_however_large_the_file(tmp_path: Path) -> None:
         peaks[path.name] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     assert peaks["large.parquet"] < 1.5 * peaks["small.parquet"], peaks
+
+
+def test_a_row_is_held_to_the_limits_of_a_jsonl_line(tmp_path: Path) -> None:
+    """Too long as JSON: ``too_large``; nested too deep: ``too_deep``; the rows after
+    them are read, and each drop keeps the row's id."""
+    path = tmp_path / "limits.parquet"
+    columns = {
+        "id": ["long", "deep", "fine"],
+        "text": ["x" * 5000, "short", "short too"],
+        "v": [None, [[1, 2], [3]], None],  # a row with a list of lists: 3 levels
+    }
+    path.write_bytes(parquet_bytes(columns))
+    limits = Limits(max_line_bytes=4096, max_json_depth=2)
+    long, deep, fine = read([str(path)], limits=limits)
+    assert isinstance(long, Drop) and long.reason == "too_large" and long.id == "long"
+    assert "Limits(max_line_bytes=...)" in long.detail
+    assert isinstance(deep, Drop) and deep.reason == "too_deep" and deep.id == "deep"
+    assert isinstance(fine, Document) and fine.id == "fine"
