@@ -117,29 +117,30 @@ RSS_GROWTH = textwrap.dedent(
     """
 )
 
-#: A page of a row in the memory test: 2 KB of words that do not compress away.
-PAGE_WORDS = 300
+#: Rows of the two files the memory test reads: eight times more in the large one.
+SMALL, LARGE = 2_000, 16_000
 
 
 def big_parquet(path: Path, rows: int) -> Path:
-    """``rows`` rows of about 2 KB of text each, 500 rows to a row group."""
+    """``rows`` rows of 2 KB of text each (cut from random letters at a different place
+    in each row), 250 rows to a row group."""
     import random
 
-    rng = random.Random(rows)
-    words = [f"w{rng.randrange(10**6)}" for _ in range(5000)]
-    texts = [" ".join(rng.choices(words, k=PAGE_WORDS)) for _ in range(rows)]
-    path.write_bytes(parquet_bytes({"text": texts, "n": list(range(rows))}, rows_per_group=500))
+    rng = random.Random(7)
+    letters = "".join(rng.choices("abcdefghij klmnopqrstuvwxyz", k=4096))
+    texts = [f"row {n}: {letters[n % 2048 : n % 2048 + 2048]}" for n in range(rows)]
+    path.write_bytes(parquet_bytes({"text": texts, "n": list(range(rows))}, rows_per_group=250))
     return path
 
 
 def test_memory_stays_flat_however_large_the_file(tmp_path: Path) -> None:
-    """Eight times the rows (128 MB of pages against 16 MB, were they read whole) cost
+    """Eight times the rows (32 MB of pages against 4 MB, were they read whole) cost
     about the same memory: the peak grows with a row group and a batch of rows, never
     with the file. Measured as the peak RSS growth of a process reading each file (Arrow's
     buffers) and the tracemalloc peak here (Python's objects), each a ratio of the two
     sizes."""
-    small = big_parquet(tmp_path / "small.parquet", 8_000)
-    large = big_parquet(tmp_path / "large.parquet", 64_000)
+    small = big_parquet(tmp_path / "small.parquet", SMALL)
+    large = big_parquet(tmp_path / "large.parquet", LARGE)
     warm = tmp_path / "warm.parquet"
     warm.write_bytes(parquet_bytes({"text": ["warm up"]}))
     rss, arrow = {}, {}
@@ -147,9 +148,9 @@ def test_memory_stays_flat_however_large_the_file(tmp_path: Path) -> None:
         command = [sys.executable, "-c", RSS_GROWTH, str(path), str(warm)]
         run = subprocess.run(command, capture_output=True, check=True, text=True)
         count, rss[path.name], arrow[path.name] = map(int, run.stdout.split())
-        assert count == (8_000 if path is small else 64_000)
-    # Read whole, the large file's pages alone would be 128 MB, 8 times the small one's.
-    # Arrow holds one row group (about 1 MB here) either way; the resident memory may
+        assert count == (SMALL if path is small else LARGE)
+    # Read whole, the large file's pages alone would be 32 MB, 8 times the small one's.
+    # Arrow holds one row group (about 0.5 MB here) either way; the resident memory may
     # also keep what the allocator has not given back (a few MB, whatever the size).
     assert arrow["large.parquet"] <= 1.25 * arrow["small.parquet"], arrow
     assert rss["large.parquet"] < 2 * rss["small.parquet"] + 8 * 1024, rss
