@@ -61,6 +61,7 @@ import orjson
 from corpuskit.document import FIELDS, Document, Drop, Source
 from corpuskit.errors import InputError
 from corpuskit.integrations import require
+from corpuskit.parquet import is_parquet_name, read_records
 from corpuskit.pipeline import Pipeline, step_name
 from corpuskit.readers.compression import decompressed
 from corpuskit.readers.options import ReadOptions
@@ -97,8 +98,8 @@ def features() -> Any:
 
 
 def load_corpus(data_files: str | Sequence[str], **kwargs: Any) -> Any:
-    """The ``datasets.Dataset`` of corpus files (``.jsonl``, ``.gz``, ``.zst``), or of a
-    folder of shards (``-o out/``), typed by ``features()``; ``kwargs`` go to
+    """The ``datasets.Dataset`` of corpus files (``.jsonl``, ``.gz``, ``.zst``,
+    ``.parquet``), or of a folder of shards (``-o out/``), typed by ``features()``; ``kwargs`` go to
     ``Dataset.from_generator`` (``cache_dir``, ``num_proc``, ...).
 
     The records are parsed here, not by ``load_dataset("json")``: Arrow's JSON reader
@@ -126,6 +127,9 @@ def _records(paths: list[str], stamps: list[tuple[int, int]]) -> Iterator[dict[s
     """Every record of the corpus files ``paths`` (``stamps`` only key the cache)."""
     for path in paths:
         with open(path, "rb") as raw:
+            if is_parquet_name(path):
+                yield from read_records(raw)
+                continue
             for line in decompressed(raw, path):
                 if line.strip():
                     yield orjson.loads(line)

@@ -67,6 +67,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clean(str(folder / "pages"), "-o", str(folder / "corpus.jsonl"))
     clean(str(folder / "pages"), "-o", str(folder / "audit.jsonl.gz"), "--audit")
     clean(str(folder / "pages"), "-o", str(folder / "out") + "/", "--shard-size", "4")
+    clean(str(folder / "pages"), "-o", str(folder / "corpus.parquet"))
+    parquet_shards = ["--shard-size", "4", "--shard-format", "parquet"]
+    clean(str(folder / "pages"), "-o", str(folder / "parquet") + "/", *parquet_shards)
     return folder
 
 
@@ -86,6 +89,15 @@ def test_corpus_loads_with_its_types_and_values(run: Path, output: str) -> None:
         assert same({key: row[key] for key in record}, record), record["id"]
     published = [r["published"] for r in records if "T" in r.get("published", "")]
     assert published and published == [r for r in ds["published"] if r and "T" in r]
+
+
+@pytest.mark.parametrize("output", ["corpus.parquet", "parquet"])
+def test_a_parquet_corpus_loads_as_its_jsonl_twin(run: Path, output: str) -> None:
+    """A Parquet corpus, or a folder of Parquet shards, loads with the same types and
+    rows as the JSONL corpus of the same run."""
+    ds = hf.load_corpus(str(run / output))
+    assert ds.features == hf.features()
+    assert ds.to_list() == hf.load_corpus(str(run / "corpus.jsonl")).to_list()
 
 
 @pytest.fixture(scope="module")
