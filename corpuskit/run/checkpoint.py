@@ -65,6 +65,7 @@ from corpuskit.errors import InputError
 from corpuskit.outputs import PARTIAL_LOCK, Outputs
 from corpuskit.run.report import RunReport
 from corpuskit.run.sources import Restart
+from corpuskit.storage import is_url, remove
 from corpuskit.writers import is_stream, publish, publish_shards, resolved, sync_folder, write_json
 
 RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK, PUBLISHING = (
@@ -397,7 +398,10 @@ def _leaves(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _remove(path: str) -> None:
-    """Remove the file ``path`` names (where a link points), if there is one."""
+    """Remove the file ``path`` names (where a link points, or at a URL), if there is one."""
+    if is_url(path):
+        remove(path)
+        return
     Path(resolved(path)).unlink(missing_ok=True)
 
 

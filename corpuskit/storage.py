@@ -1,0 +1,240 @@
+"""Remote inputs and outputs: every URL (``s3://``, ``gs://``, ``hf://``, ``https://``,
+``file://``, ``memory://``) goes through fsspec here, and only here.
+
+Two doors serve every reader and writer: ``open_url`` (a file at a URL, opened to read or
+write bytes) and ``listing`` (the files a URL names: one file, a folder walked, or a glob
+pattern). Credentials are what the file system's own library reads from the environment
+(docs/remote.md): ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_ENDPOINT_URL``
+and ``~/.aws`` for s3fs, ``GOOGLE_APPLICATION_CREDENTIALS`` for gcsfs, ``HF_TOKEN`` for
+huggingface_hub. fsspec is imported with the first URL, so a run over local files never
+loads it (``tests/cli/test_startup.py``).
+
+Object stores have no rename, so publishing (``put_atomic``, ``put_shards``) works with
+what they do guarantee: an object appears whole when its upload completes. A file is
+uploaded under a temporary key and copied to its final key when complete; a folder of
+shards gets an index object (``SHARD_INDEX``) written *before* any shard and again,
+naming them, *after* the last: a reader of the folder (``listing``) reads the shards the
+index names and nothing else, so an interrupted publish shows no shard at all.
+
+A ``file://`` output is its local path (``local_path``): a local file system renames, locks
+and syncs, which keeps every promise of ``writers.py`` unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+import orjson
+
+from corpuskit.errors import InputError
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+log = logging.getLogger(__name__)
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+_GLOB_CHARS = frozenset("*?[")
+
+#: The object in a remote folder of shards that says which shards it holds:
+#: ``{"complete": false}`` while they are uploaded, then ``{"complete": true, "shards":
+#: [names in order]}``. Hidden (leading ``.``), so folder walks that skip hidden names
+#: never read it as a page.
+SHARD_INDEX = ".corpuskit-shards.json"
+
+
+def is_url(spec: str) -> bool:
+    """Whether ``spec`` is a URL (``scheme://...``) rather than a local path.
+
+    >>> is_url("s3://bucket/crawl/"), is_url("memory://x"), is_url("out/corpus.jsonl")
+    (True, True, False)
+    """
+    return _URL.match(spec) is not None
+
+
+def local_path(spec: str) -> str | None:
+    """The local path a ``file://`` URL names, or None for anything else.
+
+    >>> local_path("file:///data/out.jsonl"), local_path("s3://b/out.jsonl")
+    ('/data/out.jsonl', None)
+    """
+    if not spec.lower().startswith("file://"):
+        return None
+    return spec[len("file://") :] or "/"
+
+
+def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
+    """The fsspec file system of ``url`` and the path inside it; ``InputError`` when no
+    file system serves its scheme (or its package is missing)."""
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as error:
+        raise InputError(f"cannot use {url}: {error} (docs/remote.md)") from None
+    return fs, str(path)
+
+
+def open_url(url: str, mode: str = "rb") -> BinaryIO:
+    """The file at ``url`` opened as a binary stream (``rb`` or ``wb``)."""
+    fs, path = filesystem(url)
+    return cast(BinaryIO, fs.open(path, mode))
+
+
+def size(url: str) -> int | None:
+    """The size in bytes of the file at ``url``, None when the store does not say."""
+    fs, path = filesystem(url)
+    try:
+        found = fs.size(path)
+    except (OSError, ValueError):
+        return None
+    return None if found is None else int(found)
+
+
+def listing(spec: str) -> list[str] | None:
+    """The URLs of the files ``spec`` names, sorted: itself for a file, every file under
+    a folder (hidden names skipped, a folder of shards read as its ``SHARD_INDEX`` says),
+    the files a glob pattern matches (folders among them walked); None when it names
+    nothing.
+
+    Each URL is ``spec``'s own prefix plus the path under it, so records name files the
+    way the user wrote them.
+    """
+    fs, path = filesystem(spec)
+    if _GLOB_CHARS.intersection(path):
+        return _matches(fs, spec, path)
+    if fs.isdir(path):
+        return _walk(fs, spec.rstrip("/"), path.rstrip("/"))
+    return [spec] if fs.exists(path) else None
+
+
+def _matches(fs: AbstractFileSystem, spec: str, pattern: str) -> list[str] | None:
+    """What the glob ``pattern`` (the path inside ``spec``) matches, folders walked."""
+    found = sorted(str(match) for match in fs.glob(pattern))
+    if not found:
+        return None
+    first = min(at for at, char in enumerate(pattern) if char in _GLOB_CHARS)
+    root = pattern[: pattern.rfind("/", 0, first) + 1]
+    prefix = spec[: len(spec) - len(pattern)] + root if spec.endswith(pattern) else None
+    urls: list[str] = []
+    for match in found:
+        url = f"{prefix}{match[len(root) :]}" if prefix is not None else fs.unstrip_protocol(match)
+        urls.extend(_walk(fs, url, match) if fs.isdir(match) else [url])
+    return urls
+
+
+def _walk(fs: AbstractFileSystem, url: str, top: str) -> list[str]:
+    """The files under the folder ``top`` (``url``), sorted; hidden names skipped."""
+    index = _shard_index(fs, top)
+    if index is not None:
+        return [f"{url}/{name}" for name in index]
+    relative = (str(found)[len(top) :].lstrip("/") for found in fs.find(top))
+    kept = (name for name in relative if not any(part.startswith(".") for part in name.split("/")))
+    return [f"{url}/{name}" for name in sorted(kept)]
+
+
+def _shard_index(fs: AbstractFileSystem, top: str) -> list[str] | None:
+    """The shards a folder's ``SHARD_INDEX`` names (none while it is incomplete), or
+    None for a folder without one."""
+    index = _index(fs, top)
+    if index is None:
+        return None
+    if not index.get("complete"):
+        log.warning("%s: its shards are still being published (or the run was cut): none read", top)
+        return []
+    return [str(name) for name in index["shards"]]
+
+
+def _index(fs: AbstractFileSystem, top: str) -> dict[str, Any] | None:
+    """A folder's ``SHARD_INDEX`` record, or None when it has none."""
+    key = f"{top}/{SHARD_INDEX}"
+    if not fs.exists(key):
+        return None
+    record = orjson.loads(fs.cat_file(key))
+    return record if isinstance(record, dict) else None
+
+
+def exists(url: str) -> bool:
+    """Whether anything (a file, a folder) is at ``url``."""
+    fs, path = filesystem(url)
+    return bool(fs.exists(path))
+
+
+def is_folder(url: str) -> bool:
+    """Whether ``url`` names a folder (a prefix holding objects, on an object store)."""
+    fs, path = filesystem(url)
+    return bool(fs.isdir(path))
+
+
+def remove(url: str) -> None:
+    """Remove the file at ``url``, if there is one."""
+    fs, path = filesystem(url)
+    if fs.exists(path):
+        fs.rm_file(path)
+
+
+def put_atomic(local: str, url: str, temp: str) -> None:
+    """Upload the local file ``local`` to ``url`` so that ``url`` never holds part of it:
+    uploaded as ``temp`` first, then copied (renamed where the store can) to ``url``."""
+    fs, path = filesystem(url)
+    temp_path = filesystem(temp)[1]
+    fs.put_file(local, temp_path)
+    fs.mv(temp_path, path)
+
+
+def write_atomic(url: str, data: bytes, temp: str) -> None:
+    """Write ``data`` to ``url`` whole (``temp`` first, as ``put_atomic``)."""
+    fs, path = filesystem(url)
+    temp_path = filesystem(temp)[1]
+    fs.pipe_file(temp_path, data)
+    fs.mv(temp_path, path)
+
+
+def ensure_free_folder(url: str) -> None:
+    """Raise ``InputError`` unless the folder ``url`` is absent, empty, or holds the
+    shards of a publish that was cut short (its ``SHARD_INDEX`` incomplete: only the run
+    that made it, resumed, finds its partial folder and publishes there)."""
+    fs, path = filesystem(url)
+    top = path.rstrip("/")
+    if not fs.exists(top):
+        return
+    if fs.isdir(top):
+        index = _index(fs, top)
+        if not fs.find(top) or (index is not None and not index.get("complete")):
+            return
+    raise InputError(f"output folder {url} is not empty; name a new one")
+
+
+def put_shards(local_folder: str, names: list[str], url: str) -> None:
+    """Upload the shards ``names`` from ``local_folder`` into the folder ``url``: the
+    index first (incomplete), the shards, then the index naming them. Shards an
+    interrupted publish left are replaced (same names, same bytes)."""
+    fs, path = filesystem(url)
+    top = path.rstrip("/")
+    index = f"{top}/{SHARD_INDEX}"
+    fs.pipe_file(index, orjson.dumps({"complete": False}))
+    for name in names:
+        fs.put_file(f"{local_folder}/{name}", f"{top}/{name}")
+    done: dict[str, Any] = {"complete": True, "shards": names}
+    write_atomic(f"{url.rstrip('/')}/{SHARD_INDEX}", orjson.dumps(done), _temp_key(url))
+
+
+def _temp_key(url: str) -> str:
+    """A hidden temporary key beside the folder ``url`` for its index."""
+    return f"{url.rstrip('/')}/.{SHARD_INDEX}.corpuskit-tmp"
+
+
+def partial_name(url: str) -> str:
+    """The name of the local partial folder of a run writing ``url``: the URL's letters
+    and digits, then a digest of the whole URL (two URLs never share one).
+
+    >>> partial_name("s3://bucket/out/")
+    'corpuskit-s3-bucket-out-4a8d2f6c.partial'
+    """
+    readable = re.sub(r"[^A-Za-z0-9._]+", "-", url.rstrip("/"))[:120].strip("-.")
+    digest = hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:8]
+    return f"corpuskit-{readable}-{digest}.partial"
