@@ -114,11 +114,11 @@ def listing(spec: str) -> list[str] | None:
 
 def _matches(fs: AbstractFileSystem, spec: str, pattern: str) -> list[str] | None:
     """What the glob ``pattern`` (the path inside ``spec``) matches, folders walked."""
-    found = sorted(str(match) for match in fs.glob(pattern))
-    if not found:
-        return None
     first = min(at for at, char in enumerate(pattern) if char in _GLOB_CHARS)
     root = pattern[: pattern.rfind("/", 0, first) + 1]
+    found = sorted(str(match) for match in fs.glob(pattern) if not _hidden(match[len(root) :]))
+    if not found:
+        return None
     prefix = spec[: len(spec) - len(pattern)] + root if spec.endswith(pattern) else None
     urls: list[str] = []
     for match in found:
@@ -133,8 +133,17 @@ def _walk(fs: AbstractFileSystem, url: str, top: str) -> list[str]:
     if index is not None:
         return [f"{url}/{name}" for name in index]
     relative = (str(found)[len(top) :].lstrip("/") for found in fs.find(top))
-    kept = (name for name in relative if not any(part.startswith(".") for part in name.split("/")))
-    return [f"{url}/{name}" for name in sorted(kept)]
+    return [f"{url}/{name}" for name in sorted(relative) if not _hidden(name)]
+
+
+def _hidden(relative: str) -> bool:
+    """Whether a path under a folder walked or searched has a hidden name in it: like a
+    shell's ``*`` and the local folder walk, those are skipped.
+
+    >>> _hidden("crawl/.git/config"), _hidden("crawl/a.warc.gz")
+    (True, False)
+    """
+    return any(part.startswith(".") for part in relative.split("/"))
 
 
 def _shard_index(fs: AbstractFileSystem, top: str) -> list[str] | None:
@@ -233,7 +242,7 @@ def partial_name(url: str) -> str:
     and digits, then a digest of the whole URL (two URLs never share one).
 
     >>> partial_name("s3://bucket/out/")
-    'corpuskit-s3-bucket-out-4a8d2f6c.partial'
+    'corpuskit-s3-bucket-out-e67ce3fd.partial'
     """
     readable = re.sub(r"[^A-Za-z0-9._]+", "-", url.rstrip("/"))[:120].strip("-.")
     digest = hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:8]

@@ -291,7 +291,7 @@ class Checkpoint:
             names = self._publishing(
                 shards.folder, lambda: publish_shards(self.corpus.path, shards, again=again)
             )
-            written = [str(Path(shards.folder) / name) for name in names]
+            written = [_inside(shards.folder, name) for name in names]
         else:
             self._publishing(outputs.corpus, lambda: publish(self.corpus.path, outputs.corpus))
             written = [outputs.corpus]
@@ -395,6 +395,15 @@ def _leaves(record: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in record.items():
         flat.update(_leaves(value) if isinstance(value, Mapping) else {key: value})
     return flat
+
+
+def _inside(folder: str, name: str) -> str:
+    """The path (or URL) of the file ``name`` in ``folder``.
+
+    >>> _inside("./out", "part-00000.jsonl"), _inside("s3://b/out", "part-00000.jsonl")
+    ('out/part-00000.jsonl', 's3://b/out/part-00000.jsonl')
+    """
+    return f"{folder.rstrip('/')}/{name}" if is_url(folder) else str(Path(folder) / name)
 
 
 def _remove(path: str) -> None:

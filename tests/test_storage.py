@@ -1,0 +1,165 @@
+"""URL inputs and outputs (``corpuskit/storage.py``) on fsspec's in-memory and local
+file systems: read as local files are read, published whole, checked as local outputs
+are. The S3 server tests are in ``tests/cli/test_remote.py``."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import fsspec
+import orjson
+import pytest
+import zstandard
+
+from corpuskit import clean_files
+from corpuskit.document import Document, Drop
+from corpuskit.errors import InputError
+from corpuskit.outputs import Outputs, partial_folder
+from corpuskit.readers import read
+from corpuskit.readers.paths import check_specs
+from corpuskit.storage import SHARD_INDEX, listing, partial_name
+from tests.conftest import seed_pages
+
+memory = fsspec.filesystem("memory")
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh in-memory folder, ``memory://<test>``, with the inputs under ``in/``:
+    the seed pages, one gzip-compressed, a JSONL file and a hidden file; the current
+    folder is the test's (a URL output's partial folder goes there)."""
+    monkeypatch.chdir(tmp_path)
+    top = f"/{tmp_path.name}"
+    for folder in (tmp_path / "in", tmp_path / "in" / "sub"):
+        folder.mkdir()
+    first, second = seed_pages()
+    files = {
+        "in/a.txt": first.read_bytes(),
+        "in/sub/b.txt.gz": gzip.compress(second.read_bytes(), mtime=0),
+        "in/c.jsonl": b'{"id": "r1", "text": "Der Rat tagte am Montag im Rathaus."}\n',
+        "in/.hidden.txt": b"never read",
+    }
+    for name, data in files.items():
+        memory.pipe_file(f"{top}/{name}", data)
+        (tmp_path / name).write_bytes(data)
+    yield f"memory://{tmp_path.name}"
+    memory.rm(top, recursive=True)
+
+
+def texts(items: Iterator[Document | Drop]) -> list[tuple[str, str]]:
+    return [(item.source.path, item.text) for item in items if isinstance(item, Document)]
+
+
+def test_a_folder_url_reads_as_the_local_folder(root: str, tmp_path: Path) -> None:
+    """Every file under the URL, sorted, compressed ones decompressed, hidden ones
+    skipped; each record names its file as the URL under the one given."""
+    remote = texts(read([f"{root}/in/"]))
+    local = texts(read(["in/"]))
+    assert [path for path, _ in remote] == [
+        f"{root}/in/a.txt",
+        f"{root}/in/c.jsonl",
+        f"{root}/in/sub/b.txt.gz",
+    ]
+    assert [text for _, text in remote] == [text for _, text in local]
+
+
+def test_a_glob_and_a_file_url(root: str) -> None:
+    assert listing(f"{root}/in/*.txt") == [f"{root}/in/a.txt"]
+    assert listing(f"{root}/in/**/*.gz") == [f"{root}/in/sub/b.txt.gz"]
+    assert listing(f"{root}/in/c.jsonl") == [f"{root}/in/c.jsonl"]
+    assert listing(f"{root}/in/nothing*") is None
+    assert listing(f"{root}/missing.txt") is None
+
+
+def test_a_url_that_names_nothing_is_refused_or_a_reject(root: str) -> None:
+    with pytest.raises(InputError, match="names nothing"):
+        check_specs([f"{root}/missing/"])
+    check_specs([f"{root}/missing/"], allow_missing=True)
+    (drop,) = read([f"{root}/missing/"])
+    assert isinstance(drop, Drop) and drop.reason == "not_found"
+
+
+def test_a_url_output_is_the_local_run_byte_for_byte(root: str, tmp_path: Path) -> None:
+    """Read from and written to URLs, the corpus and rejects are the bytes a run over the
+    same URLs writing local files makes; no temporary key and no partial folder stay."""
+    clean_files([f"{root}/in/"], "local.jsonl.gz", rejects="local.rejects.jsonl")
+    out = f"{root}/out/corpus.jsonl.gz"
+    clean_files([f"{root}/in/"], out, rejects=f"{root}/out/rejects.jsonl")
+    top = f"/{tmp_path.name}/out"
+    assert sorted(memory.find(top)) == [f"{top}/corpus.jsonl.gz", f"{top}/rejects.jsonl"]
+    assert memory.cat_file(f"{top}/corpus.jsonl.gz") == Path("local.jsonl.gz").read_bytes()
+    assert memory.cat_file(f"{top}/rejects.jsonl") == Path("local.rejects.jsonl").read_bytes()
+    assert not partial_folder(out).exists()
+    assert len(gzip.decompress(Path("local.jsonl.gz").read_bytes()).splitlines()) == 3
+
+
+def test_shards_are_visible_through_their_index(root: str, tmp_path: Path) -> None:
+    """A URL folder of shards: the shards the local run writes, and the index that
+    names them, written last; reading the folder back reads what the index names."""
+    clean_files([f"{root}/in/"], "local/", shard_size=2)
+    out = f"{root}/shards/"
+    clean_files([f"{root}/in/"], out, shard_size=2, manifest=f"{root}/shards.manifest.json")
+    top = f"/{tmp_path.name}/shards"
+    index = orjson.loads(memory.cat_file(f"{top}/{SHARD_INDEX}"))
+    assert index == {"complete": True, "shards": ["part-00000.jsonl.zst", "part-00001.jsonl.zst"]}
+    for name in index["shards"]:
+        assert memory.cat_file(f"{top}/{name}") == (Path("local") / name).read_bytes()
+    manifest = orjson.loads(memory.cat_file(f"/{tmp_path.name}/shards.manifest.json"))
+    assert manifest["outputs"] == [f"{root}/shards/{name}" for name in index["shards"]]
+    records = [doc.id for doc in read([out]) if isinstance(doc, Document)]
+    assert len(records) == 3
+
+
+def test_a_reader_ignores_shards_the_index_does_not_name(root: str, tmp_path: Path) -> None:
+    """Left by a publish that was cut short: unnamed shards are not read; an index
+    still incomplete shows no shard at all."""
+    clean_files([f"{root}/in/"], f"{root}/shards/", shard_size=2)
+    top = f"/{tmp_path.name}/shards"
+    stray = zstandard.ZstdCompressor().compress(b'{"id": "x", "text": "left over"}\n')
+    memory.pipe_file(f"{top}/part-00009.jsonl.zst", stray)
+    assert [url.rsplit("/", 1)[1] for url in listing(f"{root}/shards/") or []] == [
+        "part-00000.jsonl.zst",
+        "part-00001.jsonl.zst",
+    ]
+    memory.pipe_file(f"{top}/{SHARD_INDEX}", b'{"complete": false}')
+    assert listing(f"{root}/shards/") == []
+
+
+def test_url_outputs_are_checked_like_local_ones(root: str) -> None:
+    """An output that is an input, or lies in an input folder (or the folder a pattern
+    searches), is refused; so is a folder of shards that holds anything."""
+    with pytest.raises(InputError, match="also an input"):
+        Outputs.plan(f"{root}/in/c.jsonl").check([f"{root}/in/c.jsonl"])
+    with pytest.raises(InputError, match="inside the input folder"):
+        Outputs.plan(f"{root}/in/corpus.jsonl").check([f"{root}/in/"])
+    with pytest.raises(InputError, match="inside the input folder"):
+        Outputs.plan(f"{root}/in/corpus.jsonl").check([f"{root}/in/*.txt"])
+    Outputs.plan(f"{root}/elsewhere/corpus.jsonl").check([f"{root}/in/"])
+    with pytest.raises(InputError, match="not empty"):
+        clean_files([f"{root}/in/a.txt"], f"{root}/in/sub/")
+
+
+def test_a_url_output_works_in_a_local_partial_folder(root: str) -> None:
+    plan = Outputs.plan(f"{root}/out/corpus.jsonl")
+    assert plan.partial == Path(partial_name(f"{root}/out/corpus.jsonl"))
+    assert plan.rejects == f"{root}/out/corpus.rejects.jsonl"
+    assert Outputs.plan(f"{root}/out/").manifest == f"{root}/out.manifest.json"
+
+
+def test_file_urls_read_and_write_local_files(tmp_path: Path) -> None:
+    """``file://`` inputs go through fsspec and keep their URL in records; a ``file://``
+    output is the local file (renamed into place, partial folder beside it)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for page in seed_pages():
+        shutil.copyfile(page, folder / page.name)
+    out = tmp_path / "out" / "corpus.jsonl"
+    clean_files([f"file://{folder}/"], f"file://{out}")
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [record["source"]["path"] for record in records] == [
+        f"file://{folder}/{page.name}" for page in seed_pages()
+    ]
+    assert Outputs.plan(f"file://{out}").partial == partial_folder(out)
