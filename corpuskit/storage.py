@@ -40,6 +40,11 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 _GLOB_CHARS = frozenset("*?[")
 
+#: URLs that name one file each: never listed (fsspec would take an HTML page's links
+#: for a folder's files) nor globbed (``?`` starts a query); one that cannot be fetched
+#: is an ``unreadable`` reject when read.
+_WEB = ("http://", "https://")
+
 #: The object in a remote folder of shards that says which shards it holds:
 #: ``{"complete": false}`` while they are uploaded, then ``{"complete": true, "shards":
 #: [names in order]}``. Hidden (leading ``.``), so folder walks that skip hidden names
@@ -96,7 +101,8 @@ def size(url: str) -> int | None:
 
 
 def listing(spec: str) -> list[str] | None:
-    """The URLs of the files ``spec`` names, sorted: itself for a file, every file under
+    """The URLs of the files ``spec`` names, sorted: itself for a file (and for any
+    ``http``/``https`` URL), every file under
     a folder (hidden names skipped, a folder of shards read as its ``SHARD_INDEX`` says),
     the files a glob pattern matches (folders among them walked); None when it names
     nothing.
@@ -104,6 +110,8 @@ def listing(spec: str) -> list[str] | None:
     Each URL is ``spec``'s own prefix plus the path under it, so records name files the
     way the user wrote them.
     """
+    if spec.lower().startswith(_WEB):
+        return [spec]  # a web page's "folder" would be its links: read as one file
     fs, path = filesystem(spec)
     if _GLOB_CHARS.intersection(path):
         return _matches(fs, spec, path)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import threading
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import fsspec
@@ -163,3 +166,33 @@ def test_file_urls_read_and_write_local_files(tmp_path: Path) -> None:
         f"file://{folder}/{page.name}" for page in seed_pages()
     ]
     assert Outputs.plan(f"file://{out}").partial == partial_folder(out)
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[str]:
+    """The seed pages served over HTTP on a free loopback port."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for page in seed_pages():
+        shutil.copyfile(page, folder / page.name)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_https_url_is_one_file_never_its_links(web: str) -> None:
+    """A web URL is read as one file (never listed: a page's links are no folder); one
+    that cannot be fetched is an ``unreadable`` reject."""
+    first = seed_pages()[0]
+    url = f"{web}/{first.name}"
+    assert listing(url) == [url]
+    (doc,) = read([url])
+    (local,) = read([str(first)])
+    assert isinstance(doc, Document) and isinstance(local, Document)
+    assert (doc.source.path, doc.text) == (url, local.text)
+    (drop,) = read([f"{web}/missing.txt"])
+    assert isinstance(drop, Drop) and drop.reason == "unreadable"
