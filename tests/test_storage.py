@@ -196,3 +196,20 @@ def test_an_https_url_is_one_file_never_its_links(web: str) -> None:
     assert (doc.source.path, doc.text) == (url, local.text)
     (drop,) = read([f"{web}/missing.txt"])
     assert isinstance(drop, Drop) and drop.reason == "unreadable"
+
+
+def test_a_cut_short_publish_is_finished_not_refused(root: str, tmp_path: Path) -> None:
+    """A shard folder whose index is incomplete (a publish killed mid-way) takes the
+    shards of the run that publishes again; a complete one is another run's: refused."""
+    top = f"/{tmp_path.name}/shards"
+    memory.pipe_file(f"{top}/{SHARD_INDEX}", b'{"complete": false}')
+    memory.pipe_file(f"{top}/part-00000.jsonl.zst", b"cut short")
+    clean_files([f"{root}/in/"], f"{root}/shards/", shard_size=2)
+    clean_files([f"{root}/in/"], "local/", shard_size=2)
+    assert (
+        memory.cat_file(f"{top}/part-00000.jsonl.zst")
+        == Path("local/part-00000.jsonl.zst").read_bytes()
+    )
+    assert orjson.loads(memory.cat_file(f"{top}/{SHARD_INDEX}"))["complete"] is True
+    with pytest.raises(InputError, match="not empty"):
+        clean_files([f"{root}/in/"], f"{root}/shards/", shard_size=2)
