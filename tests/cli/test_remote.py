@@ -146,25 +146,34 @@ def texts(found: Iterator[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def test_sigkill_then_resume_gives_the_same_object(env: dict[str, str], tmp_path: Path) -> None:
-    """Killed mid-run, resumed from the local partial folder: the published object is
-    the bytes of a run never interrupted, and nothing was published before the end."""
+    """Killed mid-run (two workers), resumed from the local partial folder: the
+    published object is the bytes of a one-process run never interrupted, and nothing
+    was published before the end. Half the inputs are gzip-compressed: a resume inside
+    one decompresses the records before its restart point from the store again."""
     seeds = [page.read_text(encoding="utf-8") for page in seed_pages()]
     for part in range(4):
-        lines = (
+        lines = b"".join(
             orjson.dumps({"id": f"{part}-{n}", "text": f"Seite {n}.\n{seeds[n % 2]}"}) + b"\n"
             for n in range(400)
         )
-        put(f"in/{part}.jsonl.gz", gzip.compress(b"".join(lines), mtime=0))
-    source = f"s3://{BUCKET}/in/*.jsonl.gz"
-    reference = clean(tmp_path, env, source, "-o", f"s3://{BUCKET}/reference.jsonl.gz")
+        name, data = (
+            (f"{part}.jsonl", lines)
+            if part % 2
+            else (f"{part}.jsonl.gz", gzip.compress(lines, mtime=0))
+        )
+        put(f"in/{name}", data)
+    source = f"s3://{BUCKET}/in/*.jsonl*"
+    reference = clean(
+        tmp_path, env, source, "-o", f"s3://{BUCKET}/reference.jsonl.gz", "--workers", "1"
+    )
     assert reference.returncode == 0, reference.stderr
     out = f"s3://{BUCKET}/out/corpus.jsonl.gz"
     journal = tmp_path / partial_name(out) / JOURNAL
-    command = [sys.executable, "-m", "corpuskit", "clean", source, "-o", out, "-q"]
+    command = [sys.executable, "-m", "corpuskit", "clean", source, "-o", out, "--workers", "2"]
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE)
     kill_when(process, polling(lambda: journal_lines(journal) >= 2), signal.SIGKILL)
     assert keys("out/") == [], "nothing is published before the run ends"
-    resumed = clean(tmp_path, env, source, "-o", out, "--resume")
+    resumed = clean(tmp_path, env, source, "-o", out, "--workers", "2", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert get("out/corpus.jsonl.gz") == get("reference.jsonl.gz")
     assert keys("out/") == ["out/corpus.jsonl.gz", "out/corpus.rejects.jsonl"]
