@@ -90,6 +90,13 @@ def open_url(url: str, mode: str = "rb") -> BinaryIO:
     return cast(BinaryIO, fs.open(path, mode))
 
 
+def open_path(spec: str, mode: str = "rb") -> BinaryIO:
+    """A local path or a URL opened as a binary stream (``rb`` or ``wb``): for the small
+    files read or written whole (a manifest, a report); corpora go through ``listing``
+    and ``put_atomic``."""
+    return open_url(spec, mode) if is_url(spec) else cast(BinaryIO, open(spec, mode))
+
+
 def size(url: str) -> int | None:
     """The size in bytes of the file at ``url``, None when the store does not say."""
     fs, path = filesystem(url)

@@ -16,8 +16,10 @@ import fsspec
 import orjson
 import pytest
 import zstandard
+from typer.testing import CliRunner
 
 from corpuskit import clean_files
+from corpuskit.cli import app
 from corpuskit.document import Document, Drop
 from corpuskit.errors import InputError
 from corpuskit.outputs import Outputs, partial_folder
@@ -213,3 +215,14 @@ def test_a_cut_short_publish_is_finished_not_refused(root: str, tmp_path: Path) 
     assert orjson.loads(memory.cat_file(f"{top}/{SHARD_INDEX}"))["complete"] is True
     with pytest.raises(InputError, match="not empty"):
         clean_files([f"{root}/in/"], f"{root}/shards/", shard_size=2)
+
+
+def test_report_reads_a_url_corpus_and_writes_beside_it(root: str, tmp_path: Path) -> None:
+    """``corpuskit report memory://.../shards/`` (in this process, where the memory file
+    system lives): the shards the index names, the rejects and manifest beside the
+    folder, and the report written beside it, as for a local folder."""
+    clean_files([f"{root}/in/"], f"{root}/shards/", rejects=f"{root}/shards.rejects.jsonl")
+    result = CliRunner().invoke(app, ["report", f"{root}/shards/", "-q"])
+    assert result.exit_code == 0, result.output
+    page = memory.cat_file(f"/{tmp_path.name}/shards.report.html").decode()
+    assert f"most pages: {root}/in, 2" in page  # sites: the pages' folder URL
