@@ -220,8 +220,9 @@ def write_atomic(url: str, data: bytes, temp: str) -> None:
 
 def ensure_free_folder(url: str) -> None:
     """Raise ``InputError`` unless the folder ``url`` is absent, empty, or holds the
-    shards of a publish that was cut short (its ``SHARD_INDEX`` incomplete: only the run
-    that made it, resumed, finds its partial folder and publishes there)."""
+    shards of a publish that was cut short (its ``SHARD_INDEX`` incomplete): no reader
+    sees those, and the run publishing into it (that run resumed, as a rule) replaces
+    them and its index."""
     fs, path = filesystem(url)
     top = path.rstrip("/")
     if not fs.exists(top):
@@ -248,7 +249,7 @@ def put_shards(local_folder: str, names: list[str], url: str) -> None:
 
 
 def _temp_key(url: str) -> str:
-    """A hidden temporary key beside the folder ``url`` for its index."""
+    """The hidden temporary key, in the folder ``url``, of its index's final version."""
     return f"{url.rstrip('/')}/.{SHARD_INDEX}.corpuskit-tmp"
 
 
