@@ -72,6 +72,16 @@ def local_path(spec: str) -> str | None:
     return spec[len("file://") :] or "/"
 
 
+def inner_name(path: str) -> str:
+    """The name that says a file's format and compression: a chained URL's first link
+    (the file inside the archive, which fsspec hands over unpacked), else ``path``.
+
+    >>> inner_name("tar://pages/a.html::s3://b/pages.tar.gz"), inner_name("s3://b/a.txt.gz")
+    ('tar://pages/a.html', 's3://b/a.txt.gz')
+    """
+    return path.split("::", 1)[0] if "::" in path and is_url(path) else path
+
+
 def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
     """The fsspec file system of ``url`` and the path inside it; ``InputError`` when no
     file system serves its scheme (or its package is missing)."""
@@ -109,10 +119,10 @@ def size(url: str) -> int | None:
 
 def listing(spec: str) -> list[str] | None:
     """The URLs of the files ``spec`` names, sorted: itself for a file (and for any
-    ``http``/``https`` URL), every file under
-    a folder (hidden names skipped, a folder of shards read as its ``SHARD_INDEX`` says),
-    the files a glob pattern matches (folders among them walked); None when it names
-    nothing.
+    ``http``/``https`` URL), every file under a folder (hidden names skipped, a folder
+    of shards read as its ``SHARD_INDEX`` says), the files a glob pattern matches
+    (folders among them walked); None when it names nothing. A chained URL reads inside
+    an archive: ``zip://*.html::s3://bucket/pages.zip``.
 
     Each URL is ``spec``'s own prefix plus the path under it, so records name files the
     way the user wrote them.
@@ -121,34 +131,54 @@ def listing(spec: str) -> list[str] | None:
         return [spec]  # a web page's "folder" would be its links: read as one file
     fs, path = filesystem(spec)
     if _GLOB_CHARS.intersection(path):
-        return _matches(fs, spec, path)
-    if fs.isdir(path):
-        return _walk(fs, spec.rstrip("/"), path.rstrip("/"))
-    return [spec] if fs.exists(path) else None
+        found = _matches(fs, path)
+    elif fs.isdir(path):
+        found = _walk(fs, path.rstrip("/"))
+    else:
+        found = [path] if fs.exists(path) else []
+    if not found and not fs.isdir(path):
+        return None
+    return [_url(fs, spec, path, one) for one in found]
 
 
-def _matches(fs: AbstractFileSystem, spec: str, pattern: str) -> list[str] | None:
-    """What the glob ``pattern`` (the path inside ``spec``) matches, folders walked."""
+def _url(fs: AbstractFileSystem, spec: str, path: str, found: str) -> str:
+    """The URL of the file ``found`` (a path of ``fs``) that the spec ``spec`` (whose
+    path in ``fs`` is ``path``) named, spelled as ``spec`` is.
+
+    >>> _url(None, "s3://b/crawl/*.gz", "b/crawl/*.gz", "b/crawl/1.gz")  # type: ignore
+    's3://b/crawl/1.gz'
+    >>> _url(None, "zip://*::s3://b/p.zip", "*", "a/1.html")  # type: ignore
+    'zip://a/1.html::s3://b/p.zip'
+    """
+    if "::" in spec:
+        head, chain = spec.split("::", 1)
+        return f"{head.split('://', 1)[0]}://{found}::{chain}"
+    given, inside = spec.rstrip("/"), path.rstrip("/")
+    if given.endswith(inside):  # the spec is its scheme's prefix, then the path
+        return given[: len(given) - len(inside)] + found
+    return str(fs.unstrip_protocol(found))
+
+
+def _matches(fs: AbstractFileSystem, pattern: str) -> list[str]:
+    """The paths the glob ``pattern`` matches, sorted, folders walked; hidden names
+    in the part the pattern matched skipped."""
     first = min(at for at, char in enumerate(pattern) if char in _GLOB_CHARS)
     root = pattern[: pattern.rfind("/", 0, first) + 1]
     found = sorted(str(match) for match in fs.glob(pattern) if not _hidden(match[len(root) :]))
-    if not found:
-        return None
-    prefix = spec[: len(spec) - len(pattern)] + root if spec.endswith(pattern) else None
-    urls: list[str] = []
+    paths: list[str] = []
     for match in found:
-        url = f"{prefix}{match[len(root) :]}" if prefix is not None else fs.unstrip_protocol(match)
-        urls.extend(_walk(fs, url, match) if fs.isdir(match) else [url])
-    return urls
+        paths.extend(_walk(fs, match) if fs.isdir(match) else [match])
+    return paths
 
 
-def _walk(fs: AbstractFileSystem, url: str, top: str) -> list[str]:
-    """The files under the folder ``top`` (``url``), sorted; hidden names skipped."""
+def _walk(fs: AbstractFileSystem, top: str) -> list[str]:
+    """The paths of the files under the folder ``top``, sorted; hidden names skipped;
+    a folder of shards gives the shards its index names."""
     index = _shard_index(fs, top)
     if index is not None:
-        return [f"{url}/{name}" for name in index]
-    relative = (str(found)[len(top) :].lstrip("/") for found in fs.find(top))
-    return [f"{url}/{name}" for name in sorted(relative) if not _hidden(name)]
+        return [f"{top}/{name}" for name in index]
+    found = sorted(str(path) for path in fs.find(top))
+    return [path for path in found if not _hidden(path[len(top) :].lstrip("/"))]
 
 
 def _hidden(relative: str) -> bool:

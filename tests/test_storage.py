@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import threading
+import zipfile
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -226,3 +227,21 @@ def test_report_reads_a_url_corpus_and_writes_beside_it(root: str, tmp_path: Pat
     assert result.exit_code == 0, result.output
     page = memory.cat_file(f"/{tmp_path.name}/shards.report.html").decode()
     assert f"most pages: {root}/in, 2" in page  # sites: the pages' folder URL
+
+
+def test_an_archive_is_read_through_a_chained_url(root: str, tmp_path: Path) -> None:
+    """``zip://PATTERN::URL``: the pages inside a zip archive, read as the same files
+    outside it are, each named by its URL into the archive (format and compression by
+    its own name, ``storage.inner_name``)."""
+    names = [page.name for page in seed_pages()]
+    archive = tmp_path / "pages.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        for page in seed_pages():
+            packed.write(page, f"pages/{page.name}")
+    memory.pipe_file(f"/{tmp_path.name}/pages.zip", archive.read_bytes())
+    local = [text for _, text in texts(read([str(page) for page in seed_pages()]))]
+    zipped = texts(read([f"zip://pages/*.txt::{root}/pages.zip"]))
+    assert zipped == [
+        (f"zip://pages/{name}::{root}/pages.zip", text)
+        for name, text in zip(names, local, strict=True)
+    ]
