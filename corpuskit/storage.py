@@ -22,10 +22,13 @@ and syncs, which keeps every promise of ``writers.py`` unchanged.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar, cast
 
 import orjson
 
@@ -50,6 +53,60 @@ _WEB = ("http://", "https://")
 #: [names in order]}``. Hidden (leading ``.``), so folder walks that skip hidden names
 #: never read it as a page.
 SHARD_INDEX = ".corpuskit-shards.json"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreError(OSError):
+    """What a store's client library raised that is no ``OSError`` (botocore's
+    ``EndpointConnectionError``, ``NoCredentialsError``), as one: readers make an
+    ``unreadable`` reject of it, publishing a message that keeps the run to resume."""
+
+
+def store_errors(call: Callable[P, R]) -> Callable[P, R]:
+    """``call``, anything it raises that is neither an ``OSError`` nor an
+    ``InputError`` raised as a ``StoreError``."""
+
+    @functools.wraps(call)
+    def translated(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return call(*args, **kwargs)
+        except (OSError, InputError):
+            raise
+        except Exception as error:
+            raise StoreError(f"{type(error).__name__}: {error}") from error
+
+    return translated
+
+
+@contextmanager
+def checking(url: str) -> Iterator[None]:
+    """Around a look at the store before any work: its errors become the one
+    ``InputError`` that stops the run, naming ``url``."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as error:
+        raise InputError(f"cannot use {url}: {described(error)}") from None
+
+
+def described(error: Exception) -> str:
+    """A store's error as one line: a ``StoreError``'s own words (they name the client
+    library's error), an ``OSError``'s reason, or any other's type and words.
+
+    >>> described(StoreError("NoCredentialsError: Unable to locate credentials"))
+    'NoCredentialsError: Unable to locate credentials'
+    >>> described(FileNotFoundError(2, "No such file or directory")), described(KeyError("x"))
+    ('No such file or directory', "KeyError: 'x'")
+    """
+    if isinstance(error, StoreError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return f"{type(error).__name__}: {error}"
 
 
 def is_url(spec: str) -> bool:
@@ -94,6 +151,7 @@ def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
     return fs, str(path)
 
 
+@store_errors
 def open_url(url: str, mode: str = "rb") -> BinaryIO:
     """The file at ``url`` opened as a binary stream (``rb`` or ``wb``)."""
     fs, path = filesystem(url)
@@ -109,14 +167,15 @@ def open_path(spec: str, mode: str = "rb") -> BinaryIO:
 
 def size(url: str) -> int | None:
     """The size in bytes of the file at ``url``, None when the store does not say."""
-    fs, path = filesystem(url)
     try:
+        fs, path = filesystem(url)
         found = fs.size(path)
-    except (OSError, ValueError):
+    except Exception:  # the store would not say: the size is unknown, the run goes on
         return None
     return None if found is None else int(found)
 
 
+@store_errors
 def listing(spec: str) -> list[str] | None:
     """The URLs of the files ``spec`` names, sorted: itself for a file (and for any
     ``http``/``https`` URL), every file under a folder (hidden names skipped, a folder
@@ -213,17 +272,22 @@ def _index(fs: AbstractFileSystem, top: str) -> dict[str, Any] | None:
 
 
 def exists(url: str) -> bool:
-    """Whether anything (a file, a folder) is at ``url``."""
-    fs, path = filesystem(url)
-    return bool(fs.exists(path))
+    """Whether anything (a file, a folder) is at ``url`` (``InputError`` when the store
+    cannot say)."""
+    with checking(url):
+        fs, path = filesystem(url)
+        return bool(fs.exists(path))
 
 
 def is_folder(url: str) -> bool:
-    """Whether ``url`` names a folder (a prefix holding objects, on an object store)."""
-    fs, path = filesystem(url)
-    return bool(fs.isdir(path))
+    """Whether ``url`` names a folder (a prefix holding objects, on an object store;
+    ``InputError`` when the store cannot say)."""
+    with checking(url):
+        fs, path = filesystem(url)
+        return bool(fs.isdir(path))
 
 
+@store_errors
 def remove(url: str) -> None:
     """Remove the file at ``url``, if there is one."""
     fs, path = filesystem(url)
@@ -231,6 +295,7 @@ def remove(url: str) -> None:
         fs.rm_file(path)
 
 
+@store_errors
 def put_atomic(local: str, url: str, temp: str) -> None:
     """Upload the local file ``local`` to ``url`` so that ``url`` never holds part of it:
     uploaded as ``temp`` first, then copied (renamed where the store can) to ``url``."""
@@ -240,6 +305,7 @@ def put_atomic(local: str, url: str, temp: str) -> None:
     fs.mv(temp_path, path)
 
 
+@store_errors
 def write_atomic(url: str, data: bytes, temp: str) -> None:
     """Write ``data`` to ``url`` whole (``temp`` first, as ``put_atomic``)."""
     fs, path = filesystem(url)
@@ -253,17 +319,19 @@ def ensure_free_folder(url: str) -> None:
     shards of a publish that was cut short (its ``SHARD_INDEX`` incomplete): no reader
     sees those, and the run publishing into it (that run resumed, as a rule) replaces
     them and its index."""
-    fs, path = filesystem(url)
-    top = path.rstrip("/")
-    if not fs.exists(top):
-        return
-    if fs.isdir(top):
-        index = _index(fs, top)
-        if not fs.find(top) or (index is not None and not index.get("complete")):
+    with checking(url):
+        fs, path = filesystem(url)
+        top = path.rstrip("/")
+        if not fs.exists(top):
             return
+        if fs.isdir(top):
+            index = _index(fs, top)
+            if not fs.find(top) or (index is not None and not index.get("complete")):
+                return
     raise InputError(f"output folder {url} is not empty; name a new one")
 
 
+@store_errors
 def put_shards(local_folder: str, names: list[str], url: str) -> None:
     """Upload the shards ``names`` from ``local_folder`` into the folder ``url``: the
     index first (incomplete), the shards, then the index naming them. Shards an

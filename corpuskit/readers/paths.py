@@ -39,7 +39,7 @@ from corpuskit.document import Drop, Source
 from corpuskit.errors import InputError
 from corpuskit.outputs import is_partial_folder
 from corpuskit.readers.streams import prefixed
-from corpuskit.storage import is_url, listing, open_url
+from corpuskit.storage import checking, described, is_url, listing, open_url
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +119,8 @@ def check_specs(specs: Iterable[str], *, allow_missing: bool = False) -> None:
 def _check_url(spec: str, allow_missing: bool) -> None:
     """``check_specs`` for a URL: it must name a file, a folder or matches (its file
     system's package installed, its store reachable)."""
-    try:
+    with checking(spec):  # the store's own errors: credentials, network, bucket
         found = listing(spec)
-    except InputError:
-        raise
-    except Exception as error:  # the store's own errors: credentials, network, bucket
-        raise InputError(f"cannot read input {spec}: {type(error).__name__}: {error}") from None
     if found is None and not allow_missing:
         raise InputError(
             f"input names nothing: {spec} (--allow-missing records it as a reject and goes on)"
@@ -140,7 +136,7 @@ def _remote(spec: str) -> Iterator[Input | Drop]:
     try:
         found = listing(spec)
     except Exception as error:  # the store's own errors: credentials, network, bucket
-        yield unreadable(spec, f"{type(error).__name__}: {error}")
+        yield unreadable(spec, described(error))
         return
     if found is None:
         yield not_found(spec, "no such file, folder or object")

@@ -182,3 +182,40 @@ def test_sigkill_then_resume_gives_the_same_object(env: dict[str, str], tmp_path
 
 def journal_lines(journal: Path) -> int:
     return journal.read_bytes().count(b"\n") if journal.is_file() else 0
+
+
+def test_a_store_out_of_reach_is_one_error_line(
+    env: dict[str, str], inputs: dict[str, bytes], tmp_path: Path
+) -> None:
+    """An endpoint nobody listens on (a free loopback port): an input or an output URL
+    is one ``error:`` line naming it, exit code 2, before any work."""
+    (tmp_path / "a.txt").write_bytes(inputs["in/a.txt"])
+    away = {**env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}", "AWS_MAX_ATTEMPTS": "1"}
+    for args in (
+        ["a.txt", "-o", f"s3://{BUCKET}/c.jsonl"],
+        [f"s3://{BUCKET}/in/", "-o", "c.jsonl"],
+    ):
+        result = clean(tmp_path, away, *args)
+        assert result.returncode == 2
+        (line,) = result.stderr.decode().splitlines()
+        assert line.startswith(f"error: cannot use s3://{BUCKET}/") and "Could not connect" in line
+
+
+def test_an_output_bucket_that_fails_at_publish_is_kept_to_resume(
+    env: dict[str, str], inputs: dict[str, bytes], tmp_path: Path
+) -> None:
+    """A bucket that does not exist is found when the run publishes: one error line,
+    the run kept in its partial folder; made, ``--resume`` publishes it."""
+    (tmp_path / "a.txt").write_bytes(inputs["in/a.txt"])
+    out = "s3://later-bucket/corpus.jsonl"
+    failed = clean(tmp_path, env, "a.txt", "-o", out)
+    assert failed.returncode == 2
+    (line,) = failed.stderr.decode().splitlines()
+    assert line.startswith(f"error: cannot write {out}") and line.endswith("--resume")
+    assert (tmp_path / partial_name(out)).is_dir()
+    boto3.client("s3").create_bucket(Bucket="later-bucket")
+    resumed = clean(tmp_path, env, "a.txt", "-o", out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    body = boto3.client("s3").get_object(Bucket="later-bucket", Key="corpus.jsonl")["Body"]
+    assert orjson.loads(body.read())["source"]["path"] == "a.txt"
+    assert not (tmp_path / partial_name(out)).exists()
