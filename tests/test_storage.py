@@ -5,6 +5,7 @@ are. The S3 server tests are in ``tests/cli/test_remote.py``."""
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import threading
 import zipfile
@@ -17,6 +18,8 @@ import fsspec
 import orjson
 import pytest
 import zstandard
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from corpuskit import clean_files
@@ -245,3 +248,19 @@ def test_an_archive_is_read_through_a_chained_url(root: str, tmp_path: Path) -> 
         (f"zip://pages/{name}::{root}/pages.zip", text)
         for name, text in zip(names, local, strict=True)
     ]
+
+
+@given(st.text(min_size=1, max_size=400))
+def test_a_partial_folder_name_is_one_safe_name_per_url(path: str) -> None:
+    """Whatever the URL: one file name (no ``/``, no control or shell characters, well
+    under 255 bytes), different for a URL that differs."""
+    url = f"s3://bucket/{path}"
+    name = partial_name(url)
+    assert re.fullmatch(r"corpuskit-[A-Za-z0-9._-]*-[0-9a-f]{8}\.partial", name)
+    assert len(name.encode()) < 200
+    assert partial_name(url + "x") != name
+
+
+def test_a_stream_run_writes_no_url(root: str) -> None:
+    with pytest.raises(InputError, match="writes no URL"):
+        Outputs.plan("-", rejects=f"{root}/rejects.jsonl").check([])
