@@ -51,6 +51,7 @@ from corpuskit.readers.options import FORMATS, ReadOptions
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
 from corpuskit.readers.streams import CHUNK
 from corpuskit.readers.text import text_file
+from corpuskit.storage import inner_name
 
 __all__ = ["FORMATS", "READERS", "Limits", "ReadOptions", "decode_bytes", "read", "read_marked"]
 
@@ -229,14 +230,15 @@ def read_input(
     input from that row, its row groups before it unread; another format is read whole,
     as it is one record. A Parquet file is read as it is stored, never decompressed.
     """
-    found = options.format or format_from_name(item.path)
+    name = inner_name(item.path)  # a file in an archive is named by its own name
+    found = options.format or format_from_name(name)
     try:
         with item.open() as raw:
             if found == "parquet" or (found is None and is_parquet(raw)):
                 found = "parquet"
                 yield from parquet_file(item.path, raw, options, start)
                 return
-            with decompressed(raw, item.path) as stream:
+            with decompressed(raw, name) as stream:
                 if found is None:
                     found, stream = sniff_format(stream, options.limits.max_line_bytes)
                 if start is not None and found in RESUMABLE:
