@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -142,3 +143,22 @@ def test_the_report_counts_a_parquet_corpus_as_its_jsonl_twin(inputs: Path, tmp_
         counted[name] = (stats.pages, dict(stats.malformed), stats.sample.pages())
     assert counted["corpus.parquet"] == counted["corpus.jsonl"] == counted["shards/"]
     assert counted["corpus.jsonl"][0] > 10
+
+
+def test_parquet_in_and_out_of_an_object_store() -> None:
+    """Through fsspec's memory file system: a Parquet input at a URL (read from its end
+    through the store's seekable file), a Parquet corpus and Parquet shards uploaded."""
+    fsspec = pytest.importorskip("fsspec")
+    store = fsspec.filesystem("memory")
+    data = hostile.parquet_bytes({"text": ["one page", "two pages", None], "k": [1, 2, 3]})
+    store.pipe("memory://parquet-test/data.parquet", data)
+    source = "memory://parquet-test/data.parquet"
+    rejects = "memory://parquet-test/rejects.jsonl"
+    clean_files([source], "memory://parquet-test/corpus.parquet", rejects=rejects)
+    table = pq.read_table(io.BytesIO(store.cat("memory://parquet-test/corpus.parquet")))
+    assert [json.loads(meta) for meta in table.column("meta").to_pylist()] == [{"k": 1}, {"k": 2}]
+    assert b"text_not_string" in store.cat(rejects)
+    shards = "memory://parquet-test/shards/"
+    clean_files([source], shards, shard_format="parquet", shard_size=1, rejects=rejects)
+    names = [name.rsplit("/", 1)[-1] for name in store.ls(shards, detail=False)]
+    assert {"part-00000.parquet", "part-00001.parquet"} <= set(names)
