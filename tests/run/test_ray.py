@@ -172,3 +172,21 @@ def test_ray_runs_each_step_once_per_document(
     assert tallies["ray"] == tallies["local"]
     first, second, last = tallies["ray"]  # one worker runs each step once per document
     assert first.total() > 30 and last.total() <= second.total() <= first.total()
+
+
+def test_a_local_ray_starts_without_the_authentication_warning(tmp_path: Path) -> None:
+    """``--executor ray`` starts a local Ray with token authentication chosen, not left
+    to Ray (which then warns on every run); a user's own ``RAY_AUTH_MODE`` would win."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Monday and voted 7 to 2 to build the bridge.\n")
+    env = {name: value for name, value in os.environ.items() if name != "RAY_AUTH_MODE"}
+    command = [sys.executable, "-m", "corpuskit", "clean", str(page), "-o", "-"]
+    done = subprocess.run(
+        [*command, "--executor", "ray"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "bridge" in done.stdout
+    assert "authentication" not in done.stderr.lower(), done.stderr
