@@ -27,7 +27,8 @@ decisions instead.
 
 **State bytes** (``--state-bytes``): what the driver keeps per page for a whole crawl,
 measured with ``tracemalloc`` on the unique pages: exact dedup's digest table, near
-dedup's signatures and LSH buckets (pages kept), ``repeated_lines``' counts.
+dedup's signatures and LSH buckets (pages kept), ``repeated_lines``' counts; and what a
+Ray run moves per page, pickled: a counting task's state and its spool.
 """
 
 from __future__ import annotations
@@ -360,7 +361,36 @@ def state_bytes(root: Path) -> int:
         extra = f", {len(state.lines):,} distinct short lines" if label.startswith("rep") else ""
         print(f"{label}: {size / len(docs):,.0f} bytes per page ({size / 2**20:.1f} MiB){extra}")
         del state
+    pickled(docs)
     return 0
+
+
+def pickled(docs: list[Any], inputs: int = 16) -> None:
+    """Bytes a Ray run moves per page: a counting task's state (per input of
+    ``len(docs) / inputs`` pages) and its spool (the documents after the steps before
+    ``repeated_lines``), pickled."""
+    import pickle
+
+    from corpuskit.pipeline import Pipeline
+    from corpuskit.recipes.defaults import default_pipeline
+    from corpuskit.run.passes import prepare_item
+    from corpuskit.run.phases import Plan
+
+    pipeline = default_pipeline()
+    one = Plan.of(pipeline, in_passes=False).passes[0]
+    before, step = Pipeline(pipeline.steps[one.start : one.stop]), pipeline.steps[one.step]
+    spooled = [prepare_item(before, doc) for doc in docs]
+    states = 0
+    for number in range(inputs):
+        part = step.new_state()
+        for doc in spooled[number * len(docs) // inputs : (number + 1) * len(docs) // inputs]:
+            step.observe(doc, part)
+        states += len(pickle.dumps(part, pickle.HIGHEST_PROTOCOL))
+    spool = sum(len(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL)) for doc in spooled)
+    print(
+        f"pickled, per page: a counting task's state {states / len(docs):,.0f} B "
+        f"({len(docs) // inputs} pages an input), its spool {spool / len(docs):,.0f} B"
+    )
 
 
 def main() -> int:
