@@ -103,16 +103,18 @@ def tree(root: int) -> dict[int, tuple[int, str, float, int]]:
 
 
 class Sampler:
-    """Peak RSS of this process's tree, sampled every 0.1 s in a thread."""
+    """Peak RSS of this process's tree, sampled every 0.1 s in a thread; ``cpu``: the
+    thread's own CPU seconds (reading ``/proc``), which the runs subtract."""
 
     def __init__(self) -> None:
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.cpu, self._stop = 0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
             self.peak = max(self.peak, sum(row[3] for row in tree(os.getpid()).values()))
+            self.cpu = time.thread_time()
 
     def stop(self) -> int:
         self._stop.set()
@@ -137,11 +139,13 @@ def local_run(folder: str, target: str, workers: str, dedup: str) -> dict[str, A
     sampler, before, kids = Sampler(), self_cpu(), children_cpu()
     report = corpuskit.clean_files([folder], target, workers=int(workers), dedup=dedup)
     driver, workers_cpu = self_cpu() - before, children_cpu() - kids
+    peak = sampler.stop()
+    driver -= sampler.cpu
     return {
         "docs": report.read,
         "cpu": driver + workers_cpu,
         "driver_cpu": driver,
-        "peak_mib": sampler.stop() / 2**20,
+        "peak_mib": peak / 2**20,
     }
 
 
@@ -196,22 +200,23 @@ def ray_run(folder: str, target: str, cpus: str, dedup: str, scaling: str = "") 
     report = corpuskit.clean_files([folder], target, executor=RayExecutor(), dedup=dedup)
     driver = self_cpu() - driver_before
     rows = tree(os.getpid())
+    peak = sampler.stop()
     ray.shutdown()
     by_kind: dict[str, float] = {}
     for pid, (_, label, cpu, _) in rows.items():
         kind = "driver" if pid == os.getpid() else "worker" if label == "worker" else "system"
         by_kind[kind] = by_kind.get(kind, 0.0) + cpu
-    total = sum(by_kind.values()) - before
+    total = sum(by_kind.values()) - before - sampler.cpu
     return {
         "docs": report.read,
         "cpu": total,
-        "driver_cpu": driver,
+        "driver_cpu": driver - sampler.cpu,
         "workers_cpu": by_kind.get("worker", 0.0),
         "system_cpu": by_kind.get("system", 0.0),
         "workers": sum(1 for row in rows.values() if row[1] == "worker"),
         "init_wall": init_wall,
         "init_cpu": init_cpu,
-        "peak_mib": sampler.stop() / 2**20,
+        "peak_mib": peak / 2**20,
         "spent": dict(SPENT),
     }
 
