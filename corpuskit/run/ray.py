@@ -177,15 +177,17 @@ class RayExecutor:
         ordered = plan.ordered_steps(pipeline)
         sink.begin(phase, ordered)
         provenance = Provenance.of(job.pipeline, job.run.audit)
-        start = plan.start if spools else 0  # without spools (resumed), every step runs
-        shared = ray.put(Pipeline(pipeline.steps[start : plan.stop]))
-        key = partial(ordered_keys, ordered) if ordered else None
+        # an input with a spool goes on from it; one without (a run resumed in this
+        # round: the object store went with the driver) is read and every step runs
         work = list(numbered_inputs(job.inputs, job.read, None, done))
-        assert not spools or len(spools) == len(work), "a fresh run spooled every input"
+        unspooled = any(index not in spools for index, _ in work)
+        whole = ray.put(Pipeline(pipeline.steps[: plan.stop])) if unspooled else None
+        rest = ray.put(Pipeline(pipeline.steps[plan.start : plan.stop])) if spools else None
+        key = partial(ordered_keys, ordered) if ordered else None
         task = ray.remote(clean_input)
         calls = (
             task.remote(
-                shared,
+                rest if index in spools else whole,
                 provenance,
                 job.run.time_limit,
                 job.read,
