@@ -190,3 +190,17 @@ def test_a_local_ray_starts_without_the_authentication_warning(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "bridge" in done.stdout
     assert "authentication" not in done.stderr.lower(), done.stderr
+
+
+def test_ray_reads_urls_as_the_local_executor_does(
+    local_ray: None, inputs: Path, tmp_path: Path
+) -> None:
+    """Each Ray task opens its input through fsspec (``storage.open_url``), as the
+    local executor does: a ``file://`` folder gives the same corpus on both."""
+    written = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        clean_files([f"file://{inputs}/"], str(out), executor=EXECUTORS[executor])
+        written[executor] = out.read_bytes()
+    assert written["ray"] == written["local"]
+    assert f'"path":"file://{inputs}/'.encode() in written["ray"]
