@@ -59,7 +59,7 @@ RUN_FLAGS = (
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
     "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
-    "ellipsis",
+    "ellipsis", "redact_pii",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -181,6 +181,13 @@ def clean(
     ellipsis: Annotated[
         str | None, Flag(help="Ellipses: keep, char or dots; default: the recipe's.")
     ] = None,
+    redact_pii: Annotated[
+        bool,
+        Flag(
+            help="Replace e-mail addresses, phone numbers and IP addresses with <EMAIL>, "
+            "<PHONE>, <IP_ADDRESS> (pip install 'corpuskit\\[pii]')."
+        ),
+    ] = False,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 

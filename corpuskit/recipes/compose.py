@@ -21,7 +21,7 @@ from typing import Any
 from corpuskit.errors import InputError
 from corpuskit.options import NOT_IN_RECIPES, Options
 from corpuskit.outputs import OutputOptions
-from corpuskit.pipeline import Pipeline
+from corpuskit.pipeline import Pipeline, Step
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import EXECUTORS, Executor, make_executor
@@ -37,6 +37,7 @@ from corpuskit.steps.language import (
 )
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
+from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import MODES, with_quality
 
 #: ``dedup``: exact (``remove_duplicates``, the default), near
@@ -70,6 +71,9 @@ class PipelineOptions(Options):
     - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
       settings that replace the pipeline's (None: keep the pipeline's); set by flags,
       not by a recipe's options (its ``normalize_punctuation`` step says them).
+    - ``redact_pii``: replace e-mail addresses, phone numbers and IP addresses with
+      placeholders (``redact_pii`` at its defaults, before the duplicate steps; a
+      recipe's own ``redact_pii`` step, with its settings, is kept).
     """
 
     keep_comments: bool = False
@@ -86,6 +90,7 @@ class PipelineOptions(Options):
     dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     ellipsis: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+    redact_pii: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.lang, str):  # "en,de", as the command line gives it
@@ -218,7 +223,7 @@ def compose(
 ) -> Pipeline:
     """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
     punctuation policy, comments kept, the classifier's preset, duplicate removal,
-    language selection, quality filters."""
+    language selection, quality filters, PII redaction."""
     options = PipelineOptions.of(options, **changes)
     pipeline = _punctuation(pipeline, options.punctuation)
     if options.keep_comments and "comment_lines" in pipeline.names:
@@ -238,9 +243,40 @@ def compose(
             raise InputError(f"lang: {error}") from None
     modes = dict(item.partition("=")[::2] for item in options.quality_step)
     try:
-        return with_quality(pipeline, options.quality, **modes)
+        pipeline = with_quality(pipeline, options.quality, **modes)
     except ValueError as error:
         raise InputError(f"quality: {error}") from None
+    if options.redact_pii:
+        pipeline = redact_pii(pipeline)
+    return pipeline
+
+
+#: The steps that compare pages' texts: a step that changes the text to be written runs
+#: before them, so that two pages that differ only in what it changes are copies.
+DUPLICATE_STEPS = ("exact_duplicates", "near_duplicates")
+
+
+def before_duplicates(pipeline: Pipeline, step: Step) -> Pipeline:
+    """``pipeline`` with ``step`` before its first duplicate step, else at the end."""
+    for name in pipeline.names:
+        if name in DUPLICATE_STEPS:
+            return pipeline.before(name, step)
+    return pipeline.then(step)
+
+
+def redact_pii(pipeline: Pipeline, step: RedactPii | None = None) -> Pipeline:
+    """``pipeline`` replacing PII with placeholders (``step``, else ``RedactPii()``):
+    last before the duplicate steps, so that the text compared is the text written and
+    everything before (the quality filters) judged the page as it was. A pipeline that
+    has ``redact_pii`` already (a recipe's) keeps it, or has it replaced by ``step``.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> redact_pii(remove_duplicates(default_pipeline())).names[-2:]
+    ('redact_pii', 'exact_duplicates')
+    """
+    if "redact_pii" in pipeline.names:
+        return pipeline if step is None else pipeline.replace("redact_pii", step)
+    return before_duplicates(pipeline, step or RedactPii())
 
 
 def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:

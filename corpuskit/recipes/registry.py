@@ -63,6 +63,7 @@ from corpuskit.steps.normalize import (
     remove_control_chars,
 )
 from corpuskit.steps.paragraphs import JoinLines
+from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import QUALITY_FILTERS
 from corpuskit.steps.repeated import RepeatedLines
 
@@ -185,6 +186,7 @@ def builtin_steps() -> Registry:
             function_spec(collapse_blank_lines),
             function_spec(drop_empty, drop_empty.function),
             *(class_spec(kind) for kind in QUALITY_FILTERS),
+            class_spec(RedactPii),
             class_spec(ExactDuplicates),
             class_spec(NearDuplicates),
         ]
