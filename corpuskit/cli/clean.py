@@ -59,7 +59,7 @@ RUN_FLAGS = (
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
     "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
-    "ellipsis", "redact_pii",
+    "ellipsis", "redact_pii", "url_blocklist", "url_allowlist",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -188,6 +188,13 @@ def clean(
             "<PHONE>, <IP_ADDRESS> (pip install 'corpuskit\\[pii]')."
         ),
     ] = False,
+    url_blocklist: Annotated[
+        str | None,
+        Flag(help="Reject pages whose URL is in this list (domains, URL prefixes, regex:)."),
+    ] = None,
+    url_allowlist: Annotated[
+        str | None, Flag(help="Keep only pages whose URL is in this list (same format).")
+    ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.
 

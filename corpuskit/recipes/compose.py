@@ -39,6 +39,7 @@ from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import MODES, with_quality
+from corpuskit.steps.urls import FilterUrls
 
 #: ``dedup``: exact (``remove_duplicates``, the default), near
 #: (``remove_near_duplicates``) or off (``keep_duplicates``: every copy kept).
@@ -74,6 +75,9 @@ class PipelineOptions(Options):
     - ``redact_pii``: replace e-mail addresses, phone numbers and IP addresses with
       placeholders (``redact_pii`` at its defaults, before the duplicate steps; a
       recipe's own ``redact_pii`` step, with its settings, is kept).
+    - ``url_blocklist``, ``url_allowlist``: list files (domains, URL prefixes,
+      patterns: ``steps/urls.py``) for ``filter_urls``, first in the pipeline (a
+      recipe's own ``filter_urls`` keeps its other settings).
     """
 
     keep_comments: bool = False
@@ -91,6 +95,8 @@ class PipelineOptions(Options):
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     ellipsis: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     redact_pii: bool = False
+    url_blocklist: str | None = None
+    url_allowlist: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.lang, str):  # "en,de", as the command line gives it
@@ -248,7 +254,31 @@ def compose(
         raise InputError(f"quality: {error}") from None
     if options.redact_pii:
         pipeline = redact_pii(pipeline)
+    if options.url_blocklist is not None or options.url_allowlist is not None:
+        pipeline = filter_urls(pipeline, options.url_blocklist, options.url_allowlist)
     return pipeline
+
+
+def filter_urls(
+    pipeline: Pipeline, blocklist: str | None = None, allowlist: str | None = None
+) -> Pipeline:
+    """``pipeline`` rejecting pages by URL with these lists (``filter_urls``), first:
+    a page it rejects costs no other step. A pipeline that has ``filter_urls`` already
+    (a recipe's) has the lists given replace its own, its other settings kept.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> filter_urls(default_pipeline()).names[0]
+    'filter_urls'
+    """
+    lists = {"blocklist": blocklist, "allowlist": allowlist}
+    given = {name: path for name, path in lists.items() if path is not None}
+    try:
+        if "filter_urls" in pipeline.names:
+            step = pipeline.steps[pipeline.names.index("filter_urls")]
+            return pipeline.replace("filter_urls", replace(step, **given))  # type: ignore[type-var]
+        return Pipeline([FilterUrls(blocklist, allowlist), *pipeline.steps])
+    except ValueError as error:
+        raise InputError(f"url_{error}") from None
 
 
 #: The steps that compare pages' texts: a step that changes the text to be written runs

@@ -66,6 +66,7 @@ from corpuskit.steps.paragraphs import JoinLines
 from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import QUALITY_FILTERS
 from corpuskit.steps.repeated import RepeatedLines
+from corpuskit.steps.urls import FilterUrls
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ def builtin_steps() -> Registry:
     normalizers = [fix_encoding, remove_control_chars, normalize_unicode, normalize_whitespace]
     return Registry(
         [
+            class_spec(FilterUrls),
             *(function_spec(normalizer(f)) for f in normalizers),
             punctuation,
             class_spec(CommentLines),

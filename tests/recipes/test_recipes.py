@@ -63,6 +63,7 @@ def test_registry_holds_every_step_of_the_library() -> None:
         "exact_duplicates",
         "near_duplicates",
         "redact_pii",
+        "filter_urls",
     }
     assert set(registry) == expected
     assert [name for name, spec in registry.items() if spec.corpus] == [
