@@ -59,7 +59,8 @@ RUN_FLAGS = (
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
     "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
-    "ellipsis", "redact_pii", "url_blocklist", "url_allowlist",
+    "ellipsis", "redact_pii", "url_blocklist", "url_allowlist", "quality_model",
+    "quality_threshold",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -194,6 +195,17 @@ def clean(
     ] = None,
     url_allowlist: Annotated[
         str | None, Flag(help="Keep only pages whose URL is in this list (same format).")
+    ] = None,
+    quality_model: Annotated[
+        str | None,
+        Flag(
+            help="Score pages with this fastText model (.bin; label hq) into "
+            "meta.quality_score (pip install 'corpuskit\\[quality-model]')."
+        ),
+    ] = None,
+    quality_threshold: Annotated[
+        float | None,
+        Flag(min=0.0, max=1.0, help="With --quality-model: reject pages scoring below this."),
     ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.

@@ -35,6 +35,7 @@ from corpuskit.steps.language import (
     SelectLanguage,
     check_languages,
 )
+from corpuskit.steps.model_quality import QualityModel
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
 from corpuskit.steps.pii import RedactPii
@@ -78,6 +79,10 @@ class PipelineOptions(Options):
     - ``url_blocklist``, ``url_allowlist``: list files (domains, URL prefixes,
       patterns: ``steps/urls.py``) for ``filter_urls``, first in the pipeline (a
       recipe's own ``filter_urls`` keeps its other settings).
+    - ``quality_model``: a fastText classifier (``.bin``) whose score for the label
+      ``hq`` each page gets in ``meta.quality_score`` (``quality_model`` step, before
+      ``redact_pii`` and the duplicate steps); ``quality_threshold``: pages that score
+      below it are rejected.
     """
 
     keep_comments: bool = False
@@ -97,6 +102,8 @@ class PipelineOptions(Options):
     redact_pii: bool = False
     url_blocklist: str | None = None
     url_allowlist: str | None = None
+    quality_model: str | None = None
+    quality_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.lang, str):  # "en,de", as the command line gives it
@@ -252,6 +259,8 @@ def compose(
         pipeline = with_quality(pipeline, options.quality, **modes)
     except ValueError as error:
         raise InputError(f"quality: {error}") from None
+    if options.quality_model is not None:
+        pipeline = score_quality(pipeline, options.quality_model, options.quality_threshold)
     if options.redact_pii:
         pipeline = redact_pii(pipeline)
     if options.url_blocklist is not None or options.url_allowlist is not None:
@@ -292,6 +301,21 @@ def before_duplicates(pipeline: Pipeline, step: Step) -> Pipeline:
         if name in DUPLICATE_STEPS:
             return pipeline.before(name, step)
     return pipeline.then(step)
+
+
+def score_quality(pipeline: Pipeline, model: str, threshold: float | None = None) -> Pipeline:
+    """``pipeline`` scoring pages with the fastText ``model`` (``quality_model``), and
+    rejecting those below ``threshold`` if given, before the duplicate steps (and before
+    ``redact_pii``: the model scores the text it was trained on, placeholders were not in
+    it). A recipe's own ``quality_model`` step keeps its label and field."""
+    try:
+        if "quality_model" in pipeline.names:
+            step = pipeline.steps[pipeline.names.index("quality_model")]
+            changed = replace(step, model=model, threshold=threshold)  # type: ignore[type-var]
+            return pipeline.replace("quality_model", changed)
+        return before_duplicates(pipeline, QualityModel(model, threshold=threshold))
+    except ValueError as error:
+        raise InputError(f"quality_{error}") from None
 
 
 def redact_pii(pipeline: Pipeline, step: RedactPii | None = None) -> Pipeline:
@@ -342,6 +366,7 @@ NEEDS: dict[str, tuple[str, str | None]] = {
     "shingle_size": ("dedup", "near"),
     "permutations": ("dedup", "near"),
     "min_lang_score": ("lang", None),
+    "quality_threshold": ("quality_model", None),
 }
 
 #: Options of JSONL records only (see ``jsonl_only``).

@@ -52,6 +52,7 @@ from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage, SelectLanguage
 from corpuskit.steps.metadata import LiftMetadata
+from corpuskit.steps.model_quality import QualityModel
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import (
     PunctuationPolicy,
@@ -188,6 +189,7 @@ def builtin_steps() -> Registry:
             function_spec(collapse_blank_lines),
             function_spec(drop_empty, drop_empty.function),
             *(class_spec(kind) for kind in QUALITY_FILTERS),
+            class_spec(QualityModel),
             class_spec(RedactPii),
             class_spec(ExactDuplicates),
             class_spec(NearDuplicates),
