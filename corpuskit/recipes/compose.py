@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from corpuskit.errors import InputError
@@ -285,7 +286,8 @@ def filter_urls(
         if "filter_urls" in pipeline.names:
             step = pipeline.steps[pipeline.names.index("filter_urls")]
             return pipeline.replace("filter_urls", replace(step, **given))  # type: ignore[type-var]
-        return Pipeline([FilterUrls(blocklist, allowlist), *pipeline.steps])
+        block, allow = (None if path is None else Path(path) for path in (blocklist, allowlist))
+        return Pipeline([FilterUrls(block, allow), *pipeline.steps])
     except ValueError as error:
         raise InputError(f"url_{error}") from None
 
@@ -313,7 +315,7 @@ def score_quality(pipeline: Pipeline, model: str, threshold: float | None = None
             step = pipeline.steps[pipeline.names.index("quality_model")]
             changed = replace(step, model=model, threshold=threshold)  # type: ignore[type-var]
             return pipeline.replace("quality_model", changed)
-        return before_duplicates(pipeline, QualityModel(model, threshold=threshold))
+        return before_duplicates(pipeline, QualityModel(Path(model), threshold=threshold))
     except ValueError as error:
         raise InputError(f"quality_{error}") from None
 

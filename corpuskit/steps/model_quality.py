@@ -101,7 +101,7 @@ class QualityModel:
     ``label`` is written with or without fastText's ``__label__`` prefix (``hq``).
     """
 
-    model: str = ""
+    model: Path
     label: str = "hq"
     #: None: only record the score. DCLM kept the top 10% of pages by its classifier's
     #: score; a probability threshold depends on the model, so there is no default:
@@ -111,10 +111,9 @@ class QualityModel:
     name = "quality_model"
 
     def __post_init__(self) -> None:
-        if not self.model:
-            raise ValueError("model: the path of a fastText .bin file is needed")
+        object.__setattr__(self, "model", Path(self.model))  # a str from Python or a flag
         try:
-            check_model_file(self.model)
+            check_model_file(str(self.model))
         except ValueError as error:
             raise ValueError(f"model: {error}") from None
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
@@ -137,7 +136,7 @@ class QualityModel:
 
     def score(self, text: str) -> float:
         """The probability the model gives ``label`` for ``text``."""
-        model = loaded(self.model)
+        model = loaded(str(self.model))
         wanted = "__label__" + self.label
         predictions = model.f.predict(one_line(text) + "\n", -1, 0.0, "replace")
         for probability, label in predictions:

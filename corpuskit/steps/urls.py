@@ -191,8 +191,8 @@ class FilterUrls:
     ('ip_host', 'host 93.184.216.34 is an IP address')
     """
 
-    blocklist: str | None = None
-    allowlist: str | None = None
+    blocklist: Path | None = None
+    allowlist: Path | None = None
     #: An IP literal for a host: a machine, not a site (parked pages, panels, spam).
     ip_hosts: bool = True
     #: 256 is about 4 times the longest query string among the 696 traf-dev article
@@ -209,6 +209,9 @@ class FilterUrls:
     )
 
     def __post_init__(self) -> None:
+        for name in ("blocklist", "allowlist"):  # a str from Python or the command line
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)))
         for name in ("max_query_chars", "max_query_params", "max_url_chars"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name}: 0 (no limit) or more, not {getattr(self, name)}")
@@ -220,12 +223,13 @@ class FilterUrls:
 
     @property
     def config(self) -> dict[str, Any]:
-        """The settings, and each list's path with the digest of its content: a list
-        edited between two runs changes the configuration hash."""
+        """The settings, and each list's file name with the digest of its content: a
+        list edited between two runs changes the configuration hash, a list moved does
+        not."""
         block, allow = self.lists
         return {
-            "blocklist": None if block is None else f"{block.path}#{block.digest}",
-            "allowlist": None if allow is None else f"{allow.path}#{allow.digest}",
+            "blocklist": None if block is None else f"{Path(block.path).name}#{block.digest}",
+            "allowlist": None if allow is None else f"{Path(allow.path).name}#{allow.digest}",
             "ip_hosts": self.ip_hosts,
             "max_query_chars": self.max_query_chars,
             "max_query_params": self.max_query_params,
@@ -272,7 +276,7 @@ class FilterUrls:
         return None
 
 
-def _read(name: str, path: str) -> UrlList:
+def _read(name: str, path: Path) -> UrlList:
     try:
         return UrlList.read(path)
     except ValueError as error:

@@ -184,3 +184,19 @@ def test_cli_lists_and_workers_give_the_same_corpus(block: Path, tmp_path: Path)
         missing.stderr.strip()
         == "error: --url-allowlist: cannot read nope.txt: No such file or directory"
     )
+
+
+def test_a_recipe_names_its_lists_relative_to_itself(block: Path, tmp_path: Path) -> None:
+    from corpuskit.recipes import load_recipe
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(
+        '[[steps]]\nstep = "filter_urls"\nblocklist = "block.txt"\nmax_query_params = 3\n',
+        encoding="utf-8",
+    )
+    [step] = load_recipe(recipe).pipeline.steps
+    assert step == FilterUrls(blocklist=block, max_query_params=3)
+    assert verdict(step, "https://bad.example/") == (
+        "url_blocked",
+        "domain bad.example (block.txt:2)",
+    )  # type: ignore[arg-type]
