@@ -5,6 +5,7 @@ recipes, compositions and the command line."""
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,10 @@ def test_cli_flag_writes_placeholders_and_counts(tmp_path: Path) -> None:
     [edit] = [e for e in record["provenance"]["edits"] if e["step"] == "redact_pii"]
     assert edit["replaced"] == {"email": 1, "phone": 1}
     assert set(PLACEHOLDERS) >= set(edit["replaced"])
+
+
+def test_the_step_pickles_for_worker_processes() -> None:
+    step = RedactPii(credit_cards=True, phone_regions=("DE",))
+    again = pickle.loads(pickle.dumps(step))
+    page = doc_from("Mail a.b@example.com, Tel. 030 65211-1780, card 4111 1111 1111 1111.")
+    assert again == step and again(page) == step(page)
