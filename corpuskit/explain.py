@@ -29,12 +29,13 @@ from corpuskit.document import (
     Edit,
     JoinedLine,
     RemovedLine,
+    Replacement,
     line_origins,
     origins,
 )
 from corpuskit.pipeline import Pipeline
 
-_Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine)
+_Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine, Replacement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +155,9 @@ def _run(
 
 
 def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
-    """``edits`` with each removed or joined line numbered as in the page before the
-    first edit (a line made of joined lines by the first of them).
+    """``edits`` with each removed or joined line, and each replacement's line, numbered
+    as in the page before the first edit (a line made of joined lines by the first of
+    them; a replacement's column stays the one in the line as its step had it).
 
     Steps number lines in their own input; this follows the removals and joins through
     the edits (``document.origins``). ``lines`` is the page's line count before the
@@ -163,7 +165,7 @@ def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
     """
     out = []
     for edit, numbers in origins(edits, lines):
-        if not edit.lines and not edit.joins:
+        if not edit.lines and not edit.joins and not edit.replacements:
             out.append(edit)
             continue
         out.append(
@@ -171,6 +173,7 @@ def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
                 edit,
                 lines=tuple(_renumbered(line, numbers) for line in edit.lines),
                 joins=tuple(_renumbered(line, numbers) for line in edit.joins),
+                replacements=tuple(_renumbered(span, numbers) for span in edit.replacements),
             )
         )
     return tuple(out)

@@ -194,6 +194,19 @@ def test_cli_flag_writes_placeholders_and_counts(tmp_path: Path) -> None:
     [edit] = [e for e in record["provenance"]["edits"] if e["step"] == "redact_pii"]
     assert edit["replaced"] == {"email": 1, "phone": 1}
     assert set(PLACEHOLDERS) >= set(edit["replaced"])
+    audited = runner.invoke(
+        app,
+        ["clean", "-", "-o", "-", "--redact-pii", "--audit", "-q"],
+        input="Menu\n\n" + page.read_text(encoding="utf-8"),
+    )
+    [record] = [json.loads(line) for line in audited.stdout.splitlines()]
+    [edit] = [e for e in record["provenance"]["edits"] if e["step"] == "redact_pii"]
+    # numbered as in the page as read, after junk_lines removed "Menu" and a blank line
+    assert edit["replacements"] == [
+        {"line": 4, "column": 17, "kind": "email"},
+        {"line": 4, "column": 38, "kind": "phone"},
+    ]
+    assert "press@" not in audited.stdout and "7946" not in audited.stdout
 
 
 def test_the_step_pickles_for_worker_processes() -> None:
