@@ -224,6 +224,27 @@ class JoinedLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """One span a step replaced inside a line (``redact_pii``): the line's 1-based number
+    in the step's input, the 1-based column where the span started, and its kind.
+
+    The replaced text itself is never kept: an edit is written to the corpus (with
+    ``--audit``), and the corpus must not carry what was redacted.
+    """
+
+    number: int
+    column: int
+    kind: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"line": self.number, "column": self.column, "kind": self.kind}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Replacement:
+        return cls(int(record["line"]), int(record["column"]), str(record["kind"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Edit:
     """What one step did to a document.
 
@@ -232,7 +253,9 @@ class Edit:
     metadata fields the step set. A step that joins lines (``join_lines``) counts them
     by rule in ``joined`` and keeps them in ``joins`` (with ``--audit``): each joined
     line went onto the end of the line before it. An edit removes lines or joins them,
-    never both, so that its line numbers all refer to the step's input.
+    never both, so that its line numbers all refer to the step's input. A step that
+    replaces spans inside lines (``redact_pii``: no line added or removed) counts them by
+    kind in ``replaced`` and keeps where each was in ``replacements`` (with ``--audit``).
     """
 
     __reduce__ = _reduce_fields
@@ -245,6 +268,8 @@ class Edit:
     fields: tuple[str, ...] = ()
     joined: Mapping[str, int] = field(default_factory=dict)
     joins: tuple[JoinedLine, ...] = ()
+    replaced: Mapping[str, int] = field(default_factory=dict)
+    replacements: tuple[Replacement, ...] = ()
 
     def to_record(self, audit: bool = False) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -258,10 +283,14 @@ class Edit:
             record["fields"] = list(self.fields)
         if self.joined:
             record["joined"] = dict(self.joined)
+        if self.replaced:
+            record["replaced"] = dict(self.replaced)
         if audit and self.lines:
             record["lines"] = [line.to_record() for line in self.lines]
         if audit and self.joins:
             record["joins"] = [line.to_record() for line in self.joins]
+        if audit and self.replacements:
+            record["replacements"] = [span.to_record() for span in self.replacements]
         return record
 
     @classmethod
@@ -275,6 +304,8 @@ class Edit:
             fields=tuple(record.get("fields", ())),
             joined=dict(record.get("joined", {})),
             joins=tuple(JoinedLine.from_record(r) for r in record.get("joins", ())),
+            replaced=dict(record.get("replaced", {})),
+            replacements=tuple(Replacement.from_record(r) for r in record.get("replacements", ())),
         )
 
 

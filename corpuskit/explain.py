@@ -7,6 +7,10 @@ and joins can be traced back to the lines of the page as it was read
 (``document.origins``). A line made of several joined lines stands for all of them: if
 a later step removes it, each of them is reported removed.
 
+A step that replaces spans inside lines (``redact_pii``) records where and of which
+kind (``Edit.replacements``, never the text it replaced), and each is shown on the
+line it was found in.
+
 A step that scores lines says how it judged each one, kept lines too, through a
 ``judged(doc)`` method (``classify_lines``: the score, and the features that pulled it
 down); the pipeline runs step by step so each such step is asked about the page as it
@@ -25,12 +29,13 @@ from corpuskit.document import (
     Edit,
     JoinedLine,
     RemovedLine,
+    Replacement,
     line_origins,
     origins,
 )
 from corpuskit.pipeline import Pipeline
 
-_Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine)
+_Numbered = TypeVar("_Numbered", RemovedLine, JoinedLine, Replacement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,8 @@ class LineVerdict:
     (``join_lines``: a sentence the page had split), ``joined_by`` that step.
     ``judgment`` is what a step that scores lines found for a line it kept
     (``classify_lines``: ``{"score": 1.5, ...}``); None when no such step saw it.
+    ``replaced`` names the spans a step replaced in the line (``redact_pii``), as
+    ``(step, kind, column)``, the column in the line as that step had it.
     """
 
     number: int
@@ -51,6 +58,7 @@ class LineVerdict:
     joined: str | None = None
     joined_by: str | None = None
     judgment: Mapping[str, float] | None = None
+    replaced: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def kept(self) -> bool:
@@ -86,14 +94,18 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
     new_edits = (final.edits if final is not None else ())[len(doc.edits) :]
     removed: dict[int, tuple[str, str, Mapping[str, float]]] = {}
     joined: dict[int, tuple[str, str]] = {}
+    replaced: dict[int, list[tuple[str, str, int]]] = {}
     for edit, numbers in origins(new_edits, len(original)):
+        for span in edit.replacements:
+            where = replaced.setdefault(numbers[span.number - 1][0], [])
+            where.append((edit.step, span.kind, span.column))
         for line in edit.lines:
             for number in numbers[line.number - 1]:
                 removed[number] = (edit.step, line.rule, line.features)
         for join in edit.joins:
             joined[numbers[join.number - 1][0]] = (join.rule, edit.step)
     verdicts = (
-        LineVerdict(number, line, *removed.get(number, (None, None, {})), *joined.get(number, ()))
+        _verdict(number, line, removed.get(number), joined.get(number), replaced.get(number))
         for number, line in enumerate(original, 1)
     )
     return Explanation(
@@ -102,6 +114,21 @@ def explain(doc: Document, pipeline: Pipeline) -> Explanation:
             for verdict in verdicts
         ),
         result,
+    )
+
+
+def _verdict(
+    number: int,
+    line: str,
+    removed: tuple[str, str, Mapping[str, float]] | None,
+    joined: tuple[str, str] | None,
+    replaced: list[tuple[str, str, int]] | None,
+) -> LineVerdict:
+    """The verdict on line ``number``: what removed it, joined it, replaced in it."""
+    step, rule, features = removed or (None, None, {})
+    joined_rule, joined_by = joined or (None, None)
+    return LineVerdict(
+        number, line, step, rule, features, joined_rule, joined_by, replaced=tuple(replaced or ())
     )
 
 
@@ -128,8 +155,9 @@ def _run(
 
 
 def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
-    """``edits`` with each removed or joined line numbered as in the page before the
-    first edit (a line made of joined lines by the first of them).
+    """``edits`` with each removed or joined line, and each replacement's line, numbered
+    as in the page before the first edit (a line made of joined lines by the first of
+    them; a replacement's column stays the one in the line as its step had it).
 
     Steps number lines in their own input; this follows the removals and joins through
     the edits (``document.origins``). ``lines`` is the page's line count before the
@@ -137,7 +165,7 @@ def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
     """
     out = []
     for edit, numbers in origins(edits, lines):
-        if not edit.lines and not edit.joins:
+        if not edit.lines and not edit.joins and not edit.replacements:
             out.append(edit)
             continue
         out.append(
@@ -145,6 +173,7 @@ def traced(edits: tuple[Edit, ...], lines: int) -> tuple[Edit, ...]:
                 edit,
                 lines=tuple(_renumbered(line, numbers) for line in edit.lines),
                 joins=tuple(_renumbered(line, numbers) for line in edit.joins),
+                replacements=tuple(_renumbered(span, numbers) for span in edit.replacements),
             )
         )
     return tuple(out)

@@ -45,8 +45,9 @@ from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.page import read_page
 from corpuskit.readers.text import read_text
 from corpuskit.readers.warc import read_warc
-from corpuskit.recipes.compose import remove_near_duplicates, select_languages
+from corpuskit.recipes.compose import redact_pii, remove_near_duplicates, select_languages
 from corpuskit.recipes.defaults import default_pipeline
+from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import with_quality
 from tests import warcs
 
@@ -81,10 +82,13 @@ RUNS: tuple[str, ...] = (
 QUICK = (".", "<%", "\n", "“", "。", "<meta")
 
 #: The pipeline with every step ``clean`` can run: the default one, ``--lang en,de``,
-#: ``--quality annotate`` (every filter measures; ``drop`` would stop at the first) and
-#: ``--dedup near`` (with ``exact_duplicates``).
-PIPELINE = remove_near_duplicates(
-    with_quality(select_languages(default_pipeline(), ["en", "de"]), "annotate")
+#: ``--quality annotate`` (every filter measures; ``drop`` would stop at the first),
+#: ``--dedup near`` (with ``exact_duplicates``) and ``redact_pii`` with every kind on.
+PIPELINE = redact_pii(
+    remove_near_duplicates(
+        with_quality(select_languages(default_pipeline(), ["en", "de"]), "annotate")
+    ),
+    RedactPii(credit_cards=True, ibans=True),
 )
 
 

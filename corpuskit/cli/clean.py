@@ -59,7 +59,8 @@ RUN_FLAGS = (
     "time_limit", "workers", "executor", "address", "shard_size", "shard_compression",
     "keep_comments", "favor", "dedup", "near_threshold", "shingle_size", "permutations", "lang",
     "min_lang_score", "quality", "quality_step", "quotes", "dashes", "double_hyphen",
-    "ellipsis",
+    "ellipsis", "redact_pii", "url_blocklist", "url_allowlist", "quality_model",
+    "quality_threshold",
 )  # fmt: skip
 
 Flag = typer.Option  # the shorter name keeps the long signature readable
@@ -70,13 +71,18 @@ Flag = typer.Option  # the shorter name keeps the long signature readable
 @logged
 def clean(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, globs, URLs (s3://, gs://, hf://, https://), or - for stdin."
+        ),
+    ],
     output: Annotated[
         str,
         Flag(
             "--output",
             "-o",
-            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards.",
+            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards; or a URL.",
         ),
     ],
     rejects: Annotated[
@@ -180,6 +186,31 @@ def clean(
     ] = None,
     ellipsis: Annotated[
         str | None, Flag(help="Ellipses: keep, char or dots; default: the recipe's.")
+    ] = None,
+    redact_pii: Annotated[
+        bool,
+        Flag(
+            help="Replace e-mail addresses, phone numbers and IP addresses with <EMAIL>, "
+            "<PHONE>, <IP_ADDRESS> (pip install 'corpuskit\\[pii]')."
+        ),
+    ] = False,
+    url_blocklist: Annotated[
+        str | None,
+        Flag(help="Reject pages whose URL is in this list (domains, URL prefixes, regex:)."),
+    ] = None,
+    url_allowlist: Annotated[
+        str | None, Flag(help="Keep only pages whose URL is in this list (same format).")
+    ] = None,
+    quality_model: Annotated[
+        str | None,
+        Flag(
+            help="Score pages with this fastText model (.bin; label hq) into "
+            "meta.quality_score (pip install 'corpuskit\\[quality-model]')."
+        ),
+    ] = None,
+    quality_threshold: Annotated[
+        float | None,
+        Flag(min=0.0, max=1.0, help="With --quality-model: reject pages scoring below this."),
     ] = None,
 ) -> None:
     """Clean pages into a JSONL corpus; rejected pages go to a rejects file with a reason.

@@ -4,7 +4,8 @@ A row is ``mark  score | text   [features]``: the mark is ``kept`` (``+rule`` fo
 joined onto the one before it) or the ``step:rule`` that removed the line; the score
 column, there when a step scored the page's lines (``classify_lines``), shows the score
 of every line it judged, kept or removed, so a kept menu shows how near it came to the
-threshold; the features that pulled a removed line down follow its text. A run of blank
+threshold; the features that pulled a removed line down follow its text, and what a
+step replaced in a kept line (``redact_pii``: kind and column) follows that line. A run of blank
 lines with the same verdict is one row. With a width, a row longer than it is cut (its
 text, the features kept when there is room) or, ``wide``, wrapped under itself.
 """
@@ -80,7 +81,7 @@ def page_rows(verdicts: Sequence[LineVerdict]) -> Iterator[Row]:
         text = first.text if first.text.strip() else _blank(len(run))
         if first.kept:
             mark = "kept" if first.joined is None else f"+{first.joined}"
-            yield Row(mark, _score(first.judgment), text, "", None)
+            yield Row(mark, _score(first.judgment), text, _replaced(first.replaced), None)
         else:
             why = _features(first.features)
             yield Row(f"{first.step}:{first.rule}", _score(first.features), text, why, "red")
@@ -103,6 +104,23 @@ def _score(judgment: Mapping[str, float] | None) -> str:
     if not judgment or "score" not in judgment:
         return ""
     return f"{judgment['score']:+.2f}"
+
+
+def _replaced(spans: Sequence[tuple[str, str, int]]) -> str:
+    """``   [redact_pii: email at 10, phone at 31]``: what a step replaced in a kept line
+    (its kind and column; the line shown is the page's own, as read).
+
+    >>> _replaced([("redact_pii", "email", 10), ("redact_pii", "phone", 31)])
+    '   [redact_pii: email at 10, phone at 31]'
+    """
+    if not spans:
+        return ""
+    steps = dict.fromkeys(step for step, _, _ in spans)
+    named = [
+        f"{step}: " + ", ".join(f"{kind} at {column}" for s, kind, column in spans if s == step)
+        for step in steps
+    ]
+    return "   [" + "; ".join(named) + "]"
 
 
 def _features(features: Mapping[str, float]) -> str:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from corpuskit.errors import InputError
 from corpuskit.options import NOT_IN_RECIPES, Options
 from corpuskit.outputs import OutputOptions
-from corpuskit.pipeline import Pipeline
+from corpuskit.pipeline import Pipeline, Step
 from corpuskit.readers.limits import Limits
 from corpuskit.readers.options import ReadOptions
 from corpuskit.run.executor import EXECUTORS, Executor, make_executor
@@ -35,9 +36,12 @@ from corpuskit.steps.language import (
     SelectLanguage,
     check_languages,
 )
+from corpuskit.steps.model_quality import QualityModel
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import PunctuationPolicy, punctuation_step
+from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import MODES, with_quality
+from corpuskit.steps.urls import FilterUrls
 
 #: ``dedup``: exact (``remove_duplicates``, the default), near
 #: (``remove_near_duplicates``) or off (``keep_duplicates``: every copy kept).
@@ -70,6 +74,16 @@ class PipelineOptions(Options):
     - ``quotes``, ``dashes``, ``double_hyphen``, ``ellipsis``: the punctuation policy's
       settings that replace the pipeline's (None: keep the pipeline's); set by flags,
       not by a recipe's options (its ``normalize_punctuation`` step says them).
+    - ``redact_pii``: replace e-mail addresses, phone numbers and IP addresses with
+      placeholders (``redact_pii`` at its defaults, before the duplicate steps; a
+      recipe's own ``redact_pii`` step, with its settings, is kept).
+    - ``url_blocklist``, ``url_allowlist``: list files (domains, URL prefixes,
+      patterns: ``steps/urls.py``) for ``filter_urls``, first in the pipeline (a
+      recipe's own ``filter_urls`` keeps its other settings).
+    - ``quality_model``: a fastText classifier (``.bin``) whose score for the label
+      ``hq`` each page gets in ``meta.quality_score`` (``quality_model`` step, before
+      ``redact_pii`` and the duplicate steps); ``quality_threshold``: pages that score
+      below it are rejected.
     """
 
     keep_comments: bool = False
@@ -86,6 +100,11 @@ class PipelineOptions(Options):
     dashes: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     double_hyphen: str | None = field(default=None, metadata=NOT_IN_RECIPES)
     ellipsis: str | None = field(default=None, metadata=NOT_IN_RECIPES)
+    redact_pii: bool = False
+    url_blocklist: str | None = None
+    url_allowlist: str | None = None
+    quality_model: str | None = None
+    quality_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.lang, str):  # "en,de", as the command line gives it
@@ -218,7 +237,7 @@ def compose(
 ) -> Pipeline:
     """``pipeline`` with what ``options`` (and keyword ``changes``) add or change:
     punctuation policy, comments kept, the classifier's preset, duplicate removal,
-    language selection, quality filters."""
+    language selection, quality filters, PII redaction."""
     options = PipelineOptions.of(options, **changes)
     pipeline = _punctuation(pipeline, options.punctuation)
     if options.keep_comments and "comment_lines" in pipeline.names:
@@ -238,9 +257,82 @@ def compose(
             raise InputError(f"lang: {error}") from None
     modes = dict(item.partition("=")[::2] for item in options.quality_step)
     try:
-        return with_quality(pipeline, options.quality, **modes)
+        pipeline = with_quality(pipeline, options.quality, **modes)
     except ValueError as error:
         raise InputError(f"quality: {error}") from None
+    if options.quality_model is not None:
+        pipeline = score_quality(pipeline, options.quality_model, options.quality_threshold)
+    if options.redact_pii:
+        pipeline = redact_pii(pipeline)
+    if options.url_blocklist is not None or options.url_allowlist is not None:
+        pipeline = filter_urls(pipeline, options.url_blocklist, options.url_allowlist)
+    return pipeline
+
+
+def filter_urls(
+    pipeline: Pipeline, blocklist: str | None = None, allowlist: str | None = None
+) -> Pipeline:
+    """``pipeline`` rejecting pages by URL with these lists (``filter_urls``), first:
+    a page it rejects costs no other step. A pipeline that has ``filter_urls`` already
+    (a recipe's) has the lists given replace its own, its other settings kept.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> filter_urls(default_pipeline()).names[0]
+    'filter_urls'
+    """
+    lists = {"blocklist": blocklist, "allowlist": allowlist}
+    given = {name: path for name, path in lists.items() if path is not None}
+    try:
+        if "filter_urls" in pipeline.names:
+            step = pipeline.steps[pipeline.names.index("filter_urls")]
+            return pipeline.replace("filter_urls", replace(step, **given))  # type: ignore[type-var]
+        block, allow = (None if path is None else Path(path) for path in (blocklist, allowlist))
+        return Pipeline([FilterUrls(block, allow), *pipeline.steps])
+    except ValueError as error:
+        raise InputError(f"url_{error}") from None
+
+
+#: The steps that compare pages' texts: a step that changes the text to be written runs
+#: before them, so that two pages that differ only in what it changes are copies.
+DUPLICATE_STEPS = ("exact_duplicates", "near_duplicates")
+
+
+def before_duplicates(pipeline: Pipeline, step: Step) -> Pipeline:
+    """``pipeline`` with ``step`` before its first duplicate step, else at the end."""
+    for name in pipeline.names:
+        if name in DUPLICATE_STEPS:
+            return pipeline.before(name, step)
+    return pipeline.then(step)
+
+
+def score_quality(pipeline: Pipeline, model: str, threshold: float | None = None) -> Pipeline:
+    """``pipeline`` scoring pages with the fastText ``model`` (``quality_model``), and
+    rejecting those below ``threshold`` if given, before the duplicate steps (and before
+    ``redact_pii``: the model scores the text it was trained on, placeholders were not in
+    it). A recipe's own ``quality_model`` step keeps its label and field."""
+    try:
+        if "quality_model" in pipeline.names:
+            step = pipeline.steps[pipeline.names.index("quality_model")]
+            changed = replace(step, model=model, threshold=threshold)  # type: ignore[type-var]
+            return pipeline.replace("quality_model", changed)
+        return before_duplicates(pipeline, QualityModel(Path(model), threshold=threshold))
+    except ValueError as error:
+        raise InputError(f"quality_{error}") from None
+
+
+def redact_pii(pipeline: Pipeline, step: RedactPii | None = None) -> Pipeline:
+    """``pipeline`` replacing PII with placeholders (``step``, else ``RedactPii()``):
+    last before the duplicate steps, so that the text compared is the text written and
+    everything before (the quality filters) judged the page as it was. A pipeline that
+    has ``redact_pii`` already (a recipe's) keeps it, or has it replaced by ``step``.
+
+    >>> from corpuskit.recipes.defaults import default_pipeline
+    >>> redact_pii(remove_duplicates(default_pipeline())).names[-2:]
+    ('redact_pii', 'exact_duplicates')
+    """
+    if "redact_pii" in pipeline.names:
+        return pipeline if step is None else pipeline.replace("redact_pii", step)
+    return before_duplicates(pipeline, step or RedactPii())
 
 
 def _punctuation(pipeline: Pipeline, given: Mapping[str, str]) -> Pipeline:
@@ -276,6 +368,7 @@ NEEDS: dict[str, tuple[str, str | None]] = {
     "shingle_size": ("dedup", "near"),
     "permutations": ("dedup", "near"),
     "min_lang_score": ("lang", None),
+    "quality_threshold": ("quality_model", None),
 }
 
 #: Options of JSONL records only (see ``jsonl_only``).

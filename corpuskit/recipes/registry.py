@@ -52,6 +52,7 @@ from corpuskit.steps.duplicates import ExactDuplicates
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage, SelectLanguage
 from corpuskit.steps.metadata import LiftMetadata
+from corpuskit.steps.model_quality import QualityModel
 from corpuskit.steps.near_duplicates import NearDuplicates
 from corpuskit.steps.normalize import (
     PunctuationPolicy,
@@ -63,8 +64,10 @@ from corpuskit.steps.normalize import (
     remove_control_chars,
 )
 from corpuskit.steps.paragraphs import JoinLines
+from corpuskit.steps.pii import RedactPii
 from corpuskit.steps.quality import QUALITY_FILTERS
 from corpuskit.steps.repeated import RepeatedLines
+from corpuskit.steps.urls import FilterUrls
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +174,7 @@ def builtin_steps() -> Registry:
     normalizers = [fix_encoding, remove_control_chars, normalize_unicode, normalize_whitespace]
     return Registry(
         [
+            class_spec(FilterUrls),
             *(function_spec(normalizer(f)) for f in normalizers),
             punctuation,
             class_spec(CommentLines),
@@ -185,6 +189,8 @@ def builtin_steps() -> Registry:
             function_spec(collapse_blank_lines),
             function_spec(drop_empty, drop_empty.function),
             *(class_spec(kind) for kind in QUALITY_FILTERS),
+            class_spec(QualityModel),
+            class_spec(RedactPii),
             class_spec(ExactDuplicates),
             class_spec(NearDuplicates),
         ]

@@ -68,7 +68,7 @@ class LocalExecutor:
         workers = self.used(job)
         pool = WorkerPool(workers, self.chunk_size) if workers > 1 else None
         with fewer_collections(), sink.spools() as folder:
-            run_phases(job, sink, folder, partial_map(pool))
+            run_phases(job, sink, folder, partial_map(pool), apart=pool is not None)
         return sink.report
 
     def used(self, job: Job) -> int:

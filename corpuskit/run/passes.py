@@ -100,6 +100,20 @@ def prepare_item(before: Pipeline, item: Any, seconds: float | None = None) -> A
     return clean_one(before, item, seconds) if isinstance(item, Document) else item
 
 
+def prepare_and_observe(
+    step: CorpusStep, before: Pipeline, item: Any, seconds: float | None = None
+) -> tuple[Any, Any]:
+    """``prepare_item``'s result and, for a document, a new state of ``step`` that has
+    observed it (None otherwise): counts made where the steps ran, merged by the
+    process that reads (``phases._count``)."""
+    result = prepare_item(before, item, seconds)
+    if not isinstance(result, Document):
+        return result, None
+    state = step.new_state()
+    step.observe(result, state)
+    return result, state
+
+
 def _spool(results: Iterable[Any], step: CorpusStep, state: object) -> IO[bytes]:
     """Show each document of ``results`` to ``step`` and keep every result, in order."""
     spool = tempfile.TemporaryFile(prefix="corpuskit-pass-")  # noqa: SIM115 (_unspool closes)

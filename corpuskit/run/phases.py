@@ -30,7 +30,7 @@ from corpuskit.document import Document, Drop, InputEnd
 from corpuskit.pipeline import CorpusStep, OrderedStep, Pipeline, decide, ordered_keys, step_name
 from corpuskit.run.cleaning import Outcome, Provenance, outcome
 from corpuskit.run.executor import Job
-from corpuskit.run.passes import prepare_item
+from corpuskit.run.passes import prepare_and_observe, prepare_item
 from corpuskit.run.sink import Sink
 from corpuskit.run.sources import (
     InputSource,
@@ -162,9 +162,10 @@ class Phase:
             self.commit(self.source.past(self.number, end, mark), spool)
 
 
-def run_phases(job: Job, sink: Sink, folder: Path, mapper: Mapper) -> None:
+def run_phases(job: Job, sink: Sink, folder: Path, mapper: Mapper, *, apart: bool = False) -> None:
     """Run ``job`` in phases (see the module docstring) into ``sink``, the passes'
-    spools in ``folder``."""
+    spools in ``folder``; ``apart``: the mapper runs in other processes, so a corpus
+    step whose counts merge in any order counts there too (``_count``)."""
     plan = Plan.of(job.pipeline)
     restart = restart_of(sink, plan)
     pipeline, saved = job.pipeline, list(sink.states or [])
@@ -177,7 +178,7 @@ def run_phases(job: Job, sink: Sink, folder: Path, mapper: Mapper) -> None:
         source = _source(job, sink, folder, number, restart)
         phase = Phase(sink, number, _name(pipeline, one), phases, source)
         spool = folder / spool_name(number)
-        states = _count(pipeline, one, phase, spool, mapper, job.run.time_limit)
+        states = _count(pipeline, one, phase, spool, mapper, job.run.time_limit, apart)
         pipeline = _fit(pipeline, one, states)
         sink.save_states([*(sink.states or []), *states])
         _forget(folder, number - 1)
@@ -236,11 +237,18 @@ def _count(
     path: Path,
     mapper: Mapper,
     seconds: float | None = None,
+    apart: bool = False,
 ) -> list[object]:
     """Run one pass: spool every result, show each document to the corpus step (after
     the ordered steps decided it); the states of the steps it counted. A resumed pass
     goes on with its spool, the states rebuilt from what it holds. ``seconds`` bounds
-    the steps before it on one document, as the time limit bounds the rest."""
+    the steps before it on one document, as the time limit bounds the rest.
+
+    With ``apart`` (worker processes), a pass without ordered steps whose state merges
+    in any order (no ``begin_input``: ``repeated_lines``) has each document observed
+    where the steps before ran, into a state of its own that is merged here: the
+    hashing of every line moves out of the one process that reads, spools and writes
+    (half of its work on unique pages, bench/speed.py's parent share)."""
     steps = [pipeline.steps[p] for p in (*one.ordered, one.step)]
     states = [step.new_state() for step in steps if isinstance(step, CorpusStep)]
     sink, source = phase.sink, phase.source
@@ -248,9 +256,19 @@ def _count(
     spool = Spool(path, sink.size(path.name) if resumed else 0)
     for _, item, _ in spooled(path):
         _observe(steps, states, item)
-    before = partial(prepare_item, Pipeline(pipeline.steps[one.start : one.stop]), seconds=seconds)
+    before = Pipeline(pipeline.steps[one.start : one.stop])
+    merged = apart and not one.ordered and not hasattr(states[-1], "begin_input")
+    task: Callable[[Any], Any] = partial(prepare_item, before, seconds=seconds)
+    counted = pipeline.steps[one.step]
+    if merged and isinstance(counted, CorpusStep):
+        task = partial(prepare_and_observe, counted, before, seconds=seconds)
     started = time.perf_counter()
-    for result in mapper(before, source.items()):
+    for result in mapper(task, source.items()):
+        observed = isinstance(result, tuple)  # prepare_and_observe's: result, counts
+        if observed:
+            result, seen = result
+            if seen is not None:
+                states[-1].merge(seen)
         mark = source.mark()
         if isinstance(result, InputEnd):
             spool.add(result)
@@ -259,7 +277,7 @@ def _count(
             continue
         if mark.restart is not None and phase.due():
             phase.commit(mark.restart, spool)
-        spool.add(_observe(steps, states, result))
+        spool.add(result if observed else _observe(steps, states, result))
         phase.meter.advance(mark.read)
     phase.finish(spool)
     spool.close()

@@ -62,6 +62,9 @@ def test_registry_holds_every_step_of_the_library() -> None:
         "select_language",
         "exact_duplicates",
         "near_duplicates",
+        "redact_pii",
+        "filter_urls",
+        "quality_model",
     }
     assert set(registry) == expected
     assert [name for name, spec in registry.items() if spec.corpus] == [

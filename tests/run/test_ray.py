@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from corpuskit.api import clean_files
+from corpuskit.document import Document
 from corpuskit.recipes.compose import remove_duplicates
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.run.local import LocalExecutor
@@ -17,6 +21,7 @@ from tests.conftest import bench_pages
 from tests.steps.test_duplicates import check_duplicates, duplicate_inputs, every_25th
 from tests.steps.test_near_duplicates import crawl_copies
 
+os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default, chosen: no warning
 ray = pytest.importorskip("ray")
 
 #: The executors compared, by the name ``--executor`` gives them.
@@ -117,3 +122,85 @@ def test_ray_refuses_standard_input(local_ray: None, tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="standard input"):
         clean_files(["-"], str(tmp_path / "c.jsonl"), executor=RayExecutor())
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A user step that appends the id of every document it is given to a file: how
+    many times a step runs on each document, counted across Ray's worker processes."""
+
+    path: str
+    name: str = "tally"
+
+    def __call__(self, doc: Document) -> Document:
+        with open(self.path, "a", encoding="utf-8") as seen:
+            seen.write(doc.id + "\n")
+        return doc
+
+
+def test_ray_runs_each_step_once_per_document(
+    local_ray: None, inputs: Path, tmp_path: Path
+) -> None:
+    """A step before each of two corpus steps (``repeated_lines``, then
+    ``exact_duplicates``, which counts in a round of its own when a step follows it) and
+    one after them: each sees every document once on Ray, as with one worker; the
+    counting rounds' results are what the next round takes, never the input again."""
+    paths = [str(tmp_path / f"{name}.ids") for name in ("first", "second", "last")]
+    pipeline = (  # the same paths for both executors: the same configuration hash
+        remove_duplicates(default_pipeline())
+        .before("repeated_lines", Tally(paths[0], "tally"))
+        .before("exact_duplicates", Tally(paths[1], "recount"))
+        .then(Tally(paths[2], "endtally"))
+    )
+    outputs, tallies = {}, {}
+    for executor in ("local", "ray"):
+        folder = tmp_path / executor
+        folder.mkdir()
+        out = folder / "corpus.jsonl"
+        clean_files(
+            [str(inputs)],
+            str(out),
+            rejects=str(folder / "rejects.jsonl"),
+            executor=EXECUTORS[executor],
+            pipeline=pipeline,
+        )
+        outputs[executor] = out.read_bytes()
+        tallies[executor] = [Counter(Path(path).read_text().split()) for path in paths]
+        for path in paths:
+            Path(path).unlink()
+    assert outputs["ray"] == outputs["local"]
+    assert tallies["ray"] == tallies["local"]
+    first, second, last = tallies["ray"]  # one worker runs each step once per document
+    assert first.total() > 30 and last.total() <= second.total() <= first.total()
+
+
+def test_a_local_ray_starts_without_the_authentication_warning(tmp_path: Path) -> None:
+    """``--executor ray`` starts a local Ray with token authentication chosen, not left
+    to Ray (which then warns on every run); a user's own ``RAY_AUTH_MODE`` would win."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Monday and voted 7 to 2 to build the bridge.\n")
+    env = {name: value for name, value in os.environ.items() if name != "RAY_AUTH_MODE"}
+    command = [sys.executable, "-m", "corpuskit", "clean", str(page), "-o", "-"]
+    done = subprocess.run(
+        [*command, "--executor", "ray"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "bridge" in done.stdout
+    assert "authentication" not in done.stderr.lower(), done.stderr
+
+
+def test_ray_reads_urls_as_the_local_executor_does(
+    local_ray: None, inputs: Path, tmp_path: Path
+) -> None:
+    """Each Ray task opens its input through fsspec (``storage.open_url``), as the
+    local executor does: a ``file://`` folder gives the same corpus on both."""
+    written = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        clean_files([f"file://{inputs}/"], str(out), executor=EXECUTORS[executor])
+        written[executor] = out.read_bytes()
+    assert written["ray"] == written["local"]
+    assert f'"path":"file://{inputs}/'.encode() in written["ray"]
