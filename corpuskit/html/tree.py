@@ -238,31 +238,27 @@ def lxml_tree(markup: str) -> Tree | None:
         kind = containers.get(key)
         return text if kind is None else kind(text)
 
-    made: dict[int, list[Any]] = {}  # each element's children, made once: walks ask thrice
-
-    def children(node: Any) -> list[Any]:
+    # Each element's children, made once for all (the walks ask for them thrice) and
+    # looked up by the element itself (``dict.__getitem__``: no Python call per ask).
+    # The document keeps every element's proxy alive, so an element is one key.
+    made: dict[Any, list[Any]] = {document: document.top}
+    for node in document.elements:
+        if node.tag.__class__ is not str:
+            continue  # a comment or processing instruction: a string in its parent
         key = id(node)
-        out = made.get(key)
-        if out is not None:
-            return out
-        if node.__class__ is _Document:
-            out = node.top
-        else:
-            out = []
-            text = node.text
-            if text:
-                out.append(string(text, key))
-            for child in node:
-                tag = child.tag
-                if tag.__class__ is str:
-                    out.append(child)
-                else:
-                    out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
-                tail = child.tail
-                if tail:
-                    out.append(string(tail, key))
-        made[key] = out
-        return out
+        out = made[node] = []
+        text = node.text
+        if text:
+            out.append(string(text, key))
+        for child in node:
+            tag = child.tag
+            if tag.__class__ is str:
+                out.append(child)
+            else:
+                out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
+            tail = child.tail
+            if tail:
+                out.append(string(tail, key))
 
     return Tree(
         parser="lxml",
@@ -270,7 +266,7 @@ def lxml_tree(markup: str) -> Tree | None:
         name=attrgetter("tag"),
         attrs=attrgetter("attrib"),
         parent=methodcaller("getparent"),
-        children=children,
+        children=made.__getitem__,
         text_types=frozenset({str, RubyString, CodeString}),
         counted_types=frozenset({str, CData}),
     )
