@@ -216,6 +216,18 @@ class _Document:
         self.elements = elements
 
 
+class _Made(dict[Any, list[Any]]):
+    """A dictionary that makes a missing value with ``make(key)`` and keeps it."""
+
+    def __init__(self, make: Callable[[Any], list[Any]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> list[Any]:
+        value = self[key] = self._make(key)
+        return value
+
+
 def lxml_tree(markup: str) -> Tree | None:
     """The tree lxml's HTML parser builds, or None if it cannot build it whole.
 
@@ -238,15 +250,10 @@ def lxml_tree(markup: str) -> Tree | None:
         kind = containers.get(key)
         return text if kind is None else kind(text)
 
-    # Each element's children, made once for all (the walks ask for them thrice) and
-    # looked up by the element itself (``dict.__getitem__``: no Python call per ask).
-    # The document keeps every element's proxy alive, so an element is one key.
-    made: dict[Any, list[Any]] = {document: document.top}
-    for node in document.elements:
-        if node.tag.__class__ is not str:
-            continue  # a comment or processing instruction: a string in its parent
-        key = id(node)
-        out = made[node] = []
+    def children_of(node: Any) -> list[Any]:
+        if node.__class__ is _Document:
+            return node.top
+        key, out = id(node), []
         text = node.text
         if text:
             out.append(string(text, key))
@@ -259,6 +266,12 @@ def lxml_tree(markup: str) -> Tree | None:
             tail = child.tail
             if tail:
                 out.append(string(tail, key))
+        return out
+
+    # Each element's children, made once (the walks ask thrice), looked up by the
+    # element itself: the document keeps every element's proxy alive, so an element is
+    # one key, and ``__getitem__`` of a dict is no Python call (2,700 asks a page).
+    made = _Made(children_of)
 
     return Tree(
         parser="lxml",
