@@ -32,6 +32,7 @@ from corpuskit.run.options import RunOptions
 from corpuskit.run.passes import corpus_passes
 from corpuskit.run.progress import OnProgress
 from corpuskit.run.report import RunReport
+from corpuskit.storage import local_path
 from corpuskit.writers import Shards
 
 log = logging.getLogger(__name__)
@@ -234,6 +235,7 @@ def _outputs(
         return output
     if isinstance(output, Shards):
         return Outputs(output.folder, rejects, manifest, output)
+    output = local_path(output) or output  # file:// written as the local file it is
     if output != "-" and is_folder(output):
         suffix = SHARD_SUFFIXES[cut.shard_compression]
         return Outputs(

@@ -34,10 +34,12 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from corpuskit.errors import InputError
 from corpuskit.options import Options
+from corpuskit.storage import is_folder as remote_folder
+from corpuskit.storage import is_url, local_path, partial_name
 from corpuskit.writers import (
     SHARD_SIZE,
     STDOUT,
@@ -76,6 +78,9 @@ def beside(output: str, suffix: str) -> str | None:
         return None
     if is_folder(output):
         return f"{output.rstrip('/')}{suffix}"
+    if is_url(output):
+        folder, _, name = output.rpartition("/")
+        return f"{folder}/{name.split('.')[0] or 'corpus'}{suffix}"
     path = Path(output)
     stem = path.name.split(".")[0] or "corpus"
     return str(path.with_name(f"{stem}{suffix}"))
@@ -97,18 +102,26 @@ def default_manifest(output: str) -> str | None:
 
 
 def is_folder(output: str) -> bool:
-    """Whether ``output`` names a folder of shards: it ends with ``/`` or is a folder."""
-    return output.endswith("/") or Path(output).is_dir()
+    """Whether ``output`` names a folder of shards: it ends with ``/`` or is a folder
+    (a URL: a prefix that holds objects)."""
+    if output.endswith("/"):
+        return True
+    return remote_folder(output) if is_url(output) else Path(output).is_dir()
 
 
 def partial_folder(output: str | os.PathLike[str] | Shards) -> Path:
     """Where a run writing ``output`` (a file, or a folder of shards) keeps its partial
-    output: beside it (beside what a link names), never inside a shard folder.
+    output: beside it (beside what a link names), never inside a shard folder; for a
+    URL, in the current folder, named after the URL (``storage.partial_name``): the
+    journal is appended every second and cut back on resume, which object stores cannot
+    do, and a local lock keeps two runs apart (docs/remote.md).
 
     >>> str(partial_folder("out/corpus.jsonl.gz")), str(partial_folder(Shards("out/")))
     ('out/corpus.jsonl.gz.partial', 'out.partial')
     """
     name = output.folder.rstrip("/") if isinstance(output, Shards) else os.fspath(output)
+    if is_url(name):
+        return Path(partial_name(name))
     return Path(f"{resolved(name)}{PARTIAL_SUFFIX}")
 
 
@@ -171,6 +184,7 @@ class Outputs:
         (a stream has none: its rejects are the caller's to show); ``manifest`` to
         ``NAME.manifest.json`` beside a folder of shards, and to none otherwise.
         """
+        output, rejects, manifest = _local(output), _local(rejects), _local(manifest)
         cut = OutputOptions.of(options, **changes)
         shards = None
         if output != STDOUT and is_folder(output):
@@ -210,16 +224,34 @@ class Outputs:
             _check_kind(option, path, folder_ok=option == "--output" and self.shards is not None)
         files = [(option, path) for option, path in named if not is_stream(path)]
         for option, path in files:
-            _check_writable(option, path)
+            if self.stream and is_url(path):
+                raise InputError(f"{option} {path}: a run writing a stream writes no URL")
+            if not is_url(path):
+                _check_writable(option, path)
         if self.partial is not None:
             files.append(("the partial folder", str(self.partial)))
         _check_distinct(files)
         _check_not_inputs(files, list(inputs))
 
 
+@overload
+def _local(name: str) -> str: ...
+@overload
+def _local(name: None) -> None: ...
+@overload
+def _local(name: str | None) -> str | None: ...
+def _local(name: str | None) -> str | None:
+    """A ``file://`` URL as its local path (``storage.local_path``); anything else as is.
+
+    >>> _local("file:///data/corpus.jsonl"), _local("s3://b/corpus.jsonl"), _local(None)
+    ('/data/corpus.jsonl', 's3://b/corpus.jsonl', None)
+    """
+    return name if name is None else local_path(name) or name
+
+
 def _check_kind(option: str, path: str, *, folder_ok: bool) -> None:
     """Refuse what no run can write to: a block device, a socket, a folder for a file."""
-    if path == STDOUT:
+    if path == STDOUT or is_url(path):
         return
     try:
         mode = os.stat(path).st_mode
@@ -236,8 +268,8 @@ def _check_kind(option: str, path: str, *, folder_ok: bool) -> None:
 
 def _identity(path: str) -> str:
     """What two names of the same file have in common: the absolute path with every
-    link followed."""
-    return os.path.realpath(path)
+    link followed; a URL as written, without a trailing ``/``."""
+    return path.rstrip("/") if is_url(path) else os.path.realpath(path)
 
 
 def _check_distinct(outputs: list[tuple[str, str]]) -> None:
@@ -253,9 +285,8 @@ def _check_distinct(outputs: list[tuple[str, str]]) -> None:
 
 def _check_not_inputs(outputs: list[tuple[str, str]], specs: list[str]) -> None:
     """Refuse an output that is an input, or inside an input folder."""
-    for spec, path in _input_paths(specs):
+    for spec, path, folder in _input_paths(specs):
         real = _identity(path)
-        folder = os.path.isdir(path)
         for option, output in outputs:
             target = _identity(output)
             if target == real:
@@ -263,23 +294,41 @@ def _check_not_inputs(outputs: list[tuple[str, str]], specs: list[str]) -> None:
                     f"{option} {output} is also an input ({spec}): it would replace it; "
                     "write it elsewhere"
                 )
-            if folder and target.startswith(real.rstrip(os.sep) + os.sep):
+            separator = "/" if is_url(real) else os.sep
+            if folder and target.startswith(real.rstrip(separator) + separator):
                 raise InputError(
                     f"{option} {output} is inside the input folder {spec}: it would be read "
                     "back as a page; write it elsewhere"
                 )
 
 
-def _input_paths(specs: list[str]) -> Iterator[tuple[str, str]]:
-    """``(spec, path)`` for each input path the specs name (glob matches expanded)."""
+def _input_paths(specs: list[str]) -> Iterator[tuple[str, str, bool]]:
+    """``(spec, path, is a folder)`` for each input path the specs name (glob matches
+    expanded; a URL pattern stands for the folder it searches)."""
     for spec in specs:
         if spec == STDOUT:
             continue
-        if os.path.lexists(spec):
-            yield spec, spec
-        elif set("*?[").intersection(spec):
-            for match in glob.glob(spec, recursive=True):
-                yield spec, match
+        path = _local(spec)
+        if is_url(path):
+            yield spec, *_url_input(path)
+        elif os.path.lexists(path):
+            yield spec, path, os.path.isdir(path)
+        elif set("*?[").intersection(path):
+            for match in glob.glob(path, recursive=True):
+                yield spec, match, os.path.isdir(match)
+
+
+def _url_input(url: str) -> tuple[str, bool]:
+    """The URL an input URL reads and whether it is a folder: a pattern's folder (the
+    part before its first wildcard), a folder, or a file.
+
+    >>> _url_input("s3://b/crawl/*.warc.gz"), _url_input("s3://b/crawl/")
+    (('s3://b/crawl', True), ('s3://b/crawl', True))
+    """
+    first = min((url.find(char) for char in "*?[" if char in url), default=-1)
+    if first >= 0:
+        return url[: url.rfind("/", 0, first)], True
+    return url.rstrip("/"), url.endswith("/") or remote_folder(url)
 
 
 def _check_writable(option: str, path: str) -> None:

@@ -36,6 +36,7 @@ import orjson
 import zstandard
 
 from corpuskit.errors import InputError
+from corpuskit.storage import ensure_free_folder, is_url, put_atomic, put_shards, write_atomic
 
 #: The output name that means standard output.
 STDOUT = "-"
@@ -319,7 +320,11 @@ def publish(part: str | os.PathLike[str], target: str | os.PathLike[str]) -> Non
     run killed while publishing publishes again); uncompressed, ``target`` becomes a hard
     link to it where the file system allows, else a copy. A stream ``target`` (a device,
     a pipe) gets the bytes written through; a link as ``target`` keeps being a link.
+    A URL ``target`` is uploaded whole (``publish_remote``).
     """
+    if is_url(os.fspath(target)):
+        publish_remote(part, os.fspath(target))
+        return
     if is_stream(target):
         with open(target, "wb") as raw, open(part, "rb") as source:
             _copy(source, raw, str(target))
@@ -341,6 +346,29 @@ def publish(part: str | os.PathLike[str], target: str | os.PathLike[str]) -> Non
         temp.unlink(missing_ok=True)
         raise
     sync_folder(final.parent)
+
+
+def publish_remote(part: str | os.PathLike[str], url: str) -> None:
+    """Upload the finished JSONL file ``part`` to ``url``, compressed by its name
+    (beside ``part`` first, in the run's partial folder): under a temporary key, then
+    copied to ``url`` when complete (``storage.put_atomic``)."""
+    local = Path(part)
+    name = url.rsplit("/", 1)[-1]
+    if name.endswith(COMPRESSED):
+        local = local.with_name(f"{TEMP_PREFIX}upload-{name}")
+        with open(local, "wb") as raw, open(part, "rb") as source:
+            _copy(source, raw, name)
+    put_atomic(str(local), url, temp_url(url))
+
+
+def temp_url(url: str) -> str:
+    """The temporary key of ``url`` while it is uploaded (hidden, beside it).
+
+    >>> temp_url("s3://bucket/out/corpus.jsonl.gz")
+    's3://bucket/out/.corpus.jsonl.gz.corpuskit-tmp'
+    """
+    folder, _, name = url.rpartition("/")
+    return f"{folder}/{TEMP_PREFIX}{name}{TEMP_SUFFIX}"
 
 
 def _same_file(one: str | os.PathLike[str], other: Path) -> bool:
@@ -394,6 +422,9 @@ class Shards:
     def ensure_free(self) -> None:
         """Raise ``InputError`` unless the folder is absent or empty: shards never mix
         with other files, nor with another run's shards."""
+        if is_url(self.folder):
+            ensure_free_folder(self.folder)
+            return
         target = Path(self.folder)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError(f"output folder {target} is not empty; name a new one")
@@ -416,8 +447,14 @@ def publish_shards(
     then renamed); it must not exist yet, or be empty, unless publishing ``again`` (a
     run killed while publishing), when the shards it holds are this run's and are
     replaced. An empty corpus is one empty shard, so that a run always leaves a folder
-    that says so.
+    that says so. A URL folder is split beside ``part`` first, then uploaded
+    (``storage.put_shards``: the folder's index names the shards last).
     """
+    if is_url(shards.folder):
+        local = Shards(str(Path(part).with_name("shards")), shards.size, shards.suffix)
+        split = publish_shards(part, local, again=True)
+        put_shards(local.folder, split, shards.folder)
+        return split
     target = Path(shards.folder)
     if again and target.is_dir() and all(_is_shard(entry.name) for entry in target.iterdir()):
         shutil.rmtree(target)
@@ -464,5 +501,8 @@ def write_json(path: str | os.PathLike[str], record: Mapping[str, Any]) -> None:
     """Write one pretty JSON document atomically (the run manifest); written through
     to a stream (``-``, a device, a pipe)."""
     data = orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    if is_url(os.fspath(path)):
+        write_atomic(os.fspath(path), data, temp_url(os.fspath(path)))
+        return
     with JsonlWriter(path) as writer:
         writer.write(data)

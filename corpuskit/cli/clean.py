@@ -70,13 +70,18 @@ Flag = typer.Option  # the shorter name keeps the long signature readable
 @logged
 def clean(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, globs, URLs (s3://, gs://, hf://, https://), or - for stdin."
+        ),
+    ],
     output: Annotated[
         str,
         Flag(
             "--output",
             "-o",
-            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards.",
+            help="Corpus JSONL (.gz/.zst ok); - for stdout; a folder (out/) for shards; or a URL.",
         ),
     ],
     rejects: Annotated[

@@ -11,6 +11,7 @@ from corpuskit.cli.app import app, translate_errors
 from corpuskit.cli.logs import say
 from corpuskit.outputs import Outputs, beside, default_manifest, default_rejects
 from corpuskit.reporting import SAMPLE_PAGES
+from corpuskit.storage import exists, is_url
 
 
 @app.command("report")
@@ -65,4 +66,6 @@ def report_command(
 
 
 def _existing(path: str | None) -> str | None:
-    return path if path is not None and Path(path).is_file() else None
+    if path is None:
+        return None
+    return path if (exists(path) if is_url(path) else Path(path).is_file()) else None

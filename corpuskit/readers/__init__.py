@@ -48,6 +48,7 @@ from corpuskit.readers.options import FORMATS, ReadOptions
 from corpuskit.readers.paths import Input, expand, input_drop, printable_path, quoted_path
 from corpuskit.readers.streams import CHUNK
 from corpuskit.readers.text import text_file
+from corpuskit.storage import inner_name
 
 __all__ = ["FORMATS", "READERS", "Limits", "ReadOptions", "decode_bytes", "read", "read_marked"]
 
@@ -214,9 +215,10 @@ def read_input(
     bytes before it are decompressed and discarded, never parsed (``skip``); another
     format is read whole, as it is one record.
     """
-    found = options.format or format_from_name(item.path)
+    name = inner_name(item.path)  # a file in an archive is named by its own name
+    found = options.format or format_from_name(name)
     try:
-        with item.open() as raw, decompressed(raw, item.path) as stream:
+        with item.open() as raw, decompressed(raw, name) as stream:
             if found is None:
                 found, stream = sniff_format(stream, options.limits.max_line_bytes)
             if start is not None and found in RESUMABLE:

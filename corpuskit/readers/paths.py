@@ -1,4 +1,6 @@
-"""Input specs to inputs: files, folders walked recursively, glob patterns and stdin.
+"""Input specs to inputs: files, folders walked recursively, glob patterns, stdin and
+URLs (``s3://``, ``gs://``, ``hf://``, ``https://``, ``file://``: ``corpuskit.storage``
+lists and opens them, so every reader reads them as it reads local files).
 
 Every spec is accounted for. A spec that names nothing, a folder that cannot be listed and
 a folder that leads back into itself each become a ``Drop`` (step ``read``); only hidden
@@ -37,6 +39,7 @@ from corpuskit.document import Drop, Source
 from corpuskit.errors import InputError
 from corpuskit.outputs import is_partial_folder
 from corpuskit.readers.streams import prefixed
+from corpuskit.storage import checking, described, is_url, listing, open_url
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,8 @@ def expand(
     for spec in specs:
         if spec == STDIN:
             yield Input(STDIN, partial(_borrowed, stdin))
+        elif is_url(spec):
+            yield from _remote(spec)
         elif os.path.isdir(spec):
             yield from _walk(spec, follow_links)
         elif os.path.exists(spec):
@@ -96,6 +101,9 @@ def check_specs(specs: Iterable[str], *, allow_missing: bool = False) -> None:
     for spec in specs:
         if spec == STDIN:
             continue
+        if is_url(spec):
+            _check_url(spec, allow_missing)
+            continue
         if not os.path.lexists(spec) and not (_GLOB_CHARS.intersection(spec) and glob.glob(spec)):
             if allow_missing:
                 continue
@@ -106,6 +114,35 @@ def check_specs(specs: Iterable[str], *, allow_missing: bool = False) -> None:
         walked = os.path.isdir(spec) or not os.path.lexists(spec)
         if walked and next(expand([spec]), None) is None:
             log.warning("input %s holds no file to read", spec)
+
+
+def _check_url(spec: str, allow_missing: bool) -> None:
+    """``check_specs`` for a URL: it must name a file, a folder or matches (its file
+    system's package installed, its store reachable)."""
+    with checking(spec):  # the store's own errors: credentials, network, bucket
+        found = listing(spec)
+    if found is None and not allow_missing:
+        raise InputError(
+            f"input names nothing: {spec} (--allow-missing records it as a reject and goes on)"
+        )
+    if found == []:
+        log.warning("input %s holds no file to read", spec)
+
+
+def _remote(spec: str) -> Iterator[Input | Drop]:
+    """The files a URL names (``storage.listing``), each opened through fsspec when
+    read; a URL that names nothing is ``not_found``, one that cannot be listed
+    ``unreadable``."""
+    try:
+        found = listing(spec)
+    except Exception as error:  # the store's own errors: credentials, network, bucket
+        yield unreadable(spec, described(error))
+        return
+    if found is None:
+        yield not_found(spec, "no such file, folder or object")
+        return
+    for url in found:
+        yield Input(url, partial(open_url, url))
 
 
 def input_drop(path: str, reason: str, detail: str, format: str | None = None) -> Drop:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from corpuskit.errors import InputError
 from corpuskit.lazy import lazy_names
 from corpuskit.reporting.sample import SAMPLE_PAGES
+from corpuskit.storage import is_url
 
 if TYPE_CHECKING:
     from corpuskit.reporting.stats import CorpusStats, gather
@@ -91,7 +92,14 @@ def write_report(
 
 
 def _write_text(path: str, text: str) -> None:
-    """Write ``text`` as UTF-8 under a temporary name, then rename it to ``path``."""
+    """Write ``text`` as UTF-8 under a temporary name, then rename it to ``path`` (a
+    URL: uploaded whole, ``storage.write_atomic``)."""
+    if is_url(path):
+        from corpuskit.storage import write_atomic
+        from corpuskit.writers import temp_url
+
+        write_atomic(path, text.encode("utf-8"), temp_url(path))
+        return
     target = Path(path)
     temp = None
     try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -29,6 +28,7 @@ from corpuskit.readers.jsonl import numbered_lines
 from corpuskit.readers.limits import DEFAULT_LIMITS
 from corpuskit.readers.paths import Input, expand
 from corpuskit.run.report import RunReport
+from corpuskit.storage import open_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,8 @@ class RunManifest:
 def read_manifest(path: str) -> RunManifest:
     """The run manifest at ``path``; ``InputError`` when it cannot be read or is not one."""
     try:
-        data = orjson.loads(Path(path).read_bytes())
+        with open_path(path) as stream:
+            data = orjson.loads(stream.read())
     except OSError as error:
         raise InputError(f"cannot read manifest {path}: {error.strerror or error}") from None
     except orjson.JSONDecodeError:

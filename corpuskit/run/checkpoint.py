@@ -65,6 +65,7 @@ from corpuskit.errors import InputError
 from corpuskit.outputs import PARTIAL_LOCK, Outputs
 from corpuskit.run.report import RunReport
 from corpuskit.run.sources import Restart
+from corpuskit.storage import is_url, remove
 from corpuskit.writers import is_stream, publish, publish_shards, resolved, sync_folder, write_json
 
 RUN, STATES, CORPUS, REJECTS, JOURNAL, LOCK, PUBLISHING = (
@@ -290,7 +291,7 @@ class Checkpoint:
             names = self._publishing(
                 shards.folder, lambda: publish_shards(self.corpus.path, shards, again=again)
             )
-            written = [str(Path(shards.folder) / name) for name in names]
+            written = [_inside(shards.folder, name) for name in names]
         else:
             self._publishing(outputs.corpus, lambda: publish(self.corpus.path, outputs.corpus))
             written = [outputs.corpus]
@@ -396,8 +397,20 @@ def _leaves(record: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _inside(folder: str, name: str) -> str:
+    """The path (or URL) of the file ``name`` in ``folder``.
+
+    >>> _inside("./out", "part-00000.jsonl"), _inside("s3://b/out", "part-00000.jsonl")
+    ('out/part-00000.jsonl', 's3://b/out/part-00000.jsonl')
+    """
+    return f"{folder.rstrip('/')}/{name}" if is_url(folder) else str(Path(folder) / name)
+
+
 def _remove(path: str) -> None:
-    """Remove the file ``path`` names (where a link points), if there is one."""
+    """Remove the file ``path`` names (where a link points, or at a URL), if there is one."""
+    if is_url(path):
+        remove(path)
+        return
     Path(resolved(path)).unlink(missing_ok=True)
 
 

@@ -33,6 +33,8 @@ from corpuskit.document import Document, Drop, InputEnd, Position, Skipped
 from corpuskit.readers import input_name, numbered_inputs, read_numbered
 from corpuskit.readers.options import ReadOptions
 from corpuskit.readers.paths import STDIN, Input, expand
+from corpuskit.storage import is_url
+from corpuskit.storage import size as url_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,9 @@ def input_sizes(specs: Sequence[str], options: ReadOptions) -> list[int | None]:
     None for what is no regular file (a pipe: its size is unknown)."""
     sizes: list[int | None] = []
     for item in expand(specs, follow_links=options.follow_links):
+        if isinstance(item, Input) and is_url(item.path):
+            sizes.append(url_size(item.path))
+            continue
         try:
             found = os.stat(item.path) if isinstance(item, Input) else None
         except OSError:

@@ -117,3 +117,17 @@ def test_ray_refuses_standard_input(local_ray: None, tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="standard input"):
         clean_files(["-"], str(tmp_path / "c.jsonl"), executor=RayExecutor())
+
+
+def test_ray_reads_urls_as_the_local_executor_does(
+    local_ray: None, inputs: Path, tmp_path: Path
+) -> None:
+    """Each Ray task opens its input through fsspec (``storage.open_url``), as the
+    local executor does: a ``file://`` folder gives the same corpus on both."""
+    written = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor / "corpus.jsonl"
+        clean_files([f"file://{inputs}/"], str(out), executor=EXECUTORS[executor])
+        written[executor] = out.read_bytes()
+    assert written["ray"] == written["local"]
+    assert f'"path":"file://{inputs}/'.encode() in written["ray"]
