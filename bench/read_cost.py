@@ -5,11 +5,12 @@ instructions, once on some pages and once on none, and subtract.
     python bench/read_cost.py ../shared/bench 40        # every 40th page: CPU-s and a digest
     python bench/read_cost.py ../shared/bench 40 --none # the same start-up, no page read
 
-    # instructions of reading every 40th page (43 pages), this tree against main's:
-    for tree in . ../main; do
+    # instructions of reading every 40th page (43 pages), this checkout against main's
+    # (each with the python of its own venv, whose editable install is that checkout):
+    for python in .venv/bin/python ../main/.venv/bin/python; do
       for none in "" --none; do
-        PYTHONPATH=$tree valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
-          python bench/read_cost.py ../shared/bench 40 $none 2>&1 | grep Collected
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+          $python bench/read_cost.py ../shared/bench 40 $none 2>&1 | grep Collected
       done
     done
 
