@@ -164,9 +164,12 @@ def _walk(
                 recorder.pop()
         elif name in METADATA_TAGS:
             met.append(node)
-        elif not skipped(tree, node, page_chars, sizes):
+        elif name not in SKIPPED_TAGS:
+            furniture = is_furniture(tree, node, name, attrs_of(node))
+            if _dropped(node, furniture, page_chars, sizes):
+                continue
             if recorder is not None:
-                recorder.push(node, name, is_furniture(tree, node, name, attrs_of(node)))
+                recorder.push(node, name, furniture)
             lines.open(name)
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(children(node)))
@@ -183,8 +186,15 @@ def skipped(tree: Tree, tag: Any, page_chars: int, sizes: Sizes | None = None) -
     name = tree.name(tag)
     if name in SKIPPED_TAGS:
         return True
-    sizes = sizes or TextSizes(tree)
-    if not (sizes.invisible(tag) or is_furniture(tree, tag, name, tree.attrs(tag))):
+    furniture = is_furniture(tree, tag, name, tree.attrs(tag))
+    return _dropped(tag, furniture, page_chars, sizes or TextSizes(tree))
+
+
+def _dropped(tag: Any, furniture: bool, page_chars: int, sizes: Sizes) -> bool:
+    """Whether ``tag``, not a ``SKIPPED_TAGS`` element, is dropped: furniture (as
+    ``is_furniture`` found) or not shown, and neither holding the main container nor
+    ``FURNITURE_SHARE`` of the page's characters."""
+    if not (furniture or sizes.invisible(tag)):
         return False
     return not sizes.holds_main(tag) and sizes.of(tag) < FURNITURE_SHARE * page_chars
 
@@ -193,8 +203,7 @@ def is_furniture(tree: Tree, tag: Any, name: str, attrs: Mapping[str, Any]) -> b
     """Whether the element ``tag`` (``name``, ``attrs``) is a landmark of page furniture,
     by its name or its ARIA role (a ``header`` or ``footer`` only at the page's level,
     outside ``SECTIONING_TAGS``)."""
-    roles = attribute(attrs, "role").lower().split()
-    if not FURNITURE_ROLES.isdisjoint(roles):
+    if "role" in attrs and not FURNITURE_ROLES.isdisjoint(attribute(attrs, "role").lower().split()):
         return True
     if name in SCOPED_TAGS:
         parent = tree.parent(tag)
@@ -294,19 +303,25 @@ class _Lines:
     def open(self, name: str) -> None:
         if name in CELL_TAGS and self.filled:
             self.parts.append(CELL_SEPARATOR)
-        self.end_line(_gap(name))
+        gap = _GAPS.get(name)
+        if gap:
+            self.end_line(gap)
         self.pre += name == "pre"
 
     def close(self, name: str) -> None:
-        self.end_line(_gap(name))
+        gap = _GAPS.get(name)
+        if gap:
+            self.end_line(gap)
         self.pre -= name == "pre"
 
     def end_line(self, gap: int) -> None:
         """End the current line if ``gap`` asks for a break; keep the widest gap asked."""
         if not gap:
             return
-        line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
-        self.parts.clear()
+        line = ""
+        if self.parts:  # after a block's edge, often none
+            line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
+            self.parts.clear()
         self.filled = False
         if line:
             if self.gap > 1 and self.lines:
@@ -332,6 +347,6 @@ class _Lines:
             self.recorder.add(len(text.strip()))
 
 
-def _gap(name: str) -> int:
-    """The break an element's edge makes: 2 for a paragraph, 1 for a block, 0 inline."""
-    return 2 if name in PARAGRAPH_TAGS else 1 if name in LINE_TAGS else 0
+#: The break an element's edge makes: 2 for a paragraph, 1 for a block; inline
+#: elements, absent, make none.
+_GAPS: dict[str, int] = {**dict.fromkeys(LINE_TAGS, 1), **dict.fromkeys(PARAGRAPH_TAGS, 2)}

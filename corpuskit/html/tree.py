@@ -216,6 +216,18 @@ class _Document:
         self.elements = elements
 
 
+class _Made(dict[Any, list[Any]]):
+    """A dictionary that makes a missing value with ``make(key)`` and keeps it."""
+
+    def __init__(self, make: Callable[[Any], list[Any]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> list[Any]:
+        value = self[key] = self._make(key)
+        return value
+
+
 def lxml_tree(markup: str) -> Tree | None:
     """The tree lxml's HTML parser builds, or None if it cannot build it whole.
 
@@ -238,31 +250,28 @@ def lxml_tree(markup: str) -> Tree | None:
         kind = containers.get(key)
         return text if kind is None else kind(text)
 
-    made: dict[int, list[Any]] = {}  # each element's children, made once: walks ask thrice
-
-    def children(node: Any) -> list[Any]:
-        key = id(node)
-        out = made.get(key)
-        if out is not None:
-            return out
+    def children_of(node: Any) -> list[Any]:
         if node.__class__ is _Document:
-            out = node.top
-        else:
-            out = []
-            text = node.text
-            if text:
-                out.append(string(text, key))
-            for child in node:
-                tag = child.tag
-                if tag.__class__ is str:
-                    out.append(child)
-                else:
-                    out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
-                tail = child.tail
-                if tail:
-                    out.append(string(tail, key))
-        made[key] = out
+            return node.top
+        key, out = id(node), []
+        text = node.text
+        if text:
+            out.append(string(text, key))
+        for child in node:
+            tag = child.tag
+            if tag.__class__ is str:
+                out.append(child)
+            else:
+                out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
+            tail = child.tail
+            if tail:
+                out.append(string(tail, key))
         return out
+
+    # Each element's children, made once (the walks ask thrice), looked up by the
+    # element itself: the document keeps every element's proxy alive, so an element is
+    # one key, and ``__getitem__`` of a dict is no Python call (2,700 asks a page).
+    made = _Made(children_of)
 
     return Tree(
         parser="lxml",
@@ -270,7 +279,7 @@ def lxml_tree(markup: str) -> Tree | None:
         name=attrgetter("tag"),
         attrs=attrgetter("attrib"),
         parent=methodcaller("getparent"),
-        children=children,
+        children=made.__getitem__,
         text_types=frozenset({str, RubyString, CodeString}),
         counted_types=frozenset({str, CData}),
     )

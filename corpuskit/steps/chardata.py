@@ -8,16 +8,20 @@ dashes and ellipses the punctuation policy can rewrite. Comments give the reason
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import ftfy
+if TYPE_CHECKING:
+    import ftfy
 
 # ---------------------------------------------------------------------------------------
 # Tables. Data first, logic below (as in ftfy's chardata.py).
 # ---------------------------------------------------------------------------------------
 
-#: What ``fix_encoding`` asks of ftfy. Only the fixes that undo a wrong decoding are on;
-#: everything that is a matter of taste, or that another step of ours owns, is off.
-FTFY_CONFIG = ftfy.TextFixerConfig(
+#: What ``fix_encoding`` asks of ftfy (``ftfy_config``). Only the fixes that undo a wrong
+#: decoding are on; everything that is a matter of taste, or that another step of ours
+#: owns, is off.
+FTFY_OPTIONS: dict[str, Any] = dict(
     # Extracted page text is text: an "&amp;" left in it was in the page's visible
     # text (a tutorial about HTML, a double-escaped CMS field). Unescaping would turn
     # "&lt;b&gt;" in such a text into markup. HTML entities are the reader's business.
@@ -46,6 +50,17 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
+
+
+@cache
+def ftfy_config() -> ftfy.TextFixerConfig:
+    """ftfy's configuration made of ``FTFY_OPTIONS``, ftfy imported on first use: a page
+    without a mojibake clue never needs it, and ftfy (with wcwidth) is a tenth of the
+    start-up of a one-page ``corpuskit clean``."""
+    import ftfy
+
+    return ftfy.TextFixerConfig(**FTFY_OPTIONS)
+
 
 #: The single-byte encodings that ftfy tries when it undoes mojibake (the same list as
 #: ``ftfy.chardata.CHARMAP_ENCODINGS``; a test keeps the two in step).

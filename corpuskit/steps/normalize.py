@@ -31,14 +31,11 @@ from dataclasses import asdict, dataclass
 from functools import partial, update_wrapper
 from typing import Literal
 
-import ftfy
-
 from corpuskit.pipeline import FunctionStep, normalizer
 from corpuskit.steps.chardata import (
     DASHES_TO_ASCII,
     DOUBLE_HYPHEN_RE,
     ELLIPSIS_TO_DOTS,
-    FTFY_CONFIG,
     INVISIBLE_RE,
     MOJIBAKE_CLUE_RE,
     QUOTES_TO_ASCII,
@@ -46,6 +43,7 @@ from corpuskit.steps.chardata import (
     SURROGATE_RE,
     TERMINAL_ESCAPE_RE,
     THREE_DOTS_RE,
+    ftfy_config,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -60,7 +58,7 @@ def fix_encoding(text: str) -> str:
     into "VerÃ¶ffentlichung" and "’" into "â€™". ftfy recognizes such sequences and
     decodes them again. ftfy is slow (milliseconds per page), so only the lines that
     ``MOJIBAKE_CLUE_RE`` flags go through it; on a clean page the check is one regex
-    search. ftfy runs with ``FTFY_CONFIG``: it repairs encodings and C1 controls only.
+    search. ftfy runs with ``ftfy_config()``: it repairs encodings and C1 controls only.
 
     Left alone: HTML entities, ligatures, fullwidth characters, curly quotes, control
     characters and Unicode normalization (each has its own step or is kept on purpose),
@@ -88,7 +86,9 @@ def fix_encoding(text: str) -> str:
 
 def _fix_line(line: str) -> str:
     """ftfy's repair of one line, or the line itself if the repair would add a break."""
-    fixed: str = ftfy.fix_text(line, FTFY_CONFIG)
+    import ftfy  # on the first line with a mojibake clue (see ``ftfy_config``)
+
+    fixed: str = ftfy.fix_text(line, ftfy_config())
     return line if "\n" in fixed else fixed
 
 

@@ -32,12 +32,13 @@ with open(out, "w") as stream:
 
 #: What reading and cleaning a text page needs none of: the HTML parsers and the WARC
 #: reader (warcio brings fsspec and asyncio), jusText's code (its stoplists are read
-#: as files), the report, and rich (the progress bar's, drawn on a terminal only).
+#: as files), the report, rich (the progress bar's, drawn on a terminal only) and ftfy
+#: (only a line with a mojibake clue needs it).
 NOT_FOR_TEXT = (
     "bs4", "lxml", "warcio", "fsspec", "asyncio", "justext", "ahocorasick_rs",
     "corpuskit.html.tree", "corpuskit.html.extraction", "corpuskit.readers.warc",
     "corpuskit.reporting.stats", "corpuskit.reporting.html", "corpuskit.reporting.summary",
-    "ray", "rich",
+    "ray", "rich", "ftfy", "wcwidth",
 )  # fmt: skip
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.lexicon.metadata import MetadataVocabulary
-from corpuskit.steps.metadata import LiftMetadata, header_end
+from corpuskit.steps.metadata import LiftMetadata, body_start, header_end
 from tests.conftest import doc_from, load_cases
 
 VOCABULARY = MetadataVocabulary.default()
@@ -88,3 +88,29 @@ def test_header_end() -> None:
     assert header_end(lines) == 3
     assert header_end(["x"] * 80) == 60
     assert header_end(["5 Feb 2026", *lines], ["dateline", None, None, None, None]) == 4
+
+
+BODY = (
+    "The rain returned to the dry south of Spain on Monday, ending a drought of two years.\n"
+    "Farmers in the south said the rain came too late for this year's harvest of grain.\n"
+)
+
+
+def test_headline_whose_words_the_body_repeats() -> None:
+    page = "Home\nNews\nSport\nRain returns to the dry south of Spain\nShare this\n" + BODY
+    doc = LiftMetadata()(doc_from(page))
+    assert doc.title == "Rain returns to the dry south of Spain"
+    # A guess fills the field and leaves the text whole.
+    assert doc.text == page
+    assert doc.edits[-1].lines == () and set(doc.edits[-1].fields) == {"title"}
+
+
+def test_teasers_the_body_does_not_repeat_are_no_headline() -> None:
+    page = "Most read\nCity council votes on the new budget\nA museum opens its doors\n" + BODY
+    assert LiftMetadata()(doc_from(page)).title is None
+
+
+def test_body_starts_at_the_dense_run_of_long_lines() -> None:
+    # A lone long line among menu lines (a cookie notice) is not where the body starts.
+    assert body_start([12] + [1] * 25 + [15, 20, 18]) == 26
+    assert body_start([]) is None

@@ -1,0 +1,60 @@
+"""The cost of ``read_html`` (decoding, the lxml parse, the walks) on the unique dev pages,
+in a form that a noisy shared machine cannot blur: run it under callgrind and count
+instructions, once on some pages and once on none, and subtract.
+
+    python bench/read_cost.py ../shared/bench 40        # every 40th page: CPU-s and a digest
+    python bench/read_cost.py ../shared/bench 40 --none # the same start-up, no page read
+
+    # instructions of reading every 40th page (43 pages), this checkout against main's
+    # (each with the python of its own venv, whose editable install is that checkout):
+    for python in .venv/bin/python ../main/.venv/bin/python; do
+      for none in "" --none; do
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+          $python bench/read_cost.py ../shared/bench 40 $none 2>&1 | grep Collected
+      done
+    done
+
+The pages are those of ``bench/html_speed.py`` (pages whose bytes repeat counted once),
+all decompressed before the clock starts, with or without ``--none``, so that the
+difference of the two counts is the reading alone. The digest of the texts and layouts
+read shows that two trees read the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from html_speed import unique_pages  # the bench folder, put on the path above
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("root", type=Path, help="the folder of traf-dev and dragnet-dev")
+    parser.add_argument("step", type=int, nargs="?", default=1, help="every step-th page")
+    parser.add_argument("--none", action="store_true", help="read no page (the baseline)")
+    args = parser.parse_args()
+    folders = [args.root / "traf-dev", args.root / "dragnet-dev"]
+    pages = [gzip.decompress(path.read_bytes()) for path in unique_pages(folders)]
+    chosen = [] if args.none else pages[:: args.step]
+    from corpuskit.readers.html import read_html
+    from corpuskit.readers.options import ReadOptions
+
+    options = ReadOptions()
+    start = time.process_time()
+    docs = [read_html(f"{number}.html", raw, options) for number, raw in enumerate(chosen)]
+    seconds = time.process_time() - start
+    read = repr([(getattr(doc, "text", None), getattr(doc, "layout", None)) for doc in docs])
+    digest = hashlib.sha256(read.encode()).hexdigest()[:12]
+    print(f"{len(chosen)} pages, {seconds:.3f} CPU-s, digest {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
