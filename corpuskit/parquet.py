@@ -36,6 +36,7 @@ import orjson
 
 from corpuskit.document import FIELDS
 from corpuskit.errors import InputError
+from corpuskit.lazy import require
 
 #: The file name ending of a Parquet corpus or shard.
 SUFFIX = ".parquet"
@@ -137,10 +138,5 @@ def _schema(pyarrow: Any) -> Any:
 def require_pyarrow(doing: str) -> tuple[Any, Any]:
     """``pyarrow`` and ``pyarrow.parquet``, imported now (they are large: never at
     start-up), or ``InputError`` saying how to get them for ``doing`` Parquet."""
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        need = f"{doing} Parquet needs pyarrow: pip install 'corpuskit[parquet]'"
-        raise InputError(need) from None
-    return pyarrow, pyarrow.parquet
+    parquet = require("pyarrow.parquet", "parquet", f"{doing} Parquet", package="pyarrow")
+    return require("pyarrow", "parquet", f"{doing} Parquet"), parquet

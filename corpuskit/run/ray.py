@@ -50,6 +50,7 @@ from typing import Any, cast
 
 from corpuskit.document import Document, Drop, InputEnd, Skipped
 from corpuskit.errors import InputError
+from corpuskit.lazy import require
 from corpuskit.pipeline import CorpusStep, Pipeline, ordered_keys, step_name
 from corpuskit.readers import numbered_inputs, read_numbered
 from corpuskit.readers.options import ReadOptions
@@ -82,11 +83,7 @@ def _ray(local: bool = False) -> Any:
     read its setting)."""
     if local and "ray" not in sys.modules:
         os.environ.setdefault(AUTH_MODE, "token")
-    try:
-        import ray
-    except ImportError:
-        raise InputError("the ray executor needs Ray: pip install 'corpuskit[ray]'") from None
-    return ray
+    return require("ray", "ray", "the ray executor", package="Ray")
 
 
 def count_input(

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from corpuskit.document import Document, Drop
+from corpuskit.lazy import require
 from corpuskit.pipeline import set_fields
-from corpuskit.steps.extras import require
 
 #: The first bytes of a fastText model file: its magic number and the file format's
 #: version (fastText's ``FASTTEXT_FILEFORMAT_MAGIC_INT32``, ``FASTTEXT_VERSION``; 11
@@ -76,7 +76,7 @@ def loaded(path: str) -> Any:
     status = os.stat(path)
     key = (os.path.abspath(path), status.st_size, status.st_mtime_ns)
     if key not in _LOADED:
-        fasttext = require("fasttext", "quality-model", "quality_model")
+        fasttext = require("fasttext", "quality-model", "quality_model:")
         for old in [k for k in _LOADED if k[0] == key[0]]:
             del _LOADED[old]
         _LOADED[key] = fasttext.load_model(path)

@@ -41,7 +41,7 @@ from typing import Any
 
 from corpuskit.data import load_table
 from corpuskit.document import Document, Edit, Replacement
-from corpuskit.steps.extras import require
+from corpuskit.lazy import require
 
 #: The kinds, in the order they are looked for (an e-mail holds digits a phone pattern
 #: would take; a card or an IBAN number is a run of digits a phone pattern would take),
@@ -147,7 +147,7 @@ def _card(candidate: str) -> bool:
     >>> _card("4111 1111 1111 1111"), _card("4111 1111 1111 1112"), _card("9780306406157")
     (True, False, False)
     """
-    luhn = require("stdnum.luhn", "pii", "redact_pii")
+    luhn = require("stdnum.luhn", "pii", "redact_pii:")
     digits = candidate.replace(" ", "").replace("-", "")
     if not 13 <= len(digits) <= 19 or not CARD_PREFIXES.match(digits):
         return False
@@ -161,7 +161,7 @@ def _iban(candidate: str) -> str | None:
     >>> _iban("DE89 3704 0044 0532 0130 00 BIC"), _iban("DE89 3704 0044 0532 0130 01")
     ('DE89 3704 0044 0532 0130 00', None)
     """
-    iban = require("stdnum.iban", "pii", "redact_pii")
+    iban = require("stdnum.iban", "pii", "redact_pii:")
     text = candidate.rstrip()
     while len(text) >= 15:  # the shortest IBAN (Norway) has 15 characters
         if iban.is_valid(text):
@@ -175,7 +175,7 @@ def _iban(candidate: str) -> str | None:
 
 def _phone_library() -> Any:
     """The ``phonenumbers`` module (the ``pii`` extra)."""
-    return require("phonenumbers", "pii", "redact_pii")
+    return require("phonenumbers", "pii", "redact_pii:")
 
 
 def _phones(candidate: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -246,7 +246,7 @@ class RedactPii:
     kinds: tuple[str, ...] = field(init=False, compare=False, repr=False, default=())
 
     def __post_init__(self) -> None:
-        require("stdnum", "pii", self.name)
+        require("stdnum", "pii", f"{self.name}:")
         regions = tuple(code.upper() for code in self.phone_regions)
         unknown = [code for code in regions if code not in _phone_library().SUPPORTED_REGIONS]
         if unknown:
