@@ -264,7 +264,9 @@ def _count(
         task = partial(prepare_and_observe, counted, before, seconds=seconds)
     started = time.perf_counter()
     for result in mapper(task, source.items()):
-        observed = isinstance(result, tuple)  # prepare_and_observe's: result, counts
+        # prepare_and_observe's (result, counts); the pool's drop for a worker that died
+        # comes bare, as does every result of prepare_item
+        observed = isinstance(result, tuple)
         if observed:
             result, seen = result
             if seen is not None:
