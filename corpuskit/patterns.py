@@ -514,3 +514,70 @@ def _shown(position: Position) -> str:
         else:
             inner.append("^")
     return inner[0] if len(inner) == 1 and inner[0].startswith("\\") else f"[{''.join(inner)}]"
+
+
+def needed_class(pattern: str, flags: int = 0) -> str | None:
+    r"""A character class (``[...]``) that every match of ``pattern`` holds a character
+    of, made only of digits and signs (``\d``, punctuation), or None when the pattern
+    names no such class that every match must read.
+
+    A line without any character of the class cannot match, so a search for the class,
+    one pass in C, can stand in front of a costly pattern (one that backtracks over a
+    line before failing). Letters and whitespace are left out: nearly every line holds
+    some, so such a check would pass almost every line and only add its own cost. The
+    answer is conservative: anything the walk does not know (``.``, ``\w``, a negated
+    class, a lookaround) adds nothing, so None is always a safe answer.
+
+    >>> needed_class(r"\b\d{1,2}:\d{2}\b|\bil y a\s+\d+")
+    '[\\d]'
+    >>> needed_class(r"(?:.{1,60}\s)?(?:says|wrote)\s*(?::|\.\.\.|…)|posted by:.{0,60}")
+    '[:\\.…]'
+    >>> needed_class(r"(?:reply|permalink)[\s\]\[|:.]*") is None
+    True
+    """
+    try:
+        atoms = _needed_in(list(_parser.parse(pattern, flags)))
+    except (re.error, ValueError, TypeError):  # pragma: no cover  # the pattern compiled
+        return None
+    if not atoms:
+        return None
+    return "[" + "".join(sorted(atoms)) + "]"
+
+
+def _needed_in(items: Sequence[Any]) -> frozenset[str] | None:
+    """Of the sets ``_needed`` finds for the items of a sequence (every match reads each
+    item), the smallest, or None if no item has one."""
+    found = [atoms for op, arg in items if (atoms := _needed(str(op), arg)) is not None]
+    return min(found, key=len) if found else None
+
+
+def _needed(op: str, arg: Any) -> frozenset[str] | None:
+    """The class atoms (``re.escape``'d characters, ``\\d``) of which every match of one
+    parsed item reads a character, or None."""
+    if op == "LITERAL":
+        return _sign(arg)
+    if op == "CATEGORY":
+        return frozenset({r"\d"}) if str(arg) == "CATEGORY_DIGIT" else None
+    if op == "IN":
+        parts = [_needed(str(inner), value) for inner, value in arg]
+        return None if None in parts else frozenset().union(*parts)  # type: ignore[arg-type]
+    if op == "SUBPATTERN":
+        _, add_flags, del_flags, body = arg
+        return None if add_flags or del_flags else _needed_in(list(body))
+    if op == "ATOMIC_GROUP":
+        return _needed_in(list(arg))
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _, body = arg
+        return _needed_in(list(body)) if low >= 1 else None
+    if op == "BRANCH":
+        branches = [_needed_in(list(branch)) for branch in arg[1]]
+        return None if None in branches else frozenset().union(*branches)  # type: ignore[arg-type]
+    return None  # ANY, NOT_LITERAL, RANGE, NEGATE, AT, lookarounds...: nothing known
+
+
+def _sign(code: int) -> frozenset[str] | None:
+    """A literal character as a class atom when it is a digit or a sign, else None."""
+    char = chr(code)
+    if char.isspace() or (char.isalnum() and not char.isdigit()):
+        return None
+    return frozenset({re.escape(char)})

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.data import load_table
-from corpuskit.patterns import Position, _parser, backtracking
+from corpuskit.patterns import Position, _parser, backtracking, needed_class
 from corpuskit.steps.junk import JunkRules, check_rules
 
 SHIPPED = [
@@ -204,3 +204,30 @@ def test_the_matcher_sees_what_the_check_refuses(pattern: str) -> None:
             if long > 5 * short + 40:
                 grew.append(unit)
     assert grew, pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needed"),
+    [
+        (r"\d+ points", r"[\d]"),
+        (r"a:|b\.", r"[:\.]"),
+        (r"(?:x|\d)+:", "[:]"),  # the smallest set of a sequence's items
+        (r"x\d?", None),  # optional: not needed
+        (r"\w+:|\s", None),  # a branch with nothing needed
+        (r"[^a]:?", None),
+        (r"[0-9]", None),  # ranges are not looked into
+        (r"(?i:\d)", None),  # nor groups that change flags
+        (r"comments", None),  # letters are never a pre-check
+    ],
+)
+def test_needed_class(pattern: str, needed: str | None) -> None:
+    assert needed_class(pattern) == needed
+
+
+@given(st.text(alphabet="ab:.12 x", max_size=12))
+def test_a_needed_class_is_in_every_match(text: str) -> None:
+    for pattern in (r"a+:|\d\.", r"(?:a|b)\s*\d{1,2}", r"x(?:1|2|:)+b?"):
+        needed = needed_class(pattern)
+        assert needed is not None
+        if re.fullmatch(pattern, text):
+            assert re.search(needed, text)
