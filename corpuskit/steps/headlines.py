@@ -157,14 +157,17 @@ def plausible(row: Sequence[float]) -> bool:
 def candidates(
     lines: Sequence[str], reasons: Sequence[str | None]
 ) -> list[tuple[int, list[float]]]:
-    """Each candidate line's index in ``lines`` and its features (``NAMES``)."""
+    """Each candidate line's index in ``lines`` and its features (``NAMES``): the lines
+    of the window that ``_Page.possible`` lets through (the others are not scored at
+    all, which halves the work: most are menu items)."""
     kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
     counts = [word_count(lines[i]) for i in kept]
     start = body_start(counts)
     first = 0 if start is None else max(0, start - BEFORE_BODY)
     last = BEFORE_BODY if start is None else start + INTO_BODY + 1
     page = _Page(lines, reasons, kept, counts, start or 0)
-    return [(kept[k], page.features(k)) for k in range(first, min(last, len(kept)))]
+    window = range(first, min(last, len(kept)))
+    return [(kept[k], page.features(k)) for k in window if page.possible(k)]
 
 
 class _Page:
@@ -204,6 +207,12 @@ class _Page:
         self.metadata_next, self.metadata_before = _metadata_near(lines, reasons, kept)
         self.norms = [normalized(lines[i]) for i in kept]
         self.copies = Counter(self.norms)
+
+    def possible(self, k: int) -> bool:
+        """What ``plausible`` asks of a candidate, from what is cheap to know."""
+        line = self.lines[self.kept[k]]
+        ends = ends_sentence(line) or line.rstrip().endswith((":", ";", ","))
+        return self.like[k] or (not ends and self._body_share(k) > 0)
 
     def features(self, k: int) -> list[float]:
         line, n = self.lines[self.kept[k]], self.counts[k]

@@ -35,9 +35,15 @@ def test_a_page_without_a_headline_gets_none() -> None:
 
 
 def test_lifted_lines_are_not_candidates() -> None:
-    lines = ["Rain returns to the dry south of Spain", *BODY]
-    reasons = ["headline", None, None, None]
-    assert [index for index, _ in candidates(lines, reasons)] == [1, 2, 3]
+    lines = ["Rain returns to the dry south of Spain", "Rain returns to Spain", *BODY]
+    reasons = ["headline", None, None, None, None]
+    assert [index for index, _ in candidates(lines, reasons)] == [1]
+
+
+def test_lines_that_cannot_be_headlines_are_not_scored() -> None:
+    # Full sentences (the body's lines) and a menu item the body does not repeat.
+    lines = ["Home", "Rain returns to the dry south of Spain", *BODY]
+    assert [index for index, _ in candidates(lines, [None] * len(lines))] == [1]
 
 
 @given(st.lists(st.sampled_from(["", "Home", "Rain returns to Spain", BODY[0], "By Ana"])))
