@@ -5,12 +5,13 @@ varies: right above the article, above a share bar and an author block, below a
 section name and a teaser list. ``lift_metadata`` asks this module when its two sure
 rules (a line printed twice, the line before a byline) find nothing. Every non-blank
 line from ``BEFORE_BODY`` lines before the article's body to ``INTO_BODY`` lines into it
-is a candidate; each gets a few features that hold across sites and languages (its
-place, its words, its case and punctuation, its copies in the page, how many of its
-words the body repeats, the date and byline lines around it: ``NAMES``), and a logistic
-model that ranks the lines of a page against each other (a conditional logit:
-``corpuskit/data/headline_model.toml``, fitted by ``bench/train_headline_model.py`` on
-the dev sets with the HTML-mode ``<title>`` as the label) scores them. The best
+that could be a headline (``plausible``) is a candidate; each gets a few features
+that hold across sites and languages (its place, its words, its case and punctuation,
+its copies in the page, how many of its words the body repeats, the date and byline
+lines around it: ``NAMES``), and a logistic model that ranks the lines of a page
+against each other (a conditional logit: ``corpuskit/data/headline_model.toml``, fitted
+by ``bench/train_headline_model.py`` on the dev sets with the HTML-mode ``<title>`` as
+the label) scores them. The best
 candidate is the headline when its share of the page's odds (the softmax of the
 scores) reaches the model's threshold.
 
@@ -36,9 +37,14 @@ from corpuskit.data import load_table
 from corpuskit.lexicon.lines import ends_sentence, has_digit, normalized, word_count
 
 # Candidates: the non-blank lines (not lifted already) from BEFORE_BODY before the
-# body's start to INTO_BODY after it; without a body, the first BEFORE_BODY lines. 60
-# holds the headline on all but a few pages of the dev sets whose title is a line of
-# the dump (bench/train_headline_model.py prints the share); re-train after changing.
+# body's start to INTO_BODY after it; without a body, the first BEFORE_BODY lines. The
+# body is often taken to start too early (a teaser list of long lines) or the headline
+# stands far above it (share and author blocks): 60 and 3 held the HTML title on 408
+# and 350 of the 451 and 402 pages of the dev sets whose dump holds it, 100 and 10 on
+# 428 and 382 (before pruning); the LODO match of the best candidate (always lifted,
+# no sure rules) went from 0.656 / 0.682 to 0.674 / 0.714; 20 into the body gained on
+# dragnet-dev and lost on traf-dev. bench/train_headline_model.py prints the share; re-train after
+# changing.
 BEFORE_BODY = 100
 INTO_BODY = 10
 # Body words: those of the lines of BODY_WORDS+ words among the BODY_AHEAD non-blank
@@ -48,10 +54,11 @@ BODY_AHEAD = 30
 # A share of a line's words counts in full from this many words on: "Folge uns auf
 # Twitter" matches a word or two of any body by chance.
 FULL_WORDS = 4
-# A headline longer than this is rather a standfirst.
+# A headline longer than this is rather a standfirst (a feature: the model weighs it).
 LONG_HEADLINE = 16
+# A line starting with none of these nor a letter or digit starts with a mark ("/ ...").
 QUOTES = "\"'“”„«»‘’‚"
-# A menu item has at most this many words.
+# A menu item has at most this many words (a feature: the share of them around).
 MENU_WORDS = 2
 # A line's neighbours, for "the longest line around": this many on each side.
 NEIGHBOURS = 3

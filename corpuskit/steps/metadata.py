@@ -13,8 +13,8 @@ first of: a header line printed twice in a row; the line just before the byline;
 else the best of the lines near the top as a learned ranker scores them
 (``corpuskit.steps.headlines``: position, words, case, punctuation, copies, the body's
 words, the date and byline lines around; ``data/headline_model.toml``). That last one
-is a guess (the HTML-mode title on about 0.6-0.67 of the pages whose dump holds it, on
-a dev set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and
+is a guess (the HTML-mode title on 0.61-0.63 of the pages whose dump holds it, on a
+dev set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and
 leaves the line in the text: a wrong guess must not cost the article a line.
 
 >>> from corpuskit.document import make_document, Source
