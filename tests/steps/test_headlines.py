@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpuskit.data import load_table
+from corpuskit.document import Source, make_document
 from corpuskit.steps.headlines import BEFORE_BODY, INTO_BODY, NAMES, HeadlineModel, candidates
+from corpuskit.steps.metadata import LiftMetadata
 
 BODY = [
     "The rain returned to the dry south of Spain on Monday, ending a drought of two years.",
@@ -61,3 +65,16 @@ def test_work_grows_with_the_window_not_the_page() -> None:
     long = short * 100
     assert len(candidates(long, [None] * len(long))) <= BEFORE_BODY + INTO_BODY + 1
     assert 0 < len(candidates(short, [None] * len(short))) <= len(short)
+
+
+def test_the_ranker_never_changes_the_text() -> None:
+    # A ranked headline is a guess: it fills the title and leaves every line in place.
+    model = HeadlineModel.default()
+    on, off = LiftMetadata(), LiftMetadata(headlines=HeadlineModel(model.weights, 2.0))
+    pages = sorted((Path(__file__).parents[2] / "fixtures" / "pages").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    texts.append("\n".join(["Home", "", "Rain returns to the dry south of Spain", "", *BODY]))
+    for text in texts:
+        doc = make_document(text, Source("-"))
+        assert on(doc).text == off(doc).text
+    assert on(make_document(texts[-1], Source("-"))).title is not None
