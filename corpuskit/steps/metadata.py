@@ -10,12 +10,12 @@ overwritten; its copies in the text still go.
 
 A text dump has no ``<title>``, so the headline is found among the lines, by the
 first of: a header line printed twice in a row; the line just before the byline; and
-else the headline-like line just before the article's body whose words the body's first
-paragraphs repeat most (the body starts at the first long line of the page's densest
-run of long lines, so a cookie banner or a teaser before it does not count). That last
-one is a guess (right on about two pages in three, measured on the dev sets:
-``docs/quality.md``), so it fills ``title`` and leaves the line in the text: a wrong
-guess must not cost the article a line.
+else the best of the lines near the top as a learned ranker scores them
+(``corpuskit.steps.headlines``: position, words, case, punctuation, copies, the body's
+words, the date and byline lines around; ``data/headline_model.toml``). That last one
+is a guess (the HTML-mode title on 0.61-0.63 of the pages whose dump holds it, on a
+dev set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and
+leaves the line in the text: a wrong guess must not cost the article a line.
 
 >>> from corpuskit.document import make_document, Source
 >>> page = "Rain ends drought\\nBy Ana Ruiz\\nPublicado el 4 de febrero de 2026\\nIt rained."
@@ -26,10 +26,9 @@ guess must not cost the article a line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
+from itertools import islice
 from typing import Any
 
 from corpuskit.document import Document
@@ -41,6 +40,7 @@ from corpuskit.lexicon.lines import (
 )
 from corpuskit.lexicon.metadata import MetadataVocabulary
 from corpuskit.pipeline import has_run, remove_lines
+from corpuskit.steps.headlines import HeadlineModel
 
 # The header of a page ends at its first prose line (this many words and a sentence
 # ending) or after this many non-blank lines (menus can be long). Headlines and bylines
@@ -54,29 +54,6 @@ HEADLINE_WORDS = (3, 30)
 # and not over and over: a line repeated more often is a menu item or a caption credit.
 HEADLINE_GAP = 2
 HEADLINE_MAX_COPIES = 3
-# The article's body: lines of this many words are body lines; the body starts at the
-# first body line whose next BODY_WINDOW non-blank lines hold at least BODY_SHARE of the
-# body words of the page's densest such window (so a lone prose line in the menus, a
-# cookie notice, is passed over). The headline is one of the HEADLINE_BEFORE non-blank
-# lines before that start (or the start itself: a long headline). Its share is how many
-# of its words (4+ letters) come back in the body lines among the BODY_AHEAD non-blank
-# lines after it, over its word count but at least HEADLINE_FULL_WORDS (a short line,
-# "Folge uns auf Twitter", matches a word or two by chance); the line with the highest
-# share, at least HEADLINE_RECURRENCE, wins, the later on a tie (a section name or a
-# teaser comes earlier). Fitted on dragnet-dev and scored on traf-dev (docs/quality.md);
-# re-measure both with `python bench/quality.py <set> --headlines` and F in text mode
-# (`--generalization`) after changing one.
-BODY_WORDS = 10
-BODY_WINDOW = 20
-BODY_SHARE = 0.5
-HEADLINE_BEFORE = 25
-BODY_AHEAD = 30
-HEADLINE_RECURRENCE = 0.3
-HEADLINE_FULL_WORDS = 4
-BODY_HEADLINE_WORDS = 16
-CONTINUED_WORDS = 6
-#: Words that say what a line is about: 4+ letters ("the", "und", "von" say nothing).
-CONTENT_WORD = re.compile(r"\w{4,}")
 
 
 def header_end(lines: Sequence[str], reasons: Sequence[str | None] | None = None) -> int:
@@ -112,6 +89,7 @@ class LiftMetadata:
     """Step ``lift_metadata``: move headline, byline and dates from lines into fields."""
 
     vocabulary: MetadataVocabulary = field(default_factory=MetadataVocabulary.default)
+    headlines: HeadlineModel = field(default_factory=HeadlineModel.default)
     name = "lift_metadata"
 
     @property
@@ -124,14 +102,20 @@ class LiftMetadata:
             # with furniture between them, would now look like a headline printed twice.
             return doc
         lines = doc.text.split("\n")
+        reasons, values, end, author_at = self.marked(lines)
+        self._lift_headline(lines, end, author_at, reasons, values, doc.title)
+        unset = {k: v for k, v in values.items() if _unset(doc, k)}
+        return remove_lines(doc, self.name, reasons, unset, lines=lines)
+
+    def marked(self, lines: list[str]) -> tuple[list[str | None], dict[str, Any], int, int | None]:
+        """Datelines and bylines marked (their reasons, the fields they fill), the end of
+        the header and the first byline's index: what the headline is looked for in."""
         reasons: list[str | None] = [None] * len(lines)
         values: dict[str, Any] = {}
         self._lift_dates(lines, reasons, values)
         end = header_end(lines, reasons)
         author_at = self._lift_bylines(lines[:end], reasons, values)
-        self._lift_headline(lines, end, author_at, reasons, values, doc.title)
-        unset = {k: v for k, v in values.items() if _unset(doc, k)}
-        return remove_lines(doc, self.name, reasons, unset, lines=lines)
+        return reasons, values, end, author_at
 
     def _lift_dates(
         self, lines: list[str], reasons: list[str | None], values: dict[str, Any]
@@ -167,9 +151,9 @@ class LiftMetadata:
     ) -> None:
         headline = known_title or _find_headline(lines, end, author_at, reasons)
         if headline is None:
-            headline = _body_headline(lines, reasons)
-            if headline is not None:  # a guess: the title is filled, no line goes
-                values["title"] = headline.strip()
+            ranked = self.headlines.best(lines, reasons)
+            if ranked is not None:  # a guess: the title is filled, no line goes
+                values["title"] = lines[ranked[0]].strip()
             return
         values["title"] = headline.strip()
         first = True
@@ -194,70 +178,6 @@ def _find_headline(
         if before and all(not lines[i].strip() for i in range(before[-1] + 1, author_at)):
             return lines[before[-1]]
     return None
-
-
-def content_words(line: str) -> set[str]:
-    """The words of 4+ letters of ``line``, case folded.
-
-    >>> sorted(content_words("Rain ends the drought in Spain"))
-    ['drought', 'ends', 'rain', 'spain']
-    """
-    return {word.casefold() for word in CONTENT_WORD.findall(line)}
-
-
-def body_start(counts: Sequence[int]) -> int | None:
-    """Index (into ``counts``, the word counts of the non-blank lines) where the body
-    starts: the first body line whose window holds ``BODY_SHARE`` of the densest one's
-    body words; None when the page has no body line.
-
-    >>> body_start([12] + [1] * 25 + [15, 20, 18]), body_start([3, 2])
-    (26, None)
-    """
-    body = [n if n >= BODY_WORDS else 0 for n in counts]
-    sums = [0, *accumulate(body)]
-    windows = [
-        sums[min(len(body), k + BODY_WINDOW)] - sums[k] if n else 0 for k, n in enumerate(body)
-    ]
-    top = max(windows, default=0)
-    if not top:
-        return None
-    return next(k for k, total in enumerate(windows) if total >= BODY_SHARE * top)
-
-
-def _body_headline(lines: list[str], reasons: list[str | None]) -> str | None:
-    """The headline-like line just before the body whose words the body repeats most."""
-    kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
-    counts = [word_count(lines[i]) for i in kept]
-    start = body_start(counts)
-    if start is None:
-        return None
-    first = max(0, start - HEADLINE_BEFORE)
-    body = [
-        content_words(lines[i]) if n >= BODY_WORDS else set()
-        for i, n in zip(kept[first : start + BODY_AHEAD + 1], counts[first:], strict=False)
-    ]
-    best, best_share = None, HEADLINE_RECURRENCE
-    for k in range(first, start + 1):
-        line = lines[kept[k]]
-        words = content_words(line) if _body_headline_like(lines, kept, k) else set()
-        if not words:
-            continue
-        after = set().union(*body[k + 1 - first : k + 1 - first + BODY_AHEAD])
-        share = len(words & after) / max(len(words), HEADLINE_FULL_WORDS)
-        if share >= best_share:
-            best, best_share = line, share
-    return best
-
-
-def _body_headline_like(lines: list[str], kept: list[int], k: int) -> bool:
-    """Whether ``lines[kept[k]]`` may be the headline before a body: headline-like, not
-    longer than ``BODY_HEADLINE_WORDS`` and not going on in the next line (a line that
-    starts in lowercase: a sentence the dump split at a link)."""
-    line = lines[kept[k]]
-    if not is_headline_like(line) or word_count(line) > BODY_HEADLINE_WORDS:
-        return False
-    after = lines[kept[k + 1]].lstrip() if k + 1 < len(kept) else ""
-    return not (after[:1].islower() and word_count(after) >= CONTINUED_WORDS)
 
 
 def _printed_twice(lines: list[str], index: int, reasons: list[str | None]) -> bool:

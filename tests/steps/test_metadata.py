@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.lexicon.metadata import MetadataVocabulary
-from corpuskit.steps.metadata import LiftMetadata, body_start, header_end
+from corpuskit.steps.headlines import body_start
+from corpuskit.steps.metadata import LiftMetadata, header_end
 from tests.conftest import doc_from, load_cases
 
 VOCABULARY = MetadataVocabulary.default()
@@ -105,9 +106,12 @@ def test_headline_whose_words_the_body_repeats() -> None:
     assert doc.edits[-1].lines == () and set(doc.edits[-1].fields) == {"title"}
 
 
-def test_teasers_the_body_does_not_repeat_are_no_headline() -> None:
-    page = "Most read\nCity council votes on the new budget\nA museum opens its doors\n" + BODY
-    assert LiftMetadata()(doc_from(page)).title is None
+def test_the_headline_wins_over_teasers_the_body_does_not_repeat() -> None:
+    page = (
+        "Most read\nCity council votes on the new budget\nA museum opens its doors\n\n"
+        "Rain returns to the dry south of Spain\n\n" + BODY
+    )
+    assert LiftMetadata()(doc_from(page)).title == "Rain returns to the dry south of Spain"
 
 
 def test_body_starts_at_the_dense_run_of_long_lines() -> None:

@@ -1,0 +1,321 @@
+"""Train the headline ranker of ``lift_metadata`` (text mode) on the dev sets, and say how
+well it does on pages it never saw.
+
+    python bench/train_headline_model.py ../shared/bench/traf-dev ../shared/bench/dragnet-dev
+    python bench/train_headline_model.py ../shared/bench/{traf-dev,dragnet-dev} --write
+
+Every page of each set is taken as ``lift_metadata`` gets it in text mode (the default
+pipeline's steps before it), its datelines and bylines marked as the step marks them
+(``LiftMetadata.marked``); its candidate lines get their features
+(``corpuskit/steps/headlines.py``). The label is the HTML-mode title of the same page
+(the default pipeline's ``title`` in HTML mode, as ``bench/quality.py --headlines``
+measures): a candidate equal to it (case and runs of spaces aside) is a headline, the
+others are not; a page where no candidate equals it is not trained on.
+
+What is fitted, and only on the training pages: a conditional logit (``fit``: the
+softmax of the candidates' scores of a page, its log-likelihood of the headline
+maximized by Newton's method on standardized features, L2 as ``train_line_model``),
+every page weighing the same, every set the same in total; then the threshold, the one
+of ``THRESHOLDS`` that the best candidate's share of the odds must reach to be lifted,
+chosen for the most right titles less wrong ones on the training pages (of the pages
+with an HTML title). A pointwise logistic regression (``train_line_model.fit``) was
+tried first: it ranked the headline first on 4 points fewer pages.
+
+Printed, as the step would lift on pages it did not see (the two sure rules first, as
+the step runs them): cross-validated by page (``FOLDS`` folds over both sets) and
+leave-one-dataset-out (fitted on one set, scored on the other), the headline match
+(the HTML title lifted, of the pages whose dump holds it as a line) and the wrong
+lifts (a title lifted that is not the HTML title, and of those how many contain it or
+are contained in it). ``--write`` fits on every page of every set given and writes
+``corpuskit/data/headline_model.toml``. Deterministic: no randomness, folds by id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from devsets import ROOT, DevSet, cached, read_pages
+
+import corpuskit
+from corpuskit.document import Document
+from corpuskit.pipeline import Pipeline
+from corpuskit.steps.headlines import NAMES, HeadlineModel, candidates, plausible
+from corpuskit.steps.metadata import LiftMetadata, _find_headline
+
+MODEL = ROOT / "corpuskit" / "data" / "headline_model.toml"
+#: Thresholds tried for the best candidate's share of the odds.
+THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(20))
+#: L2 penalty on the standardized weights (the loss is a weighted mean): mild, for 21
+#: features and 1,500-odd pages.
+L2 = 0.01
+NEWTON_STEPS = 50
+FOLDS = 5
+#: Files that do not change the pages as they reach lift_metadata nor the HTML titles
+#: (but for pages without one; see ``html_titles``): the cache survives their edits.
+OWN_FILES = frozenset({"metadata.py", "headlines.py", "headline_model.toml"})
+
+
+def plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class Page:
+    """One page: its candidates' features and labels, the sure rules' title, the HTML
+    title and whether the dump holds it as a line."""
+
+    key: tuple[str, str]
+    x: np.ndarray
+    lines: list[str]
+    y: np.ndarray
+    sure: str | None
+    title: str | None
+    held: bool
+
+
+def upstream_digest() -> str:
+    """A digest of the package's code and data but this model's own files and the line
+    models: what the pages reaching lift_metadata and the HTML titles depend on."""
+    digest = hashlib.sha256()
+    package = ROOT / "corpuskit"
+    skip = OWN_FILES | {"line_model.toml", "html_line_model.toml"}
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml") and path.name not in skip:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def before_lift(devset: DevSet) -> dict[str, str | None]:
+    """By page id, the text as it reaches ``lift_metadata`` in text mode (None: dropped)."""
+
+    def make() -> dict[str, str | None]:
+        pipeline = corpuskit.default_pipeline()
+        steps = Pipeline(list(pipeline.steps[: pipeline.names.index("lift_metadata")]))
+        out = {}
+        for page_id, doc in zip(devset.ids, read_pages(devset, "text"), strict=True):
+            done = steps(doc)
+            out[page_id] = done.text if isinstance(done, Document) else None
+        return out
+
+    return dict(cached(f"before-lift-{devset.name}-{upstream_digest()}.pickle", make))
+
+
+def html_titles(devset: DevSet) -> dict[str, str | None]:
+    """By page id, the default pipeline's title in HTML mode (``quality.measure``). On a
+    page whose HTML has no title of its own, that title is the text rules' guess, so
+    the cache keyed without this model's files can lag on those few pages."""
+    import quality
+
+    def make() -> dict[str, str | None]:
+        return dict(quality.measure(devset.folder, "html").titles)
+
+    return dict(cached(f"html-titles-{devset.name}-{upstream_digest()}.pickle", make))
+
+
+def pages(devset: DevSet, step: LiftMetadata) -> list[Page]:
+    texts, titles = before_lift(devset), html_titles(devset)
+    out = []
+    for page_id in devset.ids:
+        text = texts[page_id]
+        if text is None:
+            continue
+        lines = text.split("\n")
+        reasons, _, end, author_at = step.marked(lines)
+        found = candidates(lines, reasons)
+        title = titles.get(page_id)
+        wanted = plain(title) if title else None
+        held = wanted is not None and any(plain(line) == wanted for line in lines)
+        sure = _find_headline(lines, end, author_at, reasons)
+        x = np.array([row for _, row in found]).reshape(len(found), len(NAMES))
+        y = np.array([float(plain(lines[i]) == wanted) for i, _ in found])
+        picked = [lines[i].strip() for i, _ in found]
+        out.append(Page((devset.name, page_id), x, picked, y, sure, title, held))
+    return out
+
+
+def train(train: list[Page]) -> tuple[np.ndarray, float]:
+    """The weights and threshold fitted on ``train``."""
+    w = fit([p for p in train if p.y.any()])
+    threshold = max(THRESHOLDS, key=lambda t: _gain(train, w, t))
+    return w, threshold
+
+
+def fit(used: list[Page]) -> np.ndarray:
+    """Weights for raw features maximizing the pages' mean log-likelihood of their
+    headline under the softmax of their candidates' scores (less ``L2``), each set
+    weighing the same; Newton's method, halving a step that does not lower the loss."""
+    x = np.vstack([p.x for p in used])
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale == 0] = 1.0
+    per_set = {name: sum(p.key[0] == name for p in used) for name in {p.key[0] for p in used}}
+    total = len(per_set)
+    pages = [((p.x - mean) / scale, p.y / p.y.sum(), 1 / per_set[p.key[0]] / total) for p in used]
+    w = np.zeros(x.shape[1])
+    for _ in range(NEWTON_STEPS):
+        gradient, hessian = L2 * w, np.diag(np.full(len(w), L2))
+        for z, y, weight in pages:
+            p = _softmax(z @ w)
+            centre = p @ z
+            gradient += weight * (centre - y @ z)
+            hessian += weight * ((z * p[:, None]).T @ z - np.outer(centre, centre))
+        step = np.linalg.solve(hessian, gradient)
+        base, size = _loss(pages, w), 1.0
+        while _loss(pages, w - size * step) > base and size > 1e-4:
+            size /= 2
+        w -= size * step
+        if np.abs(size * step).max() < 1e-7:
+            break
+    return w / scale
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    odds = np.exp(scores - scores.max())
+    return odds / odds.sum()
+
+
+def _loss(pages: list[tuple[np.ndarray, np.ndarray, float]], w: np.ndarray) -> float:
+    loss = L2 / 2 * float(w @ w)
+    for z, y, weight in pages:
+        scores = z @ w
+        top = scores.max()
+        loss += weight * (top + np.log(np.exp(scores - top).sum()) - y @ scores)
+    return float(loss)
+
+
+def lifted(page: Page, w: np.ndarray, threshold: float) -> str | None:
+    """The title the step lifts: a sure rule's, else the ranker's best over threshold."""
+    if page.sure is not None:
+        return page.sure.strip()
+    if not len(page.y):
+        return None
+    odds = _softmax(page.x @ w)
+    best = int(np.argmax(odds))
+    good = odds[best] >= threshold and plausible(page.x[best])
+    return page.lines[best] if good else None
+
+
+def _gain(train: list[Page], w: np.ndarray, threshold: float) -> int:
+    """Right titles less wrong ones, on the pages whose dump holds the HTML title (on
+    the others, the line lifted may be the page's printed headline where ``<title>``
+    says something else)."""
+    right = wrong = 0
+    for page in train:
+        title = lifted(page, w, threshold)
+        if title is not None and page.held:
+            right += plain(title) == plain(page.title or "")
+            wrong += plain(title) != plain(page.title or "")
+    return right - wrong
+
+
+def rates(test: list[Page], w: np.ndarray, threshold: float) -> str:
+    """Headline match on the held pages; lifts; wrong lifts on the held pages and on
+    all pages with an HTML title (and of those how many contain or are contained in
+    it)."""
+    held = matched = wrong_held = wrong = inside = lifts = 0
+    for page in test:
+        title = lifted(page, w, threshold)
+        lifts += title is not None
+        right = title is not None and plain(title) == plain(page.title or "")
+        held += page.held
+        matched += page.held and right
+        if title is not None and page.title and not right:
+            wrong_held += page.held
+            wrong += 1
+            a, b = plain(title), plain(page.title)
+            inside += a in b or b in a
+    return (
+        f"match {matched}/{held} = {matched / max(held, 1):.3f}  lifted {lifts}/{len(test)}"
+        f"  wrong {wrong_held} held, {wrong} in all (containing or inside: {inside})"
+    )
+
+
+def fold(page: Page) -> int:
+    return zlib.crc32(page.key[1].encode()) % FOLDS
+
+
+def report(by_set: dict[str, list[Page]]) -> list[str]:
+    out = []
+    everything = [p for ps in by_set.values() for p in ps]
+    for name, ps in by_set.items():
+        covered = sum(p.held and p.y.any() for p in ps)
+        held = sum(p.held for p in ps)
+        out.append(f"{name}: the HTML title is a candidate on {covered} of the {held} held pages")
+    for name, ps in by_set.items():
+        predictions: list[Page] = []
+        for k in range(FOLDS):
+            w, t = train([p for p in everything if fold(p) != k])
+            predictions += [_fixed(p, w, t) for p in ps if fold(p) == k]
+        out.append(f"cv    {name:12} {rates(predictions, np.zeros(len(NAMES)), 0.0)}")
+    for name, ps in by_set.items():
+        others = [p for n, q in by_set.items() if n != name for p in q]
+        w, t = train(others)
+        out.append(f"lodo  {name:12} {rates(ps, w, t)}  (threshold {t})")
+    w, t = train(everything)
+    for name, ps in by_set.items():
+        out.append(f"fit   {name:12} {rates(ps, w, t)}  (threshold {t})")
+    return out
+
+
+def _fixed(page: Page, w: np.ndarray, threshold: float) -> Page:
+    """``page`` with its decision made by (``w``, ``threshold``) and frozen, so that
+    ``rates`` can score pages decided by different fold models together."""
+    title = lifted(page, w, threshold)
+    x = np.ones((1 if title is not None else 0, len(NAMES)))
+    lines = [title] if title is not None else []
+    return Page(page.key, x, lines, np.ones(len(lines)), None, page.title, page.held)
+
+
+def write(w: np.ndarray, threshold: float, names: list[str], lines: list[str]) -> Path:
+    today = datetime.date.today().isoformat()
+    head = [
+        "# Weights of the headline ranker of `lift_metadata` (corpuskit/steps/headlines.py).",
+        f"# Written by: python bench/train_headline_model.py {' '.join(names)} --write ({today})",
+        "# Fitted on every page of those sets whose HTML-mode title is a candidate line;",
+        "# the best candidate is lifted when its share of the odds (the softmax of the",
+        "# scores) reaches `threshold`. Pages not fitted on (cv, lodo) and fitted on (fit):",
+        *(f"#   {line}" for line in lines),
+        "# Do not edit by hand: change headlines.py or the training, then retrain.",
+        "",
+        f'trained = "{today} {" ".join(names)}"',
+        f"threshold = {threshold}",
+        "",
+        "[weights]",
+        *(f"{name} = {value:.6f}" for name, value in zip(NAMES, w, strict=True)),
+    ]
+    MODEL.write_text("\n".join(head) + "\n", encoding="utf-8")
+    return MODEL
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folders", type=Path, nargs="+", help="dev sets to train on")
+    parser.add_argument("--write", action="store_true", help="write the model file")
+    parser.add_argument(
+        "--no-sure-rules", action="store_true", help="score the ranker alone (sure rules off)"
+    )
+    args = parser.parse_args()
+    # only its date and byline marks are used: no model is needed (nor may exist yet)
+    step = LiftMetadata(headlines=HeadlineModel((0.0,) * len(NAMES), 2.0))
+    devsets = [DevSet.of(folder) for folder in args.folders]
+    by_set = {d.name: pages(d, step) for d in devsets}
+    if args.no_sure_rules:
+        for page in (p for ps in by_set.values() for p in ps):
+            page.sure = None
+    lines = report(by_set)
+    print("\n".join(lines))
+    if args.write:
+        w, t = train([p for ps in by_set.values() for p in ps])
+        print(f"wrote {write(w, t, list(by_set), lines)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

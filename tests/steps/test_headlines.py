@@ -1,0 +1,80 @@
+"""The headline ranker of ``lift_metadata`` (corpuskit/steps/headlines.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpuskit.data import load_table
+from corpuskit.document import Source, make_document
+from corpuskit.steps.headlines import BEFORE_BODY, INTO_BODY, NAMES, HeadlineModel, candidates
+from corpuskit.steps.metadata import LiftMetadata
+
+BODY = [
+    "The rain returned to the dry south of Spain on Monday, ending a drought of two years.",
+    "Farmers in the south said the rain came too late for this year's harvest of grain.",
+    "Reservoirs in Andalusia were at a quarter of their capacity before the rain began.",
+]
+
+
+def test_the_shipped_model_has_a_weight_for_every_feature() -> None:
+    assert set(load_table("headline_model")["weights"]) == set(NAMES)
+    model = HeadlineModel.default()
+    assert len(model.weights) == len(NAMES) and 0 < model.threshold < 1
+
+
+def test_headline_far_above_the_body_behind_a_share_block() -> None:
+    share = ["Share", "Tweet", "Email", "Print", "Comments (12)"] * 4
+    lines = ["Home", "World", "", "Rain returns to the dry south of Spain", "", *share, "", *BODY]
+    found = HeadlineModel.default().best(lines, [None] * len(lines))
+    assert found is not None and lines[found[0]] == "Rain returns to the dry south of Spain"
+
+
+def test_a_page_without_a_headline_gets_none() -> None:
+    lines = ["A standfirst line that has a full stop at its end, like this one.", "More text."]
+    assert HeadlineModel.default().best(lines, [None, None]) is None
+    assert HeadlineModel.default().best([], []) is None
+
+
+def test_lifted_lines_are_not_candidates() -> None:
+    lines = ["Rain returns to the dry south of Spain", "Rain returns to Spain", *BODY]
+    reasons = ["headline", None, None, None, None]
+    assert [index for index, _ in candidates(lines, reasons)] == [1]
+
+
+def test_lines_that_cannot_be_headlines_are_not_scored() -> None:
+    # Full sentences (the body's lines) and a menu item the body does not repeat.
+    lines = ["Home", "Rain returns to the dry south of Spain", *BODY]
+    assert [index for index, _ in candidates(lines, [None] * len(lines))] == [1]
+
+
+@given(st.lists(st.sampled_from(["", "Home", "Rain returns to Spain", BODY[0], "By Ana"])))
+def test_candidates_are_bounded_and_have_every_feature(lines: list[str]) -> None:
+    found = candidates(lines, [None] * len(lines))
+    assert len(found) <= BEFORE_BODY + INTO_BODY + 1
+    assert all(len(row) == len(NAMES) for _, row in found)
+    assert all(lines[index].strip() for index, _ in found)
+
+
+def test_work_grows_with_the_window_not_the_page() -> None:
+    # A page 100 times longer has no more candidates: the work per page is bounded
+    # beyond the linear passes (word counts, copies) over its lines.
+    short = ["Home", "Rain returns to the dry south of Spain", *BODY] * 3
+    long = short * 100
+    assert len(candidates(long, [None] * len(long))) <= BEFORE_BODY + INTO_BODY + 1
+    assert 0 < len(candidates(short, [None] * len(short))) <= len(short)
+
+
+def test_the_ranker_never_changes_the_text() -> None:
+    # A ranked headline is a guess: it fills the title and leaves every line in place.
+    model = HeadlineModel.default()
+    on, off = LiftMetadata(), LiftMetadata(headlines=HeadlineModel(model.weights, 2.0))
+    pages = sorted((Path(__file__).parents[2] / "fixtures" / "pages").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    texts.append("\n".join(["Home", "", "Rain returns to the dry south of Spain", "", *BODY]))
+    for text in texts:
+        doc = make_document(text, Source("-"))
+        assert on(doc).text == off(doc).text
+    assert on(make_document(texts[-1], Source("-"))).title is not None
