@@ -11,7 +11,7 @@ this stage looks at the page as a whole once every line has its score:
   readability keeps its best candidate whatever its score (rule ``best_block``);
 - short lines inside the article (headings, list items, captions, score lines) score
   low on their own. A run of at most ``Decision.context_run`` short removed lines
-  between two kept lines takes the class of its neighbours, as jusText's short
+  (one, by default) between two kept lines takes the class of its neighbours, as jusText's short
   paragraphs do in context (rule ``in_context``); the short lines right after a kept
   line ending in ":" are the list it announces (rule ``after_colon``). A line with the
   marks of furniture (a URL, an e-mail address, ©, "|"; in HTML mode a link, or a
@@ -49,7 +49,8 @@ class Decision:
     any of them)."""
 
     #: A page whose kept lines hold fewer words than this gets its best block. 60
-    #: (text mode): measured leave-one-dataset-out with the context rule, 20 / 40 / 60
+    #: (text mode): measured leave-one-dataset-out with the context rule at 3 lines of
+    #: 12 words, 20 / 40 / 60
     #: words raise traf-dev F by 0.012 / 0.014 / 0.018 and dragnet-dev by 0.011 each;
     #: without it (share 0.5) 100 and 150 words bring no more than 60 (docs/quality.md).
     rescue_words: int = 60
@@ -59,14 +60,17 @@ class Decision:
     #: (traf-dev recall 0.816 against 0.827, F 0.840 against 0.844); 0.2 takes traf-dev
     #: precision to 0.849, below the issue's 0.85, for 0.003 F.
     rescue_share: float = 0.3
-    #: At most this many removed lines between two kept lines are kept in context: a
-    #: heading and a subheading, a caption, a short list; a menu is longer. 3: 1 and 2
-    #: keep fewer of dragnet-dev's headings (F -0.003, -0.001), traf-dev unchanged.
-    context_run: int = 3
+    #: At most this many removed lines between two kept lines are kept in context. 1: a
+    #: heading, a caption, a byline between two kept lines; a menu is longer. With
+    #: ``context_words`` 6, against 3 lines of 12 words: leave-one-dataset-out F
+    #: 0.844 / 0.801 against 0.843 / 0.804 (traf-dev / dragnet-dev), precision 0.860
+    #: against 0.855 on traf-dev, and in sample (shipped models) 0.847 against 0.841:
+    #: the longer runs bring dragnet-dev's subheadings and lists, and as much furniture.
+    context_run: int = 1
     #: A line kept in context holds at most this many words: short lines are what the
     #: model misjudges alone; a long line it removed it removed for its own reasons.
-    #: 12: 8 and 6 keep fewer (dragnet-dev F -0.001 / -0.002), traf-dev within 0.001.
-    context_words: int = 12
+    #: 6 with ``context_run`` 1 (see there).
+    context_words: int = 6
     #: At most this many short lines after a kept line ending in ":" are kept as the list
     #: it announces. 0, off: alone at 12 it costs traf-dev 0.011 precision for no F,
     #: and on top of the two other rules 0.001 F on each set (what follows a colon is
