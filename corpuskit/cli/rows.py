@@ -21,6 +21,7 @@ import typer
 
 from corpuskit.document import Drop
 from corpuskit.explain import Explanation, LineVerdict
+from corpuskit.steps.classify.decide import RULES
 
 #: The narrowest text column worth wrapping into; below it a row is left whole (a
 #: terminal that narrow wraps it anyway). Re-check by eye after changing it.
@@ -81,7 +82,8 @@ def page_rows(verdicts: Sequence[LineVerdict]) -> Iterator[Row]:
         text = first.text if first.text.strip() else _blank(len(run))
         if first.kept:
             mark = "kept" if first.joined is None else f"+{first.joined}"
-            yield Row(mark, _score(first.judgment), text, _replaced(first.replaced), None)
+            why = _kept_back(first.judgment) + _replaced(first.replaced)
+            yield Row(mark, _score(first.judgment), text, why, None)
         else:
             why = _features(first.features)
             yield Row(f"{first.step}:{first.rule}", _score(first.features), text, why, "red")
@@ -104,6 +106,17 @@ def _score(judgment: Mapping[str, float] | None) -> str:
     if not judgment or "score" not in judgment:
         return ""
     return f"{judgment['score']:+.2f}"
+
+
+def _kept_back(judgment: Mapping[str, float] | None) -> str:
+    """``   [kept back: in_context]``: the rule by which ``classify_lines`` kept a line
+    that scored below its threshold (``steps/classify/decide.py``).
+
+    >>> _kept_back({"score": -0.4, "in_context": 1.0}), _kept_back({"score": 1.2})
+    ('   [kept back: in_context]', '')
+    """
+    rules = sorted(RULES & judgment.keys()) if judgment else []
+    return f"   [kept back: {', '.join(rules)}]" if rules else ""
 
 
 def _replaced(spans: Sequence[tuple[str, str, int]]) -> str:

@@ -1,0 +1,166 @@
+"""The page-level decision after the line scores: lines of the article kept back.
+
+The line model judges each line in its neighbourhood; two kinds of page defeat it, and
+this stage looks at the page as a whole once every line has its score:
+
+- a short article, or one made of short lines (a post of two paragraphs, lyrics, a
+  photo post of credit lines, a list), scores low everywhere and would leave the page
+  (almost) empty. When the lines above the threshold hold fewer than
+  ``Decision.rescue_words`` words, the page's best block is kept instead: the
+  contiguous run of lines that holds the most words the model most believes in, as
+  readability keeps its best candidate whatever its score (rule ``best_block``);
+- short lines inside the article (headings, list items, captions, score lines) score
+  low on their own. A run of at most ``Decision.context_run`` short removed lines
+  (one, by default) between two kept lines takes the class of its neighbours, as jusText's short
+  paragraphs do in context (rule ``in_context``); the short lines right after a kept
+  line ending in ":" are the list it announces (rule ``after_colon``). A line with the
+  marks of furniture (a URL, an e-mail address, ©, "|"; in HTML mode a link, or a
+  container named as furniture) is never kept back.
+
+Pure data to data: the scores, the threshold and a few facts of each line
+(``Judged``); ``classify_lines`` applies the result and ``explain`` shows the rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+#: The rules by which a line scoring below the threshold is kept (``explain`` shows them).
+RULES = frozenset({"best_block", "in_context", "after_colon"})
+
+
+class Judged(NamedTuple):
+    """A non-blank line as the decision sees it: its score, its words, whether it bears
+    a mark of furniture (see the module's docstring), and its last character."""
+
+    score: float
+    words: int
+    furniture: bool
+    last: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The thresholds of the page-level decision (re-measure with
+    ``bench/quality.py --generalization`` on both dev sets, both modes, after changing
+    any of them)."""
+
+    #: A page whose kept lines hold fewer words than this gets its best block. 60
+    #: (text mode): measured leave-one-dataset-out with the context rule at 3 lines of
+    #: 12 words, 20 / 40 / 60
+    #: words raise traf-dev F by 0.012 / 0.014 / 0.018 and dragnet-dev by 0.011 each;
+    #: without it (share 0.5) 100 and 150 words bring no more than 60 (docs/quality.md).
+    rescue_words: int = 60
+    #: A line counts for the best block when its probability of being text is at least
+    #: this share of the page's best line's (the block is the run maximizing the words
+    #: above that share minus the words below it). 0.3: at 60 words 0.5 keeps less
+    #: (traf-dev recall 0.816 against 0.827, F 0.840 against 0.844); 0.2 takes traf-dev
+    #: precision to 0.849, below the issue's 0.85, for 0.003 F.
+    rescue_share: float = 0.3
+    #: At most this many removed lines between two kept lines are kept in context. 1: a
+    #: heading, a caption, a byline between two kept lines; a menu is longer. With
+    #: ``context_words`` 6, against 3 lines of 12 words: leave-one-dataset-out F
+    #: 0.844 / 0.801 against 0.843 / 0.804 (traf-dev / dragnet-dev), precision 0.860
+    #: against 0.855 on traf-dev, and in sample (shipped models) 0.847 against 0.841:
+    #: the longer runs bring dragnet-dev's subheadings and lists, and as much furniture.
+    context_run: int = 1
+    #: A line kept in context holds at most this many words: short lines are what the
+    #: model misjudges alone; a long line it removed it removed for its own reasons.
+    #: 6 with ``context_run`` 1 (see there).
+    context_words: int = 6
+    #: At most this many short lines after a kept line ending in ":" are kept as the list
+    #: it announces. 0, off: alone at 12 it costs traf-dev 0.011 precision for no F,
+    #: and on top of the two other rules 0.001 F on each set (what follows a colon is
+    #: as often a menu, "Follow us:", "Related:"). Kept as a parameter to measure again.
+    colon_run: int = 0
+
+
+def keep_back(lines: Sequence[Judged], threshold: float, decision: Decision) -> list[str | None]:
+    """For each of ``lines``, the rule that keeps it although it scores below
+    ``threshold``, or None (kept on its own score, or removed).
+
+    >>> good, short = Judged(2.0, 30, False, "."), Judged(-1.0, 3, False, "s")
+    >>> keep_back([good, short, good], 0.0, Decision())
+    [None, 'in_context', None]
+    >>> keep_back([good, Judged(-1.0, 3, True, "s"), good], 0.0, Decision())
+    [None, None, None]
+    """
+    kept = [line.score >= threshold for line in lines]
+    rules: list[str | None] = [None] * len(lines)
+    if sum(line.words for line, keep in zip(lines, kept, strict=True) if keep) < (
+        decision.rescue_words
+    ):
+        for k in best_block(lines, threshold, decision.rescue_share):
+            if not kept[k]:
+                rules[k], kept[k] = "best_block", True
+    for k, rule in in_context(lines, kept, decision):
+        rules[k] = rule
+    return rules
+
+
+def best_block(lines: Sequence[Judged], threshold: float, share: float) -> range:
+    """The run of ``lines`` that holds the most words of lines whose probability of
+    being text (the logistic of score minus ``threshold``) is at least ``share`` of the
+    page's best, less the words of the lines below that (Kadane's maximum-sum run, one
+    pass). Empty for a page without words.
+
+    >>> lines = [Judged(-5.0, 4, False, "|"), Judged(-1.0, 30, False, "."),
+    ...          Judged(-1.5, 20, False, "."), Judged(-6.0, 9, False, "s")]
+    >>> best_block(lines, 0.0, 0.5)
+    range(1, 3)
+    """
+    if not lines:
+        return range(0)
+    probabilities = [1 / (1 + math.exp(min(threshold - line.score, 700.0))) for line in lines]
+    floor = share * max(probabilities)
+    best, best_run, total, start = 0.0, range(0), 0.0, 0
+    for k, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+        if total <= 0:
+            total, start = 0.0, k
+        total += line.words if probability >= floor else -line.words
+        if total > best:
+            best, best_run = total, range(start, k + 1)
+    return best_run
+
+
+def in_context(
+    lines: Sequence[Judged], kept: Sequence[bool], decision: Decision
+) -> list[tuple[int, str]]:
+    """The removed lines kept by their context: runs of at most ``context_run`` short
+    lines without marks of furniture between two kept lines (``in_context``), and up to
+    ``colon_run`` of them after a kept line ending in ":" (``after_colon``)."""
+    out: list[tuple[int, str]] = []
+    k = 0
+    while k < len(lines):
+        if kept[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(lines) and not kept[end]:
+            end += 1
+        out += _run_rules(lines, kept, k, end, decision)
+        k = end
+    return out
+
+
+def _run_rules(
+    lines: Sequence[Judged], kept: Sequence[bool], start: int, end: int, decision: Decision
+) -> list[tuple[int, str]]:
+    """The rules keeping lines of the removed run ``start:end`` (see ``in_context``)."""
+    if start == 0 or not kept[start - 1]:
+        return []
+    short = [
+        not line.furniture and line.words <= decision.context_words for line in lines[start:end]
+    ]
+    between = end < len(lines) and end - start <= decision.context_run
+    if between and all(short):
+        return [(k, "in_context") for k in range(start, end)]
+    if lines[start - 1].last == ":":
+        count = 0
+        while count < min(decision.colon_run, len(short)) and short[count]:
+            count += 1
+        return [(k, "after_colon") for k in range(start, start + count)]
+    return []

@@ -1,0 +1,103 @@
+"""The page-level decision of ``classify_lines`` (``steps/classify/decide.py``): which
+lines scoring below the threshold it keeps, and that it keeps nothing else."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpuskit.document import Document, Source, make_document
+from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import preparation_steps
+from corpuskit.steps.classify.decide import Decision, Judged, best_block, keep_back
+from corpuskit.steps.classify.step import ClassifyLines
+
+LINES = st.lists(
+    st.builds(
+        Judged,
+        st.floats(-8, 8),
+        st.integers(0, 40),
+        st.booleans(),
+        st.sampled_from([".", ":", "s", "|", ""]),
+    ),
+    max_size=60,
+)
+
+#: A short post between a menu and a footer, written for this test.
+POST = """Home
+News
+Sport
+Contact
+
+The village fete raised money for the new roof of the church this summer.
+
+Volunteers baked cakes, ran the tombola and sold second-hand books all afternoon.
+
+Imprint
+Privacy"""
+
+
+@given(LINES, st.floats(-2, 2))
+def test_only_low_lines_without_marks_of_furniture_are_kept_back(
+    lines: list[Judged], threshold: float
+) -> None:
+    rules = keep_back(lines, threshold, Decision(colon_run=12))
+    assert len(rules) == len(lines)
+    for line, rule in zip(lines, rules, strict=True):
+        if rule is not None:
+            assert line.score < threshold
+        if rule in ("in_context", "after_colon"):
+            assert not line.furniture and line.words <= Decision().context_words
+
+
+@given(LINES, st.floats(-2, 2))
+def test_a_page_with_enough_kept_words_is_not_rescued(
+    lines: list[Judged], threshold: float
+) -> None:
+    kept = sum(line.words for line in lines if line.score >= threshold)
+    rules = keep_back(lines, threshold, Decision())
+    if kept >= Decision().rescue_words:
+        assert "best_block" not in rules
+
+
+@given(LINES, st.floats(-2, 2))
+def test_the_best_block_is_one_run_holding_the_best_line(
+    lines: list[Judged], threshold: float
+) -> None:
+    run = best_block(lines, threshold, Decision().rescue_share)
+    assert 0 <= run.start <= run.stop <= len(lines)
+    if run:
+        assert sum(line.words for line in lines[run.start : run.stop]) > 0
+
+
+def test_a_menu_between_two_paragraphs_does_not_come_back() -> None:
+    prose = Judged(2.0, 40, False, ".")  # enough words: no rescue
+    menu = [Judged(-2.0, 1, False, "s") for _ in range(Decision().context_run + 1)]
+    assert keep_back([prose, *menu, prose], 0.0, Decision()) == [None] * (len(menu) + 2)
+
+
+def test_a_heading_between_two_paragraphs_stays() -> None:
+    prose = Judged(2.0, 40, False, ".")  # enough words: no rescue
+    heading = Judged(-1.0, 4, False, "s")
+    assert keep_back([prose, heading, prose], 0.0, Decision()) == [None, "in_context", None]
+
+
+def prepared(text: str) -> Document:
+    doc = Pipeline(preparation_steps())(make_document(text, Source("post.txt")))
+    assert isinstance(doc, Document)
+    return doc
+
+
+def test_a_page_the_model_would_empty_keeps_its_best_block() -> None:
+    """With a threshold above every score the line model alone empties the page; the
+    decision keeps the post's two paragraphs, not the menu or the footer, and ``judged``
+    names the rule (what ``corpuskit explain`` shows)."""
+    doc = prepared(POST)
+    alone = ClassifyLines(threshold=10.0, decision=None)(doc)
+    assert not alone.text.strip()
+    step = ClassifyLines(threshold=10.0)
+    kept = [line for line in step(doc).text.split("\n") if line.strip()]
+    assert kept == [line for line in POST.split("\n") if len(line) > 40]
+    judged = step.judged(doc)
+    lines = doc.text.split("\n")
+    assert {lines[at] for at, why in judged.items() if "best_block" in why} == set(kept)
