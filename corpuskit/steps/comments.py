@@ -18,7 +18,8 @@ one before:
 - without a header: at least ``MIN_MARKERS`` markers of two kinds besides votes and
   dates, one of them repeated, after at least ``ARTICLE_WORDS`` words of prose (on a
   forum page the posts are the content, and come first);
-- right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it.
+- right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it,
+  and the lines between (a comment too long for ``GAP_WORDS``) go with it.
 
 The thread runs from its header (or the line naming the first commenter) to its last
 marker, and past it over the prose of the last comment when that marker heads it.
@@ -219,11 +220,11 @@ class _Scan:
             members = self._chain(first)
             if not _enough(members, self.kinds, "header", after):
                 return None, index + 1
-            return self._thread(index, members, True)
+            return self._thread(index, members, True, found if after else [])
         members = self._chain(index)
         if not _enough(members, self.kinds, self._prose_before(index), after):
             return None, members[-1] + 1
-        return self._thread(index, members, False)
+        return self._thread(index, members, False, found if after else [])
 
     def _first_marker(self, header: int) -> int | None:
         """The first marker within ``HEADER_REACH`` non-blank lines after a header."""
@@ -259,8 +260,14 @@ class _Scan:
         """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""
         return "article" if self.prose[index] >= ARTICLE_WORDS else "none"
 
-    def _thread(self, start: int, members: list[int], header: bool) -> tuple[Thread, int]:
-        if not header:
+    def _thread(
+        self, start: int, members: list[int], header: bool, before: list[Thread]
+    ) -> tuple[Thread, int]:
+        """The thread of ``members``; one that continues the thread ``before`` it (the
+        chain broke on a long comment) takes the lines between the two."""
+        if before:
+            start = before[-1].end + 1
+        elif not header:
             start = self._commenter(start)
         end = self._tail(members[-1])
         return Thread(start, end, len(members), header), end + 1

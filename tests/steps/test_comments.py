@@ -67,6 +67,11 @@ def test_a_thread_after_an_article_goes_with_its_header_and_evidence() -> None:
         ("November 5, 2012", "date"),
         ("The mayor says the bridge will open.", None),
         ("12.02.2020", "date"),
+        ("{ 167 comments }", "header"),
+        ("48 Comments »", "header"),
+        ("said,", "speaker"),
+        ("CmdrR - October 26, 2012", "speaker"),
+        ("Login to reply", "reply"),
     ],
 )
 def test_markers_in_several_languages(line: str, kind: str | None) -> None:
@@ -88,6 +93,13 @@ def test_markers_in_several_languages(line: str, kind: str | None) -> None:
 )
 def test_what_is_no_thread_stays(page: str) -> None:
     assert removed(page) == []
+
+
+def test_a_thread_broken_by_a_long_comment_goes_whole() -> None:
+    long_comment = "A comment long enough to break the chain of markers, " * 30
+    page = ARTICLE + THREAD + long_comment + "\n" + THREAD.split("\n", 2)[2]
+    doc = STEP(doc_from(page))
+    assert doc.text.strip() == ARTICLE.strip()
 
 
 def test_explain_shows_the_rule_and_the_evidence() -> None:
