@@ -67,8 +67,15 @@ from corpuskit.pipeline import remove_lines
 GAP_WORDS = 250
 #: Non-blank lines between a header and the first marker (the commenter's name...).
 HEADER_REACH = 5
+#: ... or words: a first comment printed above its signature ("Posted by: Ana | date").
+HEADER_WORDS = 120
 #: Markers of a thread without a header.
 MIN_MARKERS = 3
+#: Timestamps, each under a name, that make a thread without a header or another kind
+#: of marker (R153-like: "Robert" / "Dec 8th, 2009 at 8:03 pm" / the comment).
+MIN_SIGNED = 4
+#: Words of a line that names a commenter ("Fortunato Saraiva", "Orb of the Emissary").
+NAME_WORDS = 4
 #: Words of prose (lines of 8+ words) before a thread without a header.
 ARTICLE_WORDS = 50
 PROSE_LINE_WORDS = 8
@@ -76,11 +83,16 @@ PROSE_LINE_WORDS = 8
 CONTINUED_WORDS = 600
 #: Lines of the last comment's prose taken after a marker that heads it.
 TAIL_LINES = 40
+#: Non-blank lines of a marker group above a comment ("name | date | Reply").
+GROUP_LINES = 4
 #: ``html_comment`` share above which a line of an HTML page is in a thread.
 HTML_SHARE = 0.5
 
 #: Markers that name who wrote a comment or when.
 HEADS = ("speaker", "timestamp", "date")
+#: The markers that may sign a comment far below its header: a bare date or a "Reply"
+#: there is as likely the article's own (a byline's "4 Comments" above its dateline).
+SIGNATURES = ("speaker", "timestamp")
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,10 @@ class CommentMarkers:
         return "date" if self.date_only.fullmatch(text) else None
 
 
+#: A header that counts no comments (``markers.header.empty``).
+_EMPTY = re.compile(load_table("comments")["markers"]["header"]["empty"], re.I)
+
+
 class Thread(NamedTuple):
     """A comment thread: its first and last line, its markers and whether a header
     opens it."""
@@ -162,7 +178,10 @@ class CommentLines:
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"markers": self.markers.digest, "gap_words": GAP_WORDS}
+        return {
+            "markers": self.markers.digest,
+            "gap_words": GAP_WORDS,
+        }
 
     def __call__(self, doc: Document) -> Document:
         lines = doc.text.split("\n")
@@ -185,8 +204,10 @@ class CommentLines:
 class _Scan:
     """One page's lines and their marker kinds, scanned once for threads."""
 
-    def __init__(self, lines: Sequence[str], kinds: list[str | None]) -> None:
-        self.lines, self.kinds = lines, kinds
+    def __init__(
+        self, lines: Sequence[str], kinds: list[str | None], empty: re.Pattern[str] = _EMPTY
+    ) -> None:
+        self.lines, self.kinds, self.empty = lines, kinds, empty
         self.words = [0]  # words before each line, so that a gap costs two lookups
         self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
         for line in lines:
@@ -217,44 +238,74 @@ class _Scan:
             first = self._first_marker(index)
             if first is None:
                 return None, index + 1
-            members = self._chain(first)
+            members = self._chain(first, led=True)
             if not _enough(members, self.kinds, "header", after):
                 return None, index + 1
             return self._thread(index, members, True, found if after else [])
         members = self._chain(index)
-        if not _enough(members, self.kinds, self._prose_before(index), after):
+        before = self._prose_before(index)
+        if not (_enough(members, self.kinds, before, after) or self._signed(members, before)):
             return None, members[-1] + 1
         return self._thread(index, members, False, found if after else [])
 
     def _first_marker(self, header: int) -> int | None:
-        """The first marker within ``HEADER_REACH`` non-blank lines after a header."""
+        """The first marker within ``HEADER_REACH`` non-blank lines after a header, or
+        within ``HEADER_WORDS`` words when it names who or when (``SIGNATURES``: a first
+        comment printed above its signature, "Posted by: Ana | date"). A header that
+        counts no comments ("No Comments", "Responses (0)" under each comment) opens
+        nothing (``empty`` in ``data/comments.toml``)."""
+        if self.empty.search(self.lines[header]):
+            return None
         seen = 0
         for index in range(header + 1, len(self.lines)):
-            if self.kinds[index] not in (None, "header"):
-                return index
+            kind = self.kinds[index]
+            if kind not in (None, "header"):
+                return index if seen <= HEADER_REACH or kind in SIGNATURES else None
             seen += bool(self.lines[index].strip())
-            if seen > HEADER_REACH:
+            if seen > HEADER_REACH and self.between(header, index + 1) > HEADER_WORDS:
                 return None
         return None
 
-    def _chain(self, first: int) -> list[int]:
-        """Markers from ``first`` on, each within ``GAP_WORDS`` of the one before, up to
-        a header that opens a thread of its own."""
+    def _chain(self, first: int, led: bool = False) -> list[int]:
+        """Markers from ``first`` on, each within ``GAP_WORDS`` of the one before, up to a
+        header that opens a thread of its own; markers that no header leads (``led``)
+        stop at any header (a byline's timestamp, then the article, then "1 Comment":
+        the thread starts there, not at the byline).
+
+        (A longer gap after a header, 500 words, took whole articles whose byline
+        prints "334 comments": measured on dragnet-dev, F fell.)"""
+        gap = GAP_WORDS
         members = [first]
         for index in range(first + 1, len(self.lines)):
             kind = self.kinds[index]
             if kind is None:
-                if self.between(members[-1], index) > GAP_WORDS:
+                if self.between(members[-1], index) > gap:
                     break
                 continue
             if kind == "header":
-                if self._first_marker(index) is not None:
+                if not led or self._first_marker(index) is not None:
                     break
                 continue
-            if self.between(members[-1], index) > GAP_WORDS:
+            if self.between(members[-1], index) > gap:
                 break
             members.append(index)
         return members
+
+    def _signed(self, members: list[int], before: str) -> bool:
+        """Whether ``members`` are ``MIN_SIGNED`` or more timestamps after an article,
+        each under a line that names someone (``_name``): "Robert" / "Dec 8th, 2009 at
+        8:03 pm", a thread whose dump lost its header and its "says:". A live blog's
+        times come without a name above them."""
+        if before != "article" or len(members) < MIN_SIGNED:
+            return False
+        return all(self.kinds[m] == "timestamp" and self._named(m) for m in members)
+
+    def _named(self, index: int) -> bool:
+        """Whether the non-blank line above line ``index`` is a name (``_name``)."""
+        index -= 1
+        while index >= 0 and not self.lines[index].strip():
+            index -= 1
+        return index >= 0 and self.kinds[index] is None and _name(self.lines[index])
 
     def _prose_before(self, index: int) -> str:
         """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""
@@ -282,8 +333,8 @@ class _Scan:
         return first
 
     def _tail(self, last: int) -> int:
-        """The last line of the last comment, when its marker heads it."""
-        if self.kinds[last] not in HEADS:
+        """The last line of the last comment, when its markers head it."""
+        if not self._heads_prose(last):
             return last
         end, taken = last, 0
         for index in range(last + 1, min(len(self.lines), last + 1 + 2 * TAIL_LINES)):
@@ -294,6 +345,24 @@ class _Scan:
                 break
             end, taken = index, taken + 1
         return end
+
+    def _heads_prose(self, last: int) -> bool:
+        """Whether the marker ``last`` ends a group that heads a comment: it names who or
+        when, or it closes a run of markers (and separators) with one that does
+        ("Ana | November 9, 2012 3:15 AM | Reply", then the comment)."""
+        if self.kinds[last] in HEADS:
+            return True
+        seen = 0
+        for index in range(last - 1, max(-1, last - 1 - 2 * GROUP_LINES), -1):
+            if self.kinds[index] in HEADS:
+                return True
+            line = self.lines[index].strip()
+            if _prose(line):
+                return False
+            seen += bool(line)
+            if seen >= GROUP_LINES:
+                return False
+        return False
 
 
 def _enough(members: list[int], kinds: list[str | None], before: str, after: bool) -> bool:
@@ -308,6 +377,22 @@ def _enough(members: list[int], kinds: list[str | None], before: str, after: boo
         return len(members) >= 2 and (heads >= 2 or per["reply"] >= 3 or per["vote"] >= 3)
     repeated = max(per.values()) >= 2
     return before == "article" and len(members) >= MIN_MARKERS and repeated and len(named) >= 2
+
+
+def _name(line: str) -> bool:
+    """Whether ``line`` may be a commenter's name or handle: one to ``NAME_WORDS`` words,
+    a letter in it, no sentence punctuation at its end.
+
+    >>> _name("Fortunato Saraiva"), _name("@bdubsmitty"), _name("It was late."), _name("2")
+    (True, True, False, False)
+    """
+    text = line.strip()
+    words = text.split()
+    return (
+        0 < len(words) <= NAME_WORDS
+        and any(c.isalpha() for c in text)
+        and not text.endswith((".", "!", "?", ":", ",", ";"))
+    )
 
 
 def _prose(line: str) -> bool:

@@ -72,6 +72,8 @@ def test_a_thread_after_an_article_goes_with_its_header_and_evidence() -> None:
         ("said,", "speaker"),
         ("CmdrR - October 26, 2012", "speaker"),
         ("Login to reply", "reply"),
+        ("1 November 2012 9:37PM", "timestamp"),
+        ("Nokia N82 Software Update - 11.0.117", None),
     ],
 )
 def test_markers_in_several_languages(line: str, kind: str | None) -> None:
@@ -100,6 +102,23 @@ def test_a_thread_broken_by_a_long_comment_goes_whole() -> None:
     page = ARTICLE + THREAD + long_comment + "\n" + THREAD.split("\n", 2)[2]
     doc = STEP(doc_from(page))
     assert doc.text.strip() == ARTICLE.strip()
+
+
+def test_timestamps_under_names_make_a_thread_without_a_header() -> None:
+    signed = "".join(
+        f"{name}\nDec {day}th, 2009 at 6:0{day} am\nThanks, that helped me a lot.\n"
+        for day, name in enumerate(("Fortunato Saraiva", "Robert", "kim_j", "Ana Lopes"), 4)
+    )
+    doc = STEP(doc_from(ARTICLE + ARTICLE + signed))
+    assert doc.text.strip() == (ARTICLE + ARTICLE).strip()
+    # a live blog's times, with no name above them, stay
+    live = "".join(f"Update\n\n{h}:15 am\nThe river rose again.\n" for h in range(5, 10))
+    assert removed(ARTICLE + ARTICLE + live.replace("Update\n\n", "")) == []
+
+
+def test_a_header_that_counts_no_comments_opens_no_thread() -> None:
+    page = ARTICLE + "No Comments\nPosted by: Ana\nMay 5, 2012 at 3:19 pm\n" + ARTICLE
+    assert removed(page) == []
 
 
 def test_explain_shows_the_rule_and_the_evidence() -> None:
