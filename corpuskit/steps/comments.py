@@ -152,8 +152,11 @@ class CommentMarkers:
         return "date" if self.date_only.fullmatch(text) else None
 
 
+_TABLE = load_table("comments")
 #: A header that counts no comments (``markers.header.empty``).
-_EMPTY = re.compile(load_table("comments")["markers"]["header"]["empty"], re.I)
+_EMPTY = re.compile(_TABLE["markers"]["header"]["empty"], re.I)
+#: A byline word: the name under or after it is the author's (``signature.byline``).
+_BYLINE = re.compile(_TABLE["signature"]["byline"], re.I)
 
 
 class Thread(NamedTuple):
@@ -254,7 +257,7 @@ class _Scan:
         comment printed above its signature, "Posted by: Ana | date"). A header that
         counts no comments ("No Comments", "Responses (0)" under each comment) opens
         nothing (``empty`` in ``data/comments.toml``)."""
-        if self.empty.search(self.lines[header]):
+        if self.empty.search(self.lines[header]) or self._next(header) in ("0", "(0)"):
             return None
         seen = 0
         for index in range(header + 1, len(self.lines)):
@@ -301,11 +304,29 @@ class _Scan:
         return all(self.kinds[m] == "timestamp" and self._named(m) for m in members)
 
     def _named(self, index: int) -> bool:
-        """Whether the non-blank line above line ``index`` is a name (``_name``)."""
+        """Whether the non-blank line above line ``index`` is a name (``_name``), and no
+        byline's: neither it nor the line above it starts with "By" (``_BYLINE``)."""
+        above = self._above(index)
+        if above < 0 or self.kinds[above] is not None or not _name(self.lines[above]):
+            return False
+        byline = self._above(above)
+        return not _BYLINE.match(self.lines[above].strip()) and not (
+            byline >= 0 and _BYLINE.fullmatch(self.lines[byline].strip())
+        )
+
+    def _above(self, index: int) -> int:
+        """The non-blank line above line ``index`` (-1 when there is none)."""
         index -= 1
         while index >= 0 and not self.lines[index].strip():
             index -= 1
-        return index >= 0 and self.kinds[index] is None and _name(self.lines[index])
+        return index
+
+    def _next(self, index: int) -> str:
+        """The non-blank line after line ``index``, stripped ("" when there is none)."""
+        for line in self.lines[index + 1 : index + 3]:
+            if line.strip():
+                return line.strip()
+        return ""
 
     def _prose_before(self, index: int) -> str:
         """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""

@@ -114,11 +114,18 @@ def test_timestamps_under_names_make_a_thread_without_a_header() -> None:
     # a live blog's times, with no name above them, stay
     live = "".join(f"Update\n\n{h}:15 am\nThe river rose again.\n" for h in range(5, 10))
     assert removed(ARTICLE + ARTICLE + live.replace("Update\n\n", "")) == []
+    # nor do the bylines of a list of teasers
+    teasers = "".join(
+        f"Headline number {day} about the river\nBy\nPat Doe\n12 May 2022, 4:1{day}pm\n"
+        for day in range(6)
+    )
+    assert removed(ARTICLE + ARTICLE + teasers) == []
 
 
 def test_a_header_that_counts_no_comments_opens_no_thread() -> None:
     page = ARTICLE + "No Comments\nPosted by: Ana\nMay 5, 2012 at 3:19 pm\n" + ARTICLE
     assert removed(page) == []
+    assert removed(page.replace("No Comments", "Kommentare\n0")) == []
 
 
 def test_explain_shows_the_rule_and_the_evidence() -> None:
