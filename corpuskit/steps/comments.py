@@ -74,6 +74,13 @@ MIN_MARKERS = 3
 #: Timestamps, each under a name, that make a thread without a header or another kind
 #: of marker (R153-like: "Robert" / "Dec 8th, 2009 at 8:03 pm" / the comment).
 MIN_SIGNED = 4
+#: Lines of a split header above its word ("{" / "167"), blank lines apart.
+OPENING_LINES = 2
+#: Blocks of a name over prose that make a thread under a header with no markers.
+MIN_BLOCKS = 4
+#: Lines in a run of such blocks that are neither (a handle, a link split out of a
+#: sentence: "Where" / "active-skin" / "corresponds to..."): more in a row end it.
+STRAY_LINES = 4
 #: Words of a line that names a commenter ("Fortunato Saraiva", "Orb of the Emissary").
 NAME_WORDS = 4
 #: Words of prose (lines of 8+ words) before a thread without a header.
@@ -167,6 +174,8 @@ class Thread(NamedTuple):
     end: int
     markers: int
     header: bool
+    #: Comments told by their shape alone (``_Scan.blocks``), when no marker signs them.
+    blocks: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,8 @@ class CommentLines:
         for thread in self.threads(lines):
             evidence = {"thread_markers": float(thread.markers)}
             evidence["thread_header"] = float(thread.header)
+            if thread.blocks:
+                evidence = {"thread_header": 1.0, "thread_blocks": float(thread.blocks)}
             for index in range(thread.start, thread.end + 1):
                 if lines[index].strip():
                     rules[index], why[index] = "comments", evidence
@@ -240,7 +251,7 @@ class _Scan:
         if kind == "header":
             first = self._first_marker(index)
             if first is None:
-                return None, index + 1
+                return self._blocks(index)
             members = self._chain(first, led=True)
             if not _enough(members, self.kinds, "header", after):
                 return None, index + 1
@@ -250,6 +261,70 @@ class _Scan:
         if not (_enough(members, self.kinds, before, after) or self._signed(members, before)):
             return None, members[-1] + 1
         return self._thread(index, members, False, found if after else [])
+
+    def _blocks(self, header: int) -> tuple[Thread | None, int]:
+        """A thread under ``header`` that no marker signs: ``MIN_BLOCKS`` or more blocks
+        of a name line (``_signs``) over prose, two names at least twice each (people
+        answer each other; an article's subheadings do not repeat, and a repeated
+        "AdChoices" is one name), after an article
+        (``ARTICLE_WORDS``). "{ 167 comments }" / "Hesham Zebida" / "The most tuts I
+        would like to see is :" / "Jason Manheim" / "Ditto on the above." ..."""
+        if self.empty.search(self.lines[header]) or self._prose_before(header) != "article":
+            return None, header + 1
+        names: Counter[str] = Counter()
+        index, end, stray = header + 1, header, 0
+        while index < len(self.lines) and self.kinds[index] is None:
+            line = self.lines[index].strip()
+            index += 1
+            if not line or not any(c.isalpha() for c in line):  # "}", "|", "12"
+                continue
+            body = self._body(index)
+            if _said(line) and end > header:  # more of the comment above
+                index, end, stray = max(body, index), max(body, index) - 1, 0
+                continue
+            if not self._signs(index - 1, body):
+                stray += 1  # a signature, a stray link: "@RyanShell"
+                if stray > STRAY_LINES:
+                    break
+                continue
+            names[line.casefold()] += 1
+            index, end, stray = body, body - 1, 0
+        blocks = sum(names.values())
+        if blocks < MIN_BLOCKS or sum(count >= 2 for count in names.values()) < 2:
+            return None, header + 1
+        return Thread(self._opening(header), end, 0, True, blocks), end + 1
+
+    def _signs(self, index: int, body: int) -> bool:
+        """Whether line ``index`` names the writer of the prose under it (up to line
+        ``body``): a name (``_name``) on a line of its own, not a link inside a sentence:
+        the line above it ends one (or is no prose) and the prose under it starts one
+        (a capital, a digit, "@"; not ", which says"). A list item ends a block too."""
+        if body == index + 1 or not _name(self.lines[index]):
+            return False
+        above = self.lines[self._above(index)].strip() if index > 0 else ""
+        under = self.lines[self._below(index)].strip()
+        ended = not _prose(above) or above.endswith(ENDS) or above.startswith(BULLETS)
+        return ended and (under[:1].isupper() or under[:1].isdigit() or under[:1] == "@")
+
+    def _below(self, index: int) -> int:
+        """The non-blank line below line ``index`` (``index`` when there is none)."""
+        for below in range(index + 1, min(len(self.lines), index + 3)):
+            if self.lines[below].strip():
+                return below
+        return index
+
+    def _body(self, index: int) -> int:
+        """The line after the prose that starts at line ``index`` (blank lines skipped;
+        ``index`` itself when no prose starts there; ``_said``)."""
+        end = index
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.strip():
+                if self.kinds[index] is not None or not _said(line):
+                    break
+                end = index + 1
+            index += 1
+        return end
 
     def _first_marker(self, header: int) -> int | None:
         """The first marker within ``HEADER_REACH`` non-blank lines after a header, or
@@ -341,8 +416,21 @@ class _Scan:
             start = before[-1].end + 1
         elif not header:
             start = self._commenter(start)
+        else:
+            start = self._opening(start)
         end = self._tail(members[-1])
         return Thread(start, end, len(members), header), end + 1
+
+    def _opening(self, header: int) -> int:
+        """The first line of a header the dump split: up to ``OPENING_LINES`` lines with
+        no letter just above it ("{" / "167" / "comments" / "}")."""
+        start = index = header
+        for _ in range(2 * OPENING_LINES):
+            index -= 1
+            if index < 0 or any(c.isalpha() for c in self.lines[index]):
+                break
+            start = index if self.lines[index].strip() else start
+        return start
 
     def _commenter(self, first: int) -> int:
         """The line naming the first commenter, just before a thread's first marker."""
@@ -414,6 +502,25 @@ def _name(line: str) -> bool:
         and any(c.isalpha() for c in text)
         and not text.endswith((".", "!", "?", ":", ",", ";"))
     )
+
+
+#: How a sentence ends (closing quotes and brackets after its mark included).
+ENDS = (".", "!", "?", "…", ")", '"', "”", "’", ":", ";")
+
+
+#: How a list item starts.
+BULLETS = ("- ", "* ", "• ")
+
+
+def _said(line: str) -> bool:
+    """Whether ``line`` may be part of a comment's text: prose (``_prose``), a line
+    that leads on ("Additionally:", "Hello Sir,"), a list item ("- CSS").
+
+    >>> _said("Hello Sir,"), _said("Jason Manheim")
+    (True, False)
+    """
+    text = line.strip()
+    return _prose(text) or text.endswith((":", ",")) or text.startswith(BULLETS)
 
 
 def _prose(line: str) -> bool:

@@ -122,6 +122,32 @@ def test_timestamps_under_names_make_a_thread_without_a_header() -> None:
     assert removed(ARTICLE + ARTICLE + teasers) == []
 
 
+def test_names_over_prose_after_a_header_are_a_thread_without_markers() -> None:
+    blocks = [
+        ("Hesham Zebida", "The most tuts I would like to see is:\n- How to create a Box"),
+        ("Jason Manheim", "Ditto on the above."),
+        ("Hesham Zebida", "Johan, skin templates are easy to create."),
+        ("Johan", "Yeah, I am hoping the basics will be covered."),
+        ("Jason Manheim", "Thanks, that helps."),
+    ]
+    thread = "{\n167\ncomments\n}\n" + "".join(f"{n}\n{t}\n" for n, t in blocks)
+    doc = STEP(doc_from(ARTICLE + ARTICLE + thread))
+    assert doc.text.strip() == (ARTICLE + ARTICLE).strip()
+    features = dict(doc.edits[-1].lines[-1].features)
+    assert features == {"thread_header": 1.0, "thread_blocks": 5.0}
+    # an article under a "Comments" link, its links split out of sentences, stays
+    article = (
+        ARTICLE
+        + "Comments\n"
+        + (
+            "The company\nLaunchRock\n, which helps startups, said that\nLaunchRock\n"
+            "is growing. Its founder\nJameson\nagreed, and\nJameson\nsmiled.\n"
+        )
+        * 3
+    )
+    assert removed(ARTICLE + article) == []
+
+
 def test_a_header_that_counts_no_comments_opens_no_thread() -> None:
     page = ARTICLE + "No Comments\nPosted by: Ana\nMay 5, 2012 at 3:19 pm\n" + ARTICLE
     assert removed(page) == []
