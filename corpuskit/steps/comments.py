@@ -13,16 +13,27 @@ counts ("+2"). A marker alone proves nothing (an article has a dateline and a
 "Permalink"); a thread is markers that repeat, each within ``GAP_WORDS`` words of the
 one before:
 
-- after a header, whose first marker comes within ``HEADER_REACH`` lines: at least two
-  markers naming who or when (or three controls, or three vote counts);
+- after a header, whose first marker comes within ``HEADER_REACH`` lines (or within
+  ``HEADER_WORDS`` words when it names who or when: a first comment printed above its
+  signature): at least two markers naming who or when (or three controls, or three
+  vote counts). A header that counts no comments ("No Comments", "Responses (0)")
+  opens nothing;
+- under a header with no marker after it: ``MIN_BLOCKS`` blocks of a name on a line of
+  its own over prose, two of the names at least twice each (people answer each other),
+  after an article (evidence ``thread_blocks``); a name is no link split out of a
+  sentence (the line above ends one, the prose under it starts one);
 - without a header: at least ``MIN_MARKERS`` markers of two kinds besides votes and
   dates, one of them repeated, after at least ``ARTICLE_WORDS`` words of prose (on a
-  forum page the posts are the content, and come first);
+  forum page the posts are the content, and come first), or ``MIN_SIGNED`` timestamps
+  each under a commenter's name (not a byline's: "By / Pat Doe / date"); such a chain
+  stops at a header;
 - right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it,
   and the lines between (a comment too long for ``GAP_WORDS``) go with it.
 
-The thread runs from its header (or the line naming the first commenter) to its last
-marker, and past it over the prose of the last comment when that marker heads it.
+The thread runs from its header (with the count and brackets a dump split off it:
+"{" / "167" / "comments") or the line naming the first commenter to its last marker,
+and past it over the prose of the last comment when the markers head the comments
+("Ana | November 9, 2012 3:15 AM | Reply", then the comment).
 
 **HTML** pages say more (``html/layout.py``): a line inside an element whose
 ``class``/``id`` names a comment thread (``comment``, ``disqus``, ``respond``...), a
