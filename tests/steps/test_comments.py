@@ -185,8 +185,11 @@ def test_work_grows_linearly_with_the_page() -> None:
         "Comments\nx\n" * 3,
         "+2\n",
         "word " * 30 + "\n",
+        "Anna Lee\nSome prose, said with a point.\nBen\nMore prose follows here.\n",
+        "Anna Lee\nMay 5, 2012 at 3:19 pm\nSome prose, said with a point.\n",
     ]
     module = comments.__file__
+    units[-2:] = ["word " * 60 + "\n3 Comments\n" + unit * 3 for unit in units[-2:]]
     for unit in units:
         run = unit * (100_000 // len(unit))
         small = lines_run(module, lambda run=run: STEP(doc_from(run[: len(run) // 10])))
