@@ -15,7 +15,10 @@ Used by ``bench/quality.py`` beside the benchmark's own ``score.py`` (whose cano
 - **comment detection** (``gold_with_comments.jsonl`` beside an article gold): line by
   line, which of the lines the rule ``comments`` removed were not article text
   (precision), and which of the page's comment lines it removed (recall). A line counts
-  when it has 3+ words: shorter ones ("Reply", "2") are found anywhere by chance.
+  when it has 3+ words: shorter ones ("Reply", "2") are found anywhere by chance. Some
+  pages' article gold holds their thread too (a "385 Comments" post whose gold keeps
+  every comment): ``threaded`` is the precision on the pages whose gold sets a thread
+  apart, where an article line removed is a mistake of the rule, not of the gold.
 """
 
 from __future__ import annotations
@@ -131,14 +134,19 @@ def _plain(text: str) -> str:
 @dataclass(frozen=True)
 class CommentScores:
     """Line-level comment detection: ``precision`` and ``recall`` of the rule
-    ``comments``, and ``gone``: the comment lines missing from the output, by any step."""
+    ``comments``, ``gone``: the comment lines missing from the output, by any step, and
+    ``threaded``: the precision on pages whose gold sets a thread apart."""
 
     precision: Ratio
     recall: Ratio
     gone: Ratio
+    threaded: Ratio
 
     def __str__(self) -> str:
-        return f"precision {self.precision}  recall {self.recall}  gone {self.gone}"
+        return (
+            f"precision {self.precision}  recall {self.recall}  gone {self.gone}  "
+            f"precision on pages with a gold thread {self.threaded}"
+        )
 
 
 def comment_detection(
@@ -155,13 +163,20 @@ def comment_detection(
         return None
     articles = _articles(folder / "gold.jsonl")
     threads = {page: text[len(articles.get(page, "")) :] for page, text in _articles(path).items()}
-    counts = [0] * 6  # removed, removed not article, comment lines, removed, gone, -
+    # removed, removed not article, comment lines, removed, gone, and the first two on
+    # pages with a thread
+    counts = [0] * 7
     for doc, result in zip(docs, results, strict=True):
         page = page_id(doc)
         article, thread = squash(articles.get(page, "")), squash(threads.get(page, ""))
         _count_page(doc, result, article, thread, squash, counts)
-    removed, clean, comments, caught, gone, _ = counts
-    return CommentScores(Ratio(clean, removed), Ratio(caught, comments), Ratio(gone, comments))
+    removed, clean, comments, caught, gone, threaded, threaded_clean = counts
+    return CommentScores(
+        Ratio(clean, removed),
+        Ratio(caught, comments),
+        Ratio(gone, comments),
+        Ratio(threaded_clean, threaded),
+    )
 
 
 def _count_page(
@@ -190,6 +205,9 @@ def _count_page(
         if number in by_comments:
             counts[0] += 1
             counts[1] += not in_article
+            if thread:
+                counts[5] += 1
+                counts[6] += not in_article
         if thread and text in thread and not in_article:
             counts[2] += 1
             counts[3] += number in by_comments

@@ -13,15 +13,26 @@ counts ("+2"). A marker alone proves nothing (an article has a dateline and a
 "Permalink"); a thread is markers that repeat, each within ``GAP_WORDS`` words of the
 one before:
 
-- after a header, whose first marker comes within ``HEADER_REACH`` lines: at least two
-  markers naming who or when (or three controls, or three vote counts);
+- after a header, whose first marker comes within ``HEADER_REACH`` lines (or within
+  ``HEADER_WORDS`` words when it names who or when; off): at least two markers
+  naming who or when (or three controls, or three vote counts). A header that counts
+  no comments ("No Comments", "Responses (0)") opens nothing;
+- under a header with no marker after it: ``MIN_BLOCKS`` blocks of a name on a line of
+  its own over prose, two of the names at least twice each (people answer each other),
+  after an article (evidence ``thread_blocks``); a name is no link split out of a
+  sentence (the line above ends one, the prose under it starts one);
 - without a header: at least ``MIN_MARKERS`` markers of two kinds besides votes and
   dates, one of them repeated, after at least ``ARTICLE_WORDS`` words of prose (on a
-  forum page the posts are the content, and come first);
-- right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it.
+  forum page the posts are the content, and come first), or ``MIN_SIGNED`` timestamps
+  each under a commenter's name (not a byline's: "By / Pat Doe / date"); such a chain
+  stops at a header;
+- right after a thread (within ``CONTINUED_WORDS`` words): two markers continue it,
+  and the lines between (a comment too long for ``GAP_WORDS``) go with it.
 
-The thread runs from its header (or the line naming the first commenter) to its last
-marker, and past it over the prose of the last comment when that marker heads it.
+The thread runs from its header (with the count and brackets a dump split off it:
+"{" / "167" / "comments") or the line naming the first commenter to its last marker,
+and past it over the prose of the last comment when the markers head the comments
+("Ana | November 9, 2012 3:15 AM | Reply", then the comment).
 
 **HTML** pages say more (``html/layout.py``): a line inside an element whose
 ``class``/``id`` names a comment thread (``comment``, ``disqus``, ``respond``...), a
@@ -67,8 +78,25 @@ from corpuskit.pipeline import remove_lines
 GAP_WORDS = 250
 #: Non-blank lines between a header and the first marker (the commenter's name...).
 HEADER_REACH = 5
+#: ... or words, for a first comment printed above its signature ("Posted by: Ana |
+#: date"). 0: off. 120 caught such threads (dragnet-dev text recall +0.001) but took
+#: short articles whose byline prints "4 Comments" above a later signature (two pages
+#: emptied in HTML mode, F 0.915 -> 0.914): re-measure both modes before turning it on.
+HEADER_WORDS = 0
 #: Markers of a thread without a header.
 MIN_MARKERS = 3
+#: Timestamps, each under a name, that make a thread without a header or another kind
+#: of marker (R153-like: "Robert" / "Dec 8th, 2009 at 8:03 pm" / the comment).
+MIN_SIGNED = 4
+#: Lines of a split header above its word ("{" / "167"), blank lines apart.
+OPENING_LINES = 2
+#: Blocks of a name over prose that make a thread under a header with no markers.
+MIN_BLOCKS = 4
+#: Lines in a run of such blocks that are neither (a handle, a link split out of a
+#: sentence: "Where" / "active-skin" / "corresponds to..."): more in a row end it.
+STRAY_LINES = 4
+#: Words of a line that names a commenter ("Fortunato Saraiva", "Orb of the Emissary").
+NAME_WORDS = 4
 #: Words of prose (lines of 8+ words) before a thread without a header.
 ARTICLE_WORDS = 50
 PROSE_LINE_WORDS = 8
@@ -76,11 +104,16 @@ PROSE_LINE_WORDS = 8
 CONTINUED_WORDS = 600
 #: Lines of the last comment's prose taken after a marker that heads it.
 TAIL_LINES = 40
+#: Non-blank lines of a marker group above a comment ("name | date | Reply").
+GROUP_LINES = 4
 #: ``html_comment`` share above which a line of an HTML page is in a thread.
 HTML_SHARE = 0.5
 
 #: Markers that name who wrote a comment or when.
 HEADS = ("speaker", "timestamp", "date")
+#: The markers that may sign a comment far below its header: a bare date or a "Reply"
+#: there is as likely the article's own (a byline's "4 Comments" above its dateline).
+SIGNATURES = ("speaker", "timestamp")
 
 
 @dataclass(frozen=True)
@@ -193,6 +226,13 @@ class CommentMarkers:
         return re.compile("[" + "".join(c.pattern[1:-1] for c in checks if c) + "]", re.I)
 
 
+_TABLE = load_table("comments")
+#: A header that counts no comments (``markers.header.empty``).
+_EMPTY = re.compile(_TABLE["markers"]["header"]["empty"], re.I)
+#: A byline word: the name under or after it is the author's (``signature.byline``).
+_BYLINE = re.compile(_TABLE["signature"]["byline"], re.I)
+
+
 class Thread(NamedTuple):
     """A comment thread: its first and last line, its markers and whether a header
     opens it."""
@@ -201,6 +241,8 @@ class Thread(NamedTuple):
     end: int
     markers: int
     header: bool
+    #: Comments told by their shape alone (``_Scan.blocks``), when no marker signs them.
+    blocks: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,7 +257,10 @@ class CommentLines:
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"markers": self.markers.digest, "gap_words": GAP_WORDS}
+        return {
+            "markers": self.markers.digest,
+            "gap_words": GAP_WORDS,
+        }
 
     def __call__(self, doc: Document) -> Document:
         lines = doc.text.split("\n")
@@ -224,6 +269,8 @@ class CommentLines:
         for thread in self.threads(lines):
             evidence = {"thread_markers": float(thread.markers)}
             evidence["thread_header"] = float(thread.header)
+            if thread.blocks:
+                evidence = {"thread_header": 1.0, "thread_blocks": float(thread.blocks)}
             for index in range(thread.start, thread.end + 1):
                 if lines[index].strip():
                     rules[index], why[index] = "comments", evidence
@@ -238,8 +285,10 @@ class CommentLines:
 class _Scan:
     """One page's lines and their marker kinds, scanned once for threads."""
 
-    def __init__(self, lines: Sequence[str], kinds: list[str | None]) -> None:
-        self.lines, self.kinds = lines, kinds
+    def __init__(
+        self, lines: Sequence[str], kinds: list[str | None], empty: re.Pattern[str] = _EMPTY
+    ) -> None:
+        self.lines, self.kinds, self.empty = lines, kinds, empty
         self.words = [0]  # words before each line, so that a gap costs two lookups
         self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
         for line in lines:
@@ -269,55 +318,186 @@ class _Scan:
         if kind == "header":
             first = self._first_marker(index)
             if first is None:
-                return None, index + 1
-            members = self._chain(first)
+                return self._blocks(index)
+            members = self._chain(first, led=True)
             if not _enough(members, self.kinds, "header", after):
                 return None, index + 1
-            return self._thread(index, members, True)
+            return self._thread(index, members, True, found if after else [])
         members = self._chain(index)
-        if not _enough(members, self.kinds, self._prose_before(index), after):
+        before = self._prose_before(index)
+        if not (_enough(members, self.kinds, before, after) or self._signed(members, before)):
             return None, members[-1] + 1
-        return self._thread(index, members, False)
+        return self._thread(index, members, False, found if after else [])
+
+    def _blocks(self, header: int) -> tuple[Thread | None, int]:
+        """A thread under ``header`` that no marker signs: ``MIN_BLOCKS`` or more blocks
+        of a name line (``_signs``) over prose, two names at least twice each (people
+        answer each other; an article's subheadings do not repeat, and a repeated
+        "AdChoices" is one name), after an article
+        (``ARTICLE_WORDS``). "{ 167 comments }" / "Hesham Zebida" / "The most tuts I
+        would like to see is :" / "Jason Manheim" / "Ditto on the above." ..."""
+        if self.empty.search(self.lines[header]) or self._prose_before(header) != "article":
+            return None, header + 1
+        names: Counter[str] = Counter()
+        index, end, stray = header + 1, header, 0
+        while index < len(self.lines) and self.kinds[index] is None:
+            line = self.lines[index].strip()
+            index += 1
+            if not line or not any(c.isalpha() for c in line):  # "}", "|", "12"
+                continue
+            body = self._body(index)
+            if _said(line) and end > header:  # more of the comment above
+                index, end, stray = max(body, index), max(body, index) - 1, 0
+                continue
+            if not self._signs(index - 1, body):
+                stray += 1  # a signature, a stray link: "@RyanShell"
+                if stray > STRAY_LINES:
+                    break
+                continue
+            names[line.casefold()] += 1
+            index, end, stray = body, body - 1, 0
+        blocks = sum(names.values())
+        if blocks < MIN_BLOCKS or sum(count >= 2 for count in names.values()) < 2:
+            return None, header + 1
+        return Thread(self._opening(header), end, 0, True, blocks), end + 1
+
+    def _signs(self, index: int, body: int) -> bool:
+        """Whether line ``index`` names the writer of the prose under it (up to line
+        ``body``): a name (``_name``) on a line of its own, not a link inside a sentence:
+        the line above it ends one (or is no prose) and the prose under it starts one
+        (a capital, a digit, "@"; not ", which says"). A list item ends a block too."""
+        if body == index + 1 or not _name(self.lines[index]):
+            return False
+        above = self.lines[self._above(index)].strip() if index > 0 else ""
+        under = self.lines[self._below(index)].strip()
+        ended = not _prose(above) or above.endswith(ENDS) or above.startswith(BULLETS)
+        return ended and (under[:1].isupper() or under[:1].isdigit() or under[:1] == "@")
+
+    def _below(self, index: int) -> int:
+        """The non-blank line below line ``index`` (``index`` when there is none)."""
+        for below in range(index + 1, min(len(self.lines), index + 3)):
+            if self.lines[below].strip():
+                return below
+        return index
+
+    def _body(self, index: int) -> int:
+        """The line after the prose that starts at line ``index`` (blank lines skipped;
+        ``index`` itself when no prose starts there; ``_said``)."""
+        end = index
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.strip():
+                if self.kinds[index] is not None or not _said(line):
+                    break
+                end = index + 1
+            index += 1
+        return end
 
     def _first_marker(self, header: int) -> int | None:
-        """The first marker within ``HEADER_REACH`` non-blank lines after a header."""
+        """The first marker within ``HEADER_REACH`` non-blank lines after a header, or
+        within ``HEADER_WORDS`` words when it names who or when (``SIGNATURES``: a first
+        comment printed above its signature, "Posted by: Ana | date"). A header that
+        counts no comments ("No Comments", "Responses (0)" under each comment) opens
+        nothing (``empty`` in ``data/comments.toml``)."""
+        if self.empty.search(self.lines[header]) or self._next(header) in ("0", "(0)"):
+            return None
         seen = 0
         for index in range(header + 1, len(self.lines)):
-            if self.kinds[index] not in (None, "header"):
-                return index
+            kind = self.kinds[index]
+            if kind not in (None, "header"):
+                return index if seen <= HEADER_REACH or kind in SIGNATURES else None
             seen += bool(self.lines[index].strip())
-            if seen > HEADER_REACH:
+            if seen > HEADER_REACH and self.between(header, index + 1) > HEADER_WORDS:
                 return None
         return None
 
-    def _chain(self, first: int) -> list[int]:
-        """Markers from ``first`` on, each within ``GAP_WORDS`` of the one before, up to
-        a header that opens a thread of its own."""
+    def _chain(self, first: int, led: bool = False) -> list[int]:
+        """Markers from ``first`` on, each within ``GAP_WORDS`` of the one before, up to a
+        header that opens a thread of its own; markers that no header leads (``led``)
+        stop at any header (a byline's timestamp, then the article, then "1 Comment":
+        the thread starts there, not at the byline).
+
+        (A longer gap after a header, 500 words, took whole articles whose byline
+        prints "334 comments": measured on dragnet-dev, F fell.)"""
+        gap = GAP_WORDS
         members = [first]
         for index in range(first + 1, len(self.lines)):
             kind = self.kinds[index]
             if kind is None:
-                if self.between(members[-1], index) > GAP_WORDS:
+                if self.between(members[-1], index) > gap:
                     break
                 continue
             if kind == "header":
-                if self._first_marker(index) is not None:
+                if not led or self._first_marker(index) is not None:
                     break
                 continue
-            if self.between(members[-1], index) > GAP_WORDS:
+            if self.between(members[-1], index) > gap:
                 break
             members.append(index)
         return members
+
+    def _signed(self, members: list[int], before: str) -> bool:
+        """Whether ``members`` are ``MIN_SIGNED`` or more timestamps after an article,
+        each under a line that names someone (``_name``): "Robert" / "Dec 8th, 2009 at
+        8:03 pm", a thread whose dump lost its header and its "says:". A live blog's
+        times come without a name above them."""
+        if before != "article" or len(members) < MIN_SIGNED:
+            return False
+        return all(self.kinds[m] == "timestamp" and self._named(m) for m in members)
+
+    def _named(self, index: int) -> bool:
+        """Whether the non-blank line above line ``index`` is a name (``_name``), and no
+        byline's: neither it nor the line above it starts with "By" (``_BYLINE``)."""
+        above = self._above(index)
+        if above < 0 or self.kinds[above] is not None or not _name(self.lines[above]):
+            return False
+        byline = self._above(above)
+        return not _BYLINE.match(self.lines[above].strip()) and not (
+            byline >= 0 and _BYLINE.fullmatch(self.lines[byline].strip())
+        )
+
+    def _above(self, index: int) -> int:
+        """The non-blank line above line ``index`` (-1 when there is none)."""
+        index -= 1
+        while index >= 0 and not self.lines[index].strip():
+            index -= 1
+        return index
+
+    def _next(self, index: int) -> str:
+        """The non-blank line after line ``index``, stripped ("" when there is none)."""
+        for line in self.lines[index + 1 : index + 3]:
+            if line.strip():
+                return line.strip()
+        return ""
 
     def _prose_before(self, index: int) -> str:
         """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""
         return "article" if self.prose[index] >= ARTICLE_WORDS else "none"
 
-    def _thread(self, start: int, members: list[int], header: bool) -> tuple[Thread, int]:
-        if not header:
+    def _thread(
+        self, start: int, members: list[int], header: bool, before: list[Thread]
+    ) -> tuple[Thread, int]:
+        """The thread of ``members``; one that continues the thread ``before`` it (the
+        chain broke on a long comment) takes the lines between the two."""
+        if before:
+            start = before[-1].end + 1
+        elif not header:
             start = self._commenter(start)
+        else:
+            start = self._opening(start)
         end = self._tail(members[-1])
         return Thread(start, end, len(members), header), end + 1
+
+    def _opening(self, header: int) -> int:
+        """The first line of a header the dump split: up to ``OPENING_LINES`` lines with
+        no letter just above it ("{" / "167" / "comments" / "}")."""
+        start = index = header
+        for _ in range(2 * OPENING_LINES):
+            index -= 1
+            if index < 0 or any(c.isalpha() for c in self.lines[index]):
+                break
+            start = index if self.lines[index].strip() else start
+        return start
 
     def _commenter(self, first: int) -> int:
         """The line naming the first commenter, just before a thread's first marker."""
@@ -329,8 +509,8 @@ class _Scan:
         return first
 
     def _tail(self, last: int) -> int:
-        """The last line of the last comment, when its marker heads it."""
-        if self.kinds[last] not in HEADS:
+        """The last line of the last comment, when its markers head it."""
+        if not self._heads_prose(last):
             return last
         end, taken = last, 0
         for index in range(last + 1, min(len(self.lines), last + 1 + 2 * TAIL_LINES)):
@@ -341,6 +521,24 @@ class _Scan:
                 break
             end, taken = index, taken + 1
         return end
+
+    def _heads_prose(self, last: int) -> bool:
+        """Whether the marker ``last`` ends a group that heads a comment: it names who or
+        when, or it closes a run of markers (and separators) with one that does
+        ("Ana | November 9, 2012 3:15 AM | Reply", then the comment)."""
+        if self.kinds[last] in HEADS:
+            return True
+        seen = 0
+        for index in range(last - 1, max(-1, last - 1 - 2 * GROUP_LINES), -1):
+            if self.kinds[index] in HEADS:
+                return True
+            line = self.lines[index].strip()
+            if _prose(line):
+                return False
+            seen += bool(line)
+            if seen >= GROUP_LINES:
+                return False
+        return False
 
 
 def _enough(members: list[int], kinds: list[str | None], before: str, after: bool) -> bool:
@@ -355,6 +553,41 @@ def _enough(members: list[int], kinds: list[str | None], before: str, after: boo
         return len(members) >= 2 and (heads >= 2 or per["reply"] >= 3 or per["vote"] >= 3)
     repeated = max(per.values()) >= 2
     return before == "article" and len(members) >= MIN_MARKERS and repeated and len(named) >= 2
+
+
+def _name(line: str) -> bool:
+    """Whether ``line`` may be a commenter's name or handle: one to ``NAME_WORDS`` words,
+    a letter in it, no sentence punctuation at its end.
+
+    >>> _name("Fortunato Saraiva"), _name("@bdubsmitty"), _name("It was late."), _name("2")
+    (True, True, False, False)
+    """
+    text = line.strip()
+    words = text.split()
+    return (
+        0 < len(words) <= NAME_WORDS
+        and any(c.isalpha() for c in text)
+        and not text.endswith((".", "!", "?", ":", ",", ";"))
+    )
+
+
+#: How a sentence ends (closing quotes and brackets after its mark included).
+ENDS = (".", "!", "?", "…", ")", '"', "”", "’", ":", ";")
+
+
+#: How a list item starts.
+BULLETS = ("- ", "* ", "• ")
+
+
+def _said(line: str) -> bool:
+    """Whether ``line`` may be part of a comment's text: prose (``_prose``), a line
+    that leads on ("Additionally:", "Hello Sir,"), a list item ("- CSS").
+
+    >>> _said("Hello Sir,"), _said("Jason Manheim")
+    (True, False)
+    """
+    text = line.strip()
+    return _prose(text) or text.endswith((":", ",")) or text.startswith(BULLETS)
 
 
 def _prose(line: str) -> bool:

@@ -67,6 +67,13 @@ def test_a_thread_after_an_article_goes_with_its_header_and_evidence() -> None:
         ("November 5, 2012", "date"),
         ("The mayor says the bridge will open.", None),
         ("12.02.2020", "date"),
+        ("{ 167 comments }", "header"),
+        ("48 Comments »", "header"),
+        ("said,", "speaker"),
+        ("CmdrR - October 26, 2012", "speaker"),
+        ("Login to reply", "reply"),
+        ("1 November 2012 9:37PM", "timestamp"),
+        ("Nokia N82 Software Update - 11.0.117", None),
     ],
 )
 def test_markers_in_several_languages(line: str, kind: str | None) -> None:
@@ -88,6 +95,63 @@ def test_markers_in_several_languages(line: str, kind: str | None) -> None:
 )
 def test_what_is_no_thread_stays(page: str) -> None:
     assert removed(page) == []
+
+
+def test_a_thread_broken_by_a_long_comment_goes_whole() -> None:
+    long_comment = "A comment long enough to break the chain of markers, " * 30
+    page = ARTICLE + THREAD + long_comment + "\n" + THREAD.split("\n", 2)[2]
+    doc = STEP(doc_from(page))
+    assert doc.text.strip() == ARTICLE.strip()
+
+
+def test_timestamps_under_names_make_a_thread_without_a_header() -> None:
+    signed = "".join(
+        f"{name}\nDec {day}th, 2009 at 6:0{day} am\nThanks, that helped me a lot.\n"
+        for day, name in enumerate(("Fortunato Saraiva", "Robert", "kim_j", "Ana Lopes"), 4)
+    )
+    doc = STEP(doc_from(ARTICLE + ARTICLE + signed))
+    assert doc.text.strip() == (ARTICLE + ARTICLE).strip()
+    # a live blog's times, with no name above them, stay
+    live = "".join(f"Update\n\n{h}:15 am\nThe river rose again.\n" for h in range(5, 10))
+    assert removed(ARTICLE + ARTICLE + live.replace("Update\n\n", "")) == []
+    # nor do the bylines of a list of teasers
+    teasers = "".join(
+        f"Headline number {day} about the river\nBy\nPat Doe\n12 May 2022, 4:1{day}pm\n"
+        for day in range(6)
+    )
+    assert removed(ARTICLE + ARTICLE + teasers) == []
+
+
+def test_names_over_prose_after_a_header_are_a_thread_without_markers() -> None:
+    blocks = [
+        ("Hesham Zebida", "The most tuts I would like to see is:\n- How to create a Box"),
+        ("Jason Manheim", "Ditto on the above."),
+        ("Hesham Zebida", "Johan, skin templates are easy to create."),
+        ("Johan", "Yeah, I am hoping the basics will be covered."),
+        ("Jason Manheim", "Thanks, that helps."),
+    ]
+    thread = "{\n167\ncomments\n}\n" + "".join(f"{n}\n{t}\n" for n, t in blocks)
+    doc = STEP(doc_from(ARTICLE + ARTICLE + thread))
+    assert doc.text.strip() == (ARTICLE + ARTICLE).strip()
+    features = dict(doc.edits[-1].lines[-1].features)
+    assert features == {"thread_header": 1.0, "thread_blocks": 5.0}
+    # an article under a "Comments" link, its links split out of sentences, stays
+    article = (
+        ARTICLE
+        + "Comments\n"
+        + (
+            "The company\nLaunchRock\n, which helps startups, said that\nLaunchRock\n"
+            "is growing. Its founder\nJameson\nagreed, and\nJameson\nsmiled.\n"
+        )
+        * 3
+    )
+    assert removed(ARTICLE + article) == []
+
+
+def test_a_header_that_counts_no_comments_opens_no_thread() -> None:
+    page = ARTICLE + "No Comments\nPosted by: Ana\nMay 5, 2012 at 3:19 pm\n" + ARTICLE
+    assert removed(page) == []
+    assert removed(page.replace("No Comments", "Kommentare\n0")) == []
 
 
 def test_explain_shows_the_rule_and_the_evidence() -> None:
@@ -121,8 +185,11 @@ def test_work_grows_linearly_with_the_page() -> None:
         "Comments\nx\n" * 3,
         "+2\n",
         "word " * 30 + "\n",
+        "Anna Lee\nSome prose, said with a point.\nBen\nMore prose follows here.\n",
+        "Anna Lee\nMay 5, 2012 at 3:19 pm\nSome prose, said with a point.\n",
     ]
     module = comments.__file__
+    units[-2:] = ["word " * 60 + "\n3 Comments\n" + unit * 3 for unit in units[-2:]]
     for unit in units:
         run = unit * (100_000 // len(unit))
         small = lines_run(module, lambda run=run: STEP(doc_from(run[: len(run) // 10])))
