@@ -520,9 +520,13 @@ def main() -> int:
         help="also leave these features out of the fits (to measure what a feature adds)",
     )  # fmt: skip
     args = parser.parse_args()
+    # This file runs as __main__; generalization's Trainer reads the UNUSED of the module
+    # it imported under its own name.
+    from train_line_model import UNUSED as unused
+
     for mode, (_, line_names) in MODES.items():
         known = (*line_names, *BLOCK_NAMES)
-        UNUSED[mode] = (*UNUSED[mode], *(name for name in args.leave_out if name in known))
+        unused[mode] = (*unused[mode], *(name for name in args.leave_out if name in known))
     devsets = [DevSet.of(folder) for folder in args.folders]
     modes = tuple(MODES) if args.mode == "both" else (args.mode,)
     study = generalization.Study(devsets, modes, args.folds)
