@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -86,6 +86,13 @@ class NamedContainers:
 
     tiers: tuple[tuple[str, ...], ...]
     tags: frozenset[str]
+    _words: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Each tier's class/id substrings as one pattern: one search per tier and element.
+        words = [[re.escape(p) for p in tier if not _special(p)] for tier in self.tiers]
+        patterns = tuple(re.compile("|".join(parts) or "(?!)") for parts in words)
+        object.__setattr__(self, "_words", patterns)
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> NamedContainers:
@@ -108,19 +115,25 @@ class NamedContainers:
         if name not in self.tags:
             return None
         names = f"{_text(attrs.get('class'))} {_text(attrs.get('id'))}".lower()
-        for number, patterns in enumerate(self.tiers):
-            if any(_matches(pattern, name, names, attrs) for pattern in patterns):
+        for number, (patterns, words) in enumerate(zip(self.tiers, self._words, strict=True)):
+            if words.search(names) or any(
+                _matches(pattern, name, attrs) for pattern in patterns if _special(pattern)
+            ):
                 return number
         return None
 
 
-def _matches(pattern: str, name: str, names: str, attrs: Mapping[str, Any]) -> bool:
+def _special(pattern: str) -> bool:
+    """Whether ``pattern`` is a ``<tag>`` or an ``attribute=value``, not a substring."""
+    return pattern.startswith("<") or "=" in pattern
+
+
+def _matches(pattern: str, name: str, attrs: Mapping[str, Any]) -> bool:
+    """Whether the element ``name`` with ``attrs`` matches a ``_special`` pattern."""
     if pattern.startswith("<"):
         return name == pattern[1:-1]
-    if "=" in pattern:
-        key, value = pattern.split("=", 1)
-        return _text(attrs.get(key)).strip().lower() == value
-    return pattern in names
+    key, value = pattern.split("=", 1)
+    return _text(attrs.get(key)).strip().lower() == value
 
 
 def _text(value: object) -> str:
@@ -147,10 +160,12 @@ def named_container(measure: Measure, named: NamedContainers | None = None) -> A
     """
     named = named or NamedContainers.default()
     tree, best, best_tier = measure.tree, None, len(named.tiers)
+    name_of, attrs_of, tags = tree.name, tree.attrs, named.tags
     pending: list[Any] = [tree.root]
     while pending:
         tag = pending.pop()
-        tier = named.tier(tree.name(tag), tree.attrs(tag))
+        name = name_of(tag)
+        tier = named.tier(name, attrs_of(tag)) if name in tags else None
         if tier is not None and tier < best_tier and _enough(measure, tag):
             best, best_tier = tag, tier
             if tier == 0:
