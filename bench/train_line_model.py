@@ -80,7 +80,7 @@ MODES = {
 #: letter-case and character-class shares, whose meaning changes with the language
 #: (German capitalizes its nouns) and whose direction changed from one dev set to the
 #: other. The text model keeps them: without markup, it has little else.
-UNUSED = {
+UNUSED: dict[str, tuple[str, ...]] = {
     "text": (),
     "html": (
         "html_main_link", "html_junk_word_in_main", "html_main_junk_word", "capitals",
@@ -515,7 +515,18 @@ def main() -> int:
     parser.add_argument("--mode", choices=(*MODES, "both"), default="both")
     parser.add_argument("--write", action="store_true", help="write the modes' model files")
     parser.add_argument("--folds", type=int, default=generalization.FOLDS)
+    parser.add_argument(
+        "--leave-out", nargs="*", default=(), metavar="FEATURE",
+        help="also leave these features out of the fits (to measure what a feature adds)",
+    )  # fmt: skip
     args = parser.parse_args()
+    # This file runs as __main__; generalization's Trainer reads the UNUSED of the module
+    # it imported under its own name.
+    from train_line_model import UNUSED as unused
+
+    for mode, (_, line_names) in MODES.items():
+        known = (*line_names, *BLOCK_NAMES)
+        unused[mode] = (*unused[mode], *(name for name in args.leave_out if name in known))
     devsets = [DevSet.of(folder) for folder in args.folders]
     modes = tuple(MODES) if args.mode == "both" else (args.mode,)
     study = generalization.Study(devsets, modes, args.folds)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from corpuskit.html.candidates import named_container, readability_article
 from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
@@ -32,6 +33,9 @@ from corpuskit.lexicon.layout import LAYOUT_NAMES
 #: (``Measure.comment_section``).
 LINK, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN = 32, 64, 128, 256, 512, 1024, 2048
 EMPHASIS, FIGURE, JUNK_IN_MAIN, THREAD = 4096, 8192, 16384, 32768
+#: Inside readability's article, inside trafilatura's named container
+#: (``html/candidates.py``): counted apart, their shares come last in ``LAYOUT_NAMES``.
+READABLE, NAMED = 65536, 131072
 _MARKS = JUNK | CONTENT | HIDDEN
 _BITS = (
     LINK, JUNK, CONTENT, HIDDEN, HEADING, ITEM, CELL, PARAGRAPH, FURNITURE, MAIN, EMPHASIS,
@@ -58,6 +62,10 @@ class LayoutRecorder:
         main = measure.main
         self._main_id = id(main) if main is not None else None
         self._main_share = 0.0
+        self._readable = readability_article(measure)
+        named = named_container(measure)
+        self._named_id = id(named) if named is not None else None
+        self._anchors = [0, 0]  # characters under READABLE, under NAMED
         # (bits, link density and container score of the block's parent)
         self._stack: list[tuple[int, float, float]] = [(0, 0.0, 0.0)]
         self._chars = 0
@@ -86,6 +94,10 @@ class LayoutRecorder:
             bits |= THREAD
         if id(tag) == self._main_id:
             bits |= MAIN
+        if id(tag) in self._readable:
+            bits |= READABLE
+        if id(tag) == self._named_id:
+            bits |= NAMED
         if name in BLOCK_TAGS:
             parent = self.measure.tree.parent(tag)
             density = self.measure.link_density(parent)
@@ -107,6 +119,10 @@ class LayoutRecorder:
             for index, bit in enumerate(_BITS):
                 if bits & bit:
                     by_bit[index] += chars
+            if bits & READABLE:
+                self._anchors[0] += chars
+            if bits & NAMED:
+                self._anchors[1] += chars
 
     def line(self) -> tuple[float, ...]:
         """The features of the line that just ended, and start counting the next one."""
@@ -123,6 +139,8 @@ class LayoutRecorder:
             main * shares[_ITEM],
             main * shares[_JUNK],
             self._container / chars,
+            self._anchors[0] / chars,
+            self._anchors[1] / chars,
         )
         self.reset()
         return features
@@ -133,3 +151,4 @@ class LayoutRecorder:
         self._by_bit = [0] * len(_BITS)
         self._density = 0.0
         self._container = 0.0
+        self._anchors = [0, 0]

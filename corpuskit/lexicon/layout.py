@@ -14,7 +14,7 @@ LAYOUT_NAMES: tuple[str, ...] = (
     "html_emphasis", "html_figure", "html_junk_word_in_main", "html_comment",
     "html_block_link_density",
     "html_main_share", "html_main_heading", "html_main_item", "html_main_junk_word",
-    "html_container_score",
+    "html_container_score", "html_readability", "html_named_main",
 )  # fmt: skip
 
 #: A page's layout: one row of ``LAYOUT_NAMES`` values per line of its text.

@@ -1,0 +1,180 @@
+"""Where the anchors would look for the article: readability's article and trafilatura's
+main container, as sets of elements for the HTML line features.
+
+``content.Measure`` already scores readability's candidates and picks the best one (the
+main container, ``html_main``). Readability does not stop there: it keeps the best
+candidate's siblings that score a fifth of it, and sibling paragraphs that read as prose
+(``readability_article``). Trafilatura looks first, before any scoring, for a container
+that its markup names as the article body, in a fixed order of precedence: an
+``entry-content`` or ``itemprop=articleBody`` box, then the first ``<article>``, then
+other names (``data/html.toml``, ``[main_container]``); the first element of the best
+tier present is its choice (``named_container``). Both are evidence for the line model
+(``html_readability``, ``html_named_main`` in ``html/layout.py``), not verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from corpuskit.data import load_table
+from corpuskit.html.content import Measure
+
+#: Readability's choices for the best candidate's siblings: one scoring this share of
+#: the best is kept (readability: ``max(10, 0.2 * best)``, the floor of 10 left out as
+#: our scores are not on its scale); a sibling ``<p>`` is kept when it has more than
+#: ``SIBLING_CHARS`` characters and less than ``SIBLING_DENSITY`` of them in links, or
+#: fewer, no link and a sentence end. Readability's published values, not tuned here.
+SIBLING_SHARE = 0.2
+SIBLING_CHARS = 80
+SIBLING_DENSITY = 0.25
+_SENTENCE_END = re.compile(r"\.(?: |$)")
+
+#: A named container with fewer characters of text outside links than this is a
+#: placeholder (an empty ``<article>`` shell, a teaser): trafilatura moves on when the
+#: body it found yields too little text. Re-measure ``html_named_main`` after changing it.
+NAMED_MIN_CHARS = 100
+
+
+def readability_article(measure: Measure) -> frozenset[int]:
+    """``id()`` of the elements readability would keep: the main container and its
+    siblings that score ``SIBLING_SHARE`` of it or are prose paragraphs.
+
+    >>> from corpuskit.html.content import Vocabulary
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse(
+    ...     "<div><div class=entry><p>" + "Prose, with a comma, to read here. " * 4
+    ...     + "</p></div><p>A short sentence. Ends here.</p><p><a>Home</a></p></div>"
+    ... )
+    >>> kept = readability_article(Measure(tree, Vocabulary.default()))
+    >>> sorted(tree.name(tag) for tag in tree.find_all(tree.root, ("div", "p")) if id(tag) in kept)
+    ['div', 'p']
+    """
+    main, tree = measure.main, measure.tree
+    if main is None:
+        return frozenset()
+    kept = {id(main)}
+    parent = tree.parent(main)
+    if parent is None or tree.name(parent) == "[document]":
+        return frozenset(kept)
+    for sibling in tree.children(parent):
+        if not isinstance(sibling, str) and _kept_sibling(measure, sibling):
+            kept.add(id(sibling))
+    return frozenset(kept)
+
+
+def _kept_sibling(measure: Measure, sibling: Any) -> bool:
+    """Readability's test for a sibling of the best candidate."""
+    if measure.container_score(sibling) >= SIBLING_SHARE:
+        return True
+    if measure.tree.name(sibling) != "p":
+        return False
+    chars, density = measure.of(sibling), measure.link_density(sibling)
+    if chars > SIBLING_CHARS:
+        return density < SIBLING_DENSITY
+    return density == 0 and bool(_SENTENCE_END.search(measure.tree.text(sibling)))
+
+
+@dataclass(frozen=True)
+class NamedContainers:
+    """Trafilatura's order of precedence for a main container named by its markup:
+    ``tiers`` of patterns, each a ``class``/``id`` substring, ``<tag>`` for an element's
+    name, or ``attribute=value`` for an exact attribute value (lowercased)."""
+
+    tiers: tuple[tuple[str, ...], ...]
+    tags: frozenset[str]
+    _words: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Each tier's class/id substrings as one pattern: one search per tier and element.
+        words = [[re.escape(p) for p in tier if not _special(p)] for tier in self.tiers]
+        patterns = tuple(re.compile("|".join(parts) or "(?!)") for parts in words)
+        object.__setattr__(self, "_words", patterns)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> NamedContainers:
+        found = table["main_container"]
+        return cls(tuple(tuple(tier) for tier in found["tiers"]), frozenset(found["tags"]))
+
+    @classmethod
+    def default(cls) -> NamedContainers:
+        return _default_named()
+
+    def tier(self, name: str, attrs: Mapping[str, Any]) -> int | None:
+        """The first tier whose pattern ``name``/``attrs`` match (None: none does).
+
+        >>> named = NamedContainers.default()
+        >>> named.tier("div", {"class": "post entry-content"}), named.tier("article", {})
+        (0, 1)
+        >>> named.tier("span", {"class": "entry-content"}) is None
+        True
+        """
+        if name not in self.tags:
+            return None
+        names = f"{_text(attrs.get('class'))} {_text(attrs.get('id'))}".lower()
+        for number, (patterns, words) in enumerate(zip(self.tiers, self._words, strict=True)):
+            if words.search(names) or any(
+                _matches(pattern, name, attrs) for pattern in patterns if _special(pattern)
+            ):
+                return number
+        return None
+
+
+def _special(pattern: str) -> bool:
+    """Whether ``pattern`` is a ``<tag>`` or an ``attribute=value``, not a substring."""
+    return pattern.startswith("<") or "=" in pattern
+
+
+def _matches(pattern: str, name: str, attrs: Mapping[str, Any]) -> bool:
+    """Whether the element ``name`` with ``attrs`` matches a ``_special`` pattern."""
+    if pattern.startswith("<"):
+        return name == pattern[1:-1]
+    key, value = pattern.split("=", 1)
+    return _text(attrs.get(key)).strip().lower() == value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else " ".join(map(str, value))  # type: ignore[call-overload]
+
+
+@cache
+def _default_named() -> NamedContainers:
+    return NamedContainers.from_table(load_table("html"))
+
+
+def named_container(measure: Measure, named: NamedContainers | None = None) -> Any | None:
+    """Trafilatura's main container: the first element, in document order, of the best
+    tier present with ``NAMED_MIN_CHARS`` of text outside links (None: no such element).
+
+    >>> from corpuskit.html.content import Vocabulary
+    >>> from corpuskit.html.tree import parse
+    >>> tree = parse("<article>" + "Words. " * 20 + "</article><div id=main-content>"
+    ...              + "More words. " * 20 + "</div>")
+    >>> tree.name(named_container(Measure(tree, Vocabulary.default())))
+    'article'
+    """
+    named = named or NamedContainers.default()
+    tree, best, best_tier = measure.tree, None, len(named.tiers)
+    name_of, attrs_of, tags = tree.name, tree.attrs, named.tags
+    pending: list[Any] = [tree.root]
+    while pending:
+        tag = pending.pop()
+        name = name_of(tag)
+        tier = named.tier(name, attrs_of(tag)) if name in tags else None
+        if tier is not None and tier < best_tier and _enough(measure, tag):
+            best, best_tier = tag, tier
+            if tier == 0:
+                break
+        children: Sequence[Any] = tree.children(tag)
+        pending.extend(child for child in reversed(children) if not isinstance(child, str))
+    return best
+
+
+def _enough(measure: Measure, tag: Any) -> bool:
+    chars = measure.of(tag)
+    return chars * (1.0 - measure.link_density(tag)) >= NAMED_MIN_CHARS

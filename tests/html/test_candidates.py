@@ -1,0 +1,76 @@
+"""corpuskit.html.candidates: readability's article and trafilatura's named container,
+as the layout features ``html_readability`` and ``html_named_main``."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.html import LAYOUT_NAMES, extract, parse
+from corpuskit.html.candidates import NamedContainers, named_container, readability_article
+from corpuskit.html.content import Measure, Vocabulary
+
+PROSE = "Body text, with commas, to read. " * 9
+
+
+def rows(markup: str) -> dict[str, dict[str, float]]:
+    page = extract(markup)
+    return {
+        line: dict(zip(LAYOUT_NAMES, row, strict=True))
+        for line, row in zip(page.text.split("\n"), page.layout, strict=True)
+        if line
+    }
+
+
+def test_readability_keeps_the_best_candidate_and_its_prose_siblings_only() -> None:
+    found = rows(
+        "<div><div class=entry><p>" + PROSE + "</p></div>"
+        "<p>A closing remark of the author, long enough to be a paragraph of the post.</p>"
+        "<p><a href=/1>Home</a> <a href=/2>News</a></p></div>"
+        "<div class=side><p>Some other words here. And more.</p></div>"
+    )
+    assert found[PROSE.strip()]["html_readability"] == 1.0
+    closing = next(line for line in found if line.startswith("A closing"))
+    assert found[closing]["html_readability"] == 1.0
+    assert found["Home News"]["html_readability"] == 0.0
+    assert found["Some other words here. And more."]["html_readability"] == 0.0
+
+
+def test_named_container_prefers_the_higher_tier_wherever_it_is() -> None:
+    """An ``entry-content`` box beats an ``<article>`` met before it; a box with too
+    little text outside links is passed over."""
+    tree = parse(
+        "<article><p>" + PROSE + "</p></article>"
+        "<div class=entry-content><a href=/x>" + "Linked words. " * 20 + "</a></div>"
+        "<div class='post entry-content'><p>" + PROSE + "</p></div>"
+    )
+    found = named_container(Measure(tree, Vocabulary.default()))
+    assert found is not None and tree.attrs(found)["class"] == "post entry-content"
+    assert named_container(Measure(parse("<p>" + PROSE + "</p>"), Vocabulary.default())) is None
+
+
+def test_named_main_marks_the_lines_of_the_named_container() -> None:
+    found = rows(
+        "<nav><a href=/>Home</a></nav><div itemprop=articleBody><p>" + PROSE + "</p></div>"
+        "<div><p>A paragraph outside the body of the article, by itself.</p></div>"
+    )
+    assert found[PROSE.strip()]["html_named_main"] == 1.0
+    outside = "A paragraph outside the body of the article, by itself."
+    assert found[outside]["html_named_main"] == 0.0
+
+
+def test_named_tiers_come_from_the_data_table() -> None:
+    named = NamedContainers.default()
+    assert named.tier("main", {}) == len(named.tiers) - 1
+    assert named.tier("div", {"role": "Main"}) == len(named.tiers) - 1
+    assert named.tier("div", {"class": "sidebar"}) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "word, ", "<a>x</a>"])))
+def test_readability_article_holds_only_elements_of_the_page(parts: list[str]) -> None:
+    tree = parse("".join(parts))
+    measure = Measure(tree, Vocabulary.default())
+    kept = readability_article(measure)
+    assert kept <= set(measure.chars)
+    assert (measure.main is None) == (not kept)
