@@ -28,9 +28,9 @@ inside ``rt``/``rp``. ``Tree.text_types`` are the strings laid out as text and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter, methodcaller
 from typing import Any
 
@@ -53,6 +53,8 @@ class Tree:
     ``name``, ``attrs``, ``parent`` and ``children`` are plain callables (the walks call
     them per node, so bs4's are C-level attribute getters). ``parent`` of the top
     element is the document (bs4) or None (lxml); neither ever scores as content.
+    ``elements`` gives the elements under a node in document order (the node itself
+    left out): lxml's own iteration in C, a walk over ``children`` for bs4.
     """
 
     parser: str
@@ -63,6 +65,7 @@ class Tree:
     children: Callable[[Any], Sequence[Any]]
     text_types: frozenset[type]
     counted_types: frozenset[type]
+    elements: Callable[[Any], Iterable[Any]]
 
     def text(self, node: Any, separator: str = "") -> str:
         """The text under ``node``: its counted strings joined by ``separator`` (bs4's
@@ -139,7 +142,17 @@ def bs4_tree(markup: str) -> Tree:
         children=attrgetter("contents"),
         text_types=_bs4_text(),
         counted_types=frozenset({NavigableString, CData}),
+        elements=partial(walk_elements, attrgetter("contents")),
     )
+
+
+def walk_elements(children: Callable[[Any], Sequence[Any]], top: Any) -> Iterator[Any]:
+    """The elements under ``top`` in document order, found through ``children``."""
+    pending = [child for child in reversed(children(top)) if not isinstance(child, str)]
+    while pending:
+        element = pending.pop()
+        yield element
+        pending.extend(c for c in reversed(children(element)) if not isinstance(c, str))
 
 
 @cache
@@ -282,7 +295,18 @@ def lxml_tree(markup: str) -> Tree | None:
         children=made.__getitem__,
         text_types=frozenset({str, RubyString, CodeString}),
         counted_types=frozenset({str, CData}),
+        elements=elements_under,
     )
+
+
+def elements_under(node: Any) -> Iterable[Any]:
+    """The elements under ``node`` of an lxml tree, in document order: libxml2's own
+    iteration (comments and processing instructions left out), no Python walk."""
+    if node.__class__ is _Document:
+        return [element for element in node.elements if element.tag.__class__ is str]
+    inside: Iterator[Any] = node.iter(etree.Element)
+    next(inside)  # ``node`` itself
+    return inside
 
 
 def _stopped(parser: etree.HTMLParser) -> bool:
