@@ -257,28 +257,28 @@ def lxml_tree(markup: str) -> Tree | None:
     containers = _string_types(document.top)
     preserving = _inside(document.top, _PRESERVING)
 
-    def string(text: str, key: int) -> str:
-        if text[0] in _ASCII_SPACES and key not in preserving and not text.strip(_ASCII_SPACES):
-            text = "\n" if "\n" in text else " "
-        kind = containers.get(key)
-        return text if kind is None else kind(text)
-
     def children_of(node: Any) -> list[Any]:
         if node.__class__ is _Document:
             return node.top
+        # What the strings of ``node`` become is the same for all of them: asked once.
         key, out = id(node), []
+        kind, keep = containers.get(key), key in preserving
         text = node.text
-        if text:
-            out.append(string(text, key))
         for child in node:
+            if text:
+                if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
+                    text = "\n" if "\n" in text else " "
+                out.append(text if kind is None else kind(text))
             tag = child.tag
             if tag.__class__ is str:
                 out.append(child)
             else:
                 out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
-            tail = child.tail
-            if tail:
-                out.append(string(tail, key))
+            text = child.tail
+        if text:
+            if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
+                text = "\n" if "\n" in text else " "
+            out.append(text if kind is None else kind(text))
         return out
 
     # Each element's children, made once (the walks ask thrice), looked up by the
@@ -336,7 +336,7 @@ def looks_truncated(markup: str, text_chars: int) -> bool:
     >>> looks_truncated("<p>" + "x" * 100, 100), looks_truncated("<p>" + "x" * 100, 20)
     (False, True)
     """
-    outside = len(markup) - sum(map(len, _MARKUP.findall(markup)))
+    outside = len(_MARKUP.sub("", markup))  # no list of every tag's string (findall)
     return text_chars < TRUNCATED_SHARE * outside
 
 
