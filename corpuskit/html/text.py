@@ -332,10 +332,12 @@ class _Lines:
         """End the current line if ``gap`` asks for a break; keep the widest gap asked."""
         if not gap:
             return
-        line = ""
-        if self.parts:  # after a block's edge, often none
-            line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
-            self.parts.clear()
+        if not self.parts:  # after a block's edge, often: no text since the last line,
+            self.filled = False  # so none counted by the recorder either (no reset)
+            self.gap = max(self.gap, gap)
+            return
+        line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
+        self.parts.clear()
         self.filled = False
         if line:
             if self.gap > 1 and self.lines:
