@@ -57,6 +57,9 @@ WORDS_KEPT = 50_000
 #: ``COMMENT``: a candidate for a reader comment thread (see ``Measure.comment_section``).
 JUNK, CONTENT, HIDDEN, COMMENT, INVISIBLE = 1, 2, 4, 8, 16
 
+#: The attributes ``Vocabulary.marks`` reads: an element with none of them has no marks.
+_MARKING = frozenset({"class", "id", "itemprop", "itemtype", "hidden", "style", "aria-hidden"})
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -150,7 +153,7 @@ class Vocabulary:
         >>> marks({"itemtype": "https://schema.org/Comment"}) == COMMENT
         True
         """
-        if not attrs:
+        if _MARKING.isdisjoint(attrs):  # most elements: no attribute read below
             return 0
         get = attrs.get
         classes, ident = get("class"), get("id")
