@@ -2,6 +2,7 @@
 
     python bench/html_speed.py ../shared/bench/traf-dev ../shared/bench/dragnet-dev
     python bench/html_speed.py ../shared/bench/traf-dev --rounds 5
+    python bench/html_speed.py ../shared/bench/traf-dev --baseline /work/main
 
 Every page of the dev sets given (``pages/*.html.gz``), once each (pages whose bytes
 repeat are counted once), is read from its decompressed bytes by each contender, each in
@@ -14,7 +15,10 @@ a fresh process, the contenders alternated round by round (their order rotates):
 - ``trafilatura``: ``trafilatura.extract`` on the bytes, its defaults (the test extra
   installs it);
 - ``readability``: readability-lxml's ``Document(...).summary()`` and the summary's text
-  (``pip install readability-lxml``; left out when missing).
+  (``pip install readability-lxml``; left out when missing);
+- ``baseline`` (with ``--baseline TREE``): ``corpuskit`` again, its code imported from
+  the checkout ``TREE`` (another branch, main), so a change is measured against the
+  code before it in the same run.
 
 Each process decompresses every page before its clock starts and reports the CPU time
 of the loop (``time.process_time``), so start-up is left out; the process's whole CPU
@@ -28,6 +32,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -94,7 +99,7 @@ def child(kind: str, listing: str) -> None:
     warnings.simplefilter("ignore")
     pages = [gzip.decompress(Path(p).read_bytes()) for p in Path(listing).read_text().split()]
     cpu = time.process_time()
-    if kind == "corpuskit":
+    if kind in ("corpuskit", "baseline"):
         kept = corpuskit_pages(pages, "lxml")
     elif kind == "corpuskit-bs4":
         kept = corpuskit_pages(pages, "bs4")
@@ -105,13 +110,28 @@ def child(kind: str, listing: str) -> None:
     loop = time.process_time() - cpu
     usage = resource.getrusage(resource.RUSAGE_SELF)
     total = usage.ru_utime + usage.ru_stime
-    print(json.dumps({"pages": len(pages), "kept": kept, "cpu": loop, "process_cpu": total}))
+    code = (
+        str(Path(sys.modules["corpuskit"].__file__ or "").parent)
+        if "corpuskit" in sys.modules
+        else ""
+    )
+    print(
+        json.dumps(
+            {"pages": len(pages), "kept": kept, "cpu": loop, "process_cpu": total, "code": code}
+        )
+    )
 
 
-def measure(kind: str, listing: Path) -> dict[str, Any] | None:
-    """One fresh process of contender ``kind``; None when it cannot run (not installed)."""
+def measure(kind: str, listing: Path, baseline: Path | None = None) -> dict[str, Any] | None:
+    """One fresh process of contender ``kind``; None when it cannot run (not installed).
+
+    The ``baseline`` contender imports corpuskit from the checkout ``baseline``.
+    """
     command = [sys.executable, __file__, "--child", kind, str(listing)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = None
+    if kind == "baseline" and baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(baseline.resolve())}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         print(f"{kind}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -123,6 +143,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="*")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout to measure as 'baseline'")
+    parser.add_argument("--only", nargs="+", choices=CONTENDERS, help="these contenders only")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -132,20 +154,23 @@ def main() -> int:
     listing = Path(f"/tmp/html_speed_{len(pages)}.txt")
     listing.write_text("\n".join(map(str, pages)))
     print(f"{len(pages)} unique pages; pages per CPU-second of the loop (process CPU s)")
-    speeds: dict[str, list[float]] = {kind: [] for kind in CONTENDERS}
+    kinds = tuple(args.only or CONTENDERS) + (("baseline",) if args.baseline else ())
+    speeds: dict[str, list[float]] = {kind: [] for kind in kinds}
     for number in range(args.rounds):
-        order = CONTENDERS[number % len(CONTENDERS) :] + CONTENDERS[: number % len(CONTENDERS)]
+        order = kinds[number % len(kinds) :] + kinds[: number % len(kinds)]
         row = {}
         for kind in order:
-            result = measure(kind, listing)
+            result = measure(kind, listing, args.baseline)
             if result is not None:
                 row[kind] = result["pages"] / result["cpu"]
                 speeds[kind].append(row[kind])
                 print(f"round {number + 1} {kind:14} {row[kind]:7.1f} pages/CPU-s "
-                      f"({result['process_cpu']:.1f} s, {result['kept']} kept)")  # fmt: skip
-        if "trafilatura" in row:
-            ratios = ", ".join(f"{k} {v / row['trafilatura']:.2f}" for k, v in row.items())
-            print(f"round {number + 1} / trafilatura: {ratios}")
+                      f"({result['process_cpu']:.1f} s, {result['kept']} kept)"
+                      f" {result['code']}")  # fmt: skip
+        for reference in ("trafilatura", "baseline"):
+            if reference in row:
+                ratios = ", ".join(f"{k} {v / row[reference]:.2f}" for k, v in row.items())
+                print(f"round {number + 1} / {reference}: {ratios}")
     for kind, values in speeds.items():
         if values:
             print(f"median {kind:14} {statistics.median(values):7.1f} pages/CPU-s")

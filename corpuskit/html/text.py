@@ -146,33 +146,47 @@ def _walk(
     page_chars: int,
     metadata_tags: list[Any] | None,
 ) -> None:
-    """Walk ``tree`` once, laying its text out into ``lines``."""
+    """Walk ``tree`` once, laying its text out into ``lines``.
+
+    Everything called per node is bound to a local, and the calls that would do
+    nothing are not made: ``is_furniture`` only for an element with a ``role`` or a
+    scoped name, ``_dropped`` only for furniture or an invisible element,
+    ``_Lines.open``/``close`` only for the elements that break lines (``_EDGES``).
+    """
     met = [] if metadata_tags is None else metadata_tags
     recorder = lines.recorder
     name_of, attrs_of, children, text_types = tree.name, tree.attrs, tree.children, tree.text_types
+    add, open_, close, invisible = lines.add, lines.open, lines.close, sizes.invisible
     stack: list[tuple[Any, bool]] = [(tree.root, False)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node, leaving = stack.pop()
+        node, leaving = pop()
         if isinstance(node, str):
             if type(node) in text_types:
-                lines.add(str(node))
+                add(str(node))
             continue
         name = name_of(node)
         if leaving:
-            lines.close(name)
+            if name in _EDGES:
+                close(name)
             if recorder is not None:
                 recorder.pop()
         elif name in METADATA_TAGS:
             met.append(node)
         elif name not in SKIPPED_TAGS:
-            furniture = is_furniture(tree, node, name, attrs_of(node))
-            if _dropped(node, furniture, page_chars, sizes):
+            attrs = attrs_of(node)
+            if "role" in attrs or name in SCOPED_TAGS:
+                furniture = is_furniture(tree, node, name, attrs)
+            else:
+                furniture = name in FURNITURE_TAGS
+            if (furniture or invisible(node)) and _dropped(node, furniture, page_chars, sizes):
                 continue
             if recorder is not None:
                 recorder.push(node, name, furniture)
-            lines.open(name)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(children(node)))
+            if name in _EDGES:
+                open_(name)
+            push((node, True))
+            extend([(child, False) for child in reversed(children(node))])
 
 
 def skipped(tree: Tree, tag: Any, page_chars: int, sizes: Sizes | None = None) -> bool:
@@ -318,10 +332,12 @@ class _Lines:
         """End the current line if ``gap`` asks for a break; keep the widest gap asked."""
         if not gap:
             return
-        line = ""
-        if self.parts:  # after a block's edge, often none
-            line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
-            self.parts.clear()
+        if not self.parts:  # after a block's edge, often: no text since the last line,
+            self.filled = False  # so none counted by the recorder either (no reset)
+            self.gap = max(self.gap, gap)
+            return
+        line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
+        self.parts.clear()
         self.filled = False
         if line:
             if self.gap > 1 and self.lines:
@@ -350,3 +366,7 @@ class _Lines:
 #: The break an element's edge makes: 2 for a paragraph, 1 for a block; inline
 #: elements, absent, make none.
 _GAPS: dict[str, int] = {**dict.fromkeys(LINE_TAGS, 1), **dict.fromkeys(PARAGRAPH_TAGS, 2)}
+
+#: The elements whose edges ``_Lines.open`` and ``close`` act on: the others (inline
+#: elements) change nothing there, so the walk does not call them.
+_EDGES = frozenset({*_GAPS, *CELL_TAGS, "pre"})

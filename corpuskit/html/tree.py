@@ -28,9 +28,9 @@ inside ``rt``/``rp``. ``Tree.text_types`` are the strings laid out as text and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter, methodcaller
 from typing import Any
 
@@ -53,6 +53,8 @@ class Tree:
     ``name``, ``attrs``, ``parent`` and ``children`` are plain callables (the walks call
     them per node, so bs4's are C-level attribute getters). ``parent`` of the top
     element is the document (bs4) or None (lxml); neither ever scores as content.
+    ``elements`` gives the elements under a node in document order (the node itself
+    left out): lxml's own iteration in C, a walk over ``children`` for bs4.
     """
 
     parser: str
@@ -63,6 +65,7 @@ class Tree:
     children: Callable[[Any], Sequence[Any]]
     text_types: frozenset[type]
     counted_types: frozenset[type]
+    elements: Callable[[Any], Iterable[Any]]
 
     def text(self, node: Any, separator: str = "") -> str:
         """The text under ``node``: its counted strings joined by ``separator`` (bs4's
@@ -139,7 +142,17 @@ def bs4_tree(markup: str) -> Tree:
         children=attrgetter("contents"),
         text_types=_bs4_text(),
         counted_types=frozenset({NavigableString, CData}),
+        elements=partial(walk_elements, attrgetter("contents")),
     )
+
+
+def walk_elements(children: Callable[[Any], Sequence[Any]], top: Any) -> Iterator[Any]:
+    """The elements under ``top`` in document order, found through ``children``."""
+    pending = [child for child in reversed(children(top)) if not isinstance(child, str)]
+    while pending:
+        element = pending.pop()
+        yield element
+        pending.extend(c for c in reversed(children(element)) if not isinstance(c, str))
 
 
 @cache
@@ -244,28 +257,28 @@ def lxml_tree(markup: str) -> Tree | None:
     containers = _string_types(document.top)
     preserving = _inside(document.top, _PRESERVING)
 
-    def string(text: str, key: int) -> str:
-        if text[0] in _ASCII_SPACES and key not in preserving and not text.strip(_ASCII_SPACES):
-            text = "\n" if "\n" in text else " "
-        kind = containers.get(key)
-        return text if kind is None else kind(text)
-
     def children_of(node: Any) -> list[Any]:
         if node.__class__ is _Document:
             return node.top
+        # What the strings of ``node`` become is the same for all of them: asked once.
         key, out = id(node), []
+        kind, keep = containers.get(key), key in preserving
         text = node.text
-        if text:
-            out.append(string(text, key))
         for child in node:
+            if text:
+                if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
+                    text = "\n" if "\n" in text else " "
+                out.append(text if kind is None else kind(text))
             tag = child.tag
             if tag.__class__ is str:
                 out.append(child)
             else:
                 out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
-            tail = child.tail
-            if tail:
-                out.append(string(tail, key))
+            text = child.tail
+        if text:
+            if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
+                text = "\n" if "\n" in text else " "
+            out.append(text if kind is None else kind(text))
         return out
 
     # Each element's children, made once (the walks ask thrice), looked up by the
@@ -282,7 +295,18 @@ def lxml_tree(markup: str) -> Tree | None:
         children=made.__getitem__,
         text_types=frozenset({str, RubyString, CodeString}),
         counted_types=frozenset({str, CData}),
+        elements=elements_under,
     )
+
+
+def elements_under(node: Any) -> Iterable[Any]:
+    """The elements under ``node`` of an lxml tree, in document order: libxml2's own
+    iteration (comments and processing instructions left out), no Python walk."""
+    if node.__class__ is _Document:
+        return [element for element in node.elements if element.tag.__class__ is str]
+    inside: Iterator[Any] = node.iter(etree.Element)
+    next(inside)  # ``node`` itself
+    return inside
 
 
 def _stopped(parser: etree.HTMLParser) -> bool:
@@ -312,7 +336,7 @@ def looks_truncated(markup: str, text_chars: int) -> bool:
     >>> looks_truncated("<p>" + "x" * 100, 100), looks_truncated("<p>" + "x" * 100, 20)
     (False, True)
     """
-    outside = len(markup) - sum(map(len, _MARKUP.findall(markup)))
+    outside = len(_MARKUP.sub("", markup))  # no list of every tag's string (findall)
     return text_chars < TRUNCATED_SHARE * outside
 
 

@@ -18,7 +18,13 @@ from lxml import etree
 from corpuskit import Document, read
 from corpuskit.errors import InputError
 from corpuskit.html import LAYOUT_NAMES, PARSERS, Extracted, extract, parse
-from corpuskit.html.tree import LXML_MAX_DEPTH, Comment, looks_truncated, lxml_tree
+from corpuskit.html.tree import (
+    LXML_MAX_DEPTH,
+    Comment,
+    looks_truncated,
+    lxml_tree,
+    walk_elements,
+)
 from corpuskit.readers import decode_bytes
 from corpuskit.readers.html import read_html
 from tests.conftest import bench_pages
@@ -63,6 +69,21 @@ def test_parsers_agree(markup: str) -> None:
     bs4_page, lxml_page = both(markup)
     assert lxml_page.text == bs4_page.text
     assert (lxml_page.title, lxml_page.lang) == (bs4_page.title, bs4_page.lang)
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_elements_are_the_walks_elements_in_document_order(parser: str) -> None:
+    markup = (
+        "<!-- c --><html><body><div id=a><p>x<!-- c --><b>y</b><?pi?></p><ul><li>1"
+        "<li>2</ul></div><span>z</span></body></html><p>after the end</p>"
+    )
+    tree = parse(markup, parser)
+    for top in (tree.root, tree.find("div"), tree.find("ul"), tree.find("b")):
+        found = list(tree.elements(top))
+        assert found == list(walk_elements(tree.children, top))
+    names = [tree.name(element) for element in tree.elements(tree.root)]
+    # markup after </html> makes a second html element at the top, in both trees
+    assert names == ["html", "body", "div", "p", "b", "ul", "li", "li", "span", "html", "p"]
 
 
 def test_lxml_strings_have_bs4_kinds() -> None:
