@@ -21,11 +21,11 @@ from math import log1p
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Positions of the layout features read here.
-_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY, _EMPHASIS, _FIGURE, _ITEM, _CELL, _NAMED = (
+_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY, _EMPHASIS, _FIGURE = (
     LAYOUT_NAMES.index(name)
     for name in (
         "html_link", "html_heading", "html_paragraph", "html_main", "html_block_link_density",
-        "html_emphasis", "html_figure", "html_list_item", "html_table_cell", "html_named_main",
+        "html_emphasis", "html_figure",
     )
 )  # fmt: skip
 
@@ -39,8 +39,7 @@ MARKUP_NAMES: tuple[str, ...] = (
     "html_link_run", "html_neighbours_linked", "html_main_link", "html_main_density",
     "html_before_main_text", "html_after_main_text", "html_within_main_text",
     "html_prev_prose", "html_after_heading", "html_main_text_distance", "html_main_emphasis",
-    "html_main_figure", "html_named_share", "html_named_trust", "html_named_heading",
-    "html_named_item", "html_named_cell", "html_neighbour_density", "html_neighbour_words",
+    "html_main_figure",
 )  # fmt: skip
 
 
@@ -69,12 +68,6 @@ def markup_features(lines: Sequence[str], layout: Sequence[Sequence[float]]) -> 
     # last of them bound "before", "after" and "within").
     main_text = [k for k, row in enumerate(rows) if proses[k] >= 0.5 and row[_MAIN] >= 0.5]
     first, last = (main_text[0], main_text[-1]) if main_text else (len(rows), -1)
-    share = _named_share([lines[k] for k in filled], rows)
-    densities = [row[_DENSITY] for row in rows]
-    words = [
-        log1p(len(lines[k].split())) * (1.0 - row[_LINK])
-        for k, row in zip(filled, rows, strict=True)
-    ]
     out = [[*row, *(0.0,) * len(MARKUP_NAMES)] for row in layout]
     for k, (at, row) in enumerate(zip(filled, rows, strict=True)):
         after = proses[k + 1] if k + 1 < len(rows) else 0.0
@@ -98,13 +91,6 @@ def markup_features(lines: Sequence[str], layout: Sequence[Sequence[float]]) -> 
             log1p(_distance(k, main_text)),
             main * row[_EMPHASIS],
             main * row[_FIGURE],
-            share,
-            row[_NAMED] * share,
-            row[_NAMED] * row[_HEADING],
-            row[_NAMED] * row[_ITEM],
-            row[_NAMED] * row[_CELL],
-            _around(densities, k),
-            _around(words, k),
         ]
     return out
 
@@ -128,18 +114,3 @@ def _distance(k: int, marks: Sequence[int]) -> int:
     at = bisect_left(marks, k)
     near = [abs(marks[j] - k) for j in (at - 1, at) if 0 <= j < len(marks)]
     return min(near, default=99)
-
-
-def _named_share(lines: Sequence[str], rows: Sequence[Sequence[float]]) -> float:
-    """The share of the page's characters inside trafilatura's named container: how much
-    of the page it holds, so how far to trust it (``html_main_share`` for the main one)."""
-    total = sum(len(line) for line in lines)
-    named = sum(len(line) * row[_NAMED] for line, row in zip(lines, rows, strict=True))
-    return named / total if total else 0.0
-
-
-def _around(values: Sequence[float], k: int) -> float:
-    """The mean of ``values`` over the two before and the two after index ``k`` (dragnet
-    and boilerpipe weigh a block by its neighbours' text and link density)."""
-    near = [values[j] for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(values)]
-    return sum(near) / len(near) if near else 0.0

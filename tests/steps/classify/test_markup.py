@@ -45,17 +45,3 @@ def test_blank_lines_get_zeros_and_a_page_without_main_text_no_position() -> Non
         if not line:
             assert not any(row)
         assert values["html_before_main_text"] == values["html_after_main_text"] == 0.0
-
-
-def test_the_named_container_s_share_headings_and_neighbours() -> None:
-    rows = named(
-        f"<div class=entry-content><h2>Why</h2><p>{PROSE}</p><ul><li>{PROSE}</li></ul></div>"
-        "<div class=related><h3><a href=/a>One</a></h3><h3><a href=/b>Two</a></h3></div>"
-    )
-    share = rows["Why"]["html_named_share"]
-    assert 0.9 < share < 1.0 and rows["One"]["html_named_share"] == share
-    assert rows["Why"]["html_named_trust"] == share and rows["One"]["html_named_trust"] == 0.0
-    assert rows["Why"]["html_named_heading"] == 1.0 and rows["One"]["html_named_heading"] == 0.0
-    assert rows[PROSE.strip()]["html_named_item"] in (0.0, 1.0)
-    assert rows["Two"]["html_neighbour_density"] > rows["Why"]["html_neighbour_density"]
-    assert rows["Why"]["html_neighbour_words"] > rows["Two"]["html_neighbour_words"]
