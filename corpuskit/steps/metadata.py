@@ -97,9 +97,13 @@ class LiftMetadata:
         return {"prose_words": PROSE_WORDS, "header_lines": HEADER_LINES}
 
     def __call__(self, doc: Document) -> Document:
-        if has_run(doc, "classify_lines"):
+        if has_run(doc, "classify_lines") or has_run(doc, self.name):
             # A cleaned page has lost its header: two copies of a line that stood apart,
             # with furniture between them, would now look like a headline printed twice.
+            # A page this step has judged is left alone too: a guessed headline stays in
+            # the text, and a second pass, taking the lifted title as known, would
+            # remove its copies (and the classifier, which may have removed nothing and
+            # so left no edit, would judge the page again without them).
             return doc
         lines = doc.text.split("\n")
         reasons, values, end, author_at = self.marked(lines)
