@@ -95,7 +95,7 @@ class NamedContainers:
     _words: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     _specials: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
     _keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _known: dict[tuple[str, ...], int | None] = field(
+    _known: dict[tuple[object, ...], int | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -131,10 +131,13 @@ class NamedContainers:
         """
         if name not in self.tags:
             return None
-        key = (name, *(_text(attrs.get(attribute)) for attribute in self._keys))
-        if key in self._known:
+        key = (name, *map(attrs.get, self._keys))
+        try:
             return self._known[key]
-        found = self._tier(name, attrs)
+        except KeyError:
+            found = self._tier(name, attrs)
+        except TypeError:  # a value that is a list (a parser splitting ``class``)
+            return self._tier(name, attrs)
         if len(self._known) >= TIERS_KEPT:
             self._known.clear()
         self._known[key] = found
