@@ -10,6 +10,10 @@ that its markup names as the article body, in a fixed order of precedence: an
 other names (``data/html.toml``, ``[main_container]``); the first element of the best
 tier present is its choice (``named_container``). Both are evidence for the line model
 (``html_readability``, ``html_named_main`` in ``html/layout.py``), not verdicts.
+
+Neither walks the page again: readability's article is the main container's siblings,
+and the elements that can be a named container are listed by the measuring walk
+(``Measure.containers``), their tiers remembered by their names and attributes.
 """
 
 from __future__ import annotations
