@@ -10,6 +10,10 @@ that its markup names as the article body, in a fixed order of precedence: an
 other names (``data/html.toml``, ``[main_container]``); the first element of the best
 tier present is its choice (``named_container``). Both are evidence for the line model
 (``html_readability``, ``html_named_main`` in ``html/layout.py``), not verdicts.
+
+Neither walks the page again: readability's article is the main container's siblings,
+and the elements that can be a named container are listed by the measuring walk
+(``Measure.containers``), their tiers remembered by their names and attributes.
 """
 
 from __future__ import annotations
@@ -78,6 +82,12 @@ def _kept_sibling(measure: Measure, sibling: Any) -> bool:
     return density == 0 and bool(_SENTENCE_END.search(measure.tree.text(sibling)))
 
 
+#: How many element descriptions (name, ``class``, ``id`` and the attributes the
+#: patterns read) a ``NamedContainers`` remembers the tier of: a page repeats the same
+#: few ``div`` classes, a site's pages each other's.
+TIERS_KEPT = 50_000
+
+
 @dataclass(frozen=True)
 class NamedContainers:
     """Trafilatura's order of precedence for a main container named by its markup:
@@ -87,12 +97,22 @@ class NamedContainers:
     tiers: tuple[tuple[str, ...], ...]
     tags: frozenset[str]
     _words: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    _specials: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    _keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _known: dict[tuple[object, ...], int | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        # Each tier's class/id substrings as one pattern: one search per tier and element.
+        # Each tier's class/id substrings as one pattern: one search per tier and element;
+        # its other patterns apart, and the attributes they read.
         words = [[re.escape(p) for p in tier if not _special(p)] for tier in self.tiers]
         patterns = tuple(re.compile("|".join(parts) or "(?!)") for parts in words)
         object.__setattr__(self, "_words", patterns)
+        specials = tuple(tuple(p for p in tier if _special(p)) for tier in self.tiers)
+        object.__setattr__(self, "_specials", specials)
+        keys = {p.split("=", 1)[0] for tier in specials for p in tier if "=" in p}
+        object.__setattr__(self, "_keys", ("class", "id", *sorted(keys - {"class", "id"})))
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> NamedContainers:
@@ -104,7 +124,8 @@ class NamedContainers:
         return _default_named()
 
     def tier(self, name: str, attrs: Mapping[str, Any]) -> int | None:
-        """The first tier whose pattern ``name``/``attrs`` match (None: none does).
+        """The first tier whose pattern ``name``/``attrs`` match (None: none does),
+        remembered by the name and the values of the attributes the patterns read.
 
         >>> named = NamedContainers.default()
         >>> named.tier("div", {"class": "post entry-content"}), named.tier("article", {})
@@ -114,11 +135,22 @@ class NamedContainers:
         """
         if name not in self.tags:
             return None
+        key = (name, *map(attrs.get, self._keys))
+        try:
+            return self._known[key]
+        except KeyError:
+            found = self._tier(name, attrs)
+        except TypeError:  # a value that is a list (a parser splitting ``class``)
+            return self._tier(name, attrs)
+        if len(self._known) >= TIERS_KEPT:
+            self._known.clear()
+        self._known[key] = found
+        return found
+
+    def _tier(self, name: str, attrs: Mapping[str, Any]) -> int | None:
         names = f"{_text(attrs.get('class'))} {_text(attrs.get('id'))}".lower()
-        for number, (patterns, words) in enumerate(zip(self.tiers, self._words, strict=True)):
-            if words.search(names) or any(
-                _matches(pattern, name, attrs) for pattern in patterns if _special(pattern)
-            ):
+        for number, (words, specials) in enumerate(zip(self._words, self._specials, strict=True)):
+            if words.search(names) or any(_matches(p, name, attrs) for p in specials):
                 return number
         return None
 
@@ -151,6 +183,9 @@ def named_container(measure: Measure, named: NamedContainers | None = None) -> A
     """Trafilatura's main container: the first element, in document order, of the best
     tier present with ``NAMED_MIN_CHARS`` of text outside links (None: no such element).
 
+    The elements are those ``measure`` listed on its walk (``Measure.containers``), or,
+    for tags it did not list, those of one ``find_all``.
+
     >>> from corpuskit.html.content import Vocabulary
     >>> from corpuskit.html.tree import parse
     >>> tree = parse("<article>" + "Words. " * 20 + "</article><div id=main-content>"
@@ -160,18 +195,17 @@ def named_container(measure: Measure, named: NamedContainers | None = None) -> A
     """
     named = named or NamedContainers.default()
     tree, best, best_tier = measure.tree, None, len(named.tiers)
-    name_of, attrs_of, tags = tree.name, tree.attrs, named.tags
-    pending: list[Any] = [tree.root]
-    while pending:
-        tag = pending.pop()
-        name = name_of(tag)
-        tier = named.tier(name, attrs_of(tag)) if name in tags else None
+    if named.tags == measure.container_tags:
+        elements: Sequence[Any] = measure.containers
+    else:
+        elements = tree.find_all(tree.root, named.tags)
+    name_of, attrs_of, tier_of = tree.name, tree.attrs, named.tier
+    for tag in elements:
+        tier = tier_of(name_of(tag), attrs_of(tag))
         if tier is not None and tier < best_tier and _enough(measure, tag):
             best, best_tier = tag, tier
             if tier == 0:
                 break
-        children: Sequence[Any] = tree.children(tag)
-        pending.extend(child for child in reversed(children) if not isinstance(child, str))
     return best
 
 

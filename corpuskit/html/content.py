@@ -104,7 +104,9 @@ def _alone(names: str, start: int, end: int) -> bool:
 class Vocabulary:
     """Junk, content, comment and hiding words of ``class``/``id`` values, and the
     ``itemprop``/``itemtype`` values that mark the main text or a comment
-    (``data/html.toml``)."""
+    (``data/html.toml``). ``container_tags``: the names of the elements that can be a
+    container named by its markup (``[main_container]``), which ``Measure`` lists on its
+    way (``Measure.containers``)."""
 
     words_of: Words
     itemprops: frozenset[str]
@@ -114,6 +116,7 @@ class Vocabulary:
     comment_itemtypes: tuple[str, ...] = ()
     comment_itemprops: frozenset[str] = frozenset()
     hiding_classes: frozenset[str] = frozenset()
+    container_tags: frozenset[str] = frozenset()
     _words: dict[tuple[object, object], int] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -132,6 +135,7 @@ class Vocabulary:
             tuple(words.get("comment_itemtypes", ())),
             frozenset(words.get("comment_itemprops", ())),
             frozenset(words.get("hiding_classes", ())),
+            frozenset(table.get("main_container", {}).get("tags", ())),
         )
 
     @classmethod
@@ -264,6 +268,9 @@ class Measure:
 
     ``chars`` and ``links`` are keyed by ``id()`` of the element (the tree outlives this
     object); ``chars`` counts the strings ``get_text`` counts (``Tree.counted_types``).
+    ``containers`` are the elements named one of the vocabulary's ``container_tags``, in
+    document order: the walk lists them, so that finding the container the markup names
+    (``candidates.named_container``) needs no second walk over the page.
 
     >>> from corpuskit.html.tree import parse
     >>> tree = parse(
@@ -286,7 +293,10 @@ class Measure:
         self._in_threads: set[int] = set()  # inside a COMMENT block element, or one
         self._finals: dict[int, float] = {}  # each candidate's final score
         self._vocabulary = vocabulary
+        self.container_tags = vocabulary.container_tags
+        self.containers: list[Any] = []
         self._walk(tree.root)
+        self.containers.reverse()  # listed leaving, last child first: document order reversed
         self.main: Any | None = self._best()
         self._top = self._finals.get(id(self.main), 0.0)
         self._main_path = frozenset(self._ancestry(self.main))
@@ -361,6 +371,7 @@ class Measure:
         )  # fmt: skip
         marks_of, all_marks, in_threads = self._vocabulary.marks, self.marks, self._in_threads
         all_chars, all_links, all_own = self.chars, self.links, self._own
+        container_tags, add_container = self._vocabulary.container_tags, self.containers.append
         pending: list[tuple[Any, bool, bool]] = [(root, False, False)]
         pop, push, extend = pending.pop, pending.append, pending.extend
         while pending:
@@ -395,6 +406,8 @@ class Measure:
             key = id(tag)
             if name == "a":
                 links, own = chars, 0
+            elif name in container_tags:
+                add_container(tag)
             all_chars[key], all_links[key] = chars, links
             if name not in BLOCK_TAGS:
                 all_own[key] = own

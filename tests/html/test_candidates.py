@@ -3,10 +3,12 @@ as the layout features ``html_readability`` and ``html_named_main``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.html import LAYOUT_NAMES, extract, parse
+from corpuskit.html import LAYOUT_NAMES, PARSERS, extract, parse
 from corpuskit.html.candidates import NamedContainers, named_container, readability_article
 from corpuskit.html.content import Measure, Vocabulary
 
@@ -74,3 +76,37 @@ def test_readability_article_holds_only_elements_of_the_page(parts: list[str]) -
     kept = readability_article(measure)
     assert kept <= set(measure.chars)
     assert (measure.main is None) == (not kept)
+
+
+SECTIONS = ["<div>", "</div>", "<article>", "</article>", "<section class=entry-content>",
+            "</section>", "<main>", "</main>", "<p>", "</p>", "words, ", "<a>x</a>"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(SECTIONS)), st.sampled_from(PARSERS))
+def test_the_walk_lists_the_containers_find_all_finds(parts: list[str], parser: str) -> None:
+    """``Measure.containers`` (listed on the measuring walk) are the elements one
+    ``find_all`` of the container tags gives, in the same (document) order, and the named
+    container chosen from them is the one chosen from ``find_all``'s."""
+    tree = parse("".join(parts * 3), parser)
+    vocabulary = Vocabulary.default()
+    measure = Measure(tree, vocabulary)
+    expected = tree.find_all(tree.root, vocabulary.container_tags)
+    assert [id(tag) for tag in measure.containers] == [id(tag) for tag in expected]
+    unlisted = Measure(tree, replace(vocabulary, container_tags=frozenset()))
+    assert unlisted.containers == []
+    assert id(named_container(measure)) == id(named_container(unlisted))
+
+
+def test_a_remembered_tier_is_the_tier_worked_out() -> None:
+    """The tier is remembered by the name and the attributes the patterns read, so an
+    attribute no pattern reads cannot change it, and one a pattern reads can."""
+    named = NamedContainers.from_table({"main_container": {
+        "tags": ["div"], "tiers": [["entry-content"], ["role=main"]]
+    }})  # fmt: skip
+    assert named.tier("div", {"class": "entry-content", "lang": "en"}) == 0
+    assert named.tier("div", {"class": "entry-content", "lang": "fr"}) == 0
+    assert named.tier("div", {"role": "main"}) == 1
+    assert named.tier("div", {"role": "main", "lang": "en"}) == 1
+    assert named.tier("div", {"role": "banner"}) is None
+    assert named.tier("div", {"class": "x"}) is None
