@@ -3,7 +3,8 @@
 Rules remove what they can name; most furniture has no name. ``classify_lines`` scores
 every remaining line with a linear model over the features of ``features.py`` (the line,
 its paragraph, its neighbourhood) and removes the lines whose score falls below the
-model's threshold, with the reason ``boilerplate``. It scores in two stages: the second
+model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines past the
+article, see ``decide.py``). It scores in two stages: the second
 adds, for each line, the first-stage scores of the two lines before and after it, so a
 short line between prose is read as part of the prose and a line among menu items as a
 menu item.
@@ -34,7 +35,7 @@ from corpuskit.document import current_layout as current_layout  # where it was 
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.pipeline import has_run, remove_lines
-from corpuskit.steps.classify.decide import Decision, Judged, keep_back
+from corpuskit.steps.classify.decide import AFTER_ARTICLE, Decision, Judged, keep_back
 from corpuskit.steps.classify.features import (
     BLOCK_NAMES,
     LINE_NAMES,
@@ -440,12 +441,16 @@ class ClassifyLines:
         scores, inputs = model.scores(features)
         threshold = self.threshold_of(model)
         back = self.kept_back(lines, features, scores, threshold)
-        low = [k for k, score in enumerate(scores) if score < threshold and back[k] is None]
+        low = [
+            k
+            for k, score in enumerate(scores)
+            if (score < threshold and back[k] is None) or back[k] == AFTER_ARTICLE
+        ]
         if not low:
             return doc
         rules: list[str | None] = [None] * len(lines)
         for k in low:
-            rules[features.lines[k]] = "boilerplate"
+            rules[features.lines[k]] = back[k] or "boilerplate"
         why = model.explain(features, scores, inputs, low)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
 

@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from corpuskit.document import Document, Source, make_document
 from corpuskit.pipeline import Pipeline
 from corpuskit.recipes.defaults import preparation_steps
-from corpuskit.steps.classify.decide import Decision, Judged, best_block, keep_back
+from corpuskit.steps.classify.decide import (
+    AFTER_ARTICLE,
+    RULES,
+    Decision,
+    Judged,
+    best_block,
+    keep_back,
+)
 from corpuskit.steps.classify.step import ClassifyLines
 
 LINES = st.lists(
@@ -44,8 +51,10 @@ def test_only_low_lines_without_marks_of_furniture_are_kept_back(
     rules = keep_back(lines, threshold, Decision(colon_run=12))
     assert len(rules) == len(lines)
     for line, rule in zip(lines, rules, strict=True):
-        if rule is not None:
+        if rule in RULES:
             assert line.score < threshold
+        if rule == AFTER_ARTICLE:
+            assert line.words <= Decision().tail_short
         if rule in ("in_context", "after_colon"):
             assert not line.furniture and line.words <= Decision().context_words
 
@@ -74,6 +83,17 @@ def test_a_menu_between_two_paragraphs_does_not_come_back() -> None:
     prose = Judged(2.0, 40, False, ".")  # enough words: no rescue
     menu = [Judged(-2.0, 1, False, "s") for _ in range(Decision().context_run + 1)]
     assert keep_back([prose, *menu, prose], 0.0, Decision()) == [None] * (len(menu) + 2)
+
+
+def test_short_lines_after_the_article_and_a_break_go() -> None:
+    """Past the article's last long line and a removed line after it, short lines go
+    whatever their score; short lines right after it, or before it, stay."""
+    prose, teaser = Judged(2.0, 40, False, "."), Judged(1.0, 5, False, "s")
+    share = Judged(-2.0, 1, True, "s")  # removed, and never kept back in context
+    rules = keep_back([teaser, prose, teaser, share, teaser, teaser], 0.0, Decision())
+    assert rules == [None, None, None, None, AFTER_ARTICLE, AFTER_ARTICLE]
+    page = [prose, prose, share, teaser]
+    assert keep_back(page, 0.0, Decision(tail_words=0)) == [None] * 4
 
 
 def test_a_heading_between_two_paragraphs_stays() -> None:
