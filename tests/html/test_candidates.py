@@ -8,20 +8,12 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.html import LAYOUT_NAMES, PARSERS, extract, parse
+from corpuskit.html import PARSERS, parse
 from corpuskit.html.candidates import NamedContainers, named_container, readability_article
 from corpuskit.html.content import Measure, Vocabulary
+from tests.html.test_html import layout_rows as rows
 
 PROSE = "Body text, with commas, to read. " * 9
-
-
-def rows(markup: str) -> dict[str, dict[str, float]]:
-    page = extract(markup)
-    return {
-        line: dict(zip(LAYOUT_NAMES, row, strict=True))
-        for line, row in zip(page.text.split("\n"), page.layout, strict=True)
-        if line
-    }
 
 
 def test_readability_keeps_the_best_candidate_and_its_prose_siblings_only() -> None:
