@@ -132,7 +132,7 @@ def after_article(lines: Sequence[Judged], kept: Sequence[bool], decision: Decis
     without a break (a paragraph wrapped in short lines, a closing signature) stay.
 
     >>> good, short = Judged(2.0, 30, False, "."), Judged(1.0, 3, False, "s")
-    >>> after_article([short, good, short, short, Judged(1.0, 12, False, "."), short],
+    >>> after_article([short, good, short, short, Judged(1.0, 18, False, "."), short],
     ...               [True, True, True, False, True, True], Decision())
     [5]
     """
