@@ -15,8 +15,9 @@ PIPELINE = default_pipeline()
 
 # Idempotence holds for documents, which carry their history: classify_lines,
 # lift_metadata, junk_lines, comment_lines and detect_language leave a page they (or
-# the classifier) already judged alone. Bare text cleaned a second time is a new page to them and may lose a
-# little more, since the furniture that gave its lines their context is gone.
+# the classifier) already judged alone. Bare text cleaned a second time is a new page
+# to them and may lose a little more, since the furniture that gave its lines their
+# context is gone.
 
 
 def clean(doc: Document) -> Document:
