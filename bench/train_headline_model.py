@@ -46,7 +46,7 @@ from devsets import ROOT, DevSet, cached, read_pages
 import corpuskit
 from corpuskit.document import Document
 from corpuskit.pipeline import Pipeline
-from corpuskit.steps.headlines import NAMES, HeadlineModel, candidates, plausible
+from corpuskit.steps.headlines import NAMES, HeadlineModel, candidates
 from corpuskit.steps.metadata import LiftMetadata, _find_headline
 
 MODEL = ROOT / "corpuskit" / "data" / "headline_model.toml"
@@ -198,7 +198,7 @@ def lifted(page: Page, w: np.ndarray, threshold: float) -> str | None:
         return None
     odds = _softmax(page.x @ w)
     best = int(np.argmax(odds))
-    good = odds[best] >= threshold and plausible(page.x[best])
+    good = odds[best] >= threshold
     return page.lines[best] if good else None
 
 

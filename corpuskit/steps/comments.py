@@ -140,6 +140,8 @@ class CommentMarkers:
     checks: tuple[re.Pattern[str] | None, ...]  # ``patterns``' pre-checks, in order
     plain: tuple[tuple[str, re.Pattern[str]], ...]  # ``patterns`` without a pre-check
     signs: re.Pattern[str] | None  # every pre-check's class in one, or None
+    empty: re.Pattern[str]  # a header that counts no comments (``markers.header.empty``)
+    byline: re.Pattern[str]  # a byline word: the name after it is the author's
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> CommentMarkers:
@@ -166,6 +168,8 @@ class CommentMarkers:
             checks,
             plain,
             cls.all_signs([*checks, cls.precheck(when), cls.precheck(date_only)]),
+            re.compile(markers["header"]["empty"], re.I),
+            re.compile(table["signature"]["byline"], re.I),
         )
 
     @classmethod
@@ -226,13 +230,6 @@ class CommentMarkers:
         return re.compile("[" + "".join(c.pattern[1:-1] for c in checks if c) + "]", re.I)
 
 
-_TABLE = load_table("comments")
-#: A header that counts no comments (``markers.header.empty``).
-_EMPTY = re.compile(_TABLE["markers"]["header"]["empty"], re.I)
-#: A byline word: the name under or after it is the author's (``signature.byline``).
-_BYLINE = re.compile(_TABLE["signature"]["byline"], re.I)
-
-
 class Thread(NamedTuple):
     """A comment thread: its first and last line, its markers and whether a header
     opens it."""
@@ -272,10 +269,14 @@ class CommentLines:
         rules: list[str | None] = [None] * len(lines)
         why: dict[int, dict[str, float]] = {}
         for thread in self.threads(lines):
-            evidence = {"thread_markers": float(thread.markers)}
-            evidence["thread_header"] = float(thread.header)
-            if thread.blocks:
-                evidence = {"thread_header": 1.0, "thread_blocks": float(thread.blocks)}
+            evidence = (
+                {"thread_header": 1.0, "thread_blocks": float(thread.blocks)}
+                if thread.blocks
+                else {
+                    "thread_markers": float(thread.markers),
+                    "thread_header": float(thread.header),
+                }
+            )
             for index in range(thread.start, thread.end + 1):
                 if lines[index].strip():
                     rules[index], why[index] = "comments", evidence
@@ -284,16 +285,17 @@ class CommentLines:
 
     def threads(self, lines: Sequence[str]) -> list[Thread]:
         """The comment threads of a page's ``lines``, in order."""
-        return _Scan(lines, [self.markers.kind(line) for line in lines]).threads()
+        return _Scan(lines, [self.markers.kind(line) for line in lines], self.markers).threads()
 
 
 class _Scan:
     """One page's lines and their marker kinds, scanned once for threads."""
 
     def __init__(
-        self, lines: Sequence[str], kinds: list[str | None], empty: re.Pattern[str] = _EMPTY
+        self, lines: Sequence[str], kinds: list[str | None], markers: CommentMarkers
     ) -> None:
-        self.lines, self.kinds, self.empty = lines, kinds, empty
+        self.lines, self.kinds = lines, kinds
+        self.empty, self.byline = markers.empty, markers.byline
         self.words = [0]  # words before each line, so that a gap costs two lookups
         self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
         for line in lines:
@@ -424,19 +426,18 @@ class _Scan:
 
         (A longer gap after a header, 500 words, took whole articles whose byline
         prints "334 comments": measured on dragnet-dev, F fell.)"""
-        gap = GAP_WORDS
         members = [first]
         for index in range(first + 1, len(self.lines)):
             kind = self.kinds[index]
             if kind is None:
-                if self.between(members[-1], index) > gap:
+                if self.between(members[-1], index) > GAP_WORDS:
                     break
                 continue
             if kind == "header":
                 if not led or self._first_marker(index) is not None:
                     break
                 continue
-            if self.between(members[-1], index) > gap:
+            if self.between(members[-1], index) > GAP_WORDS:
                 break
             members.append(index)
         return members
@@ -452,13 +453,13 @@ class _Scan:
 
     def _named(self, index: int) -> bool:
         """Whether the non-blank line above line ``index`` is a name (``_name``), and no
-        byline's: neither it nor the line above it starts with "By" (``_BYLINE``)."""
+        byline's: neither it nor the line above it starts with "By" (``signature.byline``)."""
         above = self._above(index)
         if above < 0 or self.kinds[above] is not None or not _name(self.lines[above]):
             return False
         byline = self._above(above)
-        return not _BYLINE.match(self.lines[above].strip()) and not (
-            byline >= 0 and _BYLINE.fullmatch(self.lines[byline].strip())
+        return not self.byline.match(self.lines[above].strip()) and not (
+            byline >= 0 and self.byline.fullmatch(self.lines[byline].strip())
         )
 
     def _above(self, index: int) -> int:
@@ -470,10 +471,8 @@ class _Scan:
 
     def _next(self, index: int) -> str:
         """The non-blank line after line ``index``, stripped ("" when there is none)."""
-        for line in self.lines[index + 1 : index + 3]:
-            if line.strip():
-                return line.strip()
-        return ""
+        below = self._below(index)
+        return self.lines[below].strip() if below != index else ""
 
     def _prose_before(self, index: int) -> str:
         """``article`` when ``ARTICLE_WORDS`` words of prose come before line ``index``."""

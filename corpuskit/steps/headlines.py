@@ -5,7 +5,7 @@ varies: right above the article, above a share bar and an author block, below a
 section name and a teaser list. ``lift_metadata`` asks this module when its two sure
 rules (a line printed twice, the line before a byline) find nothing. Every non-blank
 line from ``BEFORE_BODY`` lines before the article's body to ``INTO_BODY`` lines into it
-that could be a headline (``plausible``) is a candidate; each gets a few features
+that could be a headline (``_Page.possible``) is a candidate; each gets a few features
 that hold across sites and languages (its place, its words, its case and punctuation,
 its copies in the page, how many of its words the body repeats, the date and byline
 lines around it: ``NAMES``), and a logistic model that ranks the lines of a page
@@ -54,6 +54,8 @@ BODY_AHEAD = 30
 # A share of a line's words counts in full from this many words on: "Folge uns auf
 # Twitter" matches a word or two of any body by chance.
 FULL_WORDS = 4
+# A headline has a few words and no sentence-final period (``headline_like``).
+HEADLINE_WORDS = (3, 30)
 # A headline longer than this is rather a standfirst (a feature: the model weighs it).
 LONG_HEADLINE = 16
 # A line starting with none of these nor a letter or digit starts with a mark ("/ ...").
@@ -112,10 +114,6 @@ NAMES = (
     "to_paragraph",
 )
 
-#: Where ``plausible`` finds its two features in a row.
-LIKE_AT, SHARE_AT = NAMES.index("headline_like"), NAMES.index("body_share")
-ENDS_AT, COLON_AT = NAMES.index("ends_sentence"), NAMES.index("ends_colon")
-
 
 @dataclass(frozen=True)
 class HeadlineModel:
@@ -140,25 +138,14 @@ class HeadlineModel:
 
     def best(self, lines: Sequence[str], reasons: Sequence[str | None]) -> tuple[int, float] | None:
         """The index of the best-scoring candidate line (the earlier on a tie) and its
-        share of the odds, if that reaches the threshold and the line is ``plausible``."""
+        share of the odds, if that reaches the threshold."""
         found = candidates(lines, reasons)
-        scored = [(self.score(row), -index, k) for k, (index, row) in enumerate(found)]
+        scored = [(self.score(row), -index) for index, row in found]
         if not scored:
             return None
-        top, index, k = max(scored)
-        share = 1 / math.fsum(math.exp(score - top) for score, _, _ in scored)
-        if share < self.threshold or not plausible(found[k][1]):
-            return None
-        return -index, share
-
-
-def plausible(row: Sequence[float]) -> bool:
-    """Whether a candidate with these features may be a headline at all: headline-like,
-    or not ending like a sentence and sharing words with the body (a headline of one
-    or two words). On a page of two or three lines the best candidate takes most of the
-    odds whatever it is; this keeps a standfirst or "More text." from being lifted."""
-    ends = row[ENDS_AT] > 0 or row[COLON_AT] > 0
-    return row[LIKE_AT] > 0 or (row[SHARE_AT] > 0 and not ends)
+        top, index = max(scored)
+        share = 1 / math.fsum(math.exp(score - top) for score, _ in scored)
+        return None if share < self.threshold else (-index, share)
 
 
 def candidates(
@@ -204,7 +191,7 @@ class _Page:
             word for k in self.ahead if counts[k] >= BODY_WORDS for word in self._words(k)
         )
         pairs = list(zip(kept, counts, strict=True))
-        self.like = [_headline_like(lines[i], n) for i, n in pairs]
+        self.like = [headline_like(lines[i], n) for i, n in pairs]
         self.like_after = [0, *accumulate(self.like)]  # headline-like lines before index k
         prose = [n >= BODY_WORDS and ends_sentence(lines[i]) for i, n in pairs]
         self.prose = [0, *accumulate(prose)]  # prose lines before index k
@@ -216,7 +203,11 @@ class _Page:
         self.copies = Counter(self.norms)
 
     def possible(self, k: int) -> bool:
-        """What ``plausible`` asks of a candidate, from what is cheap to know."""
+        """Whether line ``k`` may be a headline at all, from what is cheap to know: headline-
+        like, or not ending like a sentence and sharing words with the body (a headline
+        of one or two words). On a page of two or three lines the best candidate takes
+        most of the odds whatever it is; this keeps a standfirst or "More text." from
+        being lifted."""
         line = self.lines[self.kept[k]]
         ends = ends_sentence(line) or line.rstrip().endswith((":", ";", ","))
         return self.like[k] or (not ends and self._body_share(k) > 0)
@@ -376,9 +367,15 @@ def _next_body(counts: Sequence[int]) -> list[int]:
     return out
 
 
-def _headline_like(line: str, words: int) -> bool:
-    """3 to 30 words, not ending in a period or a lead-in colon (as ``is_headline_like``)."""
-    return 3 <= words <= 30 and not line.rstrip().endswith((".", ":", ";", ","))
+def headline_like(line: str, words: int) -> bool:
+    """A few words (``HEADLINE_WORDS``, ``words`` being the line's count), not ending in
+    a period or a lead-in colon.
+
+    >>> headline_like("Pakistan security forces kill 197 militants", 6)
+    True
+    """
+    low, high = HEADLINE_WORDS
+    return low <= words <= high and not line.rstrip().endswith((".", ":", ";", ","))
 
 
 def _site_separator(line: str) -> bool:

@@ -40,7 +40,7 @@ from corpuskit.lexicon.lines import (
 )
 from corpuskit.lexicon.metadata import MetadataVocabulary
 from corpuskit.pipeline import has_run, remove_lines
-from corpuskit.steps.headlines import HeadlineModel
+from corpuskit.steps.headlines import HeadlineModel, headline_like
 
 # The header of a page ends at its first prose line (this many words and a sentence
 # ending) or after this many non-blank lines (menus can be long). Headlines and bylines
@@ -48,8 +48,6 @@ from corpuskit.steps.headlines import HeadlineModel
 # taken for a byline. Re-check the fixtures and bench/quality.py after changing them.
 PROSE_WORDS = 12
 HEADER_LINES = 60
-# A headline has a few words and no sentence-final period.
-HEADLINE_WORDS = (3, 30)
 # A printed-twice headline comes back at once (at most this many non-blank lines later)
 # and not over and over: a line repeated more often is a menu item or a caption credit.
 HEADLINE_GAP = 2
@@ -80,8 +78,7 @@ def is_headline_like(line: str) -> bool:
     >>> is_headline_like("Pakistan security forces kill 197 militants"), is_headline_like("Logo")
     (True, False)
     """
-    low, high = HEADLINE_WORDS
-    return low <= word_count(line) <= high and not line.rstrip().endswith((".", ":", ";", ","))
+    return headline_like(line, word_count(line))
 
 
 @dataclass(frozen=True)

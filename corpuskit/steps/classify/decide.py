@@ -196,8 +196,9 @@ def in_context(
 def _run_rules(
     lines: Sequence[Judged], kept: Sequence[bool], start: int, end: int, decision: Decision
 ) -> list[tuple[int, str]]:
-    """The rules keeping lines of the removed run ``start:end`` (see ``in_context``)."""
-    if start == 0 or not kept[start - 1]:
+    """The rules keeping lines of the removed run ``start:end`` (see ``in_context``): a
+    run is as long as it goes, so a kept line stands before it unless it starts the page."""
+    if start == 0:
         return []
     short = [
         not line.furniture and line.words <= decision.context_words for line in lines[start:end]

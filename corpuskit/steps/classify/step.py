@@ -469,7 +469,7 @@ class ClassifyLines:
         decision = self.html_decision if html else self.decision
         if decision is None:
             return [None] * len(scores)
-        return keep_back(judged_lines(lines, features, scores), threshold, decision)
+        return keep_back(judged_lines(lines, features, scores, html), threshold, decision)
 
     def judged(self, doc: Document) -> Mapping[int, Mapping[str, float]]:
         """Every line this step would score on ``doc``, kept or not, by its index in
@@ -512,10 +512,10 @@ HTML_FURNITURE_MARKS = (*FURNITURE_MARKS, "html_link", "html_furniture")
 
 
 def judged_lines(
-    lines: Sequence[str], features: PageFeatures, scores: Sequence[float]
+    lines: Sequence[str], features: PageFeatures, scores: Sequence[float], html: bool
 ) -> list[Judged]:
-    """Each scored line as ``decide.keep_back`` sees it."""
-    html = features.line_array.shape[1] > len(LINE_NAMES)
+    """Each scored line as ``decide.keep_back`` sees it (``html``: the page's features
+    hold its layout's)."""
     names = HTML_LINE_NAMES if html else LINE_NAMES
     marks = [names.index(name) for name in (HTML_FURNITURE_MARKS if html else FURNITURE_MARKS)]
     marked = np.asarray(features.line_array[:, marks] > 0).any(axis=1)
