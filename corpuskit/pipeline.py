@@ -103,6 +103,15 @@ def has_run(doc: Document, name: str) -> bool:
     return any(edit.step == name for edit in doc.edits)
 
 
+def cleaned(doc: Document) -> bool:
+    """Whether ``doc`` is a cleaned page: the line classifier (``classify_lines``) has
+    changed it. Its lines lost the furniture around them, so the steps that read a
+    line's neighbours (a block under a heading, a thread's markers, a header's lines)
+    leave it alone: judged anew, its lines would look different, and cleaning a cleaned
+    page would not be a no-op (``tests/test_properties.py``)."""
+    return has_run(doc, "classify_lines")
+
+
 def step_name(step: Step) -> str:
     """The name a step is known by everywhere (recipes, edits, drops, reports)."""
     name = getattr(step, "name", None) or getattr(step, "__name__", None)

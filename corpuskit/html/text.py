@@ -216,7 +216,9 @@ def _dropped(tag: Any, furniture: bool, page_chars: int, sizes: Sizes) -> bool:
 def is_furniture(tree: Tree, tag: Any, name: str, attrs: Mapping[str, Any]) -> bool:
     """Whether the element ``tag`` (``name``, ``attrs``) is a landmark of page furniture,
     by its name or its ARIA role (a ``header`` or ``footer`` only at the page's level,
-    outside ``SECTIONING_TAGS``)."""
+    outside ``SECTIONING_TAGS``). For an element with no ``role`` and a name outside
+    ``SCOPED_TAGS`` it is ``name in FURNITURE_TAGS``: ``_walk`` asks that itself rather
+    than call this for every element, so a new rule here must be asked there too."""
     if "role" in attrs and not FURNITURE_ROLES.isdisjoint(attribute(attrs, "role").lower().split()):
         return True
     if name in SCOPED_TAGS:

@@ -264,21 +264,19 @@ def lxml_tree(markup: str) -> Tree | None:
         key, out = id(node), []
         kind, keep = containers.get(key), key in preserving
         text = node.text
-        for child in node:
+        for child in (*node, None):  # each child after the text before it; None: the end
             if text:
                 if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
                     text = "\n" if "\n" in text else " "
                 out.append(text if kind is None else kind(text))
+            if child is None:
+                break
             tag = child.tag
             if tag.__class__ is str:
                 out.append(child)
             else:
                 out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
             text = child.tail
-        if text:
-            if not keep and text[0] in _ASCII_SPACES and not text.strip(_ASCII_SPACES):
-                text = "\n" if "\n" in text else " "
-            out.append(text if kind is None else kind(text))
         return out
 
     # Each element's children, made once (the walks ask thrice), looked up by the

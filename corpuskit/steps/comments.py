@@ -69,7 +69,7 @@ from corpuskit.data import load_table
 from corpuskit.document import Document, current_layout
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.patterns import needed_class
-from corpuskit.pipeline import has_run, remove_lines
+from corpuskit.pipeline import cleaned, remove_lines
 
 # Thresholds, measured on dragnet-dev (286 of its 1,002 pages have a thread, with a gold
 # that tells it apart) and checked on traf-dev (whose gold keeps some threads as text):
@@ -260,10 +260,7 @@ class CommentLines:
         }
 
     def __call__(self, doc: Document) -> Document:
-        if has_run(doc, "classify_lines"):
-            # A page the classifier has judged is a cleaned page: its lines lost the
-            # furniture around them, and rules that read a line's neighbours (a block
-            # under a heading, a thread's markers) would judge them anew.
+        if cleaned(doc):
             return doc
         lines = doc.text.split("\n")
         rules: list[str | None] = [None] * len(lines)

@@ -40,7 +40,7 @@ from corpuskit.document import Document
 from corpuskit.errors import RecipeError
 from corpuskit.lexicon.lines import ends_sentence, line_key, word_count
 from corpuskit.patterns import backtracking
-from corpuskit.pipeline import has_run, remove_lines
+from corpuskit.pipeline import cleaned, remove_lines
 from corpuskit.tomlfile import TomlFile
 
 # A link-block item is short: titles of related stories run to about a dozen words.
@@ -374,10 +374,7 @@ class JunkLines:
         return {"rules": self.applied.digest, "max_item_words": MAX_ITEM_WORDS}
 
     def __call__(self, doc: Document) -> Document:
-        if has_run(doc, "classify_lines"):
-            # A page the classifier has judged is a cleaned page: its lines lost the
-            # furniture around them, and rules that read a line's neighbours (a block
-            # under a heading, a thread's markers) would judge them anew.
+        if cleaned(doc):
             return doc
         lines = doc.text.split("\n")
         rules = self.applied

@@ -39,7 +39,7 @@ from corpuskit.lexicon.lines import (
     word_count,
 )
 from corpuskit.lexicon.metadata import MetadataVocabulary
-from corpuskit.pipeline import has_run, remove_lines
+from corpuskit.pipeline import cleaned, has_run, remove_lines
 from corpuskit.steps.headlines import HeadlineModel, headline_like
 
 # The header of a page ends at its first prose line (this many words and a sentence
@@ -94,7 +94,7 @@ class LiftMetadata:
         return {"prose_words": PROSE_WORDS, "header_lines": HEADER_LINES}
 
     def __call__(self, doc: Document) -> Document:
-        if has_run(doc, "classify_lines") or has_run(doc, self.name):
+        if cleaned(doc) or has_run(doc, self.name):
             # A cleaned page has lost its header: two copies of a line that stood apart,
             # with furniture between them, would now look like a headline printed twice.
             # A page this step has judged is left alone too: a guessed headline stays in
