@@ -26,6 +26,7 @@ corpuskit.errors.InputError: max_json_depth must be between 1 and 253, not 1000
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,10 +130,8 @@ def how_to_raise(name: str) -> str:
     return f"raise it with Limits({name}=...)"
 
 
-#: Seconds between two rings of the alarm, at the least: a ring whose ``TimeoutError``
-#: Python swallowed is followed by another. Long enough that a second ring never lands
-#: while the first one's exception is on its way out of the limited code (microseconds).
-RING_AGAIN = 1.0
+#: Seconds after a ring Python swallowed until the next one: at once, for a timer.
+RING_AGAIN = 1e-4
 
 
 @contextmanager
@@ -143,23 +142,48 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     elsewhere; it does not nest (the inner one would cancel the outer). A signal is
     handled between Python instructions: one long call into C (a regular expression
     match) finishes before it. That is why every regular expression that sees page
-    content is linear (tests/test_linear.py feeds them long runs of punctuation). A
-    ring can also land in code whose exceptions Python ignores (a ``__del__`` the
-    garbage collector runs: "Exception ignored in ..."), so the alarm rings again every
-    ``seconds`` (``RING_AGAIN`` at the least) until the limited code is left.
+    content is linear (tests/test_linear.py feeds them long runs of punctuation).
+
+    A ring can land in code whose exceptions Python ignores (a ``__del__`` or a
+    ``gc.callbacks`` hook the garbage collector runs: "Exception ignored in ..."). Python
+    hands such an exception to ``sys.unraisablehook``; while the limit holds, a hook
+    that sees the alarm's own ``TimeoutError`` there rings again at once, and limited
+    code that ends before that ring lands raises ``TimeoutError`` on its way out. What
+    took longer than ``seconds`` is a timeout however its ring was lost. The alarm also
+    rings every ``seconds`` after the first, for code that catches and drops it.
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not seconds or not usable:
         yield
         return
+    message = f"took longer than {seconds:g} s (raise it with --time-limit)"
+    rung: list[TimeoutError] = []  # the last ring's exception
+    swallowed = False  # whether Python ignored the last ring
 
     def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took longer than {seconds:g} s (raise it with --time-limit)")
+        nonlocal swallowed
+        swallowed = False
+        rung[:] = [TimeoutError(message)]
+        raise rung[0]
+
+    outer_hook = sys.unraisablehook
+
+    def notice(unraisable: sys.UnraisableHookArgs) -> None:
+        nonlocal swallowed
+        if rung and unraisable.exc_value is rung[0]:
+            swallowed = True
+            signal.setitimer(signal.ITIMER_REAL, RING_AGAIN, seconds)
+        else:
+            outer_hook(unraisable)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, max(seconds, RING_AGAIN))
+    sys.unraisablehook = notice
+    signal.setitimer(signal.ITIMER_REAL, seconds, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = outer_hook
+    if swallowed:  # the last ring was lost, and the limited code ended before the next
+        raise TimeoutError(message)
