@@ -432,7 +432,9 @@ def test_layout_marks_a_junk_box_inside_the_article_not_around_it() -> None:
     }
     assert rows["Share this"]["html_junk_word_in_main"] == 1.0
     assert rows[prose.strip()]["html_junk_word_in_main"] == 0.0
-    assert rows[prose.strip()]["html_junk_word"] == 1.0  # the wrapper's word
+    # The wrapper's word names the page's layout: the article's lines are not junk.
+    assert rows[prose.strip()]["html_junk_word"] == 0.0
+    assert rows["Share this"]["html_junk_word"] == 1.0
 
 
 # --- layout: reader comment threads and text that is not shown -----------------------------
