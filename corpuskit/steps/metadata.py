@@ -202,7 +202,7 @@ class LiftMetadata:
         """The title and the rule that gave it: the known one; else the ranker's best
         line when its share of the odds reaches the threshold, else a sure rule's line
         (printed twice, before the byline). A sure rule's line is removed whichever
-        gives the title (``Headline.printed``): it is a headline by its print, and the
+        gives the title (``Headline.sure``): it is a headline by its print, and the
         text must not depend on the ranker."""
         if known_title:
             return Headline(known_title.strip(), "known")
