@@ -13,8 +13,10 @@ measures): a candidate equal to it (case and runs of spaces aside) is a headline
 others are not; a page where no candidate equals it is not trained on.
 
 What is fitted, and only on the training pages: a conditional logit (``fit``: the
-softmax of the candidates' scores of a page, its log-likelihood of the headline
-maximized by Newton's method on standardized features, L2 as ``train_line_model``),
+softmax of the candidates' scores of a page, the log of the summed odds of the
+headline's copies maximized by Newton's method on standardized features (the Hessian
+of the softmax, the copies weighed by their odds: an EM-like step, each step halved
+until the loss falls), L2 as ``train_line_model``),
 every page weighing the same, every set the same in total; then the threshold, the one
 of ``THRESHOLDS`` that the best candidate's share of the odds must reach to be lifted,
 chosen for the most right titles less wrong ones on the training pages (of the pages
@@ -156,9 +158,11 @@ def train(train: list[Page]) -> tuple[np.ndarray, float]:
 
 
 def fit(used: list[Page]) -> np.ndarray:
-    """Weights for raw features maximizing the pages' mean log-likelihood of their
-    headline under the softmax of their candidates' scores (less ``L2``), each set
-    weighing the same; Newton's method, halving a step that does not lower the loss."""
+    """Weights for raw features maximizing the pages' mean log of the summed odds of
+    their headline's copies under the softmax of their candidates' scores (less
+    ``L2``; copies of a line are one headline, as ``HeadlineModel.best`` adds them up),
+    each set weighing the same; Newton's method, halving a step that does not lower
+    the loss."""
     x = np.vstack([p.x for p in used])
     mean, scale = x.mean(0), x.std(0)
     scale[scale == 0] = 1.0
