@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpuskit.html.candidates import named_container, readability_article
-from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
+from corpuskit.html.content import BLOCK_TAGS, COMMENT, CONTENT, HIDDEN, JUNK, Measure
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
@@ -90,7 +90,7 @@ class LayoutRecorder:
         bits |= (marks & _MARKS) | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
-        if not bits & THREAD and measure.comment_section(tag):
+        if marks & COMMENT and not bits & THREAD and measure.comment_section(tag):
             bits |= THREAD
         if id(tag) == self._main_id:
             bits |= MAIN
