@@ -3,11 +3,11 @@
 Rules remove what they can name; most furniture has no name. ``classify_lines`` scores
 every remaining line with a linear model over the features of ``features.py`` (the line,
 its paragraph, its neighbourhood) and removes the lines whose score falls below the
-model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines past the
-article, see ``decide.py``). It scores in two stages: the second
-adds, for each line, the first-stage scores of the two lines before and after it, so a
-short line between prose is read as part of the prose and a line among menu items as a
-menu item.
+model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines
+past the article, ``detached`` for the runs of lines cut off after it: see
+``decide.py``). It scores in two stages: the second adds, for each line, the first-stage
+scores of the two lines before and after it, so a short line between prose is read as
+part of the prose and a line among menu items as a menu item.
 
 The weights are data (``corpuskit/data/line_model.toml``), trained by
 ``bench/train_line_model.py`` on lines of benchmark pages labelled by their passages,
@@ -35,7 +35,7 @@ from corpuskit.document import current_layout as current_layout  # where it was 
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.pipeline import has_run, remove_lines
-from corpuskit.steps.classify.decide import AFTER_ARTICLE, Decision, Judged, keep_back
+from corpuskit.steps.classify.decide import REMOVING, Decision, Judged, keep_back
 from corpuskit.steps.classify.features import (
     BLOCK_NAMES,
     LINE_NAMES,
@@ -355,7 +355,8 @@ def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[li
 #: rescue empties no page but keeps a wrong block on more pages than it saves, so HTML
 #: mode leaves it off; the context rule costs HTML mode 0.002 on traf-dev (the markup
 #: already tells its headings and list items). Re-measure both sets after retraining.
-HTML_DECISION = Decision(rescue_words=20, context_run=0)
+#: The ``detached`` rule is off in it: measured in text mode only.
+HTML_DECISION = Decision(rescue_words=20, context_run=0, detached_gap=0)
 
 #: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
 #: -0.2; a line's score is a log-odds of main text). One unit either way moves precision
@@ -444,7 +445,7 @@ class ClassifyLines:
         low = [
             k
             for k, score in enumerate(scores)
-            if (score < threshold and back[k] is None) or back[k] == AFTER_ARTICLE
+            if (score < threshold and back[k] is None) or back[k] in REMOVING
         ]
         if not low:
             return doc
