@@ -125,6 +125,15 @@ def test_a_page_without_blank_lines_between_its_paragraphs_says_nothing_of_its_b
     assert joined(page) == (page, [])
 
 
+def test_a_page_read_from_markup_is_never_joined_by_block() -> None:
+    # The blank lines of an HTML page's text are the walk's, not the dump's: even a page
+    # classified as text (its layout lost) keeps its lines.
+    page = f"{SPACED}\n\nUnemployment rose to a new high of 11.6 percent\nEurostat said."
+    html = make_document(page, Source("page.html", "html", parser="bs4"))
+    assert JOIN(html).text == page
+    assert JOIN(make_document(page, Source("page.txt"))).text != page
+
+
 def test_lines_that_were_apart_in_the_page_as_read_are_not_one_block() -> None:
     # The menu line between them was removed before join_lines: they were not neighbours.
     page = f"{SPACED}\n\nIt rose to a new high of 11.6 percent\nMenu\nThe next sentence."
