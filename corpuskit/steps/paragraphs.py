@@ -25,9 +25,8 @@ sentence goes on. Each rule is one kind of evidence (the tables are data:
   kept lines of prose are followed by one in the page as read: ``BLOCK_STYLE``), two
   lines that were next to each other in the page, with no blank line between, are one
   block split at inline markup; never when the line before is a short heading that
-  starts its block ("Peaks and valleys", "Why now?" above its paragraph:
-  ``HEADING_WORDS``), nor
-  inside a run of three or more short lines (a list, a menu, a poem).
+  starts its block ("Peaks and valleys", "Why now?" above its paragraph), nor inside a
+  run of three or more short lines (a list, a menu, a poem; ``SHORT_WORDS``).
 
 Never joined: lines with a blank line between them (paragraphs: on the dev sets a
 lowercase line after a blank line is another paragraph four times in five); a line that
@@ -110,7 +109,7 @@ BLOCK_LINES = 5
 #: split); three or more such short lines in a row are a list, a menu or a poem, never
 #: joined (on traf-dev 324 joins of two short lines, menus and lyrics among them; at 6
 #: words dragnet-dev integrity 0.973 -> 0.972, 4 words 0.973, 8 words 0.971).
-HEADING_WORDS = 6
+SHORT_WORDS = 6
 #: Markup shares above which a line is a heading, a list item or a table cell.
 BLOCK_SHARE = 0.5
 _BLOCK_FEATURES = tuple(
@@ -252,7 +251,7 @@ class JoinLines:
     @property
     def config(self) -> dict[str, Any]:
         """The tables' digest and the thresholds of the ``block`` rule."""
-        block = {"style": BLOCK_STYLE, "lines": BLOCK_LINES, "heading_words": HEADING_WORDS}
+        block = {"style": BLOCK_STYLE, "lines": BLOCK_LINES, "short_words": SHORT_WORDS}
         return {"seams": self.seams.digest, "block": block}
 
     def __call__(self, doc: Document) -> Document:
@@ -314,7 +313,7 @@ class JoinLines:
         blank = {group[0] for group, line in zip(origins, lines, strict=True) if not line.strip()}
         joined = [bool(rule) for rule in plan[1:]] + [False]  # onto each line, the next
         short = [
-            0 < len(line.split()) <= HEADING_WORDS and not (rule or after)
+            0 < len(line.split()) <= SHORT_WORDS and not (rule or after)
             for line, rule, after in zip(lines, plan, joined, strict=True)
         ]
         found = []
@@ -360,7 +359,7 @@ def _heading(line: str, starts_block: bool) -> bool:
     (False, False)
     """
     end = line[-1:]
-    return starts_block and len(line.split()) <= HEADING_WORDS and (end.isalnum() or end in "?!")
+    return starts_block and len(line.split()) <= SHORT_WORDS and (end.isalnum() or end in "?!")
 
 
 def _in_list(short: Sequence[bool], index: int) -> bool:
