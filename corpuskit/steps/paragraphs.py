@@ -158,18 +158,14 @@ class Seams:
 
     def glue(self, before: str, line: str) -> str:
         """``before`` and ``line`` as one line: one space between them, none before
-        closing punctuation or after an opening bracket or quote. An ellipsis opening
-        the line opens it (as the ``punctuation`` rule reads it): "...and then".
+        closing punctuation or after an opening bracket or quote.
 
         >>> seams = Seams.default()
         >>> seams.glue("the Los Angeles Times", ". “Yes,"), seams.glue("(", "PDF)")
         ('the Los Angeles Times. “Yes,', '(PDF)')
-        >>> seams.glue("the same thing...", "...The next one")
-        'the same thing... ...The next one'
         """
         before, line = before.rstrip(), line.lstrip()
-        closing = line.startswith(self.closing) and not line.startswith("...")
-        if closing or before.endswith(self.opening):
+        if line.startswith(self.closing) or before.endswith(self.opening):
             return before + line
         return f"{before} {line}"
 
