@@ -26,7 +26,9 @@ sentence goes on. Each rule is one kind of evidence (the tables are data:
   lines that were next to each other in the page, with no blank line between, are one
   block split at inline markup; never when the line before is a short heading that
   starts its block ("Peaks and valleys", "Why now?" above its paragraph), nor inside a
-  run of three or more short lines (a list, a menu, a poem; ``SHORT_WORDS``).
+  run of three or more short lines (a list, a menu, a poem; ``SHORT_WORDS``), nor a
+  line opening with an ellipsis (a trailing one glued without a space, or a Python
+  prompt's "... print(x)": which, the seam does not say).
 
 Never joined: lines with a blank line between them (paragraphs: on the dev sets a
 lowercase line after a blank line is another paragraph four times in five); a line that
@@ -321,6 +323,8 @@ class JoinLines:
             before, line = lines[index - 1].strip(), lines[index].strip()
             start, end = origins[index - 1][0], origins[index - 1][-1]
             if plan[index] or not before or not line or origins[index][0] != end + 1:
+                continue
+            if line.startswith(("...", "…")):  # an ellipsis: the line before's or a prompt
                 continue
             if BULLET.match(line) or _heading(before, start == 1 or start - 1 in blank):
                 continue

@@ -113,6 +113,7 @@ def test_on_a_page_of_spaced_paragraphs_lines_next_to_each_other_are_one_block()
     [
         "Peaks and valleys\nChen observed that we remember games with huge peaks and valleys.",
         "Ingredients:\n- 2 eggs\n- 1 cup flour",
+        ">>> for multiplier in create_multipliers():\n...     print(multiplier(2))",
     ],
 )
 def test_on_a_page_of_spaced_paragraphs_headings_and_list_items_stay_apart(block: str) -> None:
