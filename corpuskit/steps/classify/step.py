@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import compress
 from operator import mul
 from typing import Any, Literal, NamedTuple
@@ -368,6 +368,22 @@ FAVOR_SHIFTS = {"balanced": 0.0, "precision": 1.0, "recall": -1.0}
 #: What ``corpuskit steps`` says about ``threshold`` and ``favor``.
 THRESHOLD_DOC = "remove lines scoring below this; None: the model's own, moved by favor"
 FAVOR_DOC = "precision removes more, recall keeps more (the threshold moved; docs/steps.md)"
+DECISION_DOC = "the page-level decision of text pages: a table of its thresholds (docs/steps.md)"
+HTML_DECISION_DOC = "the same for HTML pages; None: off (HTML_DECISION is the measured one)"
+
+
+def check_decision(name: str, decision: Decision | None) -> None:
+    """``ValueError`` naming the field when a threshold of ``decision`` is out of range:
+    counts of words and lines are never negative, ``rescue_share`` is a share."""
+    if decision is None:
+        return
+    for key, value in asdict(decision).items():
+        if value < 0:
+            raise ValueError(f"{name}: {key} must not be negative, not {value!r}")
+    if decision.rescue_share > 1:
+        raise ValueError(
+            f"{name}: rescue_share is a share of at most 1, not {decision.rescue_share!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -394,11 +410,17 @@ class ClassifyLines:
     favor: Literal["balanced", "precision", "recall"] = field(
         default="balanced", metadata={"doc": FAVOR_DOC}
     )
-    decision: Decision | None = field(default_factory=Decision, repr=False)
-    html_decision: Decision | None = field(default=None, repr=False)
+    decision: Decision | None = field(
+        default_factory=Decision, repr=False, metadata={"doc": DECISION_DOC}
+    )
+    html_decision: Decision | None = field(
+        default=None, repr=False, metadata={"doc": HTML_DECISION_DOC}
+    )
     name = "classify_lines"
 
     def __post_init__(self) -> None:
+        for name in ("decision", "html_decision"):
+            check_decision(name, getattr(self, name))
         if self.favor not in FAVOR_SHIFTS:
             raise ValueError(f"favor: one of {', '.join(FAVOR_SHIFTS)}, not {self.favor!r}")
         if self.threshold is not None and self.favor != "balanced":
@@ -423,10 +445,8 @@ class ClassifyLines:
             config["given_threshold"] = self.threshold
         if self.favor != "balanced":
             config["favor"] = self.favor
-        config["decision"] = None if self.decision is None else astuple(self.decision)
-        config["html_decision"] = (
-            None if self.html_decision is None else astuple(self.html_decision)
-        )
+        config["decision"] = None if self.decision is None else asdict(self.decision)
+        config["html_decision"] = None if self.html_decision is None else asdict(self.html_decision)
         return config
 
     def __call__(self, doc: Document) -> Document:
