@@ -138,12 +138,16 @@ def test_a_settings_dataclass_is_a_table_of_its_fields() -> None:
         "tail_words = 0\n\n[steps.html_decision]\nrescue_words = 20\ncontext_run = 0\n"
     )
     by_hand = ClassifyLines(
-        decision=Decision(rescue_words=40, tail_words=0), html_decision=HTML_DECISION
+        decision=Decision(rescue_words=40, tail_words=0),
+        html_decision=Decision(rescue_words=20, context_run=0),
     )
     assert inline.pipeline.steps == sub.pipeline.steps == (by_hand,)
     config = inline.pipeline.describe()[0]["config"]
     assert config["decision"] == {**asdict(Decision()), "rescue_words": 40, "tail_words": 0}
-    assert config["html_decision"] == asdict(HTML_DECISION)
+    # html_decision is off by default: a table turns it on, the fields not given at
+    # Decision's defaults (HTML_DECISION, the measured one, also sets detached_gap 0)
+    assert config["html_decision"] == {**asdict(Decision()), "rescue_words": 20, "context_run": 0}
+    assert config["html_decision"] != asdict(HTML_DECISION)
     assert inline.pipeline.config_hash() != Pipeline([ClassifyLines()]).config_hash()
 
 
