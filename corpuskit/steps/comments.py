@@ -63,7 +63,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import accumulate, repeat
+from operator import mul
 from typing import Any, NamedTuple
 
 from corpuskit.data import load_table
@@ -327,12 +328,13 @@ class _Scan:
     ) -> None:
         self.lines, self.kinds = lines, kinds
         self.empty, self.byline = markers.empty, markers.byline
-        self.words = [0]  # words before each line, so that a gap costs two lookups
-        self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
-        for line in lines:
-            count = len(line.split())
-            self.words.append(self.words[-1] + count)
-            self.prose.append(self.prose[-1] + (count if count >= PROSE_LINE_WORDS else 0))
+        counts = list(map(len, map(str.split, lines)))
+        # words before each line, so that a gap costs two lookups
+        self.words = list(accumulate(counts, initial=0))
+        # the same, counting prose lines only (``PROSE_LINE_WORDS``; a count times False
+        # is 0)
+        prose = map(mul, counts, map(PROSE_LINE_WORDS.__le__, counts))
+        self.prose = list(accumulate(prose, initial=0))
 
     def between(self, a: int, b: int) -> int:
         """Words on the lines strictly between lines ``a`` and ``b``."""
