@@ -10,6 +10,11 @@ Used by ``bench/quality.py`` beside the benchmark's own ``score.py`` (whose cano
 - **paragraph separation** (article gold only): of the pairs of consecutive gold
   paragraphs that both come out contiguous, the share that come out on different lines.
   Integrity alone rewards joining everything; separation says what that costs.
+- **joins** (``--joins``): each seam between two non-blank lines that ``join_lines``
+  sees, by the rule that joined it (or none), as the gold has it: ``same`` when the
+  seam lies inside a gold paragraph, ``apart`` (article gold only) when both lines
+  (of ``SEAM_WORDS``+ words) are in the article but the seam is not, else unknown
+  (junk, or a passage gold that does not say where paragraphs end).
 - **headline match**: of the pages whose title in HTML mode occurs as a line of the text
   dump, the share whose text-mode title is that title (case and spaces aside).
 - **comment detection** (``gold_with_comments.jsonl`` beside an article gold): line by
@@ -106,6 +111,66 @@ def separation(
                 seam = f"{first[-40:]} {second[:40]}"
                 apart += not any(seam in line for line in lines)
     return Ratio(apart, both)
+
+
+#: Characters each side of a seam looked for in the gold (the ``separation`` seam's 40
+#: less a margin for the glue: "Times" + ". Yes" has no space between).
+SEAM_CHARS = 30
+#: A line of fewer words (".", "Reuters") is found in an article by chance: a seam not in
+#: the gold next to one is unknown, not apart.
+SEAM_WORDS = 3
+
+
+@dataclass
+class Joins:
+    """Seams by rule (``None``: not joined) and gold verdict (``same``, ``apart``,
+    ``unknown``)."""
+
+    counts: dict[tuple[str | None, str], int]
+
+    def add(self, rule: str | None, verdict: str) -> None:
+        self.counts[rule, verdict] = self.counts.get((rule, verdict), 0) + 1
+
+    def __str__(self) -> str:
+        rules = sorted({rule for rule, _ in self.counts}, key=lambda r: (r is None, r or ""))
+        rows = [f"{'rule':14} {'same':>6} {'apart':>6} {'unknown':>8}"]
+        for rule in rules:
+            same, apart, unknown = (self.counts.get((rule, v), 0) for v in VERDICTS)
+            rows.append(f"{rule or '(not joined)':14} {same:6} {apart:6} {unknown:8}")
+        return "\n".join(rows)
+
+
+VERDICTS = ("same", "apart", "unknown")
+
+
+def count_joins(
+    record: Mapping[str, Any],
+    lines: Sequence[str],
+    rules: Sequence[str | None],
+    squash: Squash,
+    joins: Joins,
+) -> None:
+    """Add the seams of one page (``join_lines``' input ``lines`` and its ``rules``)."""
+    article = "article" in record
+    paragraphs = [
+        squash(p)
+        for p in (str(record["article"] or "").split("\n") if article else record.get("with", ()))
+    ]
+    flat = "\n".join(paragraphs)
+    for index in range(1, len(lines)):
+        before, line = squash(lines[index - 1]), squash(lines[index])
+        if before and line:
+            joins.add(rules[index], _verdict(before, line, paragraphs, flat, article))
+
+
+def _verdict(before: str, line: str, paragraphs: list[str], flat: str, article: bool) -> str:
+    tail, head = before[-SEAM_CHARS:], line[:SEAM_CHARS]
+    if any(f"{tail} {head}" in p or tail + head in p for p in paragraphs):
+        return "same"
+    known = article and all(
+        len(side.split()) >= SEAM_WORDS and side in flat for side in (before, line)
+    )
+    return "apart" if known else "unknown"
 
 
 def headline_match(

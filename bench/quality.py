@@ -15,6 +15,7 @@ included, reading excluded) and lines removed per rule.
     python bench/quality.py ../shared/bench/traf-dev --compare-parsers
     python bench/quality.py ../shared/bench/traf-dev --compare-extractors
     python bench/quality.py --generalization ../shared/bench/traf-dev ../shared/bench/dragnet-dev
+    python bench/quality.py ../shared/bench/dragnet-dev --joins
 
 The benchmark's gold decides the metric: segment gold (``with``/``without`` passages,
 traf-dev) or article gold (dragnet-dev); see ``devsets.DevSet``.
@@ -22,6 +23,9 @@ traf-dev) or article gold (dragnet-dev); see ``devsets.DevSet``.
 each set, with line models cross-validated and fitted leave-one-dataset-out, beside
 trafilatura and readability on the same pages (``bench/generalization.py``; ``--json``
 writes it, ``--worst N`` lists the pages furthest below the better anchor).
+
+``--joins`` prints, for the mode's pages, every seam ``join_lines`` sees by the rule
+that joins it (or none) against the gold (``measures.count_joins``).
 
 ``--html-parser`` picks the parser of HTML mode (``bs4``, the default, or ``lxml``),
 ``--extractor`` what makes the text (``corpuskit``, the default, or ``trafilatura``).
@@ -58,6 +62,7 @@ from corpuskit.document import Document, Drop
 from corpuskit.pipeline import Pipeline
 from corpuskit.run.cleaning import fewer_collections
 from corpuskit.run.passes import corpus_passes
+from corpuskit.steps.paragraphs import JoinLines
 
 
 def _beside(name: str) -> Any:
@@ -187,6 +192,27 @@ def headline_match(folder: Path) -> str:
     dumps = {page: (folder / "pages" / f"{page}.txt").read_text("utf-8") for page in text.titles}
     match = measures.headline_match(text.titles, html.titles, dumps)
     return f"headline match (text-mode title = HTML-mode title, where the dump holds it): {match}"
+
+
+def joins(folder: Path, mode: str) -> str:
+    """The joins view: the default pipeline up to ``join_lines``, then that step's rules
+    for each page, counted against the gold (``measures.count_joins``)."""
+    pipeline = corpuskit.default_pipeline()
+    at = pipeline.names.index("join_lines")
+    join = pipeline.steps[at]
+    assert isinstance(join, JoinLines)
+    docs = load_pages(folder, mode)
+    with fewer_collections():
+        _, remaining, prepared = corpus_passes(Pipeline(pipeline.steps[:at]), docs)
+        results = [remaining(d) if isinstance(d, Document) else d for d in prepared]
+    devset = DevSet.of(folder)
+    counted = measures.Joins({})
+    for doc, result in zip(docs, results, strict=True):
+        if isinstance(result, Document):
+            lines, rules = join.rules(result)
+            record = devset.record(page_id(doc))
+            measures.count_joins(record, lines, rules, devset.score.squash, counted)
+    return f"seams of join_lines' input, {mode} mode, against the gold\n{counted}"
 
 
 def named_pipeline(spec: str | None) -> Pipeline | None:
@@ -336,6 +362,9 @@ def main() -> int:
         action="store_true",
         help="text-mode titles against HTML-mode titles of the same pages",
     )
+    parser.add_argument(
+        "--joins", action="store_true", help="join_lines' seams by rule against the gold"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/out/predictions.jsonl"))
     args = parser.parse_args()
     if args.generalization:
@@ -345,6 +374,9 @@ def main() -> int:
         return 0
     if args.folder is None:
         parser.error("a benchmark folder is needed")
+    if args.joins:
+        print(joins(args.folder, args.mode))
+        return 0
     if args.headlines:
         print(headline_match(args.folder))
         return 0

@@ -13,20 +13,23 @@ measures): a candidate equal to it (case and runs of spaces aside) is a headline
 others are not; a page where no candidate equals it is not trained on.
 
 What is fitted, and only on the training pages: a conditional logit (``fit``: the
-softmax of the candidates' scores of a page, its log-likelihood of the headline
-maximized by Newton's method on standardized features, L2 as ``train_line_model``),
+softmax of the candidates' scores of a page, the log of the summed odds of the
+headline's copies maximized by Newton's method on standardized features (the Hessian
+of the softmax, the copies weighed by their odds: an EM-like step, each step halved
+until the loss falls), L2 as ``train_line_model``),
 every page weighing the same, every set the same in total; then the threshold, the one
 of ``THRESHOLDS`` that the best candidate's share of the odds must reach to be lifted,
 chosen for the most right titles less wrong ones on the training pages (of the pages
 with an HTML title). A pointwise logistic regression (``train_line_model.fit``) was
 tried first: it ranked the headline first on 4 points fewer pages.
 
-Printed, as the step would lift on pages it did not see (the two sure rules first, as
-the step runs them): cross-validated by page (``FOLDS`` folds over both sets) and
-leave-one-dataset-out (fitted on one set, scored on the other), the headline match
-(the HTML title lifted, of the pages whose dump holds it as a line) and the wrong
-lifts (a title lifted that is not the HTML title, and of those how many contain it or
-are contained in it). ``--write`` fits on every page of every set given and writes
+Printed, as the step would lift on pages it did not see (the ranker's best line over
+the threshold, else a sure rule's, as the step runs them; ``--sure-rules-first``: the
+order before, a sure rule's line first): cross-validated by page (``FOLDS`` folds over
+both sets) and leave-one-dataset-out (fitted on one set, scored on the other), the
+headline match (the HTML title lifted, of the pages whose dump holds it as a line) and
+the wrong lifts (a title lifted that is not the HTML title, and of those how many
+contain it or are contained in it). ``--write`` fits on every page of every set given and writes
 ``corpuskit/data/headline_model.toml``. Deterministic: no randomness, folds by id.
 """
 
@@ -78,15 +81,20 @@ class Page:
     sure: str | None
     title: str | None
     held: bool
+    sure_first: bool = False  # a sure rule's title before the ranker's (the old order)
 
 
-def upstream_digest() -> str:
+def upstream_digest(html: bool = True) -> str:
     """A digest of the package's code and data but this model's own files and the line
-    models: what the pages reaching lift_metadata and the HTML titles depend on."""
+    models: what the pages reaching lift_metadata and the HTML titles depend on. Text
+    mode never reads ``corpuskit/html/`` (steps do not import it: ``test_layering``), so
+    the text pages' digest (``html`` false) leaves it out and survives its edits."""
     digest = hashlib.sha256()
     package = ROOT / "corpuskit"
     skip = OWN_FILES | {"line_model.toml", "html_line_model.toml"}
     for path in sorted(package.rglob("*")):
+        if not html and path.relative_to(package).parts[0] == "html":
+            continue
         if path.is_file() and path.suffix in (".py", ".toml") and path.name not in skip:
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
@@ -105,7 +113,7 @@ def before_lift(devset: DevSet) -> dict[str, str | None]:
             out[page_id] = done.text if isinstance(done, Document) else None
         return out
 
-    return dict(cached(f"before-lift-{devset.name}-{upstream_digest()}.pickle", make))
+    return dict(cached(f"before-lift-{devset.name}-{upstream_digest(html=False)}.pickle", make))
 
 
 def html_titles(devset: DevSet) -> dict[str, str | None]:
@@ -133,7 +141,8 @@ def pages(devset: DevSet, step: LiftMetadata) -> list[Page]:
         title = titles.get(page_id)
         wanted = plain(title) if title else None
         held = wanted is not None and any(plain(line) == wanted for line in lines)
-        sure = _find_headline(lines, end, author_at, reasons)
+        found_sure = _find_headline(lines, end, author_at, reasons)
+        sure = None if found_sure is None else lines[found_sure[0]]
         x = np.array([row for _, row in found]).reshape(len(found), len(NAMES))
         y = np.array([float(plain(lines[i]) == wanted) for i, _ in found])
         picked = [lines[i].strip() for i, _ in found]
@@ -149,9 +158,11 @@ def train(train: list[Page]) -> tuple[np.ndarray, float]:
 
 
 def fit(used: list[Page]) -> np.ndarray:
-    """Weights for raw features maximizing the pages' mean log-likelihood of their
-    headline under the softmax of their candidates' scores (less ``L2``), each set
-    weighing the same; Newton's method, halving a step that does not lower the loss."""
+    """Weights for raw features maximizing the pages' mean log of the summed odds of
+    their headline's copies under the softmax of their candidates' scores (less
+    ``L2``; copies of a line are one headline, as ``HeadlineModel.best`` adds them up),
+    each set weighing the same; Newton's method, halving a step that does not lower
+    the loss."""
     x = np.vstack([p.x for p in used])
     mean, scale = x.mean(0), x.std(0)
     scale[scale == 0] = 1.0
@@ -164,7 +175,8 @@ def fit(used: list[Page]) -> np.ndarray:
         for z, y, weight in pages:
             p = _softmax(z @ w)
             centre = p @ z
-            gradient += weight * (centre - y @ z)
+            q = p * y / (p @ y)  # the copies of the headline, by their odds
+            gradient += weight * (centre - q @ z)
             hessian += weight * ((z * p[:, None]).T @ z - np.outer(centre, centre))
         step = np.linalg.solve(hessian, gradient)
         base, size = _loss(pages, w), 1.0
@@ -186,20 +198,25 @@ def _loss(pages: list[tuple[np.ndarray, np.ndarray, float]], w: np.ndarray) -> f
     for z, y, weight in pages:
         scores = z @ w
         top = scores.max()
-        loss += weight * (top + np.log(np.exp(scores - top).sum()) - y @ scores)
+        odds = np.exp(scores - top)
+        loss += weight * (np.log(odds.sum()) - np.log(odds @ (y > 0)))
     return float(loss)
 
 
 def lifted(page: Page, w: np.ndarray, threshold: float) -> str | None:
-    """The title the step lifts: a sure rule's, else the ranker's best over threshold."""
-    if page.sure is not None:
-        return page.sure.strip()
+    """The title the step lifts: the ranker's best over threshold, else a sure rule's
+    (with ``Page.sure_first``, as before: a sure rule's, else the ranker's)."""
+    sure = None if page.sure is None else page.sure.strip()
+    if page.sure_first and sure is not None:
+        return sure
     if not len(page.y):
-        return None
+        return sure
     odds = _softmax(page.x @ w)
-    best = int(np.argmax(odds))
-    good = odds[best] >= threshold
-    return page.lines[best] if good else None
+    shares: dict[str, float] = {}  # copies of a line add up (``HeadlineModel.best``)
+    for line, share in zip(page.lines, odds, strict=True):
+        shares[plain(line)] = shares.get(plain(line), 0.0) + float(share)
+    best = max(range(len(odds)), key=lambda j: (shares[plain(page.lines[j])], odds[j], -j))
+    return page.lines[best] if shares[plain(page.lines[best])] >= threshold else sure
 
 
 def _gain(train: list[Page], w: np.ndarray, threshold: float) -> int:
@@ -301,14 +318,19 @@ def main() -> int:
     parser.add_argument(
         "--no-sure-rules", action="store_true", help="score the ranker alone (sure rules off)"
     )
+    parser.add_argument(
+        "--sure-rules-first",
+        action="store_true",
+        help="a sure rule's line is the title when there is one (the step before 2026-12-05)",
+    )
     args = parser.parse_args()
     # only its date and byline marks are used: no model is needed (nor may exist yet)
     step = LiftMetadata(headlines=HeadlineModel((0.0,) * len(NAMES), 2.0))
     devsets = [DevSet.of(folder) for folder in args.folders]
     by_set = {d.name: pages(d, step) for d in devsets}
-    if args.no_sure_rules:
-        for page in (p for ps in by_set.values() for p in ps):
-            page.sure = None
+    for page in (p for ps in by_set.values() for p in ps):
+        page.sure = None if args.no_sure_rules else page.sure
+        page.sure_first = args.sure_rules_first
     lines = report(by_set)
     print("\n".join(lines))
     if args.write:

@@ -148,8 +148,9 @@ def _run(
         if callable(judge):
             numbers = line_origins(current.edits[len(doc.edits) :], lines)
             for index, judgment in judge(current).items():
-                if index < len(numbers):
-                    judged.setdefault(numbers[index][0], judgment)
+                if index < len(numbers):  # an earlier step's judgment wins a clash
+                    number = numbers[index][0]
+                    judged[number] = {**judgment, **judged.get(number, {})}
         current = Pipeline([step])(current)
     return current, judged
 

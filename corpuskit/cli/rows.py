@@ -4,8 +4,10 @@ A row is ``mark  score | text   [features]``: the mark is ``kept`` (``+rule`` fo
 joined onto the one before it) or the ``step:rule`` that removed the line; the score
 column, there when a step scored the page's lines (``classify_lines``), shows the score
 of every line it judged, kept or removed, so a kept menu shows how near it came to the
-threshold; the features that pulled a removed line down follow its text, and what a
-step replaced in a kept line (``redact_pii``: kind and column) follows that line. A run of blank
+threshold; the features that pulled a removed line down follow its text (a headline's
+sure rule, ``[before_byline +1.00]``), the line ``lift_metadata``'s ranker took the
+title from says so (``[title: ranker 0.62]``), and what a step replaced in a kept line
+(``redact_pii``: kind and column) follows that line. A run of blank
 lines with the same verdict is one row. With a width, a row longer than it is cut (its
 text, the features kept when there is room) or, ``wide``, wrapped under itself.
 """
@@ -82,7 +84,7 @@ def page_rows(verdicts: Sequence[LineVerdict]) -> Iterator[Row]:
         text = first.text if first.text.strip() else _blank(len(run))
         if first.kept:
             mark = "kept" if first.joined is None else f"+{first.joined}"
-            why = _kept_back(first.judgment) + _replaced(first.replaced)
+            why = _kept_back(first.judgment) + _titled(first.judgment) + _replaced(first.replaced)
             yield Row(mark, _score(first.judgment), text, why, None)
         else:
             why = _features(first.features)
@@ -117,6 +119,18 @@ def _kept_back(judgment: Mapping[str, float] | None) -> str:
     """
     rules = sorted(RULES & judgment.keys()) if judgment else []
     return f"   [kept back: {', '.join(rules)}]" if rules else ""
+
+
+def _titled(judgment: Mapping[str, float] | None) -> str:
+    """``   [title: ranker 0.62]``: the line ``lift_metadata``'s ranker took the title
+    from, with its share of the odds (a sure rule's line is removed and says its rule).
+
+    >>> _titled({"score": 1.2, "headline": 0.621}), _titled(None)
+    ('   [title: ranker 0.62]', '')
+    """
+    if not judgment or "headline" not in judgment:
+        return ""
+    return f"   [title: ranker {judgment['headline']:.2f}]"
 
 
 def _replaced(spans: Sequence[tuple[str, str, int]]) -> str:

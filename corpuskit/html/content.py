@@ -359,39 +359,23 @@ class Measure:
         return found
 
     def _walk(self, root: Any) -> None:
-        """Mark every element on the way down, measure it on the way up.
+        """Mark every element, then measure every element, children before parents.
 
-        One loop with everything it calls per element bound to locals (a method call
-        per element cost more than the work): the walk visits every element of the
-        page twice, about 800 of them a page.
+        No stack: the page's elements in reverse document order are its elements
+        leaving a depth-first walk that takes the last child first (each element comes
+        after everything inside it), which is the order the candidates are credited in
+        and ``containers`` listed in. The document node comes last.
         """
         tree = self.tree
-        attrs_of, children, name_of, counted = (
-            tree.attrs, tree.children, tree.name, tree.counted_types
-        )  # fmt: skip
-        marks_of, all_marks, in_threads = self._vocabulary.marks, self.marks, self._in_threads
+        elements = list(tree.elements(root))
+        self._mark(elements)
+        children, name_of, counted = tree.children, tree.name, tree.counted_types
         all_chars, all_links, all_own = self.chars, self.links, self._own
-        container_tags, add_container = self._vocabulary.container_tags, self.containers.append
-        pending: list[tuple[Any, bool, bool]] = [(root, False, False)]
-        pop, push, extend = pending.pop, pending.append, pending.extend
-        while pending:
-            tag, leaving, thread = pop()
-            if not leaving:
-                attrs = attrs_of(tag)
-                marks = all_marks[id(tag)] = marks_of(attrs) if attrs else 0
-                thread = thread or bool(marks & COMMENT and name_of(tag) in BLOCK_TAGS)
-                if thread:
-                    in_threads.add(id(tag))
-                push((tag, True, thread))
-                extend(
-                    [
-                        (child, False, thread)
-                        for child in children(tag)
-                        if not isinstance(child, str)
-                    ]
-                )
-                continue
-            # Leaving: the sizes of ``tag`` from its children's, and its paragraph score.
+        container_tags, add_container = self.container_tags, self.containers.append
+        credit = self._credit
+        elements.reverse()
+        elements.append(root)
+        for tag in elements:  # one loop, its calls bound to locals: ~800 elements a page
             chars = links = own = 0
             contents, name = children(tag), name_of(tag)
             for child in contents:
@@ -412,7 +396,26 @@ class Measure:
             if name not in BLOCK_TAGS:
                 all_own[key] = own
             elif own >= PARAGRAPH_CHARS:
-                self._credit(tag, 1.0 + _commas(contents) + min(own / 100, 3.0))
+                credit(tag, 1.0 + _commas(contents) + min(own / 100, 3.0))
+
+    def _mark(self, elements: list[Any]) -> None:
+        """``marks`` of the ``elements`` (in document order) that have any, and
+        ``_in_threads``: the elements inside a ``COMMENT`` block element, or one.
+
+        An element inside a thread found already is not walked again, so nested
+        threads cost one walk of the outermost.
+        """
+        tree, marks_of, all_marks = self.tree, self._vocabulary.marks, self.marks
+        attrs_of, name_of, in_threads = tree.attrs, tree.name, self._in_threads
+        for tag in elements:
+            attrs = attrs_of(tag)
+            marks = marks_of(attrs) if attrs else 0
+            if not marks:
+                continue
+            all_marks[id(tag)] = marks
+            if marks & COMMENT and name_of(tag) in BLOCK_TAGS and id(tag) not in in_threads:
+                in_threads.add(id(tag))
+                in_threads.update(map(id, tree.elements(tag)))
 
     def _credit(self, paragraph: Any, score: float) -> None:
         parent_of = self.tree.parent

@@ -3,17 +3,18 @@ docstring, ``corpuskit.html``, tells the whole path)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corpuskit.html.byline import markup_candidates
 from corpuskit.html.content import Vocabulary
 from corpuskit.html.extractors import DEFAULT_EXTRACTOR, EXTRACTORS, trafilatura_text
-from corpuskit.html.fields import PageFields, choose
+from corpuskit.html.fields import TITLE_SEPARATORS, PageFields, choose, printed_title
 from corpuskit.html.metadata import METADATA_TAGS, declared_lang, tag_candidates
 from corpuskit.html.parsers import DEFAULT_PARSER
 from corpuskit.html.text import laid_out_text, stray_metadata_tags
 from corpuskit.html.tree import Tree, parse
+from corpuskit.html.values import clean
 from corpuskit.lexicon.layout import Layout
 
 
@@ -83,11 +84,15 @@ def extract(
 def page_fields(tree: Tree, tags: list[Any]) -> PageFields:
     """The fields the metadata ``tags`` of ``tree`` declare, one value each
     (``fields.choose``); ``<time>`` elements and bylines only for a missing author or
-    date."""
+    date, and the ``<h1>`` headings only for a title with a separator mark in it
+    (``fields.printed_title``: the headline without the site's name)."""
     found = tag_candidates(tree, tags)
     if lang := declared_lang(tree):
         found["<html lang>"] = [lang]
     fields = choose(found)
     if fields.author is None or fields.published is None:
         fields = choose({**found, **markup_candidates(tree)})
+    if fields.title is not None and any(mark in fields.title for mark in TITLE_SEPARATORS):
+        headings = [clean(tree.text(h1)) for h1 in tree.find_all(tree.root, ("h1",))]
+        fields = replace(fields, title=printed_title(fields.title, fields.site_name, headings))
     return fields

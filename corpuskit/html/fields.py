@@ -20,12 +20,16 @@ Three exceptions, where one source states the very thing: the URL is first the
 ``WebSite`` name at best, and often only a publisher, which may be a company or a
 person), and the declared language first ``<html lang>``.
 
-The first source with an acceptable value wins. Values are cleaned (entities decoded,
-whitespace collapsed) and junk is skipped (``corpuskit.html.values``), so a ``null``
-``og:title`` hands over to the next source. Dates become ISO 8601
-(``corpuskit.html.dates``). Several authors in the winning source (a JSON-LD list, two
-``article:author`` tags) are joined with ``"; "`` into the one ``author`` string text
-mode fills too.
+The first source with an acceptable value wins. A title is then cut to the headline it
+holds (``printed_title``): templates append the site's name (``"Ice | Gazette"``), so
+where the page's ``<h1>`` is the title less a part set off by a separator, or the part
+set off is the declared site name, the headline alone is the title.
+
+Values are cleaned (entities decoded, whitespace collapsed) and junk is skipped
+(``corpuskit.html.values``), so a ``null`` ``og:title`` hands over to the next source.
+Dates become ISO 8601 (``corpuskit.html.dates``). Several authors in the winning source
+(a JSON-LD list, two ``article:author`` tags) are joined with ``"; "`` into the one
+``author`` string text mode fills too.
 """
 
 from __future__ import annotations
@@ -79,6 +83,14 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Marks that set a site's or section's name off a headline in a title (``"Ice | Gazette"``,
+#: ``"News - Ice"``). A colon is not one: it joins a headline's two halves ("Ice: why").
+TITLE_SEPARATORS = "|-–—·»/"
+#: A part cut off a title is a name, shorter than the headline: at most this share of
+#: the title's words ("Emden - Sehenswürdigkeiten Attraktionen" keeps both halves).
+#: Measured on the dev sets' titles (bench/html_titles.py); re-measure after changing.
+CUT_SHARE = 0.5
+
 #: Separates several authors in the ``author`` field.
 AUTHOR_SEPARATOR = "; "
 
@@ -125,6 +137,64 @@ def choose(candidates: Candidates) -> PageFields:
         description=_first(candidates, "description", _text),
         declared_lang=_first(candidates, "declared_lang", language_tag),
     )
+
+
+def printed_title(title: str, site_name: str | None, headings: Sequence[str]) -> str:
+    """The headline inside a page's ``title``: the first of ``headings`` (the page's
+    ``<h1>`` texts, cleaned) that is the title less a part set off by a
+    ``TITLE_SEPARATORS`` mark, else the title less a part set off that is ``site_name``;
+    else the title. The part cut is at most ``CUT_SHARE`` of the title's words (a
+    name, not half of a headline).
+
+    >>> printed_title("Ice on the Rhine | Gazette", "Gazette", [])
+    'Ice on the Rhine'
+    >>> printed_title("News - Eis auf dem Rhein", None, ["Menu", "Eis auf dem Rhein"])
+    'Eis auf dem Rhein'
+    >>> printed_title("Ice: why the Rhine froze", "Ice", ["Ice"])
+    'Ice: why the Rhine froze'
+    """
+    words = _words(title)
+    for heading in headings:
+        cut = _set_off(title, heading)
+        if cut and _words(cut) <= CUT_SHARE * words:
+            return heading
+    site = site_name or ""
+    headline = _set_off(title, site)
+    return headline if headline and _words(site) <= CUT_SHARE * words else title
+
+
+def _words(text: str) -> int:
+    """The words of ``text``, a separator mark not one.
+
+    >>> _words("Ice | Gazette")
+    2
+    """
+    return sum(any(c.isalnum() for c in word) for word in text.split())
+
+
+def _set_off(title: str, part: str) -> str | None:
+    """The rest of ``title`` when it starts or ends with ``part`` (case aside) set off
+    from the rest by a separator mark; None otherwise.
+
+    >>> _set_off("Ice | Gazette", "gazette"), _set_off("NEWS|Ice", "News")
+    ('Ice', 'Ice')
+    >>> _set_off("Jean-Paul Sartre", "Jean"), _set_off("Ice", "Ice")
+    (None, None)
+    """
+    size = len(part)
+    if not part or size >= len(title):
+        return None
+    if title[:size].casefold() == part.casefold():
+        rest, mark = title[size:], title[size:].lstrip()[:1]
+        spaced = rest[:1] == " " or mark == "|"
+    elif title[-size:].casefold() == part.casefold():
+        rest, mark = title[:-size], title[:-size].rstrip()[-1:]
+        spaced = rest[-1:] == " " or mark == "|"
+    else:
+        return None
+    if not (mark and mark in TITLE_SEPARATORS and spaced):
+        return None
+    return rest.strip(" " + TITLE_SEPARATORS) or None
 
 
 def language_tag(value: str) -> str | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpuskit.html.candidates import named_container, readability_article
-from corpuskit.html.content import BLOCK_TAGS, CONTENT, HIDDEN, JUNK, Measure
+from corpuskit.html.content import BLOCK_TAGS, COMMENT, CONTENT, HIDDEN, JUNK, Measure
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Context bits, in the order of the first ``LAYOUT_NAMES``; the vocabulary bits are
@@ -68,6 +68,7 @@ class LayoutRecorder:
         self._anchors = [0, 0]  # characters under READABLE, under NAMED
         # (bits, link density and container score of the block's parent)
         self._stack: list[tuple[int, float, float]] = [(0, 0.0, 0.0)]
+        self._parents: dict[int, tuple[float, float]] = {}  # by id(): see ``_around``
         self._chars = 0
         self._by_bit = [0] * len(_BITS)
         self._density = 0.0
@@ -90,7 +91,7 @@ class LayoutRecorder:
         bits |= (marks & _MARKS) | _NAME_BITS.get(name, 0)
         if furniture:
             bits |= FURNITURE
-        if not bits & THREAD and measure.comment_section(tag):
+        if marks & COMMENT and not bits & THREAD and measure.comment_section(tag):
             bits |= THREAD
         if id(tag) == self._main_id:
             bits |= MAIN
@@ -99,10 +100,20 @@ class LayoutRecorder:
         if id(tag) == self._named_id:
             bits |= NAMED
         if name in BLOCK_TAGS:
-            parent = self.measure.tree.parent(tag)
-            density = self.measure.link_density(parent)
-            container = self.measure.container_score(parent)
+            density, container = self._around(measure.tree.parent(tag))
         self._stack.append((bits, density, container))
+
+    def _around(self, parent: Any) -> tuple[float, float]:
+        """The link density and container score of ``parent``, worked out once for all
+        of its block children (a list's items, a table's rows)."""
+        known = self._parents.get(id(parent))
+        if known is None:
+            measure = self.measure
+            known = self._parents[id(parent)] = (
+                measure.link_density(parent),
+                measure.container_score(parent),
+            )
+        return known
 
     def pop(self) -> None:
         """Leave the element entered last."""

@@ -162,8 +162,8 @@ def _walk(
     while stack:
         node, leaving = pop()
         if isinstance(node, str):
-            if type(node) in text_types:
-                add(str(node))
+            if type(node) in text_types:  # joined with plain strings: no ``str()`` copy
+                add(node)
             continue
         name = name_of(node)
         if leaving:
@@ -310,7 +310,10 @@ class _Lines:
         self.pre = 0  # depth inside <pre>, where newlines are line breaks
 
     def add(self, text: str) -> None:
-        first, *more = text.split("\n") if self.pre else (text,)
+        if not (self.pre and "\n" in text):  # a line break only inside ``pre``
+            self._append(text)
+            return
+        first, *more = text.split("\n")
         self._append(first)
         for part in more:
             self.end_line(1)

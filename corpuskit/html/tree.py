@@ -28,7 +28,7 @@ inside ``rt``/``rp``. ``Tree.text_types`` are the strings laid out as text and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from operator import attrgetter, methodcaller
@@ -254,12 +254,49 @@ def lxml_tree(markup: str) -> Tree | None:
     if _stopped(parser) or looks_truncated(markup, _text_chars(root)):
         return None
     document = _Document(*_top_level(root))
+    # Each element's children, made at once for every element (the walks ask for all of
+    # them, some thrice), looked up by the element itself: the document keeps every
+    # element's proxy alive, so an element is one key, and ``__getitem__`` of a dict
+    # is no Python call (2,700 asks a page).
     containers = _string_types(document.top)
     preserving = _inside(document.top, _PRESERVING)
 
-    def children_of(node: Any) -> list[Any]:
+    def children_of(node: Any) -> list[Any]:  # a node not of this page's elements
         if node.__class__ is _Document:
             return node.top
+        return _children_lists((node,), containers, preserving)[node]
+
+    made = _Made(children_of)
+    made.update(_children_lists(document.elements, containers, preserving))
+    made[document] = document.top
+
+    return Tree(
+        parser="lxml",
+        root=document,
+        name=attrgetter("tag"),
+        attrs=attrgetter("attrib"),
+        parent=methodcaller("getparent"),
+        children=made.__getitem__,
+        text_types=frozenset({str, RubyString, CodeString}),
+        counted_types=frozenset({str, CData}),
+        elements=elements_under,
+    )
+
+
+def _children_lists(
+    elements: Iterable[Any], containers: Mapping[int, type[str]], preserving: Container[int]
+) -> dict[Any, list[Any]]:
+    """The children of each lxml element of ``elements`` (others left out): its
+    elements, and its text, tails, comments and processing instructions as strings of
+    their types (``containers``: the string type inside a ``_CONTAINERS`` element, by
+    ``id()``; whitespace is kept as it is inside the ``preserving`` elements).
+
+    One loop over the page's elements, with no call per element.
+    """
+    made: dict[Any, list[Any]] = {}
+    for node in elements:
+        if node.tag.__class__ is not str:
+            continue
         # What the strings of ``node`` become is the same for all of them: asked once.
         key, out = id(node), []
         kind, keep = containers.get(key), key in preserving
@@ -277,24 +314,8 @@ def lxml_tree(markup: str) -> Tree | None:
             else:
                 out.append(_NODE_STRINGS.get(tag, Comment)(child.text or ""))
             text = child.tail
-        return out
-
-    # Each element's children, made once (the walks ask thrice), looked up by the
-    # element itself: the document keeps every element's proxy alive, so an element is
-    # one key, and ``__getitem__`` of a dict is no Python call (2,700 asks a page).
-    made = _Made(children_of)
-
-    return Tree(
-        parser="lxml",
-        root=document,
-        name=attrgetter("tag"),
-        attrs=attrgetter("attrib"),
-        parent=methodcaller("getparent"),
-        children=made.__getitem__,
-        text_types=frozenset({str, RubyString, CodeString}),
-        counted_types=frozenset({str, CData}),
-        elements=elements_under,
-    )
+        made[node] = out
+    return made
 
 
 def elements_under(node: Any) -> Iterable[Any]:

@@ -5,9 +5,12 @@ truth: a dataclass step's fields (``init`` and ``compare`` ones: a field left ou
 comparison is a cache or fitted state, not a setting) or a class's or function's
 signature. Only parameters whose type a TOML value can hold are recipe parameters:
 ``bool``, ``int``, ``float``, ``str``, ``pathlib.Path`` (a string naming a file), a
-``Literal`` of those, a ``tuple[str, ...]`` or ``list[...]`` of them, optionally
-``| None``. A field holding rules or a model (``JunkRules``, ``LineModel``) is not one:
-it is data, set in Python (or read from a file a ``Path`` parameter names).
+``Literal`` of those, a ``tuple[str, ...]`` or ``list[...]`` of them, a *settings
+dataclass* whose fields are all of those (``classify_lines``' ``decision``: a TOML
+table, ``decision = {rescue_words = 40}``, its keys the dataclass's fields, the others
+left at their defaults), optionally ``| None``. A field holding rules or a model
+(``JunkRules``, ``LineModel``) is not one: it is data, set in Python (or read from a
+file a ``Path`` parameter names).
 
 A value is checked against the type and converted where TOML and Python differ: an
 integer given for a ``float`` becomes a float (``1`` and ``1.0`` hash alike), an array
@@ -19,6 +22,7 @@ step as Python does.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import inspect
 import types
 import typing
@@ -57,12 +61,42 @@ class Param:
         'min_words: int = 50  (Gopher)'
         """
         shown = f"{self.name}: {type_name(self.type)}"
-        shown = shown if self.required else f"{shown} = {self.default!r}"
+        shown = shown if self.required else f"{shown} = {shown_value(self.default)}"
         return f"{shown}  ({self.doc})" if self.doc else shown
 
     def check(self, value: Any) -> Any:
         """``value`` as the step takes it; ``TypeError`` saying what was expected."""
         return check_value(value, self.type)
+
+
+def shown_value(value: Any) -> str:
+    """A default as a recipe would write it: a settings dataclass as a TOML inline table.
+
+    >>> from corpuskit.steps.classify.decide import Decision
+    >>> shown_value(Decision(rescue_words=40))[:38]
+    '{rescue_words = 40, rescue_share = 0.3'
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        pairs = (f"{f.name} = {getattr(value, f.name)!r}" for f in dataclasses.fields(value))
+        return "{" + ", ".join(pairs) + "}"
+    return repr(value)
+
+
+def settings(kind: Any) -> bool:
+    """Whether ``kind`` is a settings dataclass: a few thresholds, every init field a
+    scalar (``bool``, ``int``, ``float``, ``str``, a ``Literal`` of them). A dataclass
+    holding tuples or tables (``LineModel``'s weights) is data, not settings."""
+    if not (isinstance(kind, type) and dataclasses.is_dataclass(kind)):
+        return False
+    hints = _hints(kind)
+    return all(_scalar(hints.get(f.name, Any)) for f in dataclasses.fields(kind) if f.init)
+
+
+def _scalar(kind: Any) -> bool:
+    if kind in (bool, int, float, str):
+        return True
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    return origin is Literal and all(type(arg) in (bool, int, float, str) for arg in args)
 
 
 def type_name(kind: Any) -> str:
@@ -85,7 +119,7 @@ def type_name(kind: Any) -> str:
 
 def expressible(kind: Any) -> bool:
     """Whether a TOML value can be of type ``kind`` (so it can be a recipe parameter)."""
-    if kind in _SCALARS or kind is Any:
+    if kind in _SCALARS or kind is Any or settings(kind):
         return True
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is Literal:
@@ -119,6 +153,9 @@ def check_value(value: Any, kind: Any) -> Any:
             return value
         raise TypeError(f"expected one of {type_name(kind)}, got {value!r}")
     if origin in (Union, types.UnionType):
+        table = [arg for arg in args if settings(arg)]
+        if isinstance(value, dict) and len(table) == 1:
+            return _check_settings(value, table[0])  # its own message names the field
         for arg in args:
             if arg is not type(None):
                 try:
@@ -131,7 +168,38 @@ def check_value(value: Any, kind: Any) -> Any:
             raise TypeError(f"expected {type_name(kind)}, got {_shown(value)}")
         items = [check_value(item, args[0]) for item in value]
         return tuple(items) if origin is tuple else items
+    if settings(kind):
+        return _check_settings(value, kind)
     return _check_scalar(value, kind)
+
+
+def _check_settings(value: Any, kind: Any) -> Any:
+    """A TOML table as the settings dataclass ``kind``: each key one of its fields,
+    checked against its type; fields not given keep their defaults.
+
+    >>> from corpuskit.steps.classify.decide import Decision
+    >>> check_value({"rescue_words": 40}, Decision | None).rescue_words
+    40
+    >>> check_value({"rescue_word": 40}, Decision | None)
+    Traceback (most recent call last):
+    ...
+    TypeError: Decision has no field 'rescue_word' (did you mean 'rescue_words'?)
+    """
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a table of {type_name(kind)} fields, got {_shown(value)}")
+    hints = _hints(kind)
+    names = [f.name for f in dataclasses.fields(kind) if f.init]
+    checked = {}
+    for key, item in value.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; fields: {', '.join(names)}"
+            raise TypeError(f"{type_name(kind)} has no field {key!r}{hint}")
+        try:
+            checked[key] = check_value(item, hints.get(key, Any))
+        except TypeError as error:
+            raise TypeError(f"{key}: {error}") from None
+    return kind(**checked)
 
 
 def _check_scalar(value: Any, kind: Any) -> Any:

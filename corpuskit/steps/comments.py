@@ -116,6 +116,27 @@ HEADS = ("speaker", "timestamp", "date")
 #: The markers that may sign a comment far below its header: a bare date or a "Reply"
 #: there is as likely the article's own (a byline's "4 Comments" above its dateline).
 SIGNATURES = ("speaker", "timestamp")
+#: Every threshold above by name: ``CommentLines.config`` hashes them all, so a run
+#: made with other values never reads as the same configuration.
+THRESHOLDS: Mapping[str, object] = {
+    "gap_words": GAP_WORDS,
+    "header_reach": HEADER_REACH,
+    "header_words": HEADER_WORDS,
+    "min_markers": MIN_MARKERS,
+    "min_signed": MIN_SIGNED,
+    "opening_lines": OPENING_LINES,
+    "min_blocks": MIN_BLOCKS,
+    "stray_lines": STRAY_LINES,
+    "name_words": NAME_WORDS,
+    "article_words": ARTICLE_WORDS,
+    "prose_line_words": PROSE_LINE_WORDS,
+    "continued_words": CONTINUED_WORDS,
+    "tail_lines": TAIL_LINES,
+    "group_lines": GROUP_LINES,
+    "html_share": HTML_SHARE,
+    "heads": HEADS,
+    "signatures": SIGNATURES,
+}
 
 
 @dataclass(frozen=True)
@@ -272,10 +293,8 @@ class CommentLines:
 
     @property
     def config(self) -> dict[str, Any]:
-        return {
-            "markers": self.markers.digest,
-            "gap_words": GAP_WORDS,
-        }
+        """The marker tables' digest and every threshold (``THRESHOLDS``)."""
+        return {"markers": self.markers.digest, **THRESHOLDS}
 
     def __call__(self, doc: Document) -> Document:
         if cleaned(doc):

@@ -13,7 +13,8 @@ against each other (a conditional logit: ``corpuskit/data/headline_model.toml``,
 by ``bench/train_headline_model.py`` on the dev sets with the HTML-mode ``<title>`` as
 the label) scores them. The best
 candidate is the headline when its share of the page's odds (the softmax of the
-scores) reaches the model's threshold.
+scores) reaches the model's threshold; copies of a line (a headline printed above the
+share bar and again above the body) are one candidate, their odds added up.
 
 >>> lines = ["Home", "News", "Rain ends the long drought in Spain",
 ...          "Heavy rain fell on Spain on Monday, ending a drought that lasted three years.",
@@ -24,6 +25,7 @@ scores) reaches the model's threshold.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -133,19 +135,37 @@ class HeadlineModel:
         """The shipped model: ``data/headline_model.toml``."""
         return cls.from_table(load_table("headline_model"))
 
+    @property
+    def digest(self) -> str:
+        """A short digest of the weights and threshold, for ``lift_metadata``'s config
+        (the manifest's hash changes with the model, as with the line models')."""
+        return hashlib.sha256(repr((self.weights, self.threshold)).encode()).hexdigest()[:16]
+
     def score(self, row: Sequence[float]) -> float:
         return float(sum(map(mul, self.weights, row)))
 
     def best(self, lines: Sequence[str], reasons: Sequence[str | None]) -> tuple[int, float] | None:
-        """The index of the best-scoring candidate line (the earlier on a tie) and its
-        share of the odds, if that reaches the threshold."""
+        """The index of the best candidate line and its share of the odds, if that
+        reaches the threshold. Copies of a line are one headline: their odds add up
+        (a headline printed above the share bar and again above the body splits its
+        odds between them), and the best-scoring copy (the earlier on a tie) stands
+        for them."""
         found = candidates(lines, reasons)
-        scored = [(self.score(row), -index) for index, row in found]
-        if not scored:
+        if not found:
             return None
-        top, index = max(scored)
-        share = 1 / math.fsum(math.exp(score - top) for score, _ in scored)
-        return None if share < self.threshold else (-index, share)
+        scores = [self.score(row) for _, row in found]
+        top = max(scores)
+        odds: dict[str, float] = {}
+        for (index, _), score in zip(found, scores, strict=True):
+            key = normalized(lines[index])
+            odds[key] = odds.get(key, 0.0) + math.exp(score - top)
+        total = math.fsum(odds.values())
+        key, share = max(odds.items(), key=lambda item: item[1])
+        if share / total < self.threshold:
+            return None
+        copies = [(score, -index) for (index, _), score in zip(found, scores, strict=True)]
+        _, index = max(c for c in copies if normalized(lines[-c[1]]) == key)
+        return -index, share / total
 
 
 def candidates(

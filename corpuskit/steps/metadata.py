@@ -8,14 +8,20 @@ the lines with the reasons ``headline``, ``repeated_headline``, ``byline`` and
 ``dateline``. A field that is already set (an HTML ``<title>``, a JSONL field) is never
 overwritten; its copies in the text still go.
 
-A text dump has no ``<title>``, so the headline is found among the lines, by the
-first of: a header line printed twice in a row; the line just before the byline; and
-else the best of the lines near the top as a learned ranker scores them
+A text dump has no ``<title>``, so the headline is found among the lines. Two sure
+rules find a headline by its print: a header line printed twice in a row, else the line
+just before the byline; that line (and its copies) goes from the text as ``headline``.
+The title is the best of the lines near the top as a learned ranker scores them
 (``corpuskit.steps.headlines``: position, words, case, punctuation, copies, the body's
-words, the date and byline lines around; ``data/headline_model.toml``). That last one
-is a guess (the HTML-mode title on 0.61-0.63 of the pages whose dump holds it, on a
-dev set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and
-leaves the line in the text: a wrong guess must not cost the article a line.
+words, the date and byline lines around; ``data/headline_model.toml``) when its share
+of the odds reaches the model's threshold, else the sure rule's line. The ranker's line
+is a guess (the HTML-mode title on 0.56-0.65 of the pages whose dump holds it, on a dev
+set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and stays
+in the text: a wrong guess must not cost the article a line, and the text is the same
+whatever the ranker says. ``corpuskit explain`` names the rule: the sure rule as the
+removed line's feature (``[printed_twice +1.00]``, ``[before_byline +1.00]``), the
+ranker on the kept line with its share of the odds (``[title: ranker 0.62]``,
+``LiftMetadata.judged``).
 
 >>> from corpuskit.document import make_document, Source
 >>> page = "Rain ends drought\\nBy Ana Ruiz\\nPublicado el 4 de febrero de 2026\\nIt rained."
@@ -91,7 +97,11 @@ class LiftMetadata:
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"prose_words": PROSE_WORDS, "header_lines": HEADER_LINES}
+        return {
+            "prose_words": PROSE_WORDS,
+            "header_lines": HEADER_LINES,
+            "headline_model": self.headlines.digest,
+        }
 
     def __call__(self, doc: Document) -> Document:
         if cleaned(doc) or has_run(doc, self.name):
@@ -104,9 +114,24 @@ class LiftMetadata:
             return doc
         lines = doc.text.split("\n")
         reasons, values, end, author_at = self.marked(lines)
-        self._lift_headline(lines, end, author_at, reasons, values, doc.title)
+        found = self._lift_headline(lines, end, author_at, reasons, values, doc.title)
         unset = {k: v for k, v in values.items() if _unset(doc, k)}
-        return remove_lines(doc, self.name, reasons, unset, lines=lines)
+        sure = found.sure if found is not None else None
+        features = {sure[0]: {sure[1]: 1.0}} if sure is not None else None
+        return remove_lines(doc, self.name, reasons, unset, features, lines=lines)
+
+    def judged(self, doc: Document) -> dict[int, dict[str, float]]:
+        """For ``explain``: the line the ranker lifted the title from (kept in the
+        text) and its share of the odds, ``{index: {"headline": share}}``; a sure
+        rule's line is removed and says its rule as its feature."""
+        if cleaned(doc) or has_run(doc, self.name) or doc.title:
+            return {}
+        lines = doc.text.split("\n")
+        reasons, _, end, author_at = self.marked(lines)
+        found = self.headline(lines, end, author_at, reasons)
+        if found is None or found.share is None or found.index is None:
+            return {}
+        return {found.index: {"headline": found.share}}
 
     def marked(self, lines: list[str]) -> tuple[list[str | None], dict[str, Any], int, int | None]:
         """Datelines and bylines marked (their reasons, the fields they fill), the end of
@@ -149,35 +174,74 @@ class LiftMetadata:
         reasons: list[str | None],
         values: dict[str, Any],
         known_title: str | None,
-    ) -> None:
-        headline = known_title or _find_headline(lines, end, author_at, reasons)
-        if headline is None:
-            ranked = self.headlines.best(lines, reasons)
-            if ranked is not None:  # a guess: the title is filled, no line goes
-                values["title"] = lines[ranked[0]].strip()
-            return
-        values["title"] = headline.strip()
-        first = True
-        wanted = normalized(headline)
+    ) -> Headline | None:
+        """Fill ``values["title"]`` and mark the headline's lines; say where it came from."""
+        found = self.headline(lines, end, author_at, reasons, known_title)
+        if found is None:
+            return None
+        values["title"] = found.title
+        sure = known_title or (None if found.sure is None else lines[found.sure[0]])
+        if sure is None:  # the ranker's guess alone: the title is filled, no line goes
+            return found
+        first, wanted = True, normalized(sure)
         for index, line in enumerate(lines):
             if not reasons[index] and line.strip() and normalized(line) == wanted:
                 in_header = index < end and first and not known_title
                 reasons[index] = "headline" if in_header else "repeated_headline"
                 first = False
+        return found
+
+    def headline(
+        self,
+        lines: list[str],
+        end: int,
+        author_at: int | None,
+        reasons: list[str | None],
+        known_title: str | None = None,
+    ) -> Headline | None:
+        """The title and the rule that gave it: the known one; else the ranker's best
+        line when its share of the odds reaches the threshold, else a sure rule's line
+        (printed twice, before the byline). A sure rule's line is removed whichever
+        gives the title (``Headline.sure``): it is a headline by its print, and the
+        text must not depend on the ranker."""
+        if known_title:
+            return Headline(known_title.strip(), "known")
+        sure = _find_headline(lines, end, author_at, reasons)
+        ranked = self.headlines.best(lines, reasons)
+        if ranked is not None:
+            return Headline(lines[ranked[0]].strip(), "ranker", ranked[0], ranked[1], sure)
+        if sure is not None:
+            return Headline(lines[sure[0]].strip(), sure[1], sure[0], None, sure)
+        return None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Where a text dump's title came from: ``rule`` is ``known`` (a field set before),
+    ``printed_twice``, ``before_byline`` or ``ranker``; ``index`` the line's, ``share``
+    the ranker's share of the odds, ``sure`` the line a sure rule found and the rule
+    (that line goes from the text even when the ranker gives the title)."""
+
+    title: str
+    rule: str
+    index: int | None = None
+    share: float | None = None
+    sure: tuple[int, str] | None = None
 
 
 def _find_headline(
     lines: list[str], end: int, author_at: int | None, reasons: list[str | None]
-) -> str | None:
-    """A header line printed again right after itself, or else the line before the byline."""
+) -> tuple[int, str] | None:
+    """A header line printed again right after itself, or else the line before the
+    byline: its index and the rule (``printed_twice``, ``before_byline``)."""
     candidates = [i for i in range(end) if not reasons[i] and is_headline_like(lines[i])]
     for index in candidates:
         if _printed_twice(lines, index, reasons):
-            return lines[index]
+            return index, "printed_twice"
     if author_at is not None:
         before = [i for i in candidates if i < author_at]
         if before and all(not lines[i].strip() for i in range(before[-1] + 1, author_at)):
-            return lines[before[-1]]
+            return before[-1], "before_byline"
     return None
 
 

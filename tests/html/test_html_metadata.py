@@ -248,6 +248,44 @@ def test_the_canonical_link_og_site_name_and_html_lang_come_first() -> None:
     )
 
 
+# --- the headline inside a title --------------------------------------------------------
+
+
+def test_a_title_loses_a_part_that_is_the_site_name() -> None:
+    site = meta("og:site_name", "Gazette", "property")
+    assert fields("<title>Ice on the Rhine | Gazette</title>" + site).title == "Ice on the Rhine"
+    assert fields("<title>GAZETTE - Ice on the Rhine</title>" + site).title == "Ice on the Rhine"
+    # Not a separated part, or not the site's: the title stays whole.
+    assert fields("<title>Gazettes of the Rhine</title>" + site).title == "Gazettes of the Rhine"
+    assert (
+        fields("<title>Ice on the Rhine | Daily</title>" + site).title == "Ice on the Rhine | Daily"
+    )
+
+
+def test_the_h1_that_is_the_title_less_a_separated_part_is_the_title() -> None:
+    head = "<title>News – Eis auf dem Rhein – Hildesheimer Presse</title>"
+    body = "<h1>Menü</h1><h1>Eis auf dem Rhein – Hildesheimer Presse</h1><p>x</p>"
+    assert fields(head, body).title == "Eis auf dem Rhein – Hildesheimer Presse"
+    body = "<h1>Eis auf dem Rhein</h1><p>x</p>"
+    assert fields("<title>Eis auf dem Rhein | Presse</title>", body).title == "Eis auf dem Rhein"
+
+
+@pytest.mark.parametrize(
+    ("title", "h1"),
+    [
+        # A colon joins a headline's halves; it never sets a site's name off.
+        ("Ice: why the Rhine froze", "Ice"),
+        # The part cut would be half the title or more: two halves of a headline.
+        ("Emden - Sehenswürdigkeiten Attraktionen", "Emden"),
+        # A hyphen inside a word, a slash inside a number, are no separators.
+        ("Jean-Paul Sartre", "Jean"),
+        ("Bundesliga 2023/24 nach dem 10. Spieltag", "Bundesliga 2023"),
+    ],
+)
+def test_a_title_stays_whole_without_a_name_set_off(title: str, h1: str) -> None:
+    assert fields(f"<title>{title}</title>", f"<h1>{h1}</h1><p>x</p>").title == title
+
+
 # --- junk values ------------------------------------------------------------------------
 
 

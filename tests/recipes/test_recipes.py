@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from corpuskit.recipes.compose import remove_near_duplicates, select_languages
 from corpuskit.recipes.loader import recipe_imports
 from corpuskit.recipes.options import RUN_OPTIONS
 from corpuskit.steps.blanks import collapse_blank_lines, drop_empty
-from corpuskit.steps.classify.step import ClassifyLines
+from corpuskit.steps.classify.decide import Decision
+from corpuskit.steps.classify.step import HTML_DECISION, ClassifyLines
 from corpuskit.steps.comments import CommentLines
 from corpuskit.steps.junk import IsolatedLines, JunkLines
 from corpuskit.steps.language import DetectLanguage
@@ -83,7 +85,12 @@ def test_parameters_come_from_the_steps_own_fields() -> None:
     assert repeated["scope"].describe() == "scope: 'corpus' | 'site' = 'corpus'"
     # caches and fitted state (compare=False) are not parameters; neither are models
     assert registry["exact_duplicates"].params == ()
-    assert [p.name for p in registry["classify_lines"].params] == ["threshold", "favor"]
+    assert [p.name for p in registry["classify_lines"].params] == [
+        "threshold",
+        "favor",
+        "decision",
+        "html_decision",
+    ]
     assert [p.describe() for p in registry["select_language"].params] == [
         "languages: list[str]",
         "min_score: float = 0.65",
@@ -116,6 +123,32 @@ def test_recipe_builds_parametrized_steps_and_options() -> None:
     assert punctuation.config["quotes"] == "ascii"
     assert near == NearDuplicates(threshold=1.0)
     assert recipe.pipeline.describe()[2]["config"]["languages"] == ["en"]
+
+
+def test_a_settings_dataclass_is_a_table_of_its_fields() -> None:
+    # classify_lines' page-level decision: an inline table or a sub-table, the fields
+    # not given at their defaults; the step's config (the manifest's) names every field.
+    inline = parse_recipe(
+        '[[steps]]\nstep = "classify_lines"\n'
+        "decision = {rescue_words = 40, tail_words = 0}\n"
+        "html_decision = {rescue_words = 20, context_run = 0}\n"
+    )
+    sub = parse_recipe(
+        '[[steps]]\nstep = "classify_lines"\n\n[steps.decision]\nrescue_words = 40\n'
+        "tail_words = 0\n\n[steps.html_decision]\nrescue_words = 20\ncontext_run = 0\n"
+    )
+    by_hand = ClassifyLines(
+        decision=Decision(rescue_words=40, tail_words=0),
+        html_decision=Decision(rescue_words=20, context_run=0),
+    )
+    assert inline.pipeline.steps == sub.pipeline.steps == (by_hand,)
+    config = inline.pipeline.describe()[0]["config"]
+    assert config["decision"] == {**asdict(Decision()), "rescue_words": 40, "tail_words": 0}
+    # html_decision is off by default: a table turns it on, the fields not given at
+    # Decision's defaults (HTML_DECISION, the measured one, also sets detached_gap 0)
+    assert config["html_decision"] == {**asdict(Decision()), "rescue_words": 20, "context_run": 0}
+    assert config["html_decision"] != asdict(HTML_DECISION)
+    assert inline.pipeline.config_hash() != Pipeline([ClassifyLines()]).config_hash()
 
 
 ERRORS = {
@@ -178,6 +211,19 @@ ERRORS = {
     "option out of range": (
         '[options]\nworkers = 0\n[[steps]]\nstep = "drop_empty"\n',
         "my.toml:2: option workers: at least 1, not 0",
+    ),
+    "unknown field of a table": (
+        '[[steps]]\nstep = "classify_lines"\ndecision = {rescue_word = 40}\n',
+        "my.toml:3: step 'classify_lines', decision: Decision has no field 'rescue_word' "
+        "(did you mean 'rescue_words'?)",
+    ),
+    "wrong type in a table": (
+        '[[steps]]\nstep = "classify_lines"\ndecision = {tail_words = "0"}\n',
+        "my.toml:3: step 'classify_lines', decision: tail_words: expected int, got a string",
+    ),
+    "a table's value out of range": (
+        '[[steps]]\nstep = "classify_lines"\ndecision = {rescue_share = 1.5}\n',
+        "my.toml:3: step 'classify_lines': decision: rescue_share is a share of at most 1",
     ),
     "unknown top-level key": (
         'step = "drop_empty"\n',

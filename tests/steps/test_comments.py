@@ -216,3 +216,16 @@ def test_on_dev_pages_with_a_thread_most_comment_lines_go_and_few_article_lines(
     # A few pages keep their thread in the article gold too (a "385 Comments" post whose
     # gold holds every comment): their lines count as article lines lost here.
     assert article_lost < 0.5 * caught, (article_lost, caught)
+
+
+def test_config_holds_every_threshold() -> None:
+    """A module threshold changed is a configuration changed: every number the module
+    defines at its top (besides tables of data) is in the step's config."""
+    numbers = {
+        name.lower(): value
+        for name, value in vars(comments).items()
+        if name.isupper() and type(value) in (int, float)
+    }
+    assert numbers
+    assert numbers.items() <= STEP.config.items()
+    assert STEP.config["markers"] == MARKERS.digest

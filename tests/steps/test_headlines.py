@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,3 +80,28 @@ def test_the_ranker_never_changes_the_text() -> None:
         doc = make_document(text, Source("-"))
         assert on(doc).text == off(doc).text
     assert on(make_document(texts[-1], Source("-"))).title is not None
+
+
+def test_copies_of_a_line_add_up_their_odds() -> None:
+    # The same headline above the share bar and again above the body is one headline:
+    # alone, each copy's share of the odds is below the threshold.
+    share = ["Share", "Tweet", "Email"]
+    head = "Rain returns to the dry south of Spain"
+    lines = ["Home", head, *share, "Spain's farmers count the cost", *share, head, *BODY]
+    model = HeadlineModel.default()
+    found = model.best(lines, [None] * len(lines))
+    assert found is not None and lines[found[0]] == head
+    scored = [(model.score(row), i) for i, row in candidates(lines, [None] * len(lines))]
+    odds = {i: math.exp(score) for score, i in scored}
+    alone = max(odds[i] for i in odds if lines[i] == head) / sum(odds.values())
+    assert found[1] == pytest.approx(
+        sum(o for i, o in odds.items() if lines[i] == head) / sum(odds.values())
+    )
+    assert found[1] > alone
+
+
+def test_the_model_digest_is_in_the_step_config() -> None:
+    model = HeadlineModel.default()
+    other = HeadlineModel(model.weights, model.threshold + 0.01)
+    assert LiftMetadata().config["headline_model"] == model.digest != other.digest
+    assert LiftMetadata(headlines=other).config["headline_model"] == other.digest

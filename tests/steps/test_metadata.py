@@ -118,3 +118,23 @@ def test_body_starts_at_the_dense_run_of_long_lines() -> None:
     # A lone long line among menu lines (a cookie notice) is not where the body starts.
     assert body_start([12] + [1] * 25 + [15, 20, 18]) == 26
     assert body_start([]) is None
+
+
+def test_the_ranker_gives_the_title_and_a_sure_rule_still_removes_its_line() -> None:
+    # The line before the byline is removed as the headline by its print (the text does
+    # not depend on the ranker); the title is the ranker's best line, sure enough here
+    # (the body repeats its words), and it stays in the text.
+    head = "Rain returns to the dry south of Spain"
+    body = [
+        "The rain returned to the dry south of Spain on Monday, ending a drought.",
+        "Farmers in the south of Spain said the rain came too late for the harvest.",
+    ]
+    page = "\n".join(["Home", "", head, "", "From our weather desk today", "By Ana Ruiz", *body])
+    step = LiftMetadata()
+    doc = step(doc_from(page))
+    removed = [(r.number, r.rule, dict(r.features)) for r in doc.edits[-1].lines]
+    assert removed == [(5, "headline", {"before_byline": 1.0}), (6, "byline", {})]
+    assert doc.title == head and head in doc.text.split("\n")
+    judged = step.judged(doc_from(page))
+    assert list(judged) == [2] and 0.5 < judged[2]["headline"] <= 1
+    assert step.judged(doc) == {}  # a page the step has judged already

@@ -91,6 +91,65 @@ def corpuskit_read_html(page: bytes) -> list[Document]:
     return [read_html("page.html", page)]  # type: ignore[list-item]
 
 
+PROSE = "The council met on Monday and voted to reopen the old bridge in spring."
+#: A page that sets its paragraphs apart with blank lines, as many dumps do.
+SPACED = "\n\n".join([PROSE] * 5)
+
+
+def test_on_a_page_of_spaced_paragraphs_lines_next_to_each_other_are_one_block() -> None:
+    page = (
+        f"{SPACED}\n\nUnemployment rose to a new high of 11.6 percent\nWednesday, said\nEurostat\n."
+    )
+    text, joins = joined(page)
+    assert (
+        text.split("\n")[-1]
+        == "Unemployment rose to a new high of 11.6 percent Wednesday, said Eurostat."
+    )
+    assert joins == [("Wednesday, said", "block"), ("Eurostat", "block"), (".", "punctuation")]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Peaks and valleys\nChen observed that we remember games with huge peaks and valleys.",
+        "Ingredients:\n- 2 eggs\n- 1 cup flour",
+        ">>> for multiplier in create_multipliers():\n...     print(multiplier(2))",
+    ],
+)
+def test_on_a_page_of_spaced_paragraphs_headings_and_list_items_stay_apart(block: str) -> None:
+    page = f"{SPACED}\n\n{block}"
+    assert joined(page) == (page, [])
+
+
+def test_a_page_without_blank_lines_between_its_paragraphs_says_nothing_of_its_blocks() -> None:
+    page = "\n".join([PROSE] * 5 + ["Unemployment rose to a new high of 11.6 percent", "Eurostat"])
+    assert joined(page) == (page, [])
+
+
+def test_a_page_read_from_markup_is_never_joined_by_block() -> None:
+    # The blank lines of an HTML page's text are the walk's, not the dump's: even a page
+    # classified as text (its layout lost) keeps its lines.
+    page = f"{SPACED}\n\nUnemployment rose to a new high of 11.6 percent\nEurostat said."
+    html = make_document(page, Source("page.html", "html", parser="bs4"))
+    assert JOIN(html).text == page
+    assert JOIN(make_document(page, Source("page.txt"))).text != page
+
+
+def test_lines_that_were_apart_in_the_page_as_read_are_not_one_block() -> None:
+    # The menu line between them was removed before join_lines: they were not neighbours.
+    page = f"{SPACED}\n\nIt rose to a new high of 11.6 percent\nMenu\nThe next sentence."
+    rest = _drop_menu(doc_from(page))
+    assert JOIN(rest).text == rest.text
+
+
+def _drop_menu(doc: Document) -> Document:
+    from corpuskit.pipeline import remove_lines
+
+    return remove_lines(
+        doc, "drop_menu", ["menu" if x == "Menu" else None for x in doc.text.split("\n")]
+    )
+
+
 def test_explain_says_which_rule_joined_which_line_and_maps_removals_back() -> None:
     page = "Menu\nIt rained in the\nnorth\nof the country.\nAdvertisement"
     exp = explain(doc_from(page), Pipeline([JoinLines(), _drop_joined_rain]))

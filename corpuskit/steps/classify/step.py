@@ -3,11 +3,11 @@
 Rules remove what they can name; most furniture has no name. ``classify_lines`` scores
 every remaining line with a linear model over the features of ``features.py`` (the line,
 its paragraph, its neighbourhood) and removes the lines whose score falls below the
-model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines past the
-article, see ``decide.py``). It scores in two stages: the second
-adds, for each line, the first-stage scores of the two lines before and after it, so a
-short line between prose is read as part of the prose and a line among menu items as a
-menu item.
+model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines
+past the article, ``detached`` for the runs of lines cut off after it: see
+``decide.py``). It scores in two stages: the second adds, for each line, the first-stage
+scores of the two lines before and after it, so a short line between prose is read as
+part of the prose and a line among menu items as a menu item.
 
 The weights are data (``corpuskit/data/line_model.toml``), trained by
 ``bench/train_line_model.py`` on lines of benchmark pages labelled by their passages,
@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import compress
 from operator import mul
 from typing import Any, Literal, NamedTuple
@@ -35,7 +35,7 @@ from corpuskit.document import current_layout as current_layout  # where it was 
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.pipeline import has_run, remove_lines
-from corpuskit.steps.classify.decide import AFTER_ARTICLE, Decision, Judged, keep_back
+from corpuskit.steps.classify.decide import REMOVING, Decision, Judged, keep_back
 from corpuskit.steps.classify.features import (
     BLOCK_NAMES,
     LINE_NAMES,
@@ -355,7 +355,8 @@ def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[li
 #: rescue empties no page but keeps a wrong block on more pages than it saves, so HTML
 #: mode leaves it off; the context rule costs HTML mode 0.002 on traf-dev (the markup
 #: already tells its headings and list items). Re-measure both sets after retraining.
-HTML_DECISION = Decision(rescue_words=20, context_run=0)
+#: The ``detached`` rule is off in it: measured in text mode only.
+HTML_DECISION = Decision(rescue_words=20, context_run=0, detached_gap=0)
 
 #: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
 #: -0.2; a line's score is a log-odds of main text). One unit either way moves precision
@@ -367,6 +368,22 @@ FAVOR_SHIFTS = {"balanced": 0.0, "precision": 1.0, "recall": -1.0}
 #: What ``corpuskit steps`` says about ``threshold`` and ``favor``.
 THRESHOLD_DOC = "remove lines scoring below this; None: the model's own, moved by favor"
 FAVOR_DOC = "precision removes more, recall keeps more (the threshold moved; docs/steps.md)"
+DECISION_DOC = "the page-level decision of text pages: a table of its thresholds (docs/steps.md)"
+HTML_DECISION_DOC = "the same for HTML pages; None: off (HTML_DECISION is the measured one)"
+
+
+def check_decision(name: str, decision: Decision | None) -> None:
+    """``ValueError`` naming the field when a threshold of ``decision`` is out of range:
+    counts of words and lines are never negative, ``rescue_share`` is a share."""
+    if decision is None:
+        return
+    for key, value in asdict(decision).items():
+        if value < 0:
+            raise ValueError(f"{name}: {key} must not be negative, not {value!r}")
+    if decision.rescue_share > 1:
+        raise ValueError(
+            f"{name}: rescue_share is a share of at most 1, not {decision.rescue_share!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -393,11 +410,17 @@ class ClassifyLines:
     favor: Literal["balanced", "precision", "recall"] = field(
         default="balanced", metadata={"doc": FAVOR_DOC}
     )
-    decision: Decision | None = field(default_factory=Decision, repr=False)
-    html_decision: Decision | None = field(default=None, repr=False)
+    decision: Decision | None = field(
+        default_factory=Decision, repr=False, metadata={"doc": DECISION_DOC}
+    )
+    html_decision: Decision | None = field(
+        default=None, repr=False, metadata={"doc": HTML_DECISION_DOC}
+    )
     name = "classify_lines"
 
     def __post_init__(self) -> None:
+        for name in ("decision", "html_decision"):
+            check_decision(name, getattr(self, name))
         if self.favor not in FAVOR_SHIFTS:
             raise ValueError(f"favor: one of {', '.join(FAVOR_SHIFTS)}, not {self.favor!r}")
         if self.threshold is not None and self.favor != "balanced":
@@ -422,10 +445,8 @@ class ClassifyLines:
             config["given_threshold"] = self.threshold
         if self.favor != "balanced":
             config["favor"] = self.favor
-        config["decision"] = None if self.decision is None else astuple(self.decision)
-        config["html_decision"] = (
-            None if self.html_decision is None else astuple(self.html_decision)
-        )
+        config["decision"] = None if self.decision is None else asdict(self.decision)
+        config["html_decision"] = None if self.html_decision is None else asdict(self.html_decision)
         return config
 
     def __call__(self, doc: Document) -> Document:
@@ -444,7 +465,7 @@ class ClassifyLines:
         low = [
             k
             for k, score in enumerate(scores)
-            if (score < threshold and back[k] is None) or back[k] == AFTER_ARTICLE
+            if (score < threshold and back[k] is None) or back[k] in REMOVING
         ]
         if not low:
             return doc

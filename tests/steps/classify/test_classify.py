@@ -18,7 +18,7 @@ from corpuskit.document import Document, RemovedLine
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.pipeline import Pipeline
 from corpuskit.recipes.defaults import preparation_steps
-from corpuskit.steps.classify.decide import AFTER_ARTICLE, RULES
+from corpuskit.steps.classify.decide import REMOVING, RULES
 from corpuskit.steps.classify.features import NAMES, page_features
 from corpuskit.steps.classify.step import (
     CONTEXT_NAMES,
@@ -98,10 +98,10 @@ def test_each_removal_says_its_score_and_strongest_pulls_down(page: Path) -> Non
         pytest.skip("the classifier removed nothing here")
     threshold = STEP.model.threshold
     for line in removed(result):
-        assert line.rule in ("boilerplate", AFTER_ARTICLE)
+        assert line.rule == "boilerplate" or line.rule in REMOVING
         score, *pulls = line.features.items()
         assert score[0] == "score"
-        assert score[1] <= threshold or line.rule == AFTER_ARTICLE
+        assert score[1] <= threshold or line.rule in REMOVING
         assert len(pulls) <= EXPLAINED_FEATURES
         assert all(name in (*NAMES, *CONTEXT_NAMES) for name, _ in pulls)
         values = [value for _, value in pulls]
@@ -120,14 +120,15 @@ def test_judged_scores_every_line_as_the_step_does(page: Path) -> None:
     threshold = STEP.model.threshold
     back = {index for index, why in judged.items() if RULES & why.keys()}
     assert all(judged[index]["score"] <= threshold for index in back), "kept back: low"
-    tail = {index for index, why in judged.items() if AFTER_ARTICLE in why}
+    tail = {index for index, why in judged.items() if REMOVING & why.keys()}
     # Scores are rounded to 3 places: one a hair under the threshold shows as equal.
     low = ({index for index, why in judged.items() if why["score"] < threshold} - back) | tail
     low_or_equal = {index for index, why in judged.items() if why["score"] <= threshold} | tail
     assert low <= {line.number - 1 for line in removed(result)} <= low_or_equal
     for line in removed(result):
         why = {name: value for name, value in judged[line.number - 1].items()}
-        assert why.pop(AFTER_ARTICLE, None) == (1.0 if line.rule == AFTER_ARTICLE else None)
+        for rule in REMOVING:
+            assert why.pop(rule, None) == (1.0 if line.rule == rule else None)
         assert why == dict(line.features)
     lines = doc.text.split("\n")
     assert all(lines[index].strip() for index in judged), "blank lines are not scored"
@@ -158,7 +159,7 @@ def test_explanations_match_a_slow_explanation(page: Path) -> None:
     back = {index + 1 for index, why in STEP.judged(doc).items() if RULES & why.keys()}
     slow = {number: why for number, why in slow_explanations(doc).items() if number not in back}
     low = {line.number: dict(line.features) for line in removed(result)}
-    tail = {line.number for line in removed(result) if line.rule == AFTER_ARTICLE}
+    tail = {line.number for line in removed(result) if line.rule in REMOVING}
     assert {n: why for n, why in low.items() if n not in tail} == {
         n: why for n, why in slow.items() if n not in tail
     }
@@ -176,7 +177,7 @@ def test_explanations_read_pickle_and_serialize_as_dicts(page: Path) -> None:
     assert all(type(line.features) is dict for line in removed(copied))
     audited = json.loads(json.dumps(result.to_record(audit=True)))
     listed = [line for edit in audited["provenance"]["edits"] for line in edit.get("lines", ())]
-    ours = ("boilerplate", AFTER_ARTICLE)
+    ours = ("boilerplate", *REMOVING)
     assert [line["features"] for line in listed if line["rule"] in ours] == [
         dict(line.features) for line in lines
     ]

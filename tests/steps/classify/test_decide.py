@@ -3,6 +3,8 @@ lines scoring below the threshold it keeps, and that it keeps nothing else."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,11 +13,14 @@ from corpuskit.pipeline import Pipeline
 from corpuskit.recipes.defaults import preparation_steps
 from corpuskit.steps.classify.decide import (
     AFTER_ARTICLE,
+    DETACHED,
+    REMOVING,
     RULES,
     Decision,
     Judged,
     best_block,
     keep_back,
+    kept_runs,
 )
 from corpuskit.steps.classify.step import ClassifyLines
 
@@ -55,6 +60,8 @@ def test_only_low_lines_without_marks_of_furniture_are_kept_back(
             assert line.score < threshold
         if rule == AFTER_ARTICLE:
             assert line.words <= Decision().tail_short
+        if rule in REMOVING:
+            assert rule == DETACHED or line.score >= threshold
         if rule in ("in_context", "after_colon"):
             assert not line.furniture and line.words <= Decision().context_words
 
@@ -94,6 +101,51 @@ def test_short_lines_after_the_article_and_a_break_go() -> None:
     assert rules == [None, None, None, None, AFTER_ARTICLE, AFTER_ARTICLE]
     page = [prose, prose, share, teaser]
     assert keep_back(page, 0.0, Decision(tail_words=0)) == [None] * 4
+
+
+@given(LINES, st.floats(-2, 2))
+def test_a_detached_line_comes_after_a_long_line_that_stays(
+    lines: list[Judged], threshold: float
+) -> None:
+    """A line goes as ``detached`` only after the article, which stays: a long line
+    kept before it."""
+    decision = Decision()
+    rules = keep_back(lines, threshold, decision)
+    stays = [
+        rule in RULES or (rule is None and line.score >= threshold)
+        for line, rule in zip(lines, rules, strict=True)
+    ]
+    for k, rule in enumerate(rules):
+        if rule == DETACHED:
+            before = [j for j in range(k) if stays[j] and lines[j].words >= decision.tail_words]
+            assert before, "the article stays, before the detached line"
+
+
+@given(st.lists(st.booleans(), max_size=40), st.integers(0, 5))
+def test_kept_runs_cover_the_kept_lines_in_order(kept: list[bool], gap: int) -> None:
+    runs = kept_runs(kept, gap)
+    flat = [k for run in runs for k in run]
+    assert flat == ([k for k, keep in enumerate(kept) if keep] if gap else [])
+    for before, after in pairwise(runs):
+        assert after[0] - before[-1] > gap, "runs are cut by at least gap removed lines"
+    for run in runs:
+        assert all(b - a <= gap for a, b in pairwise(run)), "and only there"
+
+
+def test_prose_a_menu_away_from_the_article_goes() -> None:
+    """A paragraph kept after the article but three removed lines away from it (an
+    author's box after the share buttons) goes, whatever its score; two removed lines
+    (a caption inside the article) do not cut it off; a run as long as the article stays."""
+    prose, aside = Judged(2.0, 40, False, "."), Judged(3.0, 25, False, ".")
+    menu = Judged(-2.0, 1, True, "s")  # removed, and never kept back in context
+    rules = keep_back([prose, prose, menu, menu, menu, aside], 0.0, Decision())
+    assert rules == [None] * 5 + [DETACHED]
+    assert keep_back([prose, prose, menu, menu, aside], 0.0, Decision()) == [None] * 5
+    long = [prose, menu, menu, menu, prose]
+    assert keep_back(long, 0.0, Decision()) == [None] * 5
+    assert (
+        keep_back([prose, prose, *[menu] * 3, aside], 0.0, Decision(detached_gap=0)) == [None] * 6
+    )
 
 
 def test_a_heading_between_two_paragraphs_stays() -> None:
