@@ -65,7 +65,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import mul
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from corpuskit.data import load_table
 from corpuskit.document import Document, current_layout
@@ -265,12 +265,6 @@ class Thread(NamedTuple):
     blocks: int = 0
 
 
-#: Lines whose marker kind ``CommentLines.kinds`` remembers before it starts again. A
-#: site's furniture and comment headers recur from page to page: of the 445,575 short
-#: non-blank lines of the 1,698 dev dumps, 266,973 were seen before. Only lines of at
-#: most ``max_chars`` characters are kept, so this is some 20 MB at most.
-MEMO_LINES = 100_000
-
 #: What ``CommentLines.kinds`` finds for a line it has not seen yet.
 _UNKNOWN = object()
 
@@ -287,6 +281,12 @@ class CommentLines:
         default_factory=dict, init=False, repr=False, compare=False
     )
     name = "comment_lines"
+    #: Lines whose marker kind ``kinds`` remembers before it starts again. A site's
+    #: furniture and comment headers recur from page to page: of the 445,575 short
+    #: non-blank lines of the 1,698 dev dumps, 266,973 were seen before. Only lines of
+    #: at most ``max_chars`` characters are kept, so this is some 20 MB at most. A cache
+    #: size, not a threshold: the output is the same for any value (not in ``config``).
+    MEMO_LINES: ClassVar[int] = 100_000
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_known": {}}  # a copy in another process starts empty
@@ -328,7 +328,7 @@ class CommentLines:
         known, kind, longest = self._known, self.markers.kind, self.markers.max_chars
         found: list[Any] = list(map(known.get, lines, repeat(_UNKNOWN)))
         if _UNKNOWN in found:
-            if len(known) >= MEMO_LINES:
+            if len(known) >= self.MEMO_LINES:
                 known.clear()
             for at, value in enumerate(found):
                 if value is _UNKNOWN:
