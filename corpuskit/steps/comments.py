@@ -63,7 +63,9 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from itertools import accumulate, repeat
+from operator import mul
+from typing import Any, ClassVar, NamedTuple
 
 from corpuskit.data import load_table
 from corpuskit.document import Document, current_layout
@@ -263,6 +265,10 @@ class Thread(NamedTuple):
     blocks: int = 0
 
 
+#: What ``CommentLines.kinds`` finds for a line it has not seen yet.
+_UNKNOWN = object()
+
+
 @dataclass(frozen=True)
 class CommentLines:
     """Step ``comment_lines``: remove reader comments (rule ``comments``).
@@ -271,7 +277,19 @@ class CommentLines:
     """
 
     markers: CommentMarkers = field(default_factory=CommentMarkers.default)
+    _known: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     name = "comment_lines"
+    #: Lines whose marker kind ``kinds`` remembers before it starts again. A site's
+    #: furniture and comment headers recur from page to page: of the 445,575 short
+    #: non-blank lines of the 1,698 dev dumps, 266,973 were seen before. Only lines of
+    #: at most ``max_chars`` characters are kept, so this is some 20 MB at most. A cache
+    #: size, not a threshold: the output is the same for any value (not in ``config``).
+    MEMO_LINES: ClassVar[int] = 100_000
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_known": {}}  # a copy in another process starts empty
 
     @property
     def config(self) -> dict[str, Any]:
@@ -301,7 +319,24 @@ class CommentLines:
 
     def threads(self, lines: Sequence[str]) -> list[Thread]:
         """The comment threads of a page's ``lines``, in order."""
-        return _Scan(lines, [self.markers.kind(line) for line in lines], self.markers).threads()
+        return _Scan(lines, self.kinds(lines), self.markers).threads()
+
+    def kinds(self, lines: Sequence[str]) -> list[str | None]:
+        """``markers.kind`` of each of ``lines``: the lines seen before are looked up in
+        one pass in C (a site's furniture, most blank lines), the others asked one by
+        one and, when short enough to be a marker, remembered (``MEMO_LINES``)."""
+        known, kind, longest = self._known, self.markers.kind, self.markers.max_chars
+        found: list[Any] = list(map(known.get, lines, repeat(_UNKNOWN)))
+        if _UNKNOWN in found:
+            if len(known) >= self.MEMO_LINES:
+                known.clear()
+            for at, value in enumerate(found):
+                if value is _UNKNOWN:
+                    line = lines[at]
+                    found[at] = kind(line)
+                    if len(line) <= longest:
+                        known[line] = found[at]
+        return found
 
 
 class _Scan:
@@ -312,12 +347,13 @@ class _Scan:
     ) -> None:
         self.lines, self.kinds = lines, kinds
         self.empty, self.byline = markers.empty, markers.byline
-        self.words = [0]  # words before each line, so that a gap costs two lookups
-        self.prose = [0]  # the same, counting prose lines only (``PROSE_LINE_WORDS``)
-        for line in lines:
-            count = len(line.split())
-            self.words.append(self.words[-1] + count)
-            self.prose.append(self.prose[-1] + (count if count >= PROSE_LINE_WORDS else 0))
+        counts = list(map(len, map(str.split, lines)))
+        # words before each line, so that a gap costs two lookups
+        self.words = list(accumulate(counts, initial=0))
+        # the same, counting prose lines only (``PROSE_LINE_WORDS``; a count times False
+        # is 0)
+        prose = map(mul, counts, map(PROSE_LINE_WORDS.__le__, counts))
+        self.prose = list(accumulate(prose, initial=0))
 
     def between(self, a: int, b: int) -> int:
         """Words on the lines strictly between lines ``a`` and ``b``."""

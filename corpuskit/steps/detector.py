@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from itertools import chain
+from typing import Any, TypeVar
 
 import numpy as np
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
+
+T = TypeVar("T")
 
 
 class _Normalized(dict[int, str]):
@@ -65,23 +68,31 @@ MEMO_WORDS = 100_000
 
 
 class ProfileRows:
-    """Each known n-gram's language probabilities as a row of one float array.
+    """Each known n-gram's language probabilities as a row of one float array, and each
+    word's n-grams as their rows.
 
-    A row is filled the first time its n-gram is sampled: the array is allocated for
-    every n-gram of the profiles (87,598 x 55 floats, 39 MB of address space), but only
-    the rows written take memory: 7,065 rows (3 MB) after the 696 traf-dev pages, in
-    their many languages.
+    A row is filled the first time its n-gram is seen in a word: the array is allocated
+    for every n-gram of the profiles (87,598 x 55 floats, 39 MB of address space), but
+    only the rows written take memory: 13,250 rows (6 MB) after the 1,698 prose samples
+    of the dev sets, in their many languages.
+
+    ``words`` maps a word (its trailing space left out) to the rows of its n-grams, as
+    ``FastDetector._ngrams`` finds them: prose repeats its short words, and a corpus its
+    furniture, so most words are found there, and a page's n-grams come as rows without
+    a lookup per n-gram.
     """
 
     def __init__(self, factory: Any) -> None:
         self._probabilities: dict[str, list[float]] = factory.word_lang_prob_map
         self.matrix = np.empty((len(self._probabilities), len(factory.langlist)))
         self._index: dict[str, int] = {}
+        self.grams: list[str] = []  # the n-gram of each row
+        self.words: dict[str, list[int]] = {}
 
     def rows(self, grams: list[str]) -> list[int]:
-        """The rows of ``grams``, known n-grams."""
+        """The rows of ``grams``, known n-grams (most of a new word's have rows)."""
         found = list(map(self._index.get, grams))
-        if None in found:  # one not sampled before: given its row
+        if None in found:
             return list(map(self.row, grams))
         return found  # type: ignore[return-value]  # no None in it
 
@@ -89,31 +100,34 @@ class ProfileRows:
         """The row of ``gram``, a known n-gram."""
         index = self._index.get(gram)
         if index is None:
-            index = self._index[gram] = len(self._index)
+            index = self._index[gram] = len(self.grams)
+            self.grams.append(gram)
             self.matrix[index] = self._probabilities[gram]
         return index
 
 
-def _drawer(generator: random.Random) -> Callable[[int, int], list[int]]:
-    """``draws(n, size)``: ``size`` draws of ``generator._randbelow(n)``, in order.
+def _drawer(generator: random.Random) -> Callable[[Sequence[T], int], list[T]]:
+    """``draws(seq, size)``: ``size`` draws of ``random.choice(seq)`` from ``generator``,
+    in order.
 
-    ``random.choice`` draws with ``_randbelow``, which for ``random.Random`` is
-    ``_randbelow_with_getrandbits``: ``getrandbits(n.bit_length())`` until below ``n``.
-    That loop is written out here, without a Python call per draw; for any other
-    generator, ``_randbelow`` itself is called.
+    ``random.choice`` is ``seq[_randbelow(len(seq))]``, and for ``random.Random``
+    ``_randbelow`` is ``_randbelow_with_getrandbits``: ``getrandbits(n.bit_length())``
+    until below ``n``. That loop is written out here, without a Python call per draw;
+    for any other generator, ``_randbelow`` itself is called.
     """
     below: Callable[[int], int] = getattr(generator, "_randbelow")  # noqa: B009  # private
     if getattr(below, "__func__", None) is not _RANDBELOW:
-        return lambda n, size: [below(n) for _ in range(size)]
+        return lambda seq, size: [seq[below(len(seq))] for _ in range(size)]
     getrandbits = generator.getrandbits
 
-    def draws(n: int, size: int) -> list[int]:
+    def draws(seq: Sequence[T], size: int) -> list[T]:
+        n = len(seq)
         bits, out = n.bit_length(), []
         for _ in range(size):
             r = getrandbits(bits)
             while r >= n:
                 r = getrandbits(bits)
-            out.append(r)
+            out.append(seq[r])
         return out
 
     return draws
@@ -123,15 +137,14 @@ _RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defi
 
 
 class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
-    """A langdetect ``Detector``: ``FastDetector(factory, memo, rows)``, where ``memo``
-    maps a word to its n-grams and ``rows`` holds the n-grams' probabilities; both are
-    shared by the detectors of one factory."""
+    """A langdetect ``Detector``: ``FastDetector(factory, rows)``, where ``rows`` holds
+    the n-grams' probabilities and the words' n-grams, shared by the detectors of one
+    factory."""
 
     text: str  # the text to detect, as ``append`` built it (set by Detector)
 
-    def __init__(self, factory: Any, memo: dict[str, list[str]], rows: ProfileRows) -> None:
+    def __init__(self, factory: Any, rows: ProfileRows) -> None:
         super().__init__(factory)
-        self._memo = memo
         self._rows = rows
 
     def append(self, text: str) -> None:
@@ -156,23 +169,24 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         ``ITERATION_LIMIT`` draws; the trials' results averaged.
 
         Same draws, same floats as ``Detector._detect_block``: ``random.choice`` is
-        ``seq[_randbelow(len(seq))]``; ``p * (weight + q)`` is one IEEE operation per
-        element whether Python or numpy does it, and the multiplications happen one
+        ``seq[_randbelow(len(seq))]`` (here the sequence is the n-grams' rows, in the
+        same order as langdetect's n-grams); ``p * (weight + q)`` is one IEEE operation
+        per element whether Python or numpy does it, and the multiplications happen one
         sample after the other; the normalizing sum is Python's ``sum`` over the same
         list, and the largest probability after dividing by it is the largest before,
         divided (division by a positive number keeps the order).
         """
         self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
+        rows = self._ngram_rows()
+        if not rows:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        rows_of, matrix = self._rows.rows, self._rows.matrix
-        count, draws = len(ngrams), _drawer(self.random)
+        take, draws = self._rows.matrix.take, _drawer(self.random)
         limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         self.random.seed(self.seed)
         total = np.zeros(len(self.langlist))
         # row 0: the probabilities so far; rows 1-5: the factors of the block's draws
         block = np.empty((6, len(self.langlist)))
+        products, factors = (block[:2], block), (block[1:2], block[1:])
         for _ in range(self.n_trial):
             prob = np.array(self._init_probability(), dtype=np.float64)
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
@@ -180,13 +194,10 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
             last, size = 0, 1  # draw number 0 is checked alone, then every fifth
             while True:
                 block[0] = prob
-                np.add(
-                    matrix[rows_of([ngrams[r] for r in draws(count, size)])],
-                    weight,
-                    out=block[1 : size + 1],
-                )
+                # ``take``, not ``matrix[picked]``: a third of the time for a short list
+                np.add(take(draws(rows, size), axis=0), weight, out=factors[size > 1])
                 # a product down the rows: ((prob * f1) * f2) ..., one draw after another
-                np.multiply.reduce(block[: size + 1], axis=0, out=prob)
+                np.multiply.reduce(products[size > 1], axis=0, out=prob)
                 values = prob.tolist()
                 total_prob = sum(values)
                 top = max(values) / total_prob
@@ -198,26 +209,39 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         self.langprob = total.tolist()
 
     def _extract_ngrams(self) -> list[str]:
-        """The text's 1- to 3-grams that the profiles know, in text order.
+        """The text's 1- to 3-grams that the profiles know, in text order (what
+        ``_detect_block`` samples, as rows; kept to compare with langdetect's)."""
+        return list(map(self._rows.grams.__getitem__, self._ngram_rows()))
+
+    def _ngram_rows(self) -> list[int]:
+        """The rows (``ProfileRows``) of the text's known 1- to 3-grams, in text order.
 
         ``Detector._extract_ngrams`` starts afresh after each space (``NGram``), so the
         n-grams of a text are those of its words, each with the space that ends it;
-        a word's are looked up in the memo, or found by ``_ngrams`` and kept there.
+        a word's are looked up in the memo (all of a page's words in one ``map``), or
+        found by ``_ngrams`` and kept there.
         """
-        memo, result = self._memo, []
-        *words, end = self.text.translate(_NORMALIZED).split(" ")
-        for word in words:
-            if word:
-                chunk = word + " "
-                found = memo.get(chunk)
-                if found is None:
-                    if len(memo) >= MEMO_WORDS:
-                        memo.clear()
-                    found = memo[chunk] = self._ngrams(chunk)
-                result += found
+        memo = self._rows.words
+        if len(memo) >= MEMO_WORDS:
+            memo.clear()
+        *spaced, end = self.text.translate(_NORMALIZED).split(" ")
+        words = list(filter(None, spaced))
+        found: list[Any] = list(map(memo.get, words))  # None for a word not seen yet
+        if None in found:  # a word not seen before
+            for at, rows in enumerate(found):
+                if rows is None:
+                    found[at] = self._word_rows(words[at])
         if end:  # no space after the last word: none of its n-grams ends with one
-            result += self._ngrams(end)
-        return result
+            found.append(self._rows.rows(self._ngrams(end)))
+        return list(chain.from_iterable(found))
+
+    def _word_rows(self, word: str) -> list[int]:
+        """The rows of the n-grams of ``word`` followed by a space, remembered."""
+        memo = self._rows.words
+        rows = memo.get(word)
+        if rows is None:
+            rows = memo[word] = self._rows.rows(self._ngrams(word + " "))
+        return rows
 
     def _ngrams(self, chunk: str) -> list[str]:
         """The known n-grams of a word as ``NGram`` forms them from the space before it:

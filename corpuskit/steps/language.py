@@ -94,7 +94,11 @@ class ProfileTable(dict[str, list[float]]):
         super().__init__()
         for profile in profiles:
             self.update(dict.fromkeys(profile["freq"]))
-        self._counts = [(profile["freq"], profile["n_words"]) for profile in profiles]
+        # each profile's counts with its number of n-grams of each length, 1 to 3
+        self._counts = [
+            [(profile["freq"], profile["n_words"][length]) for profile in profiles]
+            for length in range(3)
+        ]
 
     def __getitem__(self, gram: str) -> list[float]:
         row = super().__getitem__(gram)
@@ -106,11 +110,9 @@ class ProfileTable(dict[str, list[float]]):
     def _row(self, gram: str) -> list[float]:
         length = len(gram)
         if not 1 <= length <= 3:  # langdetect keeps such n-grams with no probability
-            return [0.0] * len(self._counts)
-        return [
-            1.0 * counts[gram] / n_words[length - 1] if gram in counts else 0.0
-            for counts, n_words in self._counts
-        ]
+            return [0.0] * len(self._counts[0])
+        # a missing count is 0: 1.0 * 0 / n is 0.0, as langdetect leaves it
+        return [1.0 * counts.get(gram, 0) / n for counts, n in self._counts[length - 1]]
 
 
 @dataclass(eq=False)
@@ -130,7 +132,6 @@ class LanguageDetector:
     min_letters: int = MIN_LETTERS
     max_chars: int = MAX_CHARS
     _factory: DetectorFactory | None = field(default=None, init=False, repr=False)
-    _words: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
     _rows: ProfileRows | None = field(default=None, init=False, repr=False)
 
     def detect(self, text: str) -> tuple[str, float]:
@@ -168,7 +169,7 @@ class LanguageDetector:
         """langdetect's probabilities for ``sample``, summed by ISO code; {} if none."""
         if self._rows is None:
             self._rows = ProfileRows(self.factory)
-        detector = FastDetector(self.factory, self._words, self._rows)
+        detector = FastDetector(self.factory, self._rows)
         detector.set_max_text_length(len(sample))
         detector.append(sample)
         try:
@@ -189,7 +190,7 @@ class LanguageDetector:
         return self._factory
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_factory": None, "_words": {}, "_rows": None}
+        return {**self.__dict__, "_factory": None, "_rows": None}
 
 
 def prose_sample(text: str, max_chars: int) -> str:

@@ -23,17 +23,14 @@ def factory() -> DetectorFactory:
     return LanguageDetector().factory
 
 
-#: One memo for every FastDetector of a test module, as a LanguageDetector shares one:
-#: words seen on earlier pages come from it, as they do in a run.
-MEMO: dict[str, list[str]] = {}
-
-
+#: One ProfileRows (with its memo of words) for every FastDetector of a factory, as a
+#: LanguageDetector shares one: words seen on earlier pages come from it, as in a run.
 ROWS: dict[int, ProfileRows] = {}
 
 
 def fast(factory: DetectorFactory) -> FastDetector:
     rows = ROWS.setdefault(id(factory), ProfileRows(factory))
-    return FastDetector(factory, MEMO, rows)
+    return FastDetector(factory, rows)
 
 
 def answer(
@@ -123,5 +120,5 @@ def test_identical_to_langdetect_on_what_append_and_cleaning_rewrite(
 def test_draws_are_randbelows_draws(n: int, seed: int) -> None:
     """The written-out draws are ``_randbelow``'s, in order (``random.choice``'s)."""
     fast, slow = random.Random(seed), random.Random(seed)
-    assert _drawer(fast)(n, 7) == [slow.choice(range(n)) for _ in range(7)]
+    assert _drawer(fast)(range(n), 7) == [slow.choice(range(n)) for _ in range(7)]
     assert fast.random() == slow.random(), "the generators are left in the same state"

@@ -505,8 +505,27 @@ _MARKS = re.compile(r"\(c\)|http|www\.|[©@|\n]")
 _MARK_COLUMN = {"\n": 0, "©": 1, "(c)": 1, "@": 2, "http": 3, "www.": 3, "|": 4}
 
 
+#: ``math.log1p`` of each count below 4,096, as a table: the counts a page's features
+#: take the logarithm of (characters and words of a line, lines of a block, distances in
+#: blocks) are nearly always below it; an array with a larger one is computed value by
+#: value. Any size gives the same floats; a larger table costs start-up time.
+_LOG1P_COUNTS = np.array([log1p(count) for count in range(4096)])
+
+
 def _log1p(values: NDArray[Any]) -> FloatArray:
-    """``math.log1p`` of each value (numpy's own may differ from it in the last bit)."""
+    """``math.log1p`` of each value (numpy's own may differ from it in the last bit);
+    counts are looked up in ``_LOG1P_COUNTS``, a call per value costs more.
+
+    >>> looked_up, computed = np.arange(20), np.arange(4090, 4110)
+    >>> [_log1p(v).tolist() == [log1p(n) for n in v.tolist()] for v in (looked_up, computed)]
+    [True, True]
+    """
+    # below 16 values, a call per value costs less than the table's checks (5 against
+    # 12 microseconds for 5 values; 107 against 13 for 400)
+    counts = values.dtype.kind in "iu" and len(values) >= 16
+    if counts and values.min() >= 0 and values.max() < len(_LOG1P_COUNTS):
+        looked_up: FloatArray = _LOG1P_COUNTS[values]
+        return looked_up
     return np.fromiter(map(log1p, values.tolist()), dtype=np.float64, count=len(values))
 
 
