@@ -37,7 +37,10 @@ and past it over the prose of the last comment when the markers head the comment
 **HTML** pages say more (``html/layout.py``): a line inside an element whose
 ``class``/``id`` names a comment thread (``comment``, ``disqus``, ``respond``...), a
 schema.org ``Comment`` or ``itemprop="comment"``, outside the page's main container, has
-``html_comment`` set; such lines go too, with that share as their evidence.
+``html_comment`` set; such lines go too, with that share as their evidence. On such a
+page a header opens a thread only after ``ARTICLE_WORDS`` words of prose: a "Comment"
+link under the headline, the author's line and "posted 56 mins ago" took whole articles
+for a thread (dragnet-dev HTML F 0.917 to 0.919, text mode unchanged).
 
 >>> from corpuskit.document import make_document, Source
 >>> page = '''The article ends here, with a full sentence of prose that is long enough.
@@ -302,7 +305,8 @@ class CommentLines:
         lines = doc.text.split("\n")
         rules: list[str | None] = [None] * len(lines)
         why: dict[int, dict[str, float]] = {}
-        for thread in self.threads(lines):
+        markup = doc.layout is not None
+        for thread in self.threads(lines, markup):
             evidence = (
                 {"thread_header": 1.0, "thread_blocks": float(thread.blocks)}
                 if thread.blocks
@@ -317,9 +321,12 @@ class CommentLines:
         _html_comments(doc, lines, rules, why)
         return remove_lines(doc, self.name, rules, features=why, lines=lines)
 
-    def threads(self, lines: Sequence[str]) -> list[Thread]:
-        """The comment threads of a page's ``lines``, in order."""
-        return _Scan(lines, self.kinds(lines), self.markers).threads()
+    def threads(self, lines: Sequence[str], markup: bool = False) -> list[Thread]:
+        """The comment threads of a page's ``lines``, in order. On a page read from
+        ``markup``, a header opens a thread only after an article (``ARTICLE_WORDS``):
+        a "Comment" link under the headline is no thread's header, and the markup finds
+        a thread the text cannot (``_html_comments``)."""
+        return _Scan(lines, self.kinds(lines), self.markers, markup).threads()
 
     def kinds(self, lines: Sequence[str]) -> list[str | None]:
         """``markers.kind`` of each of ``lines``: the lines seen before are looked up in
@@ -343,9 +350,13 @@ class _Scan:
     """One page's lines and their marker kinds, scanned once for threads."""
 
     def __init__(
-        self, lines: Sequence[str], kinds: list[str | None], markers: CommentMarkers
+        self,
+        lines: Sequence[str],
+        kinds: list[str | None],
+        markers: CommentMarkers,
+        markup: bool = False,
     ) -> None:
-        self.lines, self.kinds = lines, kinds
+        self.lines, self.kinds, self.markup = lines, kinds, markup
         self.empty, self.byline = markers.empty, markers.byline
         counts = list(map(len, map(str.split, lines)))
         # words before each line, so that a gap costs two lookups
@@ -375,6 +386,8 @@ class _Scan:
             return None, index + 1
         after = bool(found) and self.between(found[-1].end, index) <= CONTINUED_WORDS
         if kind == "header":
+            if self.markup and self._prose_before(index) != "article":
+                return None, index + 1
             first = self._first_marker(index)
             if first is None:
                 return self._blocks(index)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,7 @@ import corpuskit.steps.comments as comments
 from corpuskit.document import Document
 from corpuskit.explain import explain
 from corpuskit.pipeline import Pipeline
+from corpuskit.readers import read
 from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.steps.comments import CommentLines, CommentMarkers
 from tests.conftest import BENCH, bench_pages, doc_from
@@ -146,6 +148,30 @@ def test_names_over_prose_after_a_header_are_a_thread_without_markers() -> None:
         * 3
     )
     assert removed(ARTICLE + article) == []
+
+
+def test_on_a_page_read_from_markup_a_header_above_the_article_opens_no_thread(
+    tmp_path: Path,
+) -> None:
+    """A "Comment" link under the headline, the author's line and "posted 56 mins ago"
+    look like a thread's header and markers, and dates in a list after the article
+    continue it: read as a dump, the article goes with them (the dump cannot tell).
+    Read from HTML, a header opens a thread only after an article: the markup finds
+    the threads whose header comes first."""
+    prose = "The guide brings a few short reviews a day of the gear we liked best this year."
+    page = tmp_path / "guide.html"
+    page.write_text(
+        "<html><body><article><h1>The gift guide opens</h1><a href='#c'>Comment</a>"
+        "<p>John Biggs</p><p>posted 56 mins ago</p><a href='#c'>Comments</a>"
+        + "".join(f"<p>{prose} Part {n}.</p>" for n in range(4))
+        + "</article><ul><li><p>01/31/13</p><p>Older guide</p></li>"
+        "<li><p>04/27/13</p><p>Other guide</p></li></ul></body></html>"
+    )
+    [html] = read([str(page)], format="html")
+    assert isinstance(html, Document) and html.layout is not None
+    assert STEP(html).text == html.text
+    dump = STEP(doc_from(html.text))
+    assert "Part 0." not in dump.text  # the text rule, unchanged
 
 
 def test_a_header_that_counts_no_comments_opens_no_thread() -> None:
