@@ -266,11 +266,15 @@ class JoinLines:
         """``doc``'s lines and, for each, the rule joining it onto the line before: the
         seam rules (``plan``), then, on a page read as text, ``block`` (``block_seams``:
         its evidence is a text dump's blank lines; an HTML page's text, with or without
-        its layout, sets blocks apart by the markup's rules instead)."""
+        its layout, sets blocks apart by the markup's rules instead). Once
+        ``collapse_blank_lines`` has changed a page, its blank lines are no longer the
+        dump's (a run of them is one, standing for another line of the page as read), so
+        ``block`` leaves it alone: cleaning a cleaned page joins nothing new."""
         lines = doc.text.split("\n")
         blocks = _block_lines(doc)
         plan = self.plan(lines, blocks)
-        if doc.layout is None and doc.source.parser is None:  # a text dump, not markup
+        dump = doc.layout is None and doc.source.parser is None  # a text dump, not markup
+        if dump and not has_run(doc, "collapse_blank_lines"):
             for index in self.block_seams(lines, _origins(doc, lines), plan):
                 plan[index] = "block"
         return lines, plan

@@ -9,6 +9,7 @@ import corpuskit.steps.paragraphs as paragraphs
 from corpuskit.document import Document, Source, line_origins, make_document
 from corpuskit.explain import explain
 from corpuskit.pipeline import Pipeline
+from corpuskit.steps.blanks import collapse_blank_lines
 from corpuskit.steps.paragraphs import JoinLines
 from tests.conftest import BENCH, bench_pages, doc_from
 from tests.steps.work import lines_run
@@ -140,6 +141,16 @@ def test_lines_that_were_apart_in_the_page_as_read_are_not_one_block() -> None:
     page = f"{SPACED}\n\nIt rose to a new high of 11.6 percent\nMenu\nThe next sentence."
     rest = _drop_menu(doc_from(page))
     assert JOIN(rest).text == rest.text
+
+
+def test_a_page_whose_blank_lines_were_collapsed_is_not_judged_by_block_again() -> None:
+    # "von" starts a block in the dump (a blank line above it), so it is a heading and
+    # stays apart; after collapse_blank_lines the blank line above it stands for another
+    # line of the page as read, and "von" would look like a line inside a block.
+    page = f"{SPACED}\n\nTitle\n\n\n\nvon\nPeter Addor\n\n{PROSE}"
+    once = Pipeline([JOIN, collapse_blank_lines])(doc_from(page))
+    assert "von\nPeter Addor" in once.text
+    assert JOIN(once).text == once.text
 
 
 def _drop_menu(doc: Document) -> Document:
