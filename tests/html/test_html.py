@@ -168,6 +168,19 @@ def test_text_at_the_bottom_of_100000_nested_elements_is_kept() -> None:
     assert text_of(markup) == "before\n\ndeep text\n\nafter"
 
 
+def text_cost_ratio(large: str, small: str) -> float:
+    """The CPU time ``text_of`` takes on ``large`` over the time on ``small``, the
+    collector off while measuring: late in a whole test run the process holds millions
+    of objects, and each full collection a page's allocations set off walks all of them
+    (measured 9.2 there against 4.7 alone): the work of the process, not of the page."""
+    gc.collect()
+    gc.disable()
+    try:
+        return cpu_seconds(lambda: text_of(large)) / cpu_seconds(lambda: text_of(small))
+    finally:
+        gc.enable()
+
+
 def test_nested_furniture_costs_time_in_proportion_to_the_page() -> None:
     # Measured once per element: 20,000 nested <nav> took 25 s when every level measured
     # its own text again (the square of the depth); counted once, a tenth of a second.
@@ -176,16 +189,7 @@ def test_nested_furniture_costs_time_in_proportion_to_the_page() -> None:
 
     shallow, deep = page(5_000), page(20_000)
     assert text_of(deep).endswith("navigation that holds most of the page")
-    # The collector off while measuring: late in a whole test run the process holds
-    # millions of objects, and each full collection the deep page's allocations set off
-    # walks all of them (measured 9.2 there against 4.7 alone): the work of the process,
-    # not of the page.
-    gc.collect()
-    gc.disable()
-    try:
-        ratio = cpu_seconds(lambda: text_of(deep)) / cpu_seconds(lambda: text_of(shallow))
-    finally:
-        gc.enable()
+    ratio = text_cost_ratio(deep, shallow)
     # Four times the depth: linear work takes four times the time (measured 4.7 to 4.8:
     # a deep tree leaves the caches), the square of the depth sixteen times. Both pages
     # take tens of milliseconds, so the ratio is not at the mercy of a 4 ms measurement
@@ -575,12 +579,7 @@ def test_nested_threads_and_hidden_wrappers_cost_time_in_proportion_to_the_page(
 
     shallow, deep = page(5_000), page(20_000)
     assert PROSE.strip() in text_of(deep)
-    gc.collect()
-    gc.disable()  # as for nested furniture above: the process's collections are not the page's
-    try:
-        ratio = cpu_seconds(lambda: text_of(deep)) / cpu_seconds(lambda: text_of(shallow))
-    finally:
-        gc.enable()
+    ratio = text_cost_ratio(deep, shallow)
     # As for nested furniture above: linear work about 4 (measured 3.9 to 4.3), the
     # square of the depth 16. 1,000 against 10,000 levels measured 12 to 19 idle and 36
     # once on a loaded machine: the shallow page took 7 to 12 ms.
@@ -594,12 +593,7 @@ def test_a_long_class_value_costs_time_in_proportion_to_its_length() -> None:
 
     short, long = page(20_000), page(100_000)  # about 1 and 5 million characters
     assert PROSE.strip() in text_of(long)
-    gc.collect()
-    gc.disable()  # as for nested furniture above: the process's collections are not the page's
-    try:
-        ratio = cpu_seconds(lambda: text_of(long)) / cpu_seconds(lambda: text_of(short))
-    finally:
-        gc.enable()
+    ratio = text_cost_ratio(long, short)
     # Five times the length: linear work about 5 (measured 4.9 to 5.4), the square 25.
     # 2,000 against 20,000 words took 0.8 ms against 7: too short to measure on a loaded
     # machine.
