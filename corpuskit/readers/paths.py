@@ -166,14 +166,24 @@ def open_input(path: str) -> BinaryIO:
     Opening a FIFO waits until some process opens it for writing; ``O_NONBLOCK`` returns
     at once instead (it changes nothing for a regular file). Reads then block as usual,
     and a FIFO that no process writes to reads as empty.
+
+    The file object owns the descriptor from the moment the open returns (``opener``),
+    so an interruption anywhere closes it once, by that object. Closing it by hand after
+    a failed ``os.fdopen`` once closed it twice when a Ctrl-C landed inside ``fdopen``:
+    the second close raised ``EBADF``, which replaced the ``KeyboardInterrupt``, so the
+    page became an "unreadable" reject and the run went on to its end instead of stopping.
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    stream = open(path, "rb", opener=_open_without_waiting)  # noqa: SIM115 (the caller closes it)
     try:
-        os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb")
+        os.set_blocking(stream.fileno(), True)
     except BaseException:
-        os.close(descriptor)
+        stream.close()
         raise
+    return stream
+
+
+def _open_without_waiting(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def printable_path(path: str) -> str | None:

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import sys
 import threading
 import time
 import tracemalloc
@@ -32,6 +33,7 @@ from corpuskit.readers import FORMATS, decode_bytes, read, read_marked
 from corpuskit.readers.decode import normalize_newlines
 from corpuskit.readers.detect import format_from_name, looks_like_html
 from corpuskit.readers.limits import Limits, MiB, time_limit
+from corpuskit.readers.paths import open_input
 from corpuskit.writers import encode_record
 from tests.conftest import bench_pages, bench_params, seed_pages
 
@@ -373,6 +375,55 @@ def wait_until_blocked_in_open(thread: threading.Thread) -> None:
         if wchan.exists() and wchan.read_text() == "wait_for_partner":
             return
         time.sleep(0.01)
+
+
+def test_ctrl_c_anywhere_in_opening_an_input_stops_it(tmp_path: Path) -> None:
+    """A Ctrl-C raises ``KeyboardInterrupt`` at whatever the main thread runs next: here
+    it is raised at each call and return, ours and Python's, of opening an input in turn.
+    Each time the interrupt itself must come out: a run that turned it into an
+    "unreadable" reject (a descriptor closed twice) went on to its end.
+
+    A descriptor stays open only where no file object can own it yet: in the opener,
+    between ``os.open`` handing the number back and the opener returning it.
+    """
+    page = tmp_path / "page.txt"
+    page.write_text("A page.\n", encoding="utf-8")
+    events = 0
+
+    def count(frame: object, event: str, arg: object) -> None:
+        nonlocal events
+        events += arg is not sys.setprofile  # not the call that ends the count
+
+    sys.setprofile(count)
+    try:
+        open_input(str(page)).close()
+    finally:
+        sys.setprofile(None)
+    assert events >= 10  # the open, the opener, os.open, fileno, set_blocking ...
+    leaked_in = []
+    for target in range(1, events + 1):
+        seen, where = 0, ""
+
+        def interrupt(frame: Any, event: str, arg: object, target: int = target) -> None:
+            nonlocal seen, where
+            seen += 1
+            if seen == target:
+                sys.setprofile(None)
+                where = frame.f_code.co_name
+                raise KeyboardInterrupt
+
+        before = len(os.listdir("/proc/self/fd"))
+        sys.setprofile(interrupt)
+        try:
+            open_input(str(page)).close()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.setprofile(None)
+        gc.collect()
+        if len(os.listdir("/proc/self/fd")) != before:
+            leaked_in.append(where)
+    assert set(leaked_in) <= {"_open_without_waiting"}, leaked_in
 
 
 def test_fifo_named_explicitly_without_writer_reads_as_empty(tmp_path: Path) -> None:
