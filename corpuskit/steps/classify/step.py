@@ -4,7 +4,8 @@ Rules remove what they can name; most furniture has no name. ``classify_lines`` 
 every remaining line with a linear model over the features of ``features.py`` (the line,
 its paragraph, its neighbourhood) and removes the lines whose score falls below the
 model's threshold, with the reason ``boilerplate`` (``after_article`` for the short lines
-past the article, ``detached`` for the runs of lines cut off after it: see
+past the article, ``detached`` for the runs of lines cut off after it,
+``before_article`` for the low-scoring runs of short lines cut off before it: see
 ``decide.py``). It scores in two stages: the second adds, for each line, the first-stage
 scores of the two lines before and after it, so a short line between prose is read as
 part of the prose and a line among menu items as a menu item.
