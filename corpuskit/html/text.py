@@ -315,7 +315,11 @@ class _Lines:
 
     def add(self, text: str) -> None:
         if not (self.pre and "\n" in text):  # a line break only inside ``pre``
-            self._append(text)
+            self.parts.append(text)  # ``_append``, inlined: once per string of the page
+            if text and not text.isspace():
+                self.filled = True
+                if self.recorder is not None:
+                    self.recorder.add(len(text.strip()))
             return
         first, *more = text.split("\n")
         self._append(first)
