@@ -312,12 +312,19 @@ def ordered_dot(matrix: FloatArray, weights: Sequence[float]) -> FloatArray:
     for all the rows of a page at once, one column at a time. ``matrix @ weights`` would
     sum in another order, and a score a hair from the threshold could flip.
 
+    A column weighing 0 is skipped: its products are 0.0 or -0.0 for the finite
+    features a page has, and adding either leaves a total that started at 0.0 as it
+    was (no sum of such floats is -0.0). The HTML model weighs 42 of its 79 first-stage
+    features 0 and 45 of its 82 second-stage inputs (the text model 16 of 42 and 18 of
+    45), so an HTML page skips half the columns.
+
     >>> ordered_dot(np.array([[1.0, 2.0], [0.5, -1.0]]), [3.0, 0.1]).tolist()
     [3.2, 1.4]
     """
     total = np.zeros(len(matrix))
     for column, weight in enumerate(weights):
-        total += matrix[:, column] * weight
+        if weight:
+            total += matrix[:, column] * weight
     return total
 
 
