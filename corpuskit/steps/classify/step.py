@@ -311,12 +311,22 @@ def ordered_dot(matrix: FloatArray, weights: Sequence[float]) -> FloatArray:
     for all the rows of a page at once, one column at a time. ``matrix @ weights`` would
     sum in another order, and a score a hair from the threshold could flip.
 
+    The products are taken at once, as the rows of an array that starts with a row of
+    zeros (Python's 0.0), and added up by one ``add.reduce`` down its rows: a reduction
+    along the first axis of a C-ordered array adds row after row into the running
+    total, so each line's products are summed in column order as ``sum`` does. With
+    one line only, its products would lie next to each other, and numpy sums such runs
+    pairwise: the array is then two columns wide, the second all zeros and dropped.
+
     >>> ordered_dot(np.array([[1.0, 2.0], [0.5, -1.0]]), [3.0, 0.1]).tolist()
     [3.2, 1.4]
+    >>> ordered_dot(np.array([[1.0, 2.0]]), [3.0, 0.1]).tolist()
+    [3.2]
     """
-    total = np.zeros(len(matrix))
-    for column, weight in enumerate(weights):
-        total += matrix[:, column] * weight
+    rows = len(matrix)
+    products = np.zeros((len(weights) + 1, max(rows, 2)))
+    np.multiply(matrix.T[: len(weights)], np.asarray(weights)[:, None], out=products[1:, :rows])
+    total: FloatArray = np.add.reduce(products, axis=0)[:rows]
     return total
 
 
