@@ -34,7 +34,7 @@ from corpuskit.document import Document
 from corpuskit.document import current_layout as current_layout  # where it was first
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.stopwords import Stopwords
-from corpuskit.pipeline import has_run, remove_lines
+from corpuskit.pipeline import has_run, page_lines, remove_lines
 from corpuskit.steps.classify.decide import REMOVING, Decision, Judged, keep_back
 from corpuskit.steps.classify.features import (
     BLOCK_NAMES,
@@ -462,7 +462,7 @@ class ClassifyLines:
     def __call__(self, doc: Document) -> Document:
         if has_run(doc, self.name):
             return doc
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
         markup = None if layout is None else markup_features(lines, layout)
@@ -515,7 +515,7 @@ class ClassifyLines:
         """
         if has_run(doc, self.name):
             return {}
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         layout = current_layout(doc)
         model = self.model if layout is None else self.html_model
         markup = None if layout is None else markup_features(lines, layout)
