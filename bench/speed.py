@@ -5,6 +5,7 @@ floor, datatrove and jusText; and, separately, its memory as the corpus grows.
     python bench/speed.py ../shared/bench --rounds 5 --workers 2
     python bench/speed.py ../shared/bench --memory           # 100,000 and 10,000 records
     python bench/speed.py ../shared/bench --dedup-cost 5     # dedup exact/near against off
+    python bench/speed.py ../shared/bench --baseline ../main --only baseline  # A/B only
 
 **Speed.** The corpus is every text dump of traf-dev and dragnet-dev once (1,698
 ``{"id", "text"}`` JSONL records): unique pages, as a crawl has them. (Cycling a few
@@ -233,9 +234,19 @@ def rotated(names: list[str], turn: int) -> Iterator[str]:
     yield from names[start:] + names[:start]
 
 
-def speed(root: Path, rounds: int, workers: int, baseline: str | None = None) -> int:
-    """The speed benchmark (see the module docstring)."""
+def speed(
+    root: Path,
+    rounds: int,
+    workers: int,
+    baseline: str | None = None,
+    only: list[str] | None = None,
+) -> int:
+    """The speed benchmark (see the module docstring); with ``only``, corpuskit with 1
+    worker and the contenders whose names start with one of ``only``."""
     chosen = contenders(workers, baseline)
+    if only:
+        keep = ("corpuskit, 1 worker", *only)
+        chosen = {name: spec for name, spec in chosen.items() if name.startswith(keep)}
     many = f"corpuskit, {workers} workers"
     with tempfile.TemporaryDirectory(prefix="corpuskit-speed-") as temp:
         work = Path(temp)
@@ -345,12 +356,19 @@ def main() -> int:
     parser.add_argument(
         "--baseline", help="also run the corpuskit of this source tree (e.g. main's checkout)"
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run corpuskit (1 worker) and only the contenders whose names start so "
+        "(floor, corpuskit, baseline, datatrove, jusText): a shorter A/B run",
+    )
     args = parser.parse_args()
     if args.memory:
         return memory(args.root, args.records)
     if args.dedup_cost:
         return dedup_cost(args.root, args.dedup_cost)
-    return speed(args.root, args.rounds, args.workers, args.baseline)
+    return speed(args.root, args.rounds, args.workers, args.baseline, args.only)
 
 
 def dedup_cost(root: Path, rounds: int) -> int:

@@ -171,6 +171,41 @@ def _settings(step: Any) -> dict[str, Any]:
     return settings
 
 
+#: The text ``page_lines`` last split or a line step last made, and its lines (a memo
+#: of one page: see ``page_lines``). One tuple, so that it is replaced in one store.
+_LAST_LINES: tuple[str, list[str]] = ("", [""])
+
+
+def page_lines(text: str) -> list[str]:
+    """``text.split("\\n")``, a new list each time: a step's lines of its page.
+
+    Every line step splits its page, and a page passes nine of them in the default
+    pipeline (and ``detect_language``'s sample), each finding the text as the step
+    before made it (``remove_lines`` and ``join_lines`` have its lines already; a step
+    that changes nothing returns the same text). The last page text split or made here
+    is remembered with its lines (kept alive, so that the same object is the same text:
+    ``is`` is the test), and asked for again, its lines are copied, not split: a list of
+    references instead of a new string per line.
+
+    >>> lines = page_lines("Home\\n\\nRain in Spain")
+    >>> lines, page_lines(""), lines is page_lines("Home\\n\\nRain in Spain")
+    (['Home', '', 'Rain in Spain'], [''], False)
+    """
+    last = _LAST_LINES
+    if last[0] is text:
+        return list(last[1])
+    lines = text.split("\n")
+    _remember(text, lines[:])
+    return lines
+
+
+def _remember(text: str, lines: list[str]) -> None:
+    """Make ``lines`` (``text.split("\\n")``, a list no one else holds) what
+    ``page_lines`` gives for ``text``."""
+    global _LAST_LINES
+    _LAST_LINES = (text, lines)
+
+
 def remove_lines(
     doc: Document,
     step: str,
@@ -195,9 +230,11 @@ def remove_lines(
         raise ValueError(f"{step}: {len(lines)} lines given for a page of {count}")
     attributes, extra = _changed_fields(doc, fields or {})
     if not any(rules) and not attributes and not extra:
+        if lines is not None and _LAST_LINES[0] is not doc.text:
+            _remember(doc.text, list(lines))  # the next step's lines
         return doc
     if lines is None:
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
     # what went, kept as lists: RemovedLine objects are made only if something reads them
     removed = RemovedLines(
         list(compress(range(count), rules)),
@@ -205,7 +242,9 @@ def remove_lines(
         list(filter(None, rules)),
         features or {},
     )
-    text = "\n".join(compress(lines, map(not_, rules)))
+    kept = list(compress(lines, map(not_, rules)))
+    text = "\n".join(kept)
+    _remember(text, kept or [""])  # "".split("\n") is [""]
     edit = Edit(
         step,
         len(doc.text),
@@ -246,7 +285,7 @@ def join_lines(
     if not any(rules[1:]):
         return doc
     if lines is None:
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
     glue = glue or glue_lines
     out: list[str] = []
     joins = []
@@ -257,6 +296,7 @@ def join_lines(
         else:
             out.append(line)
     text = "\n".join(out)
+    _remember(text, out)  # the first line is never joined away: out holds one at least
     counts = dict(sorted(Counter(join.rule for join in joins).items()))
     edit = Edit(step, len(doc.text), len(text), joined=counts, joins=tuple(joins))
     return doc.with_text(text, edit)
@@ -309,9 +349,9 @@ class FunctionStep:
                 return doc
             return doc.with_text(text, Edit(self.name, len(doc.text), len(text)))
         if self.kind == "drop_lines_if":
-            return remove_lines(
-                doc, self.name, [self._line_rule(line) for line in doc.text.split("\n")]
-            )
+            lines = page_lines(doc.text)
+            rules = [self._line_rule(line) for line in lines]
+            return remove_lines(doc, self.name, rules, lines=lines)
         if self.kind == "drop_if":
             verdict = self.function(doc)
             if not verdict:

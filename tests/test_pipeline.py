@@ -10,7 +10,9 @@ from corpuskit.pipeline import (
     annotator,
     drop_if,
     drop_lines_if,
+    join_lines,
     normalizer,
+    page_lines,
     remove_lines,
     set_fields,
     step_name,
@@ -142,3 +144,25 @@ def test_remove_lines_with_the_lines_given_or_not() -> None:
         remove_lines(doc, "s", rules[:3])
     with pytest.raises(ValueError, match="3 lines given for a page of 4"):
         remove_lines(doc, "s", rules, lines=["Title", "Share", "Text."])
+
+
+PAGE = st.text(st.sampled_from("ab \n"), max_size=12)
+
+
+@given(PAGE, st.lists(st.sampled_from([None, "x"]), max_size=12), st.booleans())
+def test_page_lines_are_the_split_lines_after_any_line_step(
+    text: str, picks: list[str | None], join: bool
+) -> None:
+    """The lines remembered from a step's result are its text's lines, whatever the
+    step removed or joined (all of them, none), and a caller changing its list changes
+    no one else's."""
+    doc = doc_from(text)
+    mine = page_lines(doc.text)
+    assert mine == text.split("\n")
+    mine.append("changed")
+    assert page_lines(doc.text) == text.split("\n")
+    rules = (picks + [None] * len(mine))[: len(mine) - 1]
+    step = join_lines if join else remove_lines
+    after = step(doc, "s", rules, lines=page_lines(doc.text))
+    assert page_lines(after.text) == after.text.split("\n")
+    assert page_lines(text + "!") == (text + "!").split("\n")  # another text is split

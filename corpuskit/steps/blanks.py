@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from corpuskit.document import Document
-from corpuskit.pipeline import drop_if, remove_lines
+from corpuskit.pipeline import drop_if, page_lines, remove_lines
 
 
 def collapse_blank_lines(doc: Document) -> Document:
@@ -20,7 +20,7 @@ def collapse_blank_lines(doc: Document) -> Document:
     """
     if not doc.text:
         return doc
-    lines = doc.text.split("\n")
+    lines = page_lines(doc.text)
     blank = [not line.strip() for line in lines]
     first = blank.index(False) if False in blank else len(lines)
     last = len(lines) - blank[::-1].index(False) if False in blank else 0

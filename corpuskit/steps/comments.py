@@ -74,7 +74,7 @@ from corpuskit.data import load_table
 from corpuskit.document import Document, current_layout
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.patterns import needed_class
-from corpuskit.pipeline import cleaned, remove_lines
+from corpuskit.pipeline import cleaned, page_lines, remove_lines
 
 # Thresholds, measured on dragnet-dev (286 of its 1,002 pages have a thread, with a gold
 # that tells it apart) and checked on traf-dev (whose gold keeps some threads as text):
@@ -302,7 +302,7 @@ class CommentLines:
     def __call__(self, doc: Document) -> Document:
         if cleaned(doc):
             return doc
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         rules: list[str | None] = [None] * len(lines)
         why: dict[int, dict[str, float]] = {}
         markup = doc.layout is not None

@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import mul
 from typing import Any
 
@@ -175,13 +175,37 @@ def candidates(
     of the window that ``_Page.possible`` lets through (the others are not scored at
     all, which halves the work: most are menu items)."""
     kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
-    counts = [word_count(lines[i]) for i in kept]
+    norms, counts = measured([lines[i] for i in kept])
     start = body_start(counts)
     first = 0 if start is None else max(0, start - BEFORE_BODY)
     last = BEFORE_BODY if start is None else start + INTO_BODY + 1
-    page = _Page(lines, reasons, kept, counts, start or 0)
     window = range(first, min(last, len(kept)))
+    page = _Page(lines, reasons, kept, (norms, counts), start or 0, window)
     return [(kept[k], page.features(k)) for k in window if page.possible(k)]
+
+
+def measured(texts: list[str]) -> tuple[list[str], list[int]]:
+    """``normalized`` and ``word_count`` of each of ``texts`` (lines, none blank).
+
+    Both only strip spaces and count them on a line that is printable and has no run of
+    spaces, as nearly every line is after ``normalize_whitespace``: when all of a page's
+    lines are such, each is stripped in one ``map``, and they are case folded as one
+    string (``casefold`` maps each character alone, and a line break to itself) and
+    counted by ``str.count``: the same values, with no Python call per line.
+
+    >>> measured(["  Breaking News ", "Zwei\u00a0Wörter"])
+    (['breaking news', 'zwei wörter'], [2, 2])
+    >>> measured(["Rain ends the drought", "SPAIN"])
+    (['rain ends the drought', 'spain'], [4, 1])
+    """
+    stripped = list(map(str.strip, texts, repeat(" ")))
+    joined = "\n".join(stripped)
+    if "  " in joined or not joined.replace("\n", " ").isprintable():
+        return list(map(normalized, texts)), list(map(word_count, texts))
+    # every line holds a character that is not a space (none is blank), so n spaces
+    # between them make n + 1 words
+    counts = [spaces + 1 for spaces in map(str.count, stripped, repeat(" "))]
+    return joined.casefold().split("\n") if texts else [], counts
 
 
 class _Page:
@@ -192,16 +216,13 @@ class _Page:
         lines: Sequence[str],
         reasons: Sequence[str | None],
         kept: list[int],
-        counts: list[int],
+        measures: tuple[list[str], list[int]],
         start: int,
+        window: range,
     ) -> None:
-        self.lines, self.reasons, self.kept, self.counts, self.start = (
-            lines,
-            reasons,
-            kept,
-            counts,
-            start,
-        )
+        self.lines, self.reasons, self.kept, self.start = lines, reasons, kept, start
+        self.norms, self.counts = measures
+        counts = self.counts
         self.ahead = range(start, min(len(kept), start + BODY_AHEAD))
         self.words: dict[int, set[str]] = {}  # content words by kept index, as needed
         self.shares_at: dict[int, float] = {}  # body shares by kept index, as needed
@@ -210,16 +231,21 @@ class _Page:
         self.body = Counter(
             word for k in self.ahead if counts[k] >= BODY_WORDS for word in self._words(k)
         )
-        pairs = list(zip(kept, counts, strict=True))
-        self.like = [headline_like(lines[i], n) for i, n in pairs]
+        # The window's candidates look at most NEIGHBOURS kept lines beyond it (and
+        # count headline-like lines between one and the body's start, inside it): the
+        # lines outside ``near`` are not asked whether they are headline-like or prose,
+        # nor what metadata is around them (False for them: never read).
+        near = range(max(0, window.start - NEIGHBOURS), min(len(kept), window.stop + NEIGHBOURS))
+        self.like = _near(near, len(kept), [headline_like(lines[kept[k]], counts[k]) for k in near])
         self.like_after = [0, *accumulate(self.like)]  # headline-like lines before index k
-        prose = [n >= BODY_WORDS and ends_sentence(lines[i]) for i, n in pairs]
-        self.prose = [0, *accumulate(prose)]  # prose lines before index k
+        prose = [counts[k] >= BODY_WORDS and ends_sentence(lines[kept[k]]) for k in near]
+        self.prose = [0, *accumulate(_near(near, len(kept), prose))]  # prose lines before k
         self.short = [0, *accumulate(n <= MENU_WORDS for n in counts)]
         self.next_body = _next_body(counts)
         self.shares: list[float] = []  # body shares of the candidates so far, in order
-        self.metadata_next, self.metadata_before = _metadata_near(lines, reasons, kept)
-        self.norms = [normalized(lines[i]) for i in kept]
+        after, before = _metadata_near(lines, reasons, kept[near.start : near.stop])
+        self.metadata_next = _near(near, len(kept), after)
+        self.metadata_before = _near(near, len(kept), before)
         self.copies = Counter(self.norms)
 
     def possible(self, k: int) -> bool:
@@ -372,6 +398,16 @@ def _metadata_near(
     after = [any(meta[where[i] + 1 : where[i] + 3]) for i in kept]
     before = [any(meta[max(0, where[i] - 2) : where[i]]) for i in kept]
     return after, before
+
+
+def _near(near: range, size: int, values: list[bool]) -> list[bool]:
+    """``values`` (one for each index of ``near``) placed in a list of ``size``, False
+    elsewhere.
+
+    >>> _near(range(1, 3), 4, [True, True])
+    [False, True, True, False]
+    """
+    return [False] * near.start + values + [False] * (size - near.stop)
 
 
 def _next_body(counts: Sequence[int]) -> list[int]:

@@ -43,7 +43,7 @@ from corpuskit.document import Document
 from corpuskit.errors import RecipeError
 from corpuskit.lexicon.lines import ends_sentence, line_key, word_count
 from corpuskit.patterns import backtracking
-from corpuskit.pipeline import cleaned, remove_lines
+from corpuskit.pipeline import cleaned, page_lines, remove_lines
 from corpuskit.tomlfile import TomlFile
 
 # A link-block item is short: titles of related stories run to about a dozen words.
@@ -405,7 +405,7 @@ class JunkLines:
     def __call__(self, doc: Document) -> Document:
         if cleaned(doc):
             return doc
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         rules = self.applied
         reasons = [rules.rule_for(line) if line else None for line in lines]
         headings = [(i, rule) for i, rule in enumerate(reasons) if rule in rules.blocks]
@@ -465,7 +465,7 @@ class IsolatedLines:
         return {"rules": self.applied.digest}
 
     def __call__(self, doc: Document) -> Document:
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         blank = [not line.strip() for line in lines] + [True]  # [-1] is the edge before
         rules = [
             self._rule(line) if blank[i - 1] and blank[i + 1] and not blank[i] else None

@@ -28,7 +28,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from corpuskit.data import load_table
 from corpuskit.document import Document, Drop
-from corpuskit.pipeline import set_fields
+from corpuskit.pipeline import page_lines, set_fields
 from corpuskit.steps.detector import FastDetector, ProfileRows
 
 #: The answer when the language cannot be told: ISO 639-2 "und" (undetermined).
@@ -199,7 +199,7 @@ def prose_sample(text: str, max_chars: int) -> str:
     >>> prose_sample("Menu\\nA long line of prose.\\nLogin", 10)
     'A long line of prose.'
     """
-    lines = sorted((line.strip() for line in text.split("\n")), key=len, reverse=True)
+    lines = sorted(map(str.strip, page_lines(text)), key=len, reverse=True)
     sample: list[str] = []
     size = 0
     for line in lines:

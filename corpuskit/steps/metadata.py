@@ -47,7 +47,7 @@ from corpuskit.lexicon.lines import (
     word_count,
 )
 from corpuskit.lexicon.metadata import MetadataVocabulary
-from corpuskit.pipeline import cleaned, has_run, remove_lines
+from corpuskit.pipeline import cleaned, has_run, page_lines, remove_lines
 from corpuskit.steps.headlines import HeadlineModel, headline_like
 
 # The header of a page ends at its first prose line (this many words and a sentence
@@ -143,7 +143,7 @@ class LiftMetadata:
             # remove its copies (and the classifier, which may have removed nothing and
             # so left no edit, would judge the page again without them).
             return doc
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         reasons, values, end, author_at = self.marked(lines)
         found = self._lift_headline(lines, end, author_at, reasons, values, doc.title)
         unset = {k: v for k, v in values.items() if _unset(doc, k)}
@@ -157,7 +157,7 @@ class LiftMetadata:
         rule's line is removed and says its rule as its feature."""
         if cleaned(doc) or has_run(doc, self.name) or doc.title:
             return {}
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         reasons, _, end, author_at = self.marked(lines)
         found = self.headline(lines, end, author_at, reasons)
         if found is None or found.share is None or found.index is None:

@@ -65,7 +65,7 @@ from typing import Any
 from corpuskit.data import load_table
 from corpuskit.document import Document, current_layout, line_origins, lines_read
 from corpuskit.lexicon.layout import LAYOUT_NAMES
-from corpuskit.pipeline import has_run, join_lines
+from corpuskit.pipeline import has_run, join_lines, page_lines
 
 #: A list marker alone on its line, and a line that opens with one.
 MARKER = re.compile(r"[•·▪▸►*\-–—]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)")
@@ -270,7 +270,7 @@ class JoinLines:
         ``collapse_blank_lines`` has changed a page, its blank lines are no longer the
         dump's (a run of them is one, standing for another line of the page as read), so
         ``block`` leaves it alone: cleaning a cleaned page joins nothing new."""
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         blocks = _block_lines(doc)
         plan = self.plan(lines, blocks)
         dump = doc.layout is None and doc.source.parser is None  # a text dump, not markup

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from corpuskit.document import Document
 from corpuskit.lexicon.lines import line_key
-from corpuskit.pipeline import remove_lines
+from corpuskit.pipeline import page_lines, remove_lines
 
 # A line on two different pages of its scope is furniture: across the 659 sites of the
 # traf-dev benchmark, lines on two or more pages hold 449 of its 2,088 junk passages and
@@ -172,7 +172,7 @@ class RepeatedLines:
         """Count the page once for its scope and once for each distinct short line."""
         scope = self.scope_of(doc)
         state.pages[scope] += 1
-        hashes = set(self.hashed.of_lines(doc.text.split("\n")))
+        hashes = set(self.hashed.of_lines(page_lines(doc.text)))
         state.lines.update({(scope, h) for h in hashes if h is not None})
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
@@ -192,7 +192,7 @@ class RepeatedLines:
         if counts is None or counts.pages[scope] < self.min_run_pages:
             return doc
         seen, least = counts.lines, self.min_pages
-        lines = doc.text.split("\n")
+        lines = page_lines(doc.text)
         hashes = self.hashed.of_lines(lines)
         repeated = {h for h in set(hashes) if h is not None and seen[(scope, h)] >= least}
         rules = ["repeated_line" if h in repeated else None for h in hashes]

@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from corpuskit.data import load_table
 from corpuskit.document import Source, make_document
-from corpuskit.steps.headlines import BEFORE_BODY, INTO_BODY, NAMES, HeadlineModel, candidates
+from corpuskit.lexicon.lines import normalized, word_count
+from corpuskit.steps.headlines import (
+    BEFORE_BODY,
+    INTO_BODY,
+    NAMES,
+    HeadlineModel,
+    _metadata_near,
+    candidates,
+    measured,
+)
 from corpuskit.steps.metadata import LiftMetadata
 
 BODY = [
@@ -105,3 +114,28 @@ def test_the_model_digest_is_in_the_step_config() -> None:
     other = HeadlineModel(model.weights, model.threshold + 0.01)
     assert LiftMetadata().config["headline_model"] == model.digest != other.digest
     assert LiftMetadata(headlines=other).config["headline_model"] == other.digest
+
+
+LINE_TEXT = st.text(st.sampled_from("aZß ΣΑς\u00a0\t.1"), max_size=12).filter(str.strip)
+
+
+@given(st.lists(LINE_TEXT, max_size=8))
+def test_measured_is_normalized_and_word_count_of_each_line(texts: list[str]) -> None:
+    """The page-at-once path (all lines printable, single spaces) and the line-by-line
+    one give each line's own ``normalized`` and ``word_count``."""
+    assert measured(texts) == ([normalized(t) for t in texts], [word_count(t) for t in texts])
+
+
+@given(
+    st.lists(st.sampled_from(["", "Home", "5 May 2024", "By Ana"]), max_size=12),
+    st.integers(0, 12),
+    st.integers(0, 12),
+)
+def test_metadata_near_some_kept_lines_is_their_part_of_all(
+    lines: list[str], low: int, high: int
+) -> None:
+    """``_Page`` asks ``_metadata_near`` about the kept lines near the window only."""
+    reasons = [{"5 May 2024": "dateline", "By Ana": "byline"}.get(line) for line in lines]
+    kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
+    after, before = _metadata_near(lines, reasons, kept)
+    assert _metadata_near(lines, reasons, kept[low:high]) == (after[low:high], before[low:high])

@@ -9,6 +9,7 @@ from operator import mul
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from corpuskit.steps.classify.step import (
     ClassifyLines,
     LineModel,
     context,
+    ordered_dot,
 )
 from tests.conftest import bench_pages, bench_params, doc_from, seed_pages
 
@@ -207,3 +209,16 @@ def slow_context(first: list[float]) -> list[list[float]]:
 @given(st.lists(st.floats(min_value=-20, max_value=20), max_size=8))
 def test_context_is_the_mean_score_around_each_line(first: list[float]) -> None:
     assert context(first).tolist() == slow_context(first)
+
+
+FINITE = st.floats(-1e12, 1e12)
+
+
+@given(st.integers(0, 6), st.lists(FINITE, min_size=1, max_size=40), st.data())
+def test_ordered_dot_sums_as_python_sum_does(rows: int, weights: list[float], data: Any) -> None:
+    """Every row's score is the float ``sum(map(mul, weights, row))`` makes, for pages of
+    any number of lines (a one-line page included: numpy would sum it pairwise)."""
+    cells = st.lists(FINITE, min_size=len(weights), max_size=len(weights))
+    matrix = [data.draw(cells) for _ in range(rows)]
+    found = ordered_dot(np.array(matrix, dtype=float).reshape(rows, len(weights)), weights)
+    assert found.tolist() == [sum(map(mul, weights, row)) for row in matrix]
