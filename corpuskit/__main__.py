@@ -18,8 +18,11 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         print(f"corpuskit {__version__}")
         return
-    from corpuskit.cli import main as command
-
+    try:
+        from corpuskit.cli import main as command
+    except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing started yet
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
     command()
 
 

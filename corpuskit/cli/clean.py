@@ -17,6 +17,7 @@ import typer
 
 from corpuskit.api import clean_files
 from corpuskit.cli.app import app, logged, translate_errors
+from corpuskit.cli.interrupts import interrupts_kept
 from corpuskit.cli.logs import InputProgress, say
 from corpuskit.cli.options import (
     ENV_PREFIX,
@@ -245,7 +246,7 @@ def clean(
             say(f"warning: {line}")
     bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
-        with bar or contextlib.nullcontext():
+        with interrupts_kept(), bar or contextlib.nullcontext():
             report = clean_files(
                 paths,
                 outputs,
