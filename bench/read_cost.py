@@ -4,6 +4,7 @@ instructions, once on some pages and once on none, and subtract.
 
     python bench/read_cost.py ../shared/bench 40        # every 40th page: CPU-s and a digest
     python bench/read_cost.py ../shared/bench 40 --none # the same start-up, no page read
+    python bench/read_cost.py ../shared/bench 20 --pipeline  # then the default pipeline
 
     # instructions of reading every 40th page (43 pages), this checkout against main's
     # (each with the python of its own venv, whose editable install is that checkout):
@@ -28,6 +29,7 @@ import hashlib
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -39,6 +41,9 @@ def main() -> int:
     parser.add_argument("root", type=Path, help="the folder of traf-dev and dragnet-dev")
     parser.add_argument("step", type=int, nargs="?", default=1, help="every step-th page")
     parser.add_argument("--none", action="store_true", help="read no page (the baseline)")
+    parser.add_argument(
+        "--pipeline", action="store_true", help="then run the default pipeline over the pages read"
+    )
     args = parser.parse_args()
     folders = [args.root / "traf-dev", args.root / "dragnet-dev"]
     pages = [gzip.decompress(path.read_bytes()) for path in unique_pages(folders)]
@@ -53,7 +58,26 @@ def main() -> int:
     read = repr([(getattr(doc, "text", None), getattr(doc, "layout", None)) for doc in docs])
     digest = hashlib.sha256(read.encode()).hexdigest()[:12]
     print(f"{len(chosen)} pages, {seconds:.3f} CPU-s, digest {digest}")
+    if args.pipeline:
+        print(cleaned_digest(docs))
     return 0
+
+
+def cleaned_digest(docs: list[Any]) -> str:
+    """Run the default pipeline, its corpus pass included, over ``docs``; say its CPU
+    time and the digest of each page's text, fields and language as it leaves."""
+    import corpuskit
+    from corpuskit.document import Document
+    from corpuskit.run.passes import corpus_passes
+
+    start = time.process_time()
+    _, remaining, prepared = corpus_passes(corpuskit.default_pipeline(), iter(docs))
+    out = [remaining(doc) if isinstance(doc, Document) else doc for doc in prepared]
+    seconds = time.process_time() - start
+    fields = ("text", "title", "author", "published", "lang", "lang_score")
+    cleaned = repr([[getattr(doc, name, None) for name in fields] for doc in out])
+    digest = hashlib.sha256(cleaned.encode()).hexdigest()[:12]
+    return f"pipeline {seconds:.3f} CPU-s, digest {digest}"
 
 
 if __name__ == "__main__":

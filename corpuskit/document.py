@@ -346,12 +346,7 @@ def line_origins(edits: Iterable[Edit], lines: int) -> list[tuple[int, ...]]:
 def _after(edit: Edit, numbers: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
     """The origins of the lines ``edit`` leaves, from those of the lines it was made on."""
     if edit.lines:
-        lines = edit.lines
-        gone = (
-            set(lines.indices)
-            if isinstance(lines, RemovedLines)
-            else {line.number - 1 for line in lines}
-        )
+        gone = _gone(edit.lines)
         numbers = [group for index, group in enumerate(numbers) if index not in gone]
     if edit.joins:
         numbers = _joined(numbers, {line.number - 1 for line in edit.joins})
@@ -387,10 +382,42 @@ def current_layout(doc: Document) -> list[tuple[float, ...]] | None:
     """
     if doc.layout is None:
         return None
-    groups = line_origins(doc.edits, len(doc.layout))
-    if len(groups) != doc.text.count("\n") + 1:
-        return None  # not the page the layout was read with
-    return [_mean_row([doc.layout[n - 1] for n in group]) for group in groups]
+    if any(edit.joins for edit in doc.edits):
+        groups = line_origins(doc.edits, len(doc.layout))
+        if len(groups) != doc.text.count("\n") + 1:
+            return None  # not the page the layout was read with
+        return [_mean_row([doc.layout[n - 1] for n in group]) for group in groups]
+    rows = _kept_rows(doc.layout, doc.edits)
+    return rows if len(rows) == doc.text.count("\n") + 1 else None
+
+
+def _kept_rows(
+    layout: Sequence[tuple[float, ...]], edits: Iterable[Edit]
+) -> list[tuple[float, ...]]:
+    """The rows of ``layout`` whose lines ``edits``, which only remove lines, left.
+
+    ``current_layout``'s answer without a join, the rows themselves (what ``_mean_row``
+    returns for a line of one origin) without a tuple of origins made per line: HTML
+    mode asks it in three steps of every page (``comment_lines``, ``classify_lines``,
+    ``join_lines``), and the tuples were most of its cost.
+
+    >>> edit = Edit("a", 0, 0, lines=(RemovedLine(2, "Menu", "chrome"),))
+    >>> _kept_rows([(1.0,), (2.0,), (3.0,)], [edit, edit])
+    [(1.0,)]
+    """
+    rows = list(layout)
+    for edit in edits:
+        if edit.lines:
+            gone = _gone(edit.lines)
+            rows = [row for index, row in enumerate(rows) if index not in gone]
+    return rows
+
+
+def _gone(lines: Sequence[RemovedLine]) -> set[int]:
+    """The 0-based indices, in its step's input, of the lines an edit removed."""
+    if isinstance(lines, RemovedLines):
+        return set(lines.indices)
+    return {line.number - 1 for line in lines}
 
 
 def _mean_row(rows: list[tuple[float, ...]]) -> tuple[float, ...]:

@@ -21,6 +21,7 @@ line model of ``classify_lines`` (``data/html_line_model.toml``); text input has
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from corpuskit.html.candidates import named_container, readability_article
@@ -52,6 +53,18 @@ _NAME_BITS.update({"em": EMPHASIS, "i": EMPHASIS, "figure": FIGURE, "figcaption"
 
 #: The features of a blank line.
 BLANK = (0.0,) * len(LAYOUT_NAMES)
+
+
+@cache
+def _indices(bits: int) -> tuple[int, ...]:
+    """The positions in ``_BITS`` of the bits set in ``bits``: asked for every piece of
+    text in a context, answered once per context (a page has a few dozen; there are at
+    most 2 ** 18).
+
+    >>> _indices(LINK | HEADING | READABLE) == (_BITS.index(LINK), _BITS.index(HEADING))
+    True
+    """
+    return tuple(index for index, bit in enumerate(_BITS) if bits & bit)
 
 
 class LayoutRecorder:
@@ -127,9 +140,8 @@ class LayoutRecorder:
         self._container += chars * container
         if bits:
             by_bit = self._by_bit
-            for index, bit in enumerate(_BITS):
-                if bits & bit:
-                    by_bit[index] += chars
+            for index in _indices(bits):
+                by_bit[index] += chars
             if bits & READABLE:
                 self._anchors[0] += chars
             if bits & NAMED:

@@ -157,21 +157,25 @@ def _walk(
     recorder = lines.recorder
     name_of, attrs_of, children, text_types = tree.name, tree.attrs, tree.children, tree.text_types
     add, open_, close, invisible = lines.add, lines.open, lines.close, sizes.invisible
-    stack: list[tuple[Any, bool]] = [(tree.root, False)]
+    # Nodes to enter, and ``(element,)`` where an element entered is left: the children
+    # go on as they are, no pair made for each.
+    stack: list[Any] = [tree.root]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node, leaving = pop()
+        node = pop()
         if isinstance(node, str):
             if type(node) in text_types:  # joined with plain strings: no ``str()`` copy
                 add(node)
             continue
-        name = name_of(node)
-        if leaving:
+        if type(node) is tuple:
+            name = name_of(node[0])
             if name in _EDGES:
                 close(name)
             if recorder is not None:
                 recorder.pop()
-        elif name in METADATA_TAGS:
+            continue
+        name = name_of(node)
+        if name in METADATA_TAGS:
             met.append(node)
         elif name not in SKIPPED_TAGS:
             attrs = attrs_of(node)
@@ -185,8 +189,8 @@ def _walk(
                 recorder.push(node, name, furniture)
             if name in _EDGES:
                 open_(name)
-            push((node, True))
-            extend([(child, False) for child in reversed(children(node))])
+            push((node,))
+            extend(reversed(children(node)))
 
 
 def skipped(tree: Tree, tag: Any, page_chars: int, sizes: Sizes | None = None) -> bool:
@@ -311,7 +315,11 @@ class _Lines:
 
     def add(self, text: str) -> None:
         if not (self.pre and "\n" in text):  # a line break only inside ``pre``
-            self._append(text)
+            self.parts.append(text)  # ``_append``, inlined: once per string of the page
+            if text and not text.isspace():
+                self.filled = True
+                if self.recorder is not None:
+                    self.recorder.add(len(text.strip()))
             return
         first, *more = text.split("\n")
         self._append(first)

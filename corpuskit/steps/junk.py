@@ -7,7 +7,10 @@ block ("Recommended Stories", "Lesen Sie auch", "À lire aussi"...), where the l
 lines that follow go with the heading.
 
 The filter is deliberately conservative: a phrase must be the whole line, so article
-prose that merely *contains* "advertisement" or "search" is never touched.
+prose that merely *contains* "advertisement" or "search" is never touched. A rule's
+``contains`` phrases are the exception, for what no article writes: a line holding one
+("we use cookies", "Wir verwenden Cookies") is junk whatever else it says, however long
+(a consent dialog's paragraphs).
 
 A user adds rules of their own from a TOML file shaped like ``junk.toml``
 (``JunkLines(extra_rules=path)``, in a recipe ``extra_rules = "my_junk.toml"``): new
@@ -53,7 +56,7 @@ BULLETS = ("- ", "– ", "• ", "· ", "* ", "› ", "» ", "▸ ", "► ")
 # Endings that mark a line as a sentence or a lead-in rather than a link title.
 PROSE_ENDINGS = (".", ";", ",", ":")
 #: The keys of a rule; the header of ``corpuskit/data/junk.toml`` says what each means.
-RULE_KEYS = ("description", "phrases", "patterns", "block", "isolated")
+RULE_KEYS = ("description", "phrases", "contains", "patterns", "block", "isolated")
 #: A rule's name is the reason recorded for the lines it removes, and names the group of
 #: its patterns in the combined pattern: lowercase letters, digits and underscores.
 RULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -90,6 +93,8 @@ class JunkRules:
 
     phrases: Mapping[str, str]
     pattern: re.Pattern[str] | None
+    #: The ``contains`` phrases of every rule, one search for all, a group per rule.
+    contains: re.Pattern[str] | None
     blocks: frozenset[str]
     isolated: frozenset[str]
     max_pattern_chars: int
@@ -114,6 +119,7 @@ class JunkRules:
         return cls(
             phrases=phrases,
             pattern=re.compile("|".join(alternatives)) if alternatives else None,
+            contains=_contained(rules),
             blocks=frozenset(name for name, rule in rules.items() if rule.get("block")),
             isolated=frozenset(name for name, rule in rules.items() if rule.get("isolated")),
             max_pattern_chars=int(table.get("max_pattern_chars", 200)),
@@ -164,7 +170,30 @@ class JunkRules:
         if rule is None and self.pattern is not None and len(key) <= self.max_pattern_chars:
             match = self.pattern.fullmatch(key)
             rule = match.lastgroup if match else None
+        if rule is None and self.contains is not None:
+            found = self.contains.search(key)
+            rule = found.lastgroup if found else None
         return rule
+
+
+def _contained(rules: Mapping[str, Mapping[str, Any]]) -> re.Pattern[str] | None:
+    """One pattern finding any rule's ``contains`` phrases as whole words, in a line's
+    ``line_key``: literal alternatives, so one pass over the line (linear).
+
+    >>> rules = {"consent": {"contains": {"en": ["We use cookies"]}}}
+    >>> _contained(rules).search("yes, we use cookies here").lastgroup
+    'consent'
+    >>> _contained(rules).search("we use cookiesx") is None
+    True
+    """
+    alternatives = [
+        f"(?P<{name}>{'|'.join(re.escape(line_key(p)) for p in phrases)})"
+        for name, rule in rules.items()
+        if (phrases := list(_each(rule, "contains")))
+    ]
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
 
 
 def _each(rule: Mapping[str, Any], kind: str) -> Iterator[str]:
@@ -183,7 +212,7 @@ def _merged_rule(name: str, rule: Mapping[str, Any], extra: Mapping[str, Any]) -
                 flag,
             )
     merged = dict(rule)
-    for kind in ("phrases", "patterns"):
+    for kind in ("phrases", "contains", "patterns"):
         languages = {lang: list(values) for lang, values in rule.get(kind, {}).items()}
         for lang, values in extra.get(kind, {}).items():
             languages[lang] = [*languages.get(lang, []), *values]
@@ -227,7 +256,7 @@ def _check_rule(name: str, rule: Any) -> None:
             raise RuleError(f"rule {name!r}: {key} is a {wanted.__name__}", name, key)
     if rule.get("block") and rule.get("isolated"):
         raise RuleError(f"rule {name!r}: block or isolated, not both", name, "isolated")
-    for kind in ("phrases", "patterns"):
+    for kind in ("phrases", "contains", "patterns"):
         for lang, values in _languages(name, rule, kind):
             for value in values:
                 _check_value(name, kind, lang, value)
@@ -250,7 +279,7 @@ def _check_value(name: str, kind: str, lang: str, value: Any) -> None:
     key = f"{kind}.{lang}"
     if not isinstance(value, str):
         raise RuleError(f"rule {name!r}: {key} holds {value!r}, not a string", name, key)
-    if kind == "phrases":
+    if kind in ("phrases", "contains"):
         if not line_key(value):
             message = f"phrase {value!r} is only decoration and spaces: it never matches"
             raise RuleError(f"rule {name!r}, {message}", name, key, value)

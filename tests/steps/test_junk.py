@@ -127,3 +127,16 @@ def test_stray_number_only_when_isolated() -> None:
     assert isolated.text == "Zutaten\n6\nmittelgroße Eier\n\n\n"
     assert isolated.edits[-1].removed == {"stray_number": 2}
     assert IsolatedLines()(isolated) is isolated
+
+
+def test_contains_phrases_judge_lines_of_any_length() -> None:
+    """A ``contains`` phrase makes junk the whole line holding it, however long, and only
+    as whole words; a user's file adds its own."""
+    dialog = "We use cookies. " + "This paragraph explains why, at length. " * 20
+    assert len(dialog) > RULES.max_pattern_chars
+    assert RULES.rule_for(dialog) == "consent"
+    assert RULES.rule_for("Here we use cookiesque language.") is None
+    mine = {"rules": {"paywall": {"contains": {"en": ["subscribers only"]}}}}
+    extended = RULES.extended(mine)
+    assert extended.rule_for("This story is for subscribers only, sorry.") == "paywall"
+    assert extended.rule_for(dialog) == "consent"

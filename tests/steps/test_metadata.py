@@ -73,6 +73,23 @@ def test_first_date_wins_and_all_datelines_go() -> None:
     assert doc.text == "Text."
 
 
+def test_a_date_inside_a_sentence_is_no_dateline() -> None:
+    """A link split "November 12, 1938" off its sentence: it stays in the text and dates
+    nothing; the same date on a line of its own, or after a short "Posted on", is a
+    dateline."""
+    page = (
+        "Posted on\n5 Feb 2026\nby Ana Ruiz\n\n"
+        "It was on this day,\nNovember 12, 1938\n, that the bridge opened to traffic."
+    )
+    doc = LiftMetadata()(doc_from(page))
+    assert doc.published == "2026-02-05"
+    assert "November 12, 1938" in doc.text
+    assert "5 Feb 2026" not in doc.text
+    alone = LiftMetadata()(doc_from("It was on this day.\nNovember 12, 1938\n\nThe bridge."))
+    assert "November 12" not in alone.text
+    assert alone.published == "1938-11-12"
+
+
 def test_byline_only_in_header() -> None:
     prose = "This first paragraph is long enough to count as prose and it ends with a stop."
     doc = LiftMetadata()(doc_from(f"{prose}\nBy Ana Ruiz"))
