@@ -28,10 +28,13 @@ from corpuskit.lexicon.layout import Layout
 
 #: Elements dropped with everything inside them: never page text. A ``textarea`` holds
 #: what a form sends (pre-filled replies, escaped markup), a MathML ``annotation`` the
-#: formula's source again (TeX), for programs.
+#: formula's source again (TeX), for programs. A ruby annotation (``rt``: furigana,
+#: pinyin) is the reading of the words it sits over, printed above them, and ``rp``
+#: the brackets around it for browsers without ruby: laid out inline, the reading
+#: splits the word it belongs to ("災害さいがいに"), so the text keeps the words alone.
 SKIPPED_TAGS = frozenset(
     {"script", "style", "template", "svg", "iframe", "head", "textarea", "annotation",
-     "annotation-xml"}
+     "annotation-xml", "rt", "rp"}
 )  # fmt: skip
 
 #: Page furniture: landmarks of navigation, banners, footers, side bars and forms, and

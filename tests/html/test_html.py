@@ -517,6 +517,15 @@ def test_the_default_pipeline_removes_an_html_thread_with_its_evidence() -> None
     assert reply.rule == "comments" and dict(reply.features)["html_comment"] == 1.0
 
 
+def test_ruby_readings_do_not_split_the_words_they_annotate() -> None:
+    page = (
+        "<p><ruby>災害<rp>(</rp><rt>さいがい</rt><rp>)</rp></ruby>に"
+        "<ruby>気<rt>き</rt></ruby>をつけてください。" + PROSE + "</p>"
+    )
+    for extract_text in (text_of, lambda page: body_text(parse(page))):
+        assert "災害に気をつけてください。" in extract_text(page)
+
+
 @pytest.mark.parametrize(
     "hidden",
     [
