@@ -3,9 +3,10 @@ lines scoring below the threshold it keeps, and that it keeps nothing else."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from corpuskit.document import Document, Source, make_document
@@ -50,18 +51,26 @@ Privacy"""
 
 
 @given(LINES, st.floats(-2, 2))
+@example(  # a line kept back after a colon, then removed past the article's end
+    [Judged(0.0, 9, False, "."), Judged(0.0, 24, False, "."), Judged(0.0, 27, False, "."),
+     Judged(-1.0, 7, False, "."), Judged(0.0, 0, False, ":"), Judged(-1.0, 0, False, ".")],
+    0.0,
+)  # fmt: skip
 def test_only_low_lines_without_marks_of_furniture_are_kept_back(
     lines: list[Judged], threshold: float
 ) -> None:
-    rules = keep_back(lines, threshold, Decision(colon_run=12))
+    decision = Decision(colon_run=12)
+    rules = keep_back(lines, threshold, decision)
+    # the keep-back rules alone: the page's end and the runs apart turned off
+    back = keep_back(lines, threshold, replace(decision, tail_words=0, detached_gap=0))
     assert len(rules) == len(lines)
-    for line, rule in zip(lines, rules, strict=True):
+    for line, rule, first in zip(lines, rules, back, strict=True):
         if rule in RULES:
             assert line.score < threshold
         if rule == AFTER_ARTICLE:
             assert line.words <= Decision().tail_short
-        if rule in REMOVING:
-            assert rule == DETACHED or line.score >= threshold
+        if rule in REMOVING:  # removes what was kept: by its score, or kept back first
+            assert line.score >= threshold or first in RULES
         if rule in ("in_context", "after_colon"):
             assert not line.furniture and line.words <= Decision().context_words
 
