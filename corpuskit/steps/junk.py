@@ -33,18 +33,22 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpuskit.data import load_table
 from corpuskit.document import Document
 from corpuskit.errors import RecipeError
-from corpuskit.lexicon.lines import ends_sentence, line_key, word_count
+from corpuskit.lexicon.lines import ends_sentence, line_key, line_keys, word_count
 from corpuskit.patterns import backtracking
 from corpuskit.pipeline import cleaned, page_lines, remove_lines
 from corpuskit.tomlfile import TomlFile
+
+if TYPE_CHECKING:
+    from ahocorasick_rs import AhoCorasick
 
 # A link-block item is short: titles of related stories run to about a dozen words.
 # Raising it lets blocks swallow short prose paragraphs; re-check the seeds and the
@@ -95,6 +99,8 @@ class JunkRules:
     pattern: re.Pattern[str] | None
     #: The ``contains`` phrases of every rule, one search for all, a group per rule.
     contains: re.Pattern[str] | None
+    #: The same phrases as ``line_key``s, the literals ``contains`` searches for.
+    contained: tuple[str, ...]
     blocks: frozenset[str]
     isolated: frozenset[str]
     max_pattern_chars: int
@@ -109,17 +115,20 @@ class JunkRules:
         phrases: dict[str, str] = {}
         for name, rule in rules.items():  # the first rule listing a phrase has it
             for phrase in _each(rule, "phrases"):
-                phrases.setdefault(line_key(phrase), name)
+                if key := line_key(phrase):  # a blank key: a blank line, never junk
+                    phrases.setdefault(key, name)
         alternatives = [
             f"(?P<{name}>{'|'.join(f'(?:{p})' for p in patterns)})"
             for name, rule in rules.items()
             if (patterns := list(_each(rule, "patterns")))
         ]
+        contained = tuple(line_key(p) for rule in rules.values() for p in _each(rule, "contains"))
         blob = repr(sorted(table.items(), key=str)).encode()
         return cls(
             phrases=phrases,
             pattern=re.compile("|".join(alternatives)) if alternatives else None,
             contains=_contained(rules),
+            contained=contained,
             blocks=frozenset(name for name, rule in rules.items() if rule.get("block")),
             isolated=frozenset(name for name, rule in rules.items() if rule.get("isolated")),
             max_pattern_chars=int(table.get("max_pattern_chars", 200)),
@@ -153,6 +162,49 @@ class JunkRules:
         }
         rules |= {name: rule for name, rule in shipped.items() if name not in rules}
         return JunkRules.from_table({**self.table, "rules": rules})
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the automaton (``_finder``) cannot be pickled: a copy makes its own
+        return {k: v for k, v in self.__dict__.items() if k != "_finder"}
+
+    @cached_property
+    def _finder(self) -> AhoCorasick | None:
+        """An Aho-Corasick automaton of ``contained`` (None without any): one pass over
+        a page's keys finds whether any line holds one of the phrases at all."""
+        if not self.contained:
+            return None
+        from ahocorasick_rs import AhoCorasick  # a text clean's one use of it
+
+        return AhoCorasick(self.contained)
+
+    def rules_for(self, lines: Sequence[str]) -> list[str | None]:
+        """``rule_for`` of each of a page's ``lines``, the same answers, with less Python
+        per line: the keys made at once (``line_keys``), the phrases looked up by one
+        ``map``, and the ``contains`` search asked of each line only on a page where
+        one pass of an Aho-Corasick automaton over all the keys finds one of its phrases
+        (as a substring, which every match of ``contains`` is): 87 of the 1,698 dev
+        dumps, where a search per line cost about 1 microsecond on every line.
+
+        >>> JunkRules.default().rules_for(["Anzeige", "", "Der Rat tagt.", "We use cookies."])
+        ['advertisement', None, None, 'consent']
+        """
+        keys = line_keys(lines)
+        found: list[str | None] = list(map(self.phrases.get, keys))
+        finder = self._finder
+        contains = self.contains
+        if finder is None or not finder.find_matches_as_indexes("\n".join(keys)):
+            contains = None
+        pattern, longest = self.pattern, self.max_pattern_chars
+        for at, key in enumerate(keys):
+            if found[at] is not None or not key:
+                continue
+            if pattern is not None and len(key) <= longest:
+                match = pattern.fullmatch(key)
+                found[at] = match.lastgroup if match else None
+            if found[at] is None and contains is not None:
+                hit = contains.search(key)
+                found[at] = hit.lastgroup if hit else None
+        return found
 
     def rule_for(self, line: str) -> str | None:
         """The name of the rule that makes ``line`` junk on its own, or None.
@@ -407,7 +459,7 @@ class JunkLines:
             return doc
         lines = page_lines(doc.text)
         rules = self.applied
-        reasons = [rules.rule_for(line) if line else None for line in lines]
+        reasons = rules.rules_for(lines)
         headings = [(i, rule) for i, rule in enumerate(reasons) if rule in rules.blocks]
         for index, rule in headings:
             self._extend_block(lines, reasons, index, rule)

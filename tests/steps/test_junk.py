@@ -3,10 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.data import load_table
 from corpuskit.steps.junk import IsolatedLines, JunkLines, JunkRules, is_list_item
-from tests.conftest import cpu_seconds, doc_from, load_cases
+from tests.conftest import bench_pages, cpu_seconds, doc_from, load_cases
 
 RULES = JunkRules.default()
 
@@ -140,3 +142,35 @@ def test_contains_phrases_judge_lines_of_any_length() -> None:
     extended = RULES.extended(mine)
     assert extended.rule_for("This story is for subscribers only, sorry.") == "paywall"
     assert extended.rule_for(dialog) == "consent"
+
+
+#: Lines the rules name (the cases', and ``contains`` phrases inside longer lines),
+#: among arbitrary ones, for ``rules_for`` against ``rule_for``.
+NAMED = [str(case["line"]) for case in load_cases("junk_lines")]
+CONTAINED = [f"Hinweis: {phrase}, mehr dazu." for phrase in RULES.contained]
+PAGE_LINE = st.one_of(
+    st.sampled_from(NAMED + CONTAINED + ["", "  ", "We use cookiesque words."]),
+    st.text(alphabet=st.sampled_from([*"ab 7:»-\u00a0\t\nßİ", "\x00"]), max_size=20),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PAGE_LINE, max_size=30))
+def test_rules_for_a_page_are_each_lines_rule_for(lines: list[str]) -> None:
+    """The page's rules at once (its keys joined, the ``contains`` search asked only
+    on a page where the automaton finds a phrase) are what each line alone gets."""
+    assert RULES.rules_for(lines) == [RULES.rule_for(line) for line in lines]
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_rules_for_every_dev_dump_are_each_lines_rule_for(dev_set: str) -> None:
+    """Every line of every dev dump: the page-wide answers are the per-line ones."""
+    named = 0
+    for path in bench_pages("*.txt", dev_set):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        found = RULES.rules_for(lines)
+        assert found == [RULES.rule_for(line) for line in lines], path.name
+        named += sum(rule is not None for rule in found)
+    assert named > 1000  # the rules name lines there: the comparison is not of Nones
