@@ -63,10 +63,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import mul
 from typing import Any, ClassVar, NamedTuple
 
@@ -165,6 +166,9 @@ class CommentMarkers:
     digest: str
     checks: tuple[re.Pattern[str] | None, ...]  # ``patterns``' pre-checks, in order
     plain: tuple[tuple[str, re.Pattern[str]], ...]  # ``patterns`` without a pre-check
+    #: ``plain`` in one pattern, a group per kind, in order (one ``fullmatch`` asks all:
+    #: an alternation prefers the first that matches the whole line, as the loop did)
+    plain_kinds: re.Pattern[str] | None
     signs: re.Pattern[str] | None  # every pre-check's class in one, or None
     empty: re.Pattern[str]  # a header that counts no comments (``markers.header.empty``)
     byline: re.Pattern[str]  # a byline word: the name after it is the author's
@@ -193,6 +197,7 @@ class CommentMarkers:
             hashlib.sha256(repr(sorted(table.items(), key=str)).encode()).hexdigest()[:16],
             checks,
             plain,
+            cls.one_of(plain),
             cls.all_signs([*checks, cls.precheck(when), cls.precheck(date_only)]),
             re.compile(markers["header"]["empty"], re.I),
             re.compile(table["signature"]["byline"], re.I),
@@ -217,16 +222,30 @@ class CommentMarkers:
         if not text or len(text) > self.max_chars:
             return None
         if self.signs is not None and self.signs.search(text) is None:
-            for kind, pattern in self.plain:  # no pre-check passes: only these can match
-                if pattern.fullmatch(text):
-                    return kind
-            return None
+            # no pre-check passes: only the plain patterns can match
+            either = self.plain_kinds.fullmatch(text) if self.plain_kinds else None
+            return either.lastgroup if either else None
         for (kind, pattern), check in zip(self.patterns, self.checks, strict=True):
             if (check is None or check.search(text)) and pattern.fullmatch(text):
                 return kind
         if len(text) <= self.timestamp_chars and self.time.search(text):
             return "timestamp" if self.date.search(text) else None
         return "date" if self.date_only.fullmatch(text) else None
+
+    @staticmethod
+    def one_of(kinds: Sequence[tuple[str, re.Pattern[str]]]) -> re.Pattern[str] | None:
+        """``kinds``' patterns as one, a group named by each kind, in order (None for
+        none): its ``fullmatch``'s ``lastgroup`` is the first kind whose pattern
+        matches the whole line.
+
+        >>> header, reply = re.compile("comments?", re.I), re.compile("reply", re.I)
+        >>> either = CommentMarkers.one_of([("header", header), ("reply", reply)])
+        >>> either.fullmatch("Reply").lastgroup, either.fullmatch("Reply now")
+        ('reply', None)
+        """
+        if not kinds:
+            return None
+        return re.compile("|".join(f"(?P<{k}>{p.pattern})" for k, p in kinds), re.I)
 
     @staticmethod
     def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -371,10 +390,15 @@ class _Scan:
         return self.words[b] - self.words[a + 1]
 
     def threads(self) -> list[Thread]:
+        """The threads, in order: each line with a marker is asked (``_at``) unless a
+        thread or a chain before took it. A line without one starts nothing, so the
+        scan goes from marker to marker (``bisect`` in the marked lines' indices),
+        with no Python call for the other lines: a page's few dozen, not its hundreds."""
         found: list[Thread] = []
-        index = 0
-        while index < len(self.lines):
-            thread, index = self._at(index, found)
+        marked = list(compress(range(len(self.kinds)), self.kinds))
+        at, index = 0, 0
+        while (at := bisect_left(marked, index, at)) < len(marked):
+            thread, index = self._at(marked[at], found)
             if thread is not None:
                 found.append(thread)
         return found

@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corpuskit.steps.comments as comments
 from corpuskit.document import Document
@@ -255,3 +257,71 @@ def test_config_holds_every_threshold() -> None:
     assert numbers
     assert numbers.items() <= STEP.config.items()
     assert STEP.config["markers"] == MARKERS.digest
+
+
+def kind_by_every_pattern(markers: CommentMarkers, line: str) -> str | None:
+    """``CommentMarkers.kind`` as defined, without its pre-checks: every pattern in
+    order, then the time and the date."""
+    text = line.strip()
+    if not text or len(text) > markers.max_chars:
+        return None
+    for kind, pattern in markers.patterns:
+        if pattern.fullmatch(text):
+            return kind
+    if len(text) <= markers.timestamp_chars and markers.time.search(text):
+        return "timestamp" if markers.date.search(text) else None
+    return "date" if markers.date_only.fullmatch(text) else None
+
+
+MARKER_LINES = [
+    *(ARTICLE + THREAD).split("\n"),
+    "Leave a Reply", "Kommentare", "Report abuse", "Antworten", "{ 167 comments }",
+    "posted by: Ellen", "Anna schreibt:", "said,", "CmdrR - October 26, 2012", "+2",
+    "12 points", "Like (3)", "6 years ago", "November 5, 2012", "Reply ↓", "discussion",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(MARKER_LINES),
+        st.builds(str.__add__, st.sampled_from(MARKER_LINES), st.text(max_size=8)),
+        st.text(alphabet=st.sampled_from([*"areplycomts :.,(2-|»", "\u00a0"]), max_size=30),
+        st.text(max_size=40),
+    )
+)
+def test_kind_with_its_pre_checks_is_kind_by_every_pattern(line: str) -> None:
+    """The pre-checks, and the patterns without one asked in one alternation, change
+    no line's kind."""
+    assert MARKERS.kind(line) == kind_by_every_pattern(MARKERS, line)
+
+
+def threads_asking_every_line(scan: comments._Scan) -> list[comments.Thread]:
+    """``_Scan.threads`` as it was written first: ``_at`` asked of every line."""
+    found: list[comments.Thread] = []
+    index = 0
+    while index < len(scan.lines):
+        thread, index = scan._at(index, found)
+        if thread is not None:
+            found.append(thread)
+    return found
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_every_dev_dumps_kinds_and_threads_are_those_asked_line_by_line(dev_set: str) -> None:
+    """On every dev dump: each line's kind is the patterns' (``kind_by_every_pattern``),
+    and the threads found going from marker to marker are those found asking every
+    line."""
+    threads = 0
+    for path in bench_pages("*.txt", dev_set):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        kinds = [MARKERS.kind(line) for line in lines]
+        assert kinds == [kind_by_every_pattern(MARKERS, line) for line in lines], path.name
+        for markup in (False, True):
+            found = comments._Scan(lines, kinds, MARKERS, markup).threads()
+            assert found == threads_asking_every_line(
+                comments._Scan(lines, kinds, MARKERS, markup)
+            ), path.name
+            threads += len(found)
+    assert threads > 100  # threads are found there: the comparison is not of empty lists
