@@ -183,7 +183,7 @@ def test_a_paragraph_wrapped_over_short_lines_is_the_article() -> None:
     """A dump with hard line breaks inside its paragraphs (no line of ``tail_words``)
     below a long blurb: its paragraphs count whole, so ``after_article`` does not cut
     them off after the blurb; a menu below (lines that do not go on) still goes."""
-    blurb = Judged(1.0, 20, False, ".")
+    blurb = Judged(1.0, 30, False, ".")
     menu = Judged(-2.0, 1, True, "s")
     wrapped = [
         Judged(1.0, 12, False, "s"),
