@@ -23,6 +23,7 @@ import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from itertools import compress
 from operator import mul
 from typing import Any, Literal, NamedTuple
@@ -374,8 +375,12 @@ def with_context(rows: Sequence[list[float]], first: Sequence[float]) -> list[li
 #: rescue empties no page but keeps a wrong block on more pages than it saves, so HTML
 #: mode leaves it off; the context rule costs HTML mode 0.002 on traf-dev (the markup
 #: already tells its headings and list items). Re-measure both sets after retraining.
-#: The ``detached`` rule is off in it: measured in text mode only.
-HTML_DECISION = Decision(rescue_words=20, context_run=0, detached_gap=0)
+#: The ``detached`` rule is off in it: measured in text mode only; so are the text
+#: mode's later changes (long lines of 24 words, paragraphs wrapped over lines counted
+#: whole: ``tail_words`` and ``wrap_going_on`` are pinned to what was measured here).
+HTML_DECISION = Decision(
+    rescue_words=20, context_run=0, tail_words=20, detached_gap=0, wrap_going_on=2.0
+)
 
 #: ``favor``'s presets: how far each moves the model's own threshold (text 0.0, HTML
 #: -0.2; a line's score is a log-odds of main text). One unit either way moves precision
@@ -563,7 +568,30 @@ def judged_lines(
     words: list[float] = np.rint(
         np.expm1(features.line_array[:, LINE_NAMES.index("line_words")])
     ).tolist()
+    blocks = features.blocks
+    opens = [k == 0 or blocks[k] != blocks[k - 1] for k in range(len(blocks))]
+    closing = _closing_marks()
     return [
-        Judged(score, int(count), mark, lines[at].rstrip()[-1:])
-        for score, count, mark, at in zip(scores, words, furniture, features.lines, strict=True)
+        Judged(score, int(count), mark, text.rstrip()[-1:], first, _goes_on(text, closing))
+        for score, count, mark, text, first in zip(
+            scores, words, furniture, (lines[at] for at in features.lines), opens, strict=True
+        )
     ]
+
+
+@cache
+def _closing_marks() -> tuple[str, ...]:
+    """The closing punctuation that glues a line onto the one before in ``join_lines``
+    (``data/paragraphs.toml``)."""
+    return tuple(load_table("paragraphs")["punctuation"]["closing"])
+
+
+def _goes_on(line: str, closing: tuple[str, ...]) -> bool:
+    """Whether ``line`` starts as a sentence going on does: a lowercase letter or closing
+    punctuation (``decide.Judged.goes_on``).
+
+    >>> _goes_on("  to fall protection,", (",",)), _goes_on("Dominion in", (",",))
+    (True, False)
+    """
+    start = line.lstrip()[:1]
+    return start.islower() or start.startswith(closing)

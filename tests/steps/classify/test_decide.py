@@ -22,6 +22,7 @@ from corpuskit.steps.classify.decide import (
     best_block,
     keep_back,
     kept_runs,
+    paragraph_words,
 )
 from corpuskit.steps.classify.step import ClassifyLines
 
@@ -32,6 +33,8 @@ LINES = st.lists(
         st.integers(0, 40),
         st.booleans(),
         st.sampled_from([".", ":", "s", "|", ""]),
+        st.booleans(),
+        st.booleans(),
     ),
     max_size=60,
 )
@@ -124,9 +127,10 @@ def test_a_detached_line_comes_after_a_long_line_that_stays(
         rule in RULES or (rule is None and line.score >= threshold)
         for line, rule in zip(lines, rules, strict=True)
     ]
+    words = paragraph_words(lines, stays, decision)
     for k, rule in enumerate(rules):
         if rule == DETACHED:
-            before = [j for j in range(k) if stays[j] and lines[j].words >= decision.tail_words]
+            before = [j for j in range(k) if stays[j] and words[j] >= decision.tail_words]
             assert before, "the article stays, before the detached line"
 
 
@@ -155,6 +159,44 @@ def test_prose_a_menu_away_from_the_article_goes() -> None:
     assert (
         keep_back([prose, prose, *[menu] * 3, aside], 0.0, Decision(detached_gap=0)) == [None] * 6
     )
+
+
+@given(LINES, st.lists(st.booleans(), min_size=60, max_size=60))
+def test_a_paragraph_is_a_run_of_kept_lines_holding_at_least_each_lines_words(
+    lines: list[Judged], keep: list[bool]
+) -> None:
+    """A kept line's paragraph holds its words or more, the same words for every line of
+    it, and only lines without a blank line before them join the one above."""
+    kept = keep[: len(lines)]
+    words = paragraph_words(lines, kept, Decision())
+    for k, (line, keep_line) in enumerate(zip(lines, kept, strict=True)):
+        assert words[k] == 0 if not keep_line else words[k] >= line.words
+        if words[k] > line.words:  # part of a wrapped paragraph: so is a neighbour
+            same = [j for j in (k - 1, k + 1) if 0 <= j < len(lines) and words[j] == words[k]]
+            assert same and all(kept[j] for j in same)
+    assert paragraph_words(lines, kept, Decision(wrap_going_on=2.0)) == [
+        line.words if keep_line else 0 for line, keep_line in zip(lines, kept, strict=True)
+    ]
+
+
+def test_a_paragraph_wrapped_over_short_lines_is_the_article() -> None:
+    """A dump with hard line breaks inside its paragraphs (no line of ``tail_words``)
+    below a long blurb: its paragraphs count whole, so ``after_article`` does not cut
+    them off after the blurb; a menu below (lines that do not go on) still goes."""
+    blurb = Judged(1.0, 30, False, ".")
+    menu = Judged(-2.0, 1, True, "s")
+    wrapped = [
+        Judged(1.0, 12, False, "s"),
+        Judged(1.0, 12, False, "s", False, True),
+        Judged(1.0, 9, False, ".", False, True),
+    ]
+    teaser = [Judged(1.0, 3, False, "s"), Judged(1.0, 4, False, "s", False)]
+    page = [blurb, menu, *wrapped, menu, *wrapped, menu, *teaser]
+    rules = keep_back(page, 0.0, Decision())
+    assert rules == [None] * 10 + [AFTER_ARTICLE] * 2
+    unwrapped = keep_back(page, 0.0, Decision(wrap_going_on=2.0))
+    cut = [AFTER_ARTICLE] * 3
+    assert unwrapped == [None, None, *cut, None, *cut, None, *cut[:2]]
 
 
 def test_a_heading_between_two_paragraphs_stays() -> None:
