@@ -8,10 +8,10 @@ line from ``BEFORE_BODY`` lines before the article's body to ``INTO_BODY`` lines
 that could be a headline (``_Page.possible``) is a candidate; each gets a few features
 that hold across sites and languages (its place, its words, its case and punctuation,
 its copies in the page, how many of its words the body repeats, the date and byline
-lines around it: ``NAMES``), and a logistic model that ranks the lines of a page
-against each other (a conditional logit: ``corpuskit/data/headline_model.toml``, fitted
-by ``bench/train_headline_model.py`` on the dev sets with the HTML-mode ``<title>`` as
-the label) scores them. The best
+lines around it, a byline split at its name among them: ``NAMES``), and a logistic
+model that ranks the lines of a page against each other (a conditional logit:
+``corpuskit/data/headline_model.toml``, fitted by ``bench/train_headline_model.py`` on
+the dev sets with the HTML-mode ``<title>`` as the label) scores them. The best
 candidate is the headline when its share of the page's odds (the softmax of the
 scores) reaches the model's threshold; copies of a line (a headline printed above the
 share bar and again above the body) are one candidate, their odds added up.
@@ -68,6 +68,11 @@ MENU_WORDS = 2
 NEIGHBOURS = 3
 # Lines already given these reasons are metadata: a headline sits next to them.
 METADATA = frozenset({"dateline", "byline"})
+# So is a byline split at its name, which the byline rule does not read: a line of at
+# most LEAD_WORDS words that is or ends in a byline's or a dateline's lead
+# (``data/metadata.toml``: "By" / "Josh Levs", "Posted by" / "Olga Khazan", "2012-10-16
+# by" / "Herb Sutter", "Posted on" / "August 24th, 2012").
+LEAD_WORDS = 4
 # Words of a site name after a separator ("Rain ends drought | The Daily"): at most this.
 SITE_WORDS = 4
 SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
@@ -243,7 +248,9 @@ class _Page:
         self.short = [0, *accumulate(n <= MENU_WORDS for n in counts)]
         self.next_body = _next_body(counts)
         self.shares: list[float] = []  # body shares of the candidates so far, in order
-        after, before = _metadata_near(lines, reasons, kept[near.start : near.stop])
+        around = kept[near.start : near.stop]
+        after, before = _metadata_near(lines, reasons, around)
+        after = _lead_next(after, lines, around, counts[near.start : near.stop])
         self.metadata_next = _near(near, len(kept), after)
         self.metadata_before = _near(near, len(kept), before)
         self.copies = Counter(self.norms)
@@ -398,6 +405,48 @@ def _metadata_near(
     after = [any(meta[where[i] + 1 : where[i] + 3]) for i in kept]
     before = [any(meta[max(0, where[i] - 2) : where[i]]) for i in kept]
     return after, before
+
+
+def _lead_next(
+    after: list[bool], lines: Sequence[str], kept: list[int], counts: Sequence[int]
+) -> list[bool]:
+    """``after`` (whether metadata follows each of the ``kept`` lines, consecutive, of
+    ``counts`` words), true also where one of the next two is a split byline's lead
+    (``byline_lead``; only the short lines are read).
+
+    >>> _lead_next([False] * 3, ["Rain ends drought", "", "By", "Ana Ruiz"], [0, 2, 3], [3, 1, 2])
+    [True, False, False]
+    """
+    out = list(after)
+    for j in [j for j, n in enumerate(counts) if n <= LEAD_WORDS]:
+        if byline_lead(lines[kept[j]], counts[j]):
+            out[max(0, j - 2) : j] = [True] * (j - max(0, j - 2))
+    return out
+
+
+def byline_lead(line: str, words: int) -> bool:
+    """Whether ``line`` (of ``words`` words) is a byline's or dateline's lead without
+    the name or date: one of ``LEADS``, maybe after a few words (a date, "Posted"); the
+    line's last words are looked up, at most ``LEAD_WORDS`` of them.
+
+    >>> byline_lead("Posted By", 2), byline_lead("By:", 1), byline_lead("Bylines", 1)
+    (True, True, False)
+    """
+    if words > LEAD_WORDS:
+        return False
+    tail = line.casefold().rstrip(" :").split()
+    return any(" ".join(tail[i:]) in LEADS for i in range(len(tail)))
+
+
+def _leads() -> frozenset[str]:
+    """The byline and dateline prefixes of ``data/metadata.toml``, case folded, without
+    a closing colon ("autor:" is "autor")."""
+    table = load_table("metadata")
+    prefixes = [*table["byline_prefixes"], *table["dateline_prefixes"]]
+    return frozenset(" ".join(p.casefold().rstrip(" :").split()) for p in prefixes)
+
+
+LEADS = _leads()
 
 
 def _near(near: range, size: int, values: list[bool]) -> list[bool]:

@@ -17,7 +17,7 @@ The title is the best of the lines near the top as a learned ranker scores them
 (``corpuskit.steps.headlines``: position, words, case, punctuation, copies, the body's
 words, the date and byline lines around; ``data/headline_model.toml``) when its share
 of the odds reaches the model's threshold, else the sure rule's line. The ranker's line
-is a guess (the HTML-mode title on 0.56-0.65 of the pages whose dump holds it, on a dev
+is a guess (the HTML-mode title on 0.64-0.67 of the pages whose dump holds it, on a dev
 set the model was not fitted on: ``docs/quality.md``), so it fills ``title`` and stays
 in the text: a wrong guess must not cost the article a line, and the text is the same
 whatever the ranker says. ``corpuskit explain`` names the rule: the sure rule as the

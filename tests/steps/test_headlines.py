@@ -15,9 +15,12 @@ from corpuskit.lexicon.lines import normalized, word_count
 from corpuskit.steps.headlines import (
     BEFORE_BODY,
     INTO_BODY,
+    LEAD_WORDS,
+    LEADS,
     NAMES,
     HeadlineModel,
     _metadata_near,
+    byline_lead,
     candidates,
     measured,
 )
@@ -139,3 +142,38 @@ def test_metadata_near_some_kept_lines_is_their_part_of_all(
     kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
     after, before = _metadata_near(lines, reasons, kept)
     assert _metadata_near(lines, reasons, kept[low:high]) == (after[low:high], before[low:high])
+
+
+def test_a_byline_split_at_its_name_marks_the_line_above_it() -> None:
+    # "By" / "Ana Ruiz": the byline rule reads neither line, the ranker sees a byline
+    # under the headline (``metadata_next``) and not under the standfirst.
+    head, standfirst = "Rain returns to the dry south of Spain", "Farmers count the cost"
+    lines = ["Home", "World", head, standfirst, "By", "Ana Ruiz", *BODY]
+    reasons = LiftMetadata().marked(lines)[0]
+    assert reasons[4] is None and reasons[5] is None  # not a byline to the rule
+    rows = dict(candidates(lines, reasons))
+    column = NAMES.index("metadata_next")
+    assert rows[2][column] == 1.0 and rows[3][column] == 1.0
+    far = [*lines[:3], "Share", *lines[3:]]  # the headline three lines above the lead
+    rows = dict(candidates(far, LiftMetadata().marked(far)[0]))
+    assert rows[2][column] == 0.0 and rows[4][column] == 1.0
+
+
+@pytest.mark.parametrize("lead", sorted(LEADS))
+def test_every_prefix_of_the_vocabulary_is_a_lead(lead: str) -> None:
+    line, dated = lead.title() + ":", f"12.05.2024 {lead}"
+    assert byline_lead(line, word_count(line))
+    assert byline_lead(dated, word_count(dated)) == (word_count(dated) <= LEAD_WORDS)
+    assert not byline_lead(f"{lead} Ana Ruiz", word_count(lead) + 2)
+
+
+@given(
+    st.lists(st.sampled_from(["by", "Posted", "on", "Ana", "2012", "von", ":", "the"]), max_size=8)
+)
+def test_a_lead_is_a_short_line_whose_last_words_are_a_prefix(words: list[str]) -> None:
+    line = " ".join(words)
+    tail = line.casefold().rstrip(" :").split()
+    expected = len(words) <= LEAD_WORDS and any(
+        " ".join(tail[i:]) == lead for i in range(len(tail)) for lead in LEADS
+    )
+    assert byline_lead(line, len(words)) == expected
