@@ -1,4 +1,5 @@
-/* corpuskit._detector_kernel: langdetect's sampling for one text, in C.
+/* corpuskit._detector_kernel: langdetect's sampling for one text, and the n-grams of a
+ * word, in C.
  *
  * FastDetector._detect_block (corpuskit/steps/detector.py) is the reference; this
  * computes the same floats bit for bit, from the same random generator state:
@@ -339,8 +340,80 @@ done:
     return result;
 }
 
+/* Appends ``gram`` (count code points of ``points``) to ``result`` if ``known`` holds
+ * it; -1 on an error. */
+static int
+append_known(PyObject *result, PyObject *known, const Py_UCS4 *points, Py_ssize_t count)
+{
+    PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, points, count);
+    if (gram == NULL) {
+        return -1;
+    }
+    int found = PySequence_Contains(known, gram);
+    if (found == 1) {
+        found = PyList_Append(result, gram);
+    }
+    Py_DECREF(gram);
+    return found < 0 ? -1 : 0;
+}
+
+PyDoc_STRVAR(ngrams_doc,
+"ngrams(chunk, known)\n"
+"--\n\n"
+"The n-grams of chunk (a normalized word, with the space after it or not) that known\n"
+"holds, as langdetect's NGram forms them from the space before it: FastDetector._ngrams.");
+
+static PyObject *
+ngrams(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *chunk, *known;
+    if (!PyArg_ParseTuple(args, "UO:ngrams", &chunk, &known)) {
+        return NULL;
+    }
+    PyObject *result = PyList_New(0);
+    if (result == NULL) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(chunk);
+    const void *data = PyUnicode_DATA(chunk);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(chunk);
+    /* grams: the last three characters, as NGram keeps them, from a space */
+    Py_UCS4 grams[3] = {' ', 0, 0};
+    Py_ssize_t held = 1;
+    for (Py_ssize_t at = 0; at < length; at++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+        Py_UCS4 last = grams[held - 1];
+        if (held == 3) {
+            grams[0] = grams[1];
+            grams[1] = grams[2];
+            grams[2] = ch;
+        }
+        else {
+            grams[held++] = ch;
+        }
+        /* no n-gram ends on the second or later of capitals in a row */
+        if (Py_UNICODE_ISUPPER(ch) && Py_UNICODE_ISUPPER(last)) {
+            continue;
+        }
+        if (ch != ' ' && append_known(result, known, &ch, 1) < 0) {
+            goto error;
+        }
+        if (append_known(result, known, grams + held - 2, 2) < 0) {
+            goto error;
+        }
+        if (held == 3 && append_known(result, known, grams, 3) < 0) {
+            goto error;
+        }
+    }
+    return result;
+error:
+    Py_DECREF(result);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"sample", sample, METH_VARARGS, sample_doc},
+    {"ngrams", ngrams, METH_VARARGS, ngrams_doc},
     {NULL, NULL, 0, NULL},
 };
 

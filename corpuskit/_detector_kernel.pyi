@@ -1,5 +1,6 @@
 """Type stub of the compiled ``corpuskit._detector_kernel`` (``_detector_kernel.c``)."""
 
+from collections.abc import Container
 from typing import Any
 
 def sample(
@@ -16,3 +17,6 @@ def sample(
     /,
 ) -> list[float]:
     """langdetect's sampling: the trials' averaged probabilities, one per column."""
+
+def ngrams(chunk: str, known: Container[str], /) -> list[str]:
+    """The n-grams of ``chunk`` that ``known`` holds, as ``FastDetector._ngrams`` finds them."""

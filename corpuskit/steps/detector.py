@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from itertools import chain
 from typing import Any, Protocol, TypeVar
 
@@ -68,6 +68,8 @@ class Kernel(Protocol):
         state: tuple[Any, ...],
         /,
     ) -> list[float]: ...
+
+    def ngrams(self, chunk: str, known: Container[str], /) -> list[str]: ...
 
 
 def _load_kernel() -> Kernel | None:
@@ -351,8 +353,11 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         """The known n-grams of a word as ``NGram`` forms them from the space before it:
         ``grams`` holds the last three characters; no n-gram ends on the second or
         later of capitals in a row (an acronym, a shouted word): ``NGram.capitalword``
-        is set only when a capital follows a capital, and cleared by anything else."""
+        is set only when a capital follows a capital, and cleared by anything else.
+        The kernel's ``ngrams`` does the same loop in C, where it was built."""
         known = self.word_lang_prob_map
+        if KERNEL is not None:
+            return KERNEL.ngrams(chunk, known)
         result: list[str] = []
         grams = " "
         for ch in chunk:

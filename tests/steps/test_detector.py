@@ -21,6 +21,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from corpuskit.readers import read
 from corpuskit.steps import detector as detector_module
 from corpuskit.steps.detector import (
+    _NORMALIZED,
     PURE_PYTHON_VARIABLE,
     FastDetector,
     ProfileRows,
@@ -325,3 +326,59 @@ def test_kernel_refuses_what_it_cannot_sample(factory: DetectorFactory) -> None:
         KERNEL.sample(matrix, [], *args, state)
     with pytest.raises(ValueError):
         KERNEL.sample(matrix, [0], *args, (3, (0,) * 10, None))
+
+
+def words_of(factory: DetectorFactory, text: str) -> set[str]:
+    """The chunks ``_ngram_rows`` hands to ``_ngrams`` for ``text``: its normalized
+    words, each with the space after it, and the last without one."""
+    detector = fast(factory)
+    detector.set_max_text_length(len(text))
+    detector.append(text)
+    detector.cleaning_text()
+    *spaced, end = detector.text.translate(_NORMALIZED).split(" ")
+    return {word + " " for word in spaced if word} | ({end} if end else set())
+
+
+def kernel_and_python_ngrams(factory: DetectorFactory, word: str) -> tuple[object, object]:
+    detector = fast(factory)
+    with pure_python():
+        python = detector._ngrams(word)
+    return detector._ngrams(word), python
+
+
+@pytest.mark.bench
+@needs_kernel
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_kernel_finds_the_python_ngrams_of_every_dev_word(
+    factory: DetectorFactory, dev_set: str
+) -> None:
+    """Every distinct word of every page's prose sample and raw start: the same
+    n-grams in the same order."""
+    paths = bench_pages("*.txt", dev_set)
+    words: set[str] = set()
+    for doc in read([str(p) for p in paths]):
+        text = getattr(doc, "text", "")
+        for sample in (prose_sample(text, MAX_CHARS), text[:MAX_CHARS]):
+            words |= words_of(factory, sample)
+    assert len(words) > 10_000
+    differ = []
+    for word in sorted(words):
+        kernel, python = kernel_and_python_ngrams(factory, word)
+        if kernel != python:
+            differ.append(word)
+    assert differ == []
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aAbBzZ ÉßİıǅǄ ПРИВЕТ привет 日本語 ΑΒΓ αβγ ŞŢ"))
+        | st.characters(),
+        max_size=12,
+    )
+)
+def test_kernel_finds_the_python_ngrams_of_any_chunk(factory: DetectorFactory, word: str) -> None:
+    """Any string, normalized or not, capitals in runs, spaces anywhere."""
+    kernel, python = kernel_and_python_ngrams(factory, word)
+    assert kernel == python
