@@ -13,24 +13,31 @@ probabilities are *identical* (not close) to langdetect's own Detector on every
 benchmark page and on random text, so the answers stay langdetect's; that test also
 guards an upgrade of langdetect (pinned below 1.1 in pyproject.toml).
 
-Its sampling loop (``_detect_block``) is the other half of the time: per sampled n-gram,
-a Python loop multiplies the 55 language probabilities by the n-gram's. Here a block of
-samples (the five between two convergence checks) is drawn from the same random
-generator in the same order, the n-grams' probabilities come as rows of one numpy array
-(``ProfileRows``), and the products are taken elementwise in the same order (one
-``multiply.reduce`` down the rows of [probabilities, factor 1, ..., factor 5]: a
-reduction along the first axis multiplies row after row, never pairwise), so every
-float is the one langdetect computes; the sums that normalize stay Python's ``sum`` on
-the same values in the same order.
+Its sampling loop (``_detect_block``) was the other half of the time: per sampled
+n-gram, a Python loop multiplies the 55 language probabilities by the n-gram's. It runs
+in C where ``corpuskit._detector_kernel`` was built (``_detector_kernel.c``: the seeded
+generator's Mersenne Twister, ``random.gauss`` and ``random.choice`` as CPython computes
+them, the products, Python's ``sum``, the checks and the averaging), and otherwise in
+``sample_in_python``: a block of samples (the five between two convergence checks) is
+drawn from the same random generator in the same order, the n-grams' probabilities come
+as rows of one numpy array (``ProfileRows``), and the products are taken elementwise in
+the same order (one ``multiply.reduce`` down the rows of [probabilities, factor 1, ...,
+factor 5]: a reduction along the first axis multiplies row after row, never pairwise),
+so every float is the one langdetect computes; the sums that normalize stay Python's
+``sum`` on the same values in the same order. Both paths give the same floats, bit for
+bit (tested on every dev page and on generated text and states);
+``CORPUSKIT_PURE_PYTHON=1`` in the environment, or ``KERNEL = None`` here, forces the
+Python path.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from langdetect.detector import Detector
@@ -38,6 +45,50 @@ from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
 T = TypeVar("T")
+
+#: The environment variable that, set to anything but "" or "0" before corpuskit is
+#: imported, keeps the sampling in Python even where the compiled kernel is installed.
+PURE_PYTHON_VARIABLE = "CORPUSKIT_PURE_PYTHON"
+
+
+class Kernel(Protocol):
+    """What ``corpuskit._detector_kernel`` offers (its stub, ``_detector_kernel.pyi``)."""
+
+    def sample(
+        self,
+        matrix: Any,
+        rows: list[int],
+        initial: list[float],
+        n_trial: int,
+        alpha: float,
+        alpha_width: float,
+        base_freq: float,
+        iteration_limit: int,
+        conv_threshold: float,
+        state: tuple[Any, ...],
+        /,
+    ) -> list[float]: ...
+
+    def ngrams(self, chunk: str, known: Container[str], /) -> list[str]: ...
+
+
+def _load_kernel() -> Kernel | None:
+    """``corpuskit._detector_kernel`` (langdetect's sampling in C, the same floats), or
+    None where it was not built (an install without a compiler) or where
+    ``CORPUSKIT_PURE_PYTHON`` asks for the Python path."""
+    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+        return None
+    try:
+        from corpuskit import _detector_kernel
+    except ImportError:
+        return None
+    return _detector_kernel
+
+
+#: The compiled sampler ``FastDetector._detect_block`` hands a text's sampling to, or
+#: None for the pure-Python path; a module-level switch (the tests set it to None to
+#: compare both paths' floats).
+KERNEL: Kernel | None = _load_kernel()
 
 
 class _Normalized(dict[int, str]):
@@ -136,6 +187,73 @@ def _drawer(generator: random.Random) -> Callable[[Sequence[T], int], list[T]]:
 _RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
 
 
+def seeded_state(seed: Any) -> tuple[Any, ...]:
+    """``random.Random(seed).getstate()``: kept for an integer seed (a detector's seed
+    is the factory's, the same for every page), drawn afresh for any other (None seeds
+    from the system's entropy)."""
+    if type(seed) is int:
+        state = _SEEDED_STATES.get(seed)
+        if state is None:
+            state = _SEEDED_STATES[seed] = random.Random(seed).getstate()
+        return state
+    return random.Random(seed).getstate()
+
+
+_SEEDED_STATES: dict[int, tuple[Any, ...]] = {}
+
+
+def sample_in_python(
+    matrix: np.ndarray[Any, np.dtype[np.float64]],
+    rows: list[int],
+    initial: list[float],
+    n_trial: int,
+    alpha: float,
+    alpha_width: float,
+    base_freq: float,
+    iteration_limit: int,
+    conv_threshold: float,
+    generator: random.Random,
+) -> list[float]:
+    """langdetect's sampling in Python and numpy (``Detector._detect_block``'s loop, the
+    compiled kernel's reference): the averaged probabilities of ``n_trial`` trials that
+    draw ``rows`` of ``matrix`` from ``generator``.
+
+    Same draws, same floats as langdetect: ``random.choice`` is
+    ``seq[_randbelow(len(seq))]`` (here the sequence is the n-grams' rows, in the same
+    order as langdetect's n-grams); ``p * (weight + q)`` is one IEEE operation per
+    element whether Python or numpy does it, and the multiplications happen one sample
+    after the other (a block's five draws multiplied in by one ``multiply.reduce`` down
+    the rows [probabilities, factor 1, ..., factor 5]); the normalizing sum is Python's
+    ``sum`` over the same list, and the largest probability after dividing by it is the
+    largest before, divided (division by a positive number keeps the order).
+    """
+    take, draws = matrix.take, _drawer(generator)
+    total = np.zeros(matrix.shape[1])
+    # row 0: the probabilities so far; rows 1-5: the factors of the block's draws
+    block = np.empty((6, matrix.shape[1]))
+    products, factors = (block[:2], block), (block[1:2], block[1:])
+    for _ in range(n_trial):
+        prob = np.array(initial, dtype=np.float64)
+        weight = (alpha + generator.gauss(0.0, 1.0) * alpha_width) / base_freq
+        last, size = 0, 1  # draw number 0 is checked alone, then every fifth
+        while True:
+            block[0] = prob
+            # ``take``, not ``matrix[picked]``: a third of the time for a short list
+            np.add(take(draws(rows, size), axis=0), weight, out=factors[size > 1])
+            # a product down the rows: ((prob * f1) * f2) ..., one draw after another
+            np.multiply.reduce(products[size > 1], axis=0, out=prob)
+            values = prob.tolist()
+            total_prob = sum(values)
+            top = max(values) / total_prob
+            prob /= total_prob
+            if top > conv_threshold or last >= iteration_limit:
+                break
+            last, size = last + 5, 5
+        total += prob / n_trial
+    result: list[float] = total.tolist()
+    return result
+
+
 class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
     """A langdetect ``Detector``: ``FastDetector(factory, rows)``, where ``rows`` holds
     the n-grams' probabilities and the words' n-grams, shared by the detectors of one
@@ -168,45 +286,33 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         ``CONV_THRESHOLD`` (checked after the first draw and then every five) or
         ``ITERATION_LIMIT`` draws; the trials' results averaged.
 
-        Same draws, same floats as ``Detector._detect_block``: ``random.choice`` is
-        ``seq[_randbelow(len(seq))]`` (here the sequence is the n-grams' rows, in the
-        same order as langdetect's n-grams); ``p * (weight + q)`` is one IEEE operation
-        per element whether Python or numpy does it, and the multiplications happen one
-        sample after the other; the normalizing sum is Python's ``sum`` over the same
-        list, and the largest probability after dividing by it is the largest before,
-        divided (division by a positive number keeps the order).
+        Done by the compiled kernel (``KERNEL``) from the seeded generator's state where
+        the generator is a plain ``random.Random`` (the kernel implements its Mersenne
+        Twister, ``gauss`` and ``choice``), else by ``sample_in_python``: the same
+        floats either way.
         """
         self.cleaning_text()
         rows = self._ngram_rows()
         if not rows:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        take, draws = self._rows.matrix.take, _drawer(self.random)
-        limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
-        self.random.seed(self.seed)
-        total = np.zeros(len(self.langlist))
-        # row 0: the probabilities so far; rows 1-5: the factors of the block's draws
-        block = np.empty((6, len(self.langlist)))
-        products, factors = (block[:2], block), (block[1:2], block[1:])
-        for _ in range(self.n_trial):
-            prob = np.array(self._init_probability(), dtype=np.float64)
-            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
-            weight = alpha / self.BASE_FREQ
-            last, size = 0, 1  # draw number 0 is checked alone, then every fifth
-            while True:
-                block[0] = prob
-                # ``take``, not ``matrix[picked]``: a third of the time for a short list
-                np.add(take(draws(rows, size), axis=0), weight, out=factors[size > 1])
-                # a product down the rows: ((prob * f1) * f2) ..., one draw after another
-                np.multiply.reduce(products[size > 1], axis=0, out=prob)
-                values = prob.tolist()
-                total_prob = sum(values)
-                top = max(values) / total_prob
-                prob /= total_prob
-                if top > threshold or last >= limit:
-                    break
-                last, size = last + 5, 5
-            total += prob / self.n_trial
-        self.langprob = total.tolist()
+        settings = (
+            self._rows.matrix,
+            rows,
+            self._init_probability(),
+            self.n_trial,
+            self.alpha,
+            self.ALPHA_WIDTH,
+            self.BASE_FREQ,
+            self.ITERATION_LIMIT,
+            self.CONV_THRESHOLD,
+        )
+        if KERNEL is not None and type(self.random) is random.Random and len(rows) < 1 << 32:
+            # the kernel draws from a copy of the seeded state: this detector's own
+            # generator is left as it is (the next call seeds it again, as here)
+            self.langprob = KERNEL.sample(*settings, seeded_state(self.seed))
+        else:
+            self.random.seed(self.seed)
+            self.langprob = sample_in_python(*settings, self.random)
 
     def _extract_ngrams(self) -> list[str]:
         """The text's 1- to 3-grams that the profiles know, in text order (what
@@ -247,8 +353,11 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
         """The known n-grams of a word as ``NGram`` forms them from the space before it:
         ``grams`` holds the last three characters; no n-gram ends on the second or
         later of capitals in a row (an acronym, a shouted word): ``NGram.capitalword``
-        is set only when a capital follows a capital, and cleared by anything else."""
+        is set only when a capital follows a capital, and cleared by anything else.
+        The kernel's ``ngrams`` does the same loop in C, where it was built."""
         known = self.word_lang_prob_map
+        if KERNEL is not None:
+            return KERNEL.ngrams(chunk, known)
         result: list[str] = []
         grams = " "
         for ch in chunk:
