@@ -471,6 +471,8 @@ class ClassifyLines:
             config["favor"] = self.favor
         config["decision"] = None if self.decision is None else asdict(self.decision)
         config["html_decision"] = None if self.html_decision is None else asdict(self.html_decision)
+        # the decision reads a line as a sentence going on by this table (``_goes_on``)
+        config["closing"] = list(_closing_marks())
         return config
 
     def __call__(self, doc: Document) -> Document:

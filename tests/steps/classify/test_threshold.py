@@ -12,6 +12,7 @@ from typing import Literal
 
 import pytest
 
+from corpuskit.data import load_table
 from corpuskit.document import Document
 from corpuskit.steps.classify.step import FAVOR_SHIFTS, ClassifyLines
 from tests.steps.classify.test_classify import pages, prepared
@@ -43,8 +44,17 @@ def test_the_default_is_the_model_threshold() -> None:
     step = ClassifyLines()
     assert step.threshold_of(step.model) == step.model.threshold
     assert step.threshold_of(step.html_model) == step.html_model.threshold
-    # The decision changes outputs: it is part of the step's identity.
-    assert set(step.config) == {"model", "threshold", "html_model", "decision", "html_decision"}
+    # The decision, and the closing punctuation it reads a sentence going on by, change
+    # outputs: they are part of the step's identity.
+    assert set(step.config) == {
+        "model",
+        "threshold",
+        "html_model",
+        "decision",
+        "html_decision",
+        "closing",
+    }
+    assert step.config["closing"] == list(load_table("paragraphs")["punctuation"]["closing"])
     assert ClassifyLines(favor="precision").config["favor"] == "precision"
     assert ClassifyLines(threshold=0.5).config["given_threshold"] == 0.5
 
