@@ -96,6 +96,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     docs = read_pages(args.folders)
+    if not docs:
+        parser.error(f"no pages/*.txt in {', '.join(map(str, args.folders))}")
     rounds = []
     with tempfile.NamedTemporaryFile(prefix="corpuskit-states-") as saved:
         pickle.dump(corpus_states(docs), saved)
