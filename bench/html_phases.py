@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from html_speed import unique_pages  # the bench folder, put on the path above
 
 from corpuskit.document import Document
+from corpuskit.html.candidates import adopt_named_container
 from corpuskit.html.content import Measure, Vocabulary
 from corpuskit.html.extraction import page_fields
 from corpuskit.html.layout import LayoutRecorder
@@ -56,6 +57,7 @@ def read_in_phases(path: str, raw: bytes, seconds: list[float]) -> None:
         tags = tree.find_all(head, METADATA_TAGS) if head is not None else []
         lap(2)
         measure = Measure(tree, Vocabulary.default())
+        adopt_named_container(measure)
         lap(3)
         recorder = LayoutRecorder(measure)
         recorder.set_page_chars(measure.of(tree.root))

@@ -305,6 +305,7 @@ class Measure:
         self._scores: dict[int, tuple[Any, float]] = {}
         self._in_threads: set[int] = set()  # inside a COMMENT block element, or one
         self._finals: dict[int, float] = {}  # each candidate's final score
+        self._layout_marks: dict[int, int] = {}  # marks _unmark_layout changed, before
         self._vocabulary = vocabulary
         self.container_tags = vocabulary.container_tags
         self.containers: list[Any] = []
@@ -333,7 +334,19 @@ class Measure:
         marks = self.marks
         for key in self._main_path:
             if key in marks:
+                self._layout_marks[key] = marks[key]
                 marks[key] &= ~JUNK
+
+    def adopt(self, tag: Any) -> None:
+        """Make ``tag`` the main container instead of the best candidate: the junk words
+        taken off the elements around the best one (``_unmark_layout``) are given back,
+        and taken off those around ``tag``. The candidates' scores stay as they are
+        (``container_score`` is still a share of the best candidate's)."""
+        self.marks.update(self._layout_marks)
+        self._layout_marks = {}
+        self.main = tag
+        self._main_path = frozenset(self._ancestry(tag))
+        self._unmark_layout()
 
     def of(self, tag: Any) -> int:
         """The number of characters of text inside ``tag`` (0 for a tag not measured)."""

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from corpuskit.html.candidates import adopt_named_container
 from corpuskit.html.content import INVISIBLE, Measure, Vocabulary
 from corpuskit.html.layout import BLANK, LayoutRecorder
 from corpuskit.html.metadata import METADATA_TAGS, attribute
@@ -106,8 +107,10 @@ def laid_out_text(
 ) -> tuple[str, Layout]:
     """``body_text`` and, for each of its lines, its ``layout.LAYOUT_NAMES`` features.
 
-    The page is measured first (``content.Measure``: sizes, links, the main container),
-    which also serves the furniture guard, so the page costs two passes, as before.
+    The page is measured first (``content.Measure``: sizes, links, the main container,
+    which yields to the named one when it holds too little of the page:
+    ``candidates.adopt_named_container``), which also serves the furniture guard, so the
+    page costs two passes, as before.
 
     >>> from corpuskit.html.tree import parse
     >>> text, layout = laid_out_text(
@@ -118,6 +121,7 @@ def laid_out_text(
     """
     measure = Measure(tree, vocabulary)
     page_chars = measure.of(tree.root)
+    adopt_named_container(measure)
     recorder = LayoutRecorder(measure)
     recorder.set_page_chars(page_chars)
     lines = _Lines(recorder)

@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit.html import PARSERS, parse
-from corpuskit.html.candidates import NamedContainers, named_container, readability_article
+from corpuskit.html.candidates import (
+    NamedContainers,
+    adopt_named_container,
+    named_container,
+    readability_article,
+)
 from corpuskit.html.content import Measure, Vocabulary
 from tests.html.test_html import layout_rows as rows
 
@@ -102,3 +107,48 @@ def test_a_remembered_tier_is_the_tier_worked_out() -> None:
     assert named.tier("div", {"role": "main", "lang": "en"}) == 1
     assert named.tier("div", {"role": "banner"}) is None
     assert named.tier("div", {"class": "x"}) is None
+
+
+#: A page whose best-scoring candidate is a one-line box named ``tab-content`` (its
+#: content word lifts it) while the article, in many short nested paragraphs, sits in an
+#: ``entry-content`` box that readability's two levels of credit do not reach.
+SMALL_MAIN_PAGE = (
+    "<div class=tab-content><p>A short tab, with a comma, to read.</p></div>"
+    "<div class=entry-content>"
+    + "".join(
+        f"<div><div><p>Paragraph {n} of the article, a short one.</p></div></div>"
+        for n in range(14)
+    )
+    + "</div>"
+)
+
+
+def test_a_main_container_of_a_tenth_of_the_page_yields_to_the_named_one() -> None:
+    tree = parse(SMALL_MAIN_PAGE)
+    measure = Measure(tree, Vocabulary.default())
+    box, body = tree.find("div"), tree.find_all(tree.root, ("div",))[1]
+    assert measure.main is box  # readability's choice, before
+    adopt_named_container(measure)
+    assert measure.main is body and measure.holds_main(body) and not measure.holds_main(box)
+    found = rows(SMALL_MAIN_PAGE)
+    assert found["Paragraph 3 of the article, a short one."]["html_main"] == 1.0
+    assert found["A short tab, with a comma, to read."]["html_main"] == 0.0
+
+
+def test_a_main_container_holding_a_tenth_of_the_page_stays() -> None:
+    """A main container with a tenth of the page or more is readability's choice, and
+    a named container with less prose than it changes nothing either."""
+    page = SMALL_MAIN_PAGE.replace("<p>A short tab", "<p>" + PROSE + "A short tab")
+    tree = parse(page)
+    measure = Measure(tree, Vocabulary.default())
+    chosen = measure.main
+    adopt_named_container(measure)
+    assert measure.main is chosen and tree.attrs(chosen)["class"] == "tab-content"
+    filler = "<p>Other words, here.</p>" * 200  # no paragraph: under 25 characters
+    article = "<article><p>" + "Words of the article, which is short. " * 3 + "</p></article>"
+    small = parse("<div class=tab-content><p>" + PROSE + "</p></div>" + filler + article)
+    measure = Measure(small, Vocabulary.default())
+    chosen = measure.main
+    assert measure.of(chosen) < 0.1 * measure.of(small.root)
+    adopt_named_container(measure)
+    assert measure.main is chosen

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from corpuskit.lexicon.layout import LAYOUT_NAMES
 from corpuskit.lexicon.lines import TERMINAL
 
 WORD = re.compile(r"\w+")
@@ -62,6 +63,13 @@ BLOCK_NAMES: tuple[str, ...] = (
     "block_stopwords_30", "block_chars_200", "relative_quality", "good_block_distance",
 )  # fmt: skip
 NAMES: tuple[str, ...] = LINE_NAMES + BLOCK_NAMES
+
+#: Where ``pipe`` is among ``LINE_NAMES``, and the table cell share among an HTML line's
+#: extra features (its layout first). The HTML text walk joins a table row's cells with
+#: " | " (``html.text.CELL_SEPARATOR``): on a line mostly in table cells those bars are
+#: ours, not the page's "Home | About" separators, so ``pipe`` is not set there.
+_PIPE = LINE_NAMES.index("pipe")
+_TABLE_CELL = LAYOUT_NAMES.index("html_table_cell")
 
 
 class LineStats(NamedTuple):
@@ -306,7 +314,9 @@ def page_features(
     line_array = page.line_array()
     if extra is not None:
         layout = np.array([extra[at] for at in page.at], dtype=np.float64)
-        line_array = np.hstack([line_array, layout.reshape(len(page.at), -1)])
+        layout = layout.reshape(len(page.at), -1)
+        line_array[layout[:, _TABLE_CELL] >= 0.5, _PIPE] = 0.0
+        line_array = np.hstack([line_array, layout])
     blocks = PageBlocks.of(page)
     return PageFeatures(page.at, line_array, blocks.of_line.tolist(), blocks.block_array())
 
@@ -327,6 +337,9 @@ def page_features_by_line(
         line_parts = [
             [*part, *extra[line.at]] for part, line in zip(line_parts, stats, strict=True)
         ]
+        for part in line_parts:
+            if part[len(LINE_NAMES) + _TABLE_CELL] >= 0.5:
+                part[_PIPE] = 0.0
     numbers = [number for number, block in enumerate(page.blocks) for _ in block.lines]
     block_parts = [_block_part(page, number) for number in range(len(page.blocks))]
     width = len(line_parts[0]) if line_parts else len(LINE_NAMES)

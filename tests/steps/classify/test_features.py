@@ -229,3 +229,35 @@ def test_array_features_are_the_line_by_line_features_on_every_dev_page(dev_set:
         lines = page_lines(page)
         for lang in ("en", "de"):
             assert same_features(lines, STOPWORDS.get(lang)), (page.name, lang)
+
+
+def test_the_cell_separator_of_a_table_row_is_no_pipe_in_html_mode() -> None:
+    """The HTML text walk joins a row's cells with " | ": on such a line the bars are
+    ours, so ``pipe`` stays 0; a page's own "|" between links still sets it, and the
+    array features are the line-by-line ones with the layout as well."""
+    from corpuskit.html import extract
+    from corpuskit.steps.classify.markup import markup_features
+
+    page = extract(
+        "<p><a href=/>Home</a> | <a href=/about>About us</a></p>"
+        "<table><tr><td>10,000 EUR</td><td>36 months</td><td>2.0 %</td></tr></table>"
+        "<p>A paragraph of the article, long enough to be prose, with a comma.</p>"
+    )
+    lines = page.text.split("\n")
+    assert page.layout is not None
+    extra = markup_features(lines, page.layout)
+    fast = page_features(lines, ENGLISH, extra)
+    slow = page_features_by_line(lines, ENGLISH, extra)
+    assert fast.line_parts == slow.line_parts
+    pipe = dict(
+        zip(
+            (lines[at] for at in fast.lines),
+            (part[LINE_NAMES.index("pipe")] for part in fast.line_parts),
+            strict=True,
+        )
+    )
+    assert pipe == {
+        "Home | About us": 1.0,
+        "10,000 EUR | 36 months | 2.0 %": 0.0,
+        "A paragraph of the article, long enough to be prose, with a comma.": 0.0,
+    }
