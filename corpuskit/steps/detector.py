@@ -187,6 +187,10 @@ def _drawer(generator: random.Random) -> Callable[[Sequence[T], int], list[T]]:
 _RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
 
 
+#: ``random.Random(seed).getstate()`` by integer seed (``seeded_state``).
+_SEEDED_STATES: dict[int, tuple[Any, ...]] = {}
+
+
 def seeded_state(seed: Any) -> tuple[Any, ...]:
     """``random.Random(seed).getstate()``: kept for an integer seed (a detector's seed
     is the factory's, the same for every page), drawn afresh for any other (None seeds
@@ -197,9 +201,6 @@ def seeded_state(seed: Any) -> tuple[Any, ...]:
             state = _SEEDED_STATES[seed] = random.Random(seed).getstate()
         return state
     return random.Random(seed).getstate()
-
-
-_SEEDED_STATES: dict[int, tuple[Any, ...]] = {}
 
 
 def sample_in_python(

@@ -45,6 +45,7 @@ from corpuskit.steps.classify.features import (
     page_features,
 )
 from corpuskit.steps.classify.markup import MARKUP_NAMES, markup_features
+from corpuskit.steps.paragraphs import Seams
 
 #: The second stage's extra inputs: mean first-stage score of the two non-blank lines
 #: before and after (``EDGE_SCORE`` at the edge of the page), and the line's own score.
@@ -584,8 +585,8 @@ def judged_lines(
 @cache
 def _closing_marks() -> tuple[str, ...]:
     """The closing punctuation that glues a line onto the one before in ``join_lines``
-    (``data/paragraphs.toml``)."""
-    return tuple(load_table("paragraphs")["punctuation"]["closing"])
+    (``Seams.closing``, from ``data/paragraphs.toml``)."""
+    return Seams.default().closing
 
 
 def _goes_on(line: str, closing: tuple[str, ...]) -> bool:
