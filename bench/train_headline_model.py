@@ -150,7 +150,7 @@ def pages(devset: DevSet, step: LiftMetadata) -> list[Page]:
             continue
         lines = text.split("\n")
         reasons, _, end, author_at = step.marked(lines)
-        found = candidates(lines, reasons)
+        found = candidates(lines, reasons, step.vocabulary.leads)
         title = titles.get(page_id)
         wanted = plain(title) if title else None
         held = wanted is not None and any(plain(line) == wanted for line in lines)

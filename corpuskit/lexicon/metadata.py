@@ -31,6 +31,10 @@ class MetadataVocabulary:
     dateline: re.Pattern[str]
     dateline_fields: Mapping[str, str]
     dates: DateReader
+    #: The byline and dateline prefixes alone, case folded, without a closing colon
+    #: ("autor:" is "autor"): a byline split at its name ("By" / "Ana Ruiz") starts
+    #: with one on a line of its own (the headline ranker reads it).
+    leads: frozenset[str]
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> MetadataVocabulary:
@@ -42,6 +46,10 @@ class MetadataVocabulary:
             dateline=re.compile(rf"(?P<prefix>{datelines})\s*:?\s+(?P<date>\S.*)", re.IGNORECASE),
             dateline_fields={k.casefold(): v for k, v in table["dateline_prefixes"].items()},
             dates=DateReader.from_table(table),
+            leads=frozenset(
+                _spaces(p.casefold().rstrip(" :"))
+                for p in [*table["byline_prefixes"], *table["dateline_prefixes"]]
+            ),
         )
 
     @classmethod

@@ -8,7 +8,8 @@ line from ``BEFORE_BODY`` lines before the article's body to ``INTO_BODY`` lines
 that could be a headline (``_Page.possible``) is a candidate; each gets a few features
 that hold across sites and languages (its place, its words, its case and punctuation,
 its copies in the page, how many of its words the body repeats, the date and byline
-lines around it, a byline split at its name among them: ``NAMES``), and a logistic
+lines around it, a byline split at its name among them, its lead one of the ``leads``
+of the step's ``MetadataVocabulary``: ``NAMES``), and a logistic
 model that ranks the lines of a page against each other (a conditional logit:
 ``corpuskit/data/headline_model.toml``, fitted by ``bench/train_headline_model.py`` on
 the dev sets with the HTML-mode ``<title>`` as the label) scores them. The best
@@ -16,10 +17,12 @@ candidate is the headline when its share of the page's odds (the softmax of the
 scores) reaches the model's threshold; copies of a line (a headline printed above the
 share bar and again above the body) are one candidate, their odds added up.
 
+>>> from corpuskit.lexicon.metadata import MetadataVocabulary
 >>> lines = ["Home", "News", "Rain ends the long drought in Spain",
 ...          "Heavy rain fell on Spain on Monday, ending a drought that lasted three years.",
 ...          "The drought in Spain had emptied reservoirs across the south of the country."]
->>> HeadlineModel.default().best(lines, [None] * len(lines))[0]
+>>> leads = MetadataVocabulary.default().leads
+>>> HeadlineModel.default().best(lines, [None] * len(lines), leads)[0]
 2
 """
 
@@ -29,7 +32,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import mul
@@ -149,13 +152,15 @@ class HeadlineModel:
     def score(self, row: Sequence[float]) -> float:
         return float(sum(map(mul, self.weights, row)))
 
-    def best(self, lines: Sequence[str], reasons: Sequence[str | None]) -> tuple[int, float] | None:
+    def best(
+        self, lines: Sequence[str], reasons: Sequence[str | None], leads: Collection[str]
+    ) -> tuple[int, float] | None:
         """The index of the best candidate line and its share of the odds, if that
         reaches the threshold. Copies of a line are one headline: their odds add up
         (a headline printed above the share bar and again above the body splits its
         odds between them), and the best-scoring copy (the earlier on a tie) stands
-        for them."""
-        found = candidates(lines, reasons)
+        for them. ``leads``: a split byline's leads (``MetadataVocabulary.leads``)."""
+        found = candidates(lines, reasons, leads)
         if not found:
             return None
         scores = [self.score(row) for _, row in found]
@@ -174,18 +179,19 @@ class HeadlineModel:
 
 
 def candidates(
-    lines: Sequence[str], reasons: Sequence[str | None]
+    lines: Sequence[str], reasons: Sequence[str | None], leads: Collection[str]
 ) -> list[tuple[int, list[float]]]:
     """Each candidate line's index in ``lines`` and its features (``NAMES``): the lines
     of the window that ``_Page.possible`` lets through (the others are not scored at
-    all, which halves the work: most are menu items)."""
+    all, which halves the work: most are menu items). ``leads``: the leads of a byline
+    split at its name (``MetadataVocabulary.leads``, ``byline_lead``)."""
     kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
     norms, counts = measured([lines[i] for i in kept])
     start = body_start(counts)
     first = 0 if start is None else max(0, start - BEFORE_BODY)
     last = BEFORE_BODY if start is None else start + INTO_BODY + 1
     window = range(first, min(last, len(kept)))
-    page = _Page(lines, reasons, kept, (norms, counts), start or 0, window)
+    page = _Page(lines, reasons, kept, (norms, counts), start or 0, window, leads)
     return [(kept[k], page.features(k)) for k in window if page.possible(k)]
 
 
@@ -224,6 +230,7 @@ class _Page:
         measures: tuple[list[str], list[int]],
         start: int,
         window: range,
+        leads: Collection[str],
     ) -> None:
         self.lines, self.reasons, self.kept, self.start = lines, reasons, kept, start
         self.norms, self.counts = measures
@@ -250,7 +257,7 @@ class _Page:
         self.shares: list[float] = []  # body shares of the candidates so far, in order
         around = kept[near.start : near.stop]
         after, before = _metadata_near(lines, reasons, around)
-        after = _lead_next(after, lines, around, counts[near.start : near.stop])
+        after = _lead_next(after, lines, around, counts[near.start : near.stop], leads)
         self.metadata_next = _near(near, len(kept), after)
         self.metadata_before = _near(near, len(kept), before)
         self.copies = Counter(self.norms)
@@ -408,45 +415,43 @@ def _metadata_near(
 
 
 def _lead_next(
-    after: list[bool], lines: Sequence[str], kept: list[int], counts: Sequence[int]
+    after: list[bool],
+    lines: Sequence[str],
+    kept: list[int],
+    counts: Sequence[int],
+    leads: Collection[str],
 ) -> list[bool]:
     """``after`` (whether metadata follows each of the ``kept`` lines, consecutive, of
     ``counts`` words), true also where one of the next two is a split byline's lead
-    (``byline_lead``; only the short lines are read).
+    (``byline_lead`` of ``leads``; only the short lines are read).
 
-    >>> _lead_next([False] * 3, ["Rain ends drought", "", "By", "Ana Ruiz"], [0, 2, 3], [3, 1, 2])
+    >>> lines = ["Rain ends drought", "", "By", "Ana Ruiz"]
+    >>> _lead_next([False] * 3, lines, [0, 2, 3], [3, 1, 2], {"by"})
     [True, False, False]
     """
     out = list(after)
     for j in [j for j, n in enumerate(counts) if n <= LEAD_WORDS]:
-        if byline_lead(lines[kept[j]], counts[j]):
+        if byline_lead(lines[kept[j]], counts[j], leads):
             out[max(0, j - 2) : j] = [True] * (j - max(0, j - 2))
     return out
 
 
-def byline_lead(line: str, words: int) -> bool:
+def byline_lead(line: str, words: int, leads: Collection[str]) -> bool:
     """Whether ``line`` (of ``words`` words) is a byline's or dateline's lead without
-    the name or date: one of ``LEADS``, maybe after a few words (a date, "Posted"); the
+    the name or date: one of ``leads`` (case folded, no closing colon:
+    ``MetadataVocabulary.leads``), maybe after a few words (a date, "Posted"); the
     line's last words are looked up, at most ``LEAD_WORDS`` of them.
 
-    >>> byline_lead("Posted By", 2), byline_lead("By:", 1), byline_lead("Bylines", 1)
-    (True, True, False)
+    >>> leads = {"by", "posted on"}
+    >>> byline_lead("Posted By", 2, leads), byline_lead("By:", 1, leads)
+    (True, True)
+    >>> byline_lead("Bylines", 1, leads), byline_lead("Posted", 1, leads)
+    (False, False)
     """
     if words > LEAD_WORDS:
         return False
     tail = line.casefold().rstrip(" :").split()
-    return any(" ".join(tail[i:]) in LEADS for i in range(len(tail)))
-
-
-def _leads() -> frozenset[str]:
-    """The byline and dateline prefixes of ``data/metadata.toml``, case folded, without
-    a closing colon ("autor:" is "autor")."""
-    table = load_table("metadata")
-    prefixes = [*table["byline_prefixes"], *table["dateline_prefixes"]]
-    return frozenset(" ".join(p.casefold().rstrip(" :").split()) for p in prefixes)
-
-
-LEADS = _leads()
+    return any(" ".join(tail[i:]) in leads for i in range(len(tail)))
 
 
 def _near(near: range, size: int, values: list[bool]) -> list[bool]:

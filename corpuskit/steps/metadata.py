@@ -238,7 +238,7 @@ class LiftMetadata:
         if known_title:
             return Headline(known_title.strip(), "known")
         sure = _find_headline(lines, end, author_at, reasons)
-        ranked = self.headlines.best(lines, reasons)
+        ranked = self.headlines.best(lines, reasons, self.vocabulary.leads)
         if ranked is not None:
             return Headline(lines[ranked[0]].strip(), "ranker", ranked[0], ranked[1], sure)
         if sure is not None:

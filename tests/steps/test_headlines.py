@@ -10,13 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpuskit.data import load_table
-from corpuskit.document import Source, make_document
+from corpuskit.document import Document, Source, make_document
 from corpuskit.lexicon.lines import normalized, word_count
+from corpuskit.lexicon.metadata import MetadataVocabulary
+from corpuskit.pipeline import Pipeline
 from corpuskit.steps.headlines import (
     BEFORE_BODY,
     INTO_BODY,
     LEAD_WORDS,
-    LEADS,
     NAMES,
     HeadlineModel,
     _metadata_near,
@@ -26,6 +27,7 @@ from corpuskit.steps.headlines import (
 )
 from corpuskit.steps.metadata import LiftMetadata
 
+LEADS = MetadataVocabulary.default().leads
 BODY = [
     "The rain returned to the dry south of Spain on Monday, ending a drought of two years.",
     "Farmers in the south said the rain came too late for this year's harvest of grain.",
@@ -42,31 +44,31 @@ def test_the_shipped_model_has_a_weight_for_every_feature() -> None:
 def test_headline_far_above_the_body_behind_a_share_block() -> None:
     share = ["Share", "Tweet", "Email", "Print", "Comments (12)"] * 4
     lines = ["Home", "World", "", "Rain returns to the dry south of Spain", "", *share, "", *BODY]
-    found = HeadlineModel.default().best(lines, [None] * len(lines))
+    found = HeadlineModel.default().best(lines, [None] * len(lines), LEADS)
     assert found is not None and lines[found[0]] == "Rain returns to the dry south of Spain"
 
 
 def test_a_page_without_a_headline_gets_none() -> None:
     lines = ["A standfirst line that has a full stop at its end, like this one.", "More text."]
-    assert HeadlineModel.default().best(lines, [None, None]) is None
-    assert HeadlineModel.default().best([], []) is None
+    assert HeadlineModel.default().best(lines, [None, None], LEADS) is None
+    assert HeadlineModel.default().best([], [], LEADS) is None
 
 
 def test_lifted_lines_are_not_candidates() -> None:
     lines = ["Rain returns to the dry south of Spain", "Rain returns to Spain", *BODY]
     reasons = ["headline", None, None, None, None]
-    assert [index for index, _ in candidates(lines, reasons)] == [1]
+    assert [index for index, _ in candidates(lines, reasons, LEADS)] == [1]
 
 
 def test_lines_that_cannot_be_headlines_are_not_scored() -> None:
     # Full sentences (the body's lines) and a menu item the body does not repeat.
     lines = ["Home", "Rain returns to the dry south of Spain", *BODY]
-    assert [index for index, _ in candidates(lines, [None] * len(lines))] == [1]
+    assert [index for index, _ in candidates(lines, [None] * len(lines), LEADS)] == [1]
 
 
 @given(st.lists(st.sampled_from(["", "Home", "Rain returns to Spain", BODY[0], "By Ana"])))
 def test_candidates_are_bounded_and_have_every_feature(lines: list[str]) -> None:
-    found = candidates(lines, [None] * len(lines))
+    found = candidates(lines, [None] * len(lines), LEADS)
     assert len(found) <= BEFORE_BODY + INTO_BODY + 1
     assert all(len(row) == len(NAMES) for _, row in found)
     assert all(lines[index].strip() for index, _ in found)
@@ -77,8 +79,8 @@ def test_work_grows_with_the_window_not_the_page() -> None:
     # beyond the linear passes (word counts, copies) over its lines.
     short = ["Home", "Rain returns to the dry south of Spain", *BODY] * 3
     long = short * 100
-    assert len(candidates(long, [None] * len(long))) <= BEFORE_BODY + INTO_BODY + 1
-    assert 0 < len(candidates(short, [None] * len(short))) <= len(short)
+    assert len(candidates(long, [None] * len(long), LEADS)) <= BEFORE_BODY + INTO_BODY + 1
+    assert 0 < len(candidates(short, [None] * len(short), LEADS)) <= len(short)
 
 
 def test_the_ranker_never_changes_the_text() -> None:
@@ -101,9 +103,9 @@ def test_copies_of_a_line_add_up_their_odds() -> None:
     head = "Rain returns to the dry south of Spain"
     lines = ["Home", head, *share, "Spain's farmers count the cost", *share, head, *BODY]
     model = HeadlineModel.default()
-    found = model.best(lines, [None] * len(lines))
+    found = model.best(lines, [None] * len(lines), LEADS)
     assert found is not None and lines[found[0]] == head
-    scored = [(model.score(row), i) for i, row in candidates(lines, [None] * len(lines))]
+    scored = [(model.score(row), i) for i, row in candidates(lines, [None] * len(lines), LEADS)]
     odds = {i: math.exp(score) for score, i in scored}
     alone = max(odds[i] for i in odds if lines[i] == head) / sum(odds.values())
     assert found[1] == pytest.approx(
@@ -151,20 +153,20 @@ def test_a_byline_split_at_its_name_marks_the_line_above_it() -> None:
     lines = ["Home", "World", head, standfirst, "By", "Ana Ruiz", *BODY]
     reasons = LiftMetadata().marked(lines)[0]
     assert reasons[4] is None and reasons[5] is None  # not a byline to the rule
-    rows = dict(candidates(lines, reasons))
+    rows = dict(candidates(lines, reasons, LEADS))
     column = NAMES.index("metadata_next")
     assert rows[2][column] == 1.0 and rows[3][column] == 1.0
     far = [*lines[:3], "Share", *lines[3:]]  # the headline three lines above the lead
-    rows = dict(candidates(far, LiftMetadata().marked(far)[0]))
+    rows = dict(candidates(far, LiftMetadata().marked(far)[0], LEADS))
     assert rows[2][column] == 0.0 and rows[4][column] == 1.0
 
 
 @pytest.mark.parametrize("lead", sorted(LEADS))
 def test_every_prefix_of_the_vocabulary_is_a_lead(lead: str) -> None:
     line, dated = lead.title() + ":", f"12.05.2024 {lead}"
-    assert byline_lead(line, word_count(line))
-    assert byline_lead(dated, word_count(dated)) == (word_count(dated) <= LEAD_WORDS)
-    assert not byline_lead(f"{lead} Ana Ruiz", word_count(lead) + 2)
+    assert byline_lead(line, word_count(line), LEADS)
+    assert byline_lead(dated, word_count(dated), LEADS) == (word_count(dated) <= LEAD_WORDS)
+    assert not byline_lead(f"{lead} Ana Ruiz", word_count(lead) + 2, LEADS)
 
 
 @given(
@@ -176,4 +178,29 @@ def test_a_lead_is_a_short_line_whose_last_words_are_a_prefix(words: list[str]) 
     expected = len(words) <= LEAD_WORDS and any(
         " ".join(tail[i:]) == lead for i in range(len(tail)) for lead in LEADS
     )
-    assert byline_lead(line, len(words)) == expected
+    assert byline_lead(line, len(words), LEADS) == expected
+
+
+def test_a_custom_vocabulary_changes_the_bylines_and_the_ranker_alike() -> None:
+    # A recipe's vocabulary with one more byline prefix: the byline rule reads it on a
+    # line with the name, and the ranker reads it as a split byline's lead ("Crónica
+    # de" / "Ana Ruiz"), so the line right above it becomes the title.
+    table = dict(load_table("metadata"))
+    table["byline_prefixes"] = [*table["byline_prefixes"], "crónica de"]
+    custom = MetadataVocabulary.from_table(table)
+    assert "crónica de" in custom.leads and "crónica de" not in LEADS
+    head, standfirst = "Rain returns to the dry south of Spain", "Farmers count the cost"
+    share = ["Share", "Tweet", "Email"]
+    split = ["Inicio", "Noticias", head, *share, standfirst, "Crónica de", "Ana Ruiz", *BODY]
+    joined = ["Inicio", head, "Crónica de Ana Ruiz", *BODY]
+    runs = {}
+    for name, vocabulary in (("default", MetadataVocabulary.default()), ("custom", custom)):
+        pipeline = Pipeline([LiftMetadata(vocabulary=vocabulary)])
+        runs[name] = [pipeline(make_document("\n".join(p), Source("-"))) for p in (split, joined)]
+    (split_default, joined_default), (split_custom, joined_custom) = runs["default"], runs["custom"]
+    assert isinstance(split_default, Document) and isinstance(split_custom, Document)
+    assert isinstance(joined_default, Document) and isinstance(joined_custom, Document)
+    assert (split_default.title, split_custom.title) == (head, standfirst)
+    assert split_default.text == split_custom.text  # the ranker's line stays in the text
+    assert (joined_default.author, joined_custom.author) == (None, "Ana Ruiz")
+    assert "Crónica de Ana Ruiz" not in joined_custom.text.split("\n")
