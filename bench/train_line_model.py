@@ -11,9 +11,10 @@ honest ways (``generalization.py``: cross-validated by page, and leave-one-datas
 have the features of their layout as well: ``corpuskit/html/layout.py``). ``--mode``
 picks one mode. That one command rebuilds the shipped models from the dev sets.
 
-Pages go through ``preparation_steps`` (``devsets.prepared_pages``), then every non-blank
-line gets the features of ``corpuskit/steps/classify/features.py``, and a label where the gold
-gives one (``labels``):
+Pages go through ``preparation_steps`` (``devsets.training_pages``: ``repeated_lines``
+removing no long line, so that the model learns the prose furniture that rule removes),
+then every non-blank line gets the features of ``corpuskit/steps/classify/features.py``,
+and a label where the gold gives one (``labels``):
 
 - segment gold (traf-dev): a line is main text when it holds one of the page's ``with``
   passages (or is a piece of one that a link split over several lines), furniture when
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from devsets import ROOT, DevSet, prepared_pages
+from devsets import ROOT, DevSet, training_pages
 
 from corpuskit.document import Document
 from corpuskit.lexicon.stopwords import Stopwords
@@ -238,7 +239,7 @@ def training_rows(devsets: Sequence[DevSet], mode: str) -> dict[Key, PageRows]:
     width = len(MODES[mode][1]) + len(BLOCK_NAMES)
     rows = {}
     for devset in devsets:
-        for page_id, doc in prepared_pages(devset, mode).items():
+        for page_id, doc in training_pages(devset, mode).items():
             if isinstance(doc, Document) and (mode == "text" or current_layout(doc)):
                 page = page_rows(devset, page_id, doc, stopwords)
                 if page.x.shape[1] == width:

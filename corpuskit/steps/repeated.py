@@ -8,9 +8,14 @@ shard). No phrase list can name them all, but counting finds them.
 ``repeated_lines`` is a **corpus step**: the executor first shows it every page
 (``observe``, after the steps before it, so lines are compared in the same normalized
 form), then runs the fitted step, which removes the short lines counted on at least
-``min_pages`` pages of their scope. Counts are kept per line hash, not per line, and
-merge by addition, so workers can count apart. A scope with fewer than ``min_run_pages``
-pages is left alone: there is not enough to count (``clean_text`` on one page, say).
+``min_pages`` pages of their scope (reason ``repeated_line``), and the longer lines
+counted on at least ``long_min_pages`` (reason ``repeated_passage``: a blog's blurb, an
+author's or a company's box, a disclaimer, printed on every page of a site) unless they
+hold ``long_share`` of the words of the page's counted lines (every line with a letter)
+or more: a page made mostly of lines found elsewhere is a copy of an article, the
+business of duplicate removal. Counts are kept per line hash, not per line, and merge by
+addition, so workers can count apart. A scope with fewer than ``min_run_pages`` pages is
+left alone: there is not enough to count (``clean_text`` on one page, say).
 """
 
 from __future__ import annotations
@@ -31,10 +36,28 @@ from corpuskit.pipeline import page_lines, remove_lines
 # traf-dev benchmark, lines on two or more pages hold 449 of its 2,088 junk passages and
 # 8 of its 2,075 main-text passages. Re-check with bench/quality.py after changing.
 MIN_PAGES = 2
-# Only short lines count: a long line found on two pages is a copied paragraph, the
-# business of duplicate removal, not furniture. Ten words covers menus, labels, legal
-# lines and widget captions.
+# A short line counts from two pages: ten words covers menus, labels, legal lines and
+# widget captions.
 MAX_WORDS = 10
+# A longer line counts from three pages: on two it is as often a paragraph quoted or
+# copied as furniture. What it finds on the text dumps of dragnet-dev: blurbs, author
+# and company boxes, registration forms and disclaimers repeated on every page of a
+# site, and also the page's own headline in the other pages' lists of latest stories.
+# Leave-one-dataset-out, text mode (docs/quality.md, "Sixth round, text mode"; the line
+# models fitted on pages without this rule, ``bench/devsets.training_pages``), F
+# traf-dev / dragnet-dev from 0.8575 / 0.8401: 0.8584 / 0.8452 from two pages, 0.8582 /
+# 0.8443 from three, 0.8574 / 0.8437 from four (with the share below at 0.5 of long
+# lines' words). 0 turns it off. Re-measure with bench/quality.py --generalization
+# after changing.
+LONG_MIN_PAGES = 3
+# A page whose repeated long lines hold this share of the words of its counted lines
+# (every line with a letter) or more is a copy (a wire story printed by several sites),
+# which duplicate removal deals with as a whole: its lines are left alone. 0.7: no
+# dev-set page is such a copy (the same scores as without the check: dragnet-dev F
+# 0.8560); at 0.5 0.8536. Counted over the long lines' words only (a short article of
+# short lines under a long blurb then looks like a copy), 0.5 / 0.7 / 0.9 gave dragnet-dev
+# 0.8443 / 0.8500 / 0.8525; traf-dev 0.8582 in every case.
+LONG_SHARE = 0.7
 # Below this many pages in a scope, recurrence means little; the step does nothing.
 MIN_RUN_PAGES = 20
 # Lines LineHashes remembers before it starts again. Every page is looked at twice
@@ -68,11 +91,11 @@ def line_hash(line: str) -> int:
 
 
 def countable(line: str, max_words: int) -> bool:
-    """Whether ``repeated_lines`` counts a line: at most ``max_words`` words and at least
-    one letter ("|" or "1" are left to other rules; blank lines have no words).
+    """Whether ``repeated_lines`` counts a line as short: at most ``max_words`` words and
+    at least one letter ("|" or "1" are left to other rules; blank lines have no words).
 
-    Splitting stops after ``max_words`` words: a longer line is not counted, however
-    long it is, so a paragraph is not cut into all its words to learn that.
+    Splitting stops after ``max_words`` words: a longer line is not cut into all its
+    words to learn that it is long.
 
     >>> countable("Neueste Kommentare", 10), countable("| 1 |", 10), countable("", 10)
     (True, False, False)
@@ -81,9 +104,31 @@ def countable(line: str, max_words: int) -> bool:
     return 0 < words <= max_words and any(map(str.isalpha, line))
 
 
+def long_hash(line: str) -> int:
+    """How ``LineHashes`` marks a long line: its ``line_hash`` turned negative (``~``),
+    so that one integer says which line and that it is long. A line is counted under
+    its ``line_hash`` whatever its length (``counted``): "| Playlist: … »" counts with
+    "Playlist: …", which the decoration makes a word shorter.
+
+    >>> long_hash("Impressum") == ~line_hash("Impressum") < 0
+    True
+    """
+    return ~line_hash(line)
+
+
+def counted(hashed: int) -> int:
+    """The ``line_hash`` a line of ``LineHashes`` is counted under (see ``long_hash``).
+
+    >>> counted(long_hash("Impressum")) == counted(line_hash("Impressum"))
+    True
+    """
+    return hashed if hashed >= 0 else ~hashed
+
+
 class LineHashes:
-    """The ``line_hash`` of a countable line, None for any other line, with a memory of
-    the last ``MEMO_LINES`` lines it was asked about.
+    """The ``line_hash`` of a countable line (and the ``long_hash`` of a longer line
+    with a letter when ``long`` is set), None for any other line, with a memory of the
+    last ``MEMO_LINES`` lines it was asked about.
 
     A ``RepeatedLines`` step owns one and shares it with its fitted copy, so that a page
     counted in the first pass is neither hashed nor judged countable again when it is
@@ -93,12 +138,15 @@ class LineHashes:
     >>> hashed = LineHashes(max_words=10)
     >>> hashed("Impressum") == hashed("Impressum") == line_hash("Impressum")
     True
-    >>> hashed("| 1 |") is None
+    >>> hashed("| 1 |") is None, hashed("one two three four five six seven eight nine ten 11")
+    (True, None)
+    >>> LineHashes(max_words=2, long=True)("one two three") == long_hash("one two three")
     True
     """
 
-    def __init__(self, max_words: int = MAX_WORDS) -> None:
+    def __init__(self, max_words: int = MAX_WORDS, long: bool = False) -> None:
         self.max_words = max_words
+        self.long = long
         self._known: dict[str, int | None] = {}
 
     def __call__(self, line: str) -> int | None:
@@ -107,8 +155,13 @@ class LineHashes:
             return known[line]
         if len(known) >= MEMO_LINES:
             known.clear()
-        digest = known[line] = line_hash(line) if countable(line, self.max_words) else None
-        return digest
+        found = None
+        if countable(line, self.max_words):
+            found = line_hash(line)
+        elif self.long and any(map(str.isalpha, line)):
+            found = long_hash(line)
+        known[line] = found
+        return found
 
     def of_lines(self, lines: list[str]) -> list[int | None]:
         """``self(line)`` for each of ``lines``: the lines already known are looked up
@@ -127,7 +180,7 @@ class LineHashes:
         return found
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"max_words": self.max_words, "_known": {}}
+        return {"max_words": self.max_words, "long": self.long, "_known": {}}
 
 
 #: What ``LineHashes.of_lines`` finds for a line it has not seen yet.
@@ -136,7 +189,9 @@ _UNKNOWN = object()
 
 @dataclass(frozen=True)
 class RepeatedLines:
-    """Step ``repeated_lines``: drop short lines found on ``min_pages`` pages of a scope.
+    """Step ``repeated_lines``: drop short lines found on ``min_pages`` pages of a scope,
+    and longer ones found on ``long_min_pages`` pages unless the page is mostly made of
+    them (``long_share``; see the module docstring).
 
     ``scope`` is ``corpus`` (every page counts together) or ``site`` (pages of one host,
     from the page's URL, else of one source folder or file).
@@ -144,6 +199,8 @@ class RepeatedLines:
 
     min_pages: int = MIN_PAGES
     max_words: int = MAX_WORDS
+    long_min_pages: int = LONG_MIN_PAGES
+    long_share: float = LONG_SHARE
     min_run_pages: int = MIN_RUN_PAGES
     scope: Literal["corpus", "site"] = "corpus"
     counts: LineCounts | None = field(default=None, compare=False, repr=False)
@@ -153,14 +210,17 @@ class RepeatedLines:
     def __post_init__(self) -> None:
         # A memo made for another max_words (the default one, or one shared by a copy
         # made with ``dataclasses.replace``) would judge lines by the wrong count.
-        if self.hashed.max_words != self.max_words:
-            object.__setattr__(self, "hashed", LineHashes(self.max_words))
+        long = self.long_min_pages > 0
+        if self.hashed.max_words != self.max_words or self.hashed.long != long:
+            object.__setattr__(self, "hashed", LineHashes(self.max_words, long))
 
     @property
     def config(self) -> dict[str, Any]:
         return {
             "min_pages": self.min_pages,
             "max_words": self.max_words,
+            "long_min_pages": self.long_min_pages,
+            "long_share": self.long_share,
             "min_run_pages": self.min_run_pages,
             "scope": self.scope,
         }
@@ -169,11 +229,12 @@ class RepeatedLines:
         return LineCounts()
 
     def observe(self, doc: Document, state: LineCounts) -> None:
-        """Count the page once for its scope and once for each distinct short line."""
+        """Count the page once for its scope and once for each distinct counted line."""
         scope = self.scope_of(doc)
         state.pages[scope] += 1
         hashes = set(self.hashed.of_lines(page_lines(doc.text)))
-        state.lines.update({(scope, h) for h in hashes if h is not None})
+        # counted(h), inlined: this runs for every distinct line of every page
+        state.lines.update({(scope, h if h >= 0 else ~h) for h in hashes if h is not None})
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
         """This step with the counts of a whole corpus."""
@@ -191,9 +252,31 @@ class RepeatedLines:
         scope = self.scope_of(doc)
         if counts is None or counts.pages[scope] < self.min_run_pages:
             return doc
-        seen, least = counts.lines, self.min_pages
+        seen, least, long_least = counts.lines, self.min_pages, self.long_min_pages
         lines = page_lines(doc.text)
         hashes = self.hashed.of_lines(lines)
-        repeated = {h for h in set(hashes) if h is not None and seen[(scope, h)] >= least}
-        rules = ["repeated_line" if h in repeated else None for h in hashes]
+        found = {  # counted(h) inlined, as in ``observe``
+            h
+            for h in set(hashes)
+            if h is not None
+            and (seen[(scope, h)] >= least if h >= 0 else seen[(scope, ~h)] >= long_least)
+        }
+        if any(h < 0 for h in found) and self._a_copy(lines, hashes, found):
+            found = {h for h in found if h >= 0}
+        rules = [_REASONS[h >= 0] if h in found else None for h in hashes]
         return remove_lines(doc, self.name, rules, lines=lines)
+
+    def _a_copy(self, lines: list[str], hashes: list[int | None], found: set[int]) -> bool:
+        """Whether the page's long lines found elsewhere hold ``long_share`` of the words
+        of its counted lines or more (a copy of an article, left to duplicate removal)."""
+        repeated = total = 0
+        for line, hashed in zip(lines, hashes, strict=True):
+            if hashed is not None:
+                words = len(line.split())
+                total += words
+                repeated += words if hashed < 0 and hashed in found else 0
+        return repeated >= self.long_share * total
+
+
+#: The reason of a repeated line, by whether it is short.
+_REASONS = ("repeated_passage", "repeated_line")

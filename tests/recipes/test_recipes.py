@@ -81,7 +81,14 @@ def test_registry_holds_every_step_of_the_library() -> None:
 def test_parameters_come_from_the_steps_own_fields() -> None:
     registry = builtin_steps()
     repeated = {p.name: p for p in registry["repeated_lines"].params}
-    assert list(repeated) == ["min_pages", "max_words", "min_run_pages", "scope"]
+    assert list(repeated) == [
+        "min_pages",
+        "max_words",
+        "long_min_pages",
+        "long_share",
+        "min_run_pages",
+        "scope",
+    ]
     assert repeated["scope"].describe() == "scope: 'corpus' | 'site' = 'corpus'"
     # caches and fitted state (compare=False) are not parameters; neither are models
     assert registry["exact_duplicates"].params == ()

@@ -43,6 +43,41 @@ def test_long_lines_and_small_runs_are_left_alone() -> None:
     assert step(same_prose[0]) is same_prose[0], "a long line repeated is not furniture"
 
 
+BLURB = "Wir sind zwei Schwestern, die gern reisen, Neues ausprobieren und hier davon erzählen."
+
+
+def blog(count: int, blurb_pages: int) -> list[Document]:
+    """``count`` pages of one blog, each its own article; the first ``blurb_pages`` carry
+    the blog's blurb, a long line, after it."""
+    return [
+        doc_from(f"{PROSE} Artikel {i} mit eigenem Text.\n{BLURB if i < blurb_pages else ''}")
+        for i in range(count)
+    ]
+
+
+def test_a_long_line_on_three_pages_goes_as_a_passage() -> None:
+    docs = blog(25, 3)
+    step = fitted(RepeatedLines(), docs)
+    result = step(docs[0])
+    assert result.text.strip() == f"{PROSE} Artikel 0 mit eigenem Text."
+    assert result.edits[-1].removed == {"repeated_passage": 1}
+    two = blog(25, 2)
+    assert fitted(RepeatedLines(), two)(two[0]) is two[0], "on two pages: maybe a quote"
+    off = RepeatedLines(long_min_pages=0)
+    assert fitted(off, docs)(docs[0]) is docs[0], "0 turns the long lines off"
+
+
+def test_a_page_made_of_repeated_passages_is_a_copy_left_alone() -> None:
+    copy = doc_from(f"{BLURB}\n{BLURB} Noch einmal.\nKurz.")
+    copies = [copy, *blog(25, 0)]
+    others = [doc_from(f"{BLURB}\n{BLURB} Noch einmal.\n{PROSE} {i}") for i in range(3)]
+    step = fitted(RepeatedLines(), copies + others)
+    assert step(copy) is copy, "its repeated long lines hold over long_share of its words"
+    result = step(others[0])
+    assert result.edits[-1].removed == {"repeated_passage": 2}, "28 of its 41 words"
+    assert fitted(RepeatedLines(long_share=0.5), copies + others)(others[0]) is others[0]
+
+
 def test_unfitted_step_changes_nothing() -> None:
     doc = pages(1)[0]
     assert RepeatedLines()(doc) is doc
