@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from functools import cache, partial
 from itertools import islice
 from operator import attrgetter, methodcaller
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -242,6 +243,9 @@ _NODE_STRINGS: dict[Any, type[str]] = {
 }
 
 
+_Value = TypeVar("_Value")
+
+
 class _Document:
     """The document node of an lxml tree: its top-level nodes, and every element kept
     alive, so that ``id()`` of an element stays its identity while the tree is walked
@@ -255,14 +259,14 @@ class _Document:
         self.elements = elements
 
 
-class _Made(dict[Any, list[Any]]):
+class _Made(dict[Any, _Value]):
     """A dictionary that makes a missing value with ``make(key)`` and keeps it."""
 
-    def __init__(self, make: Callable[[Any], list[Any]]) -> None:
+    def __init__(self, make: Callable[[Any], _Value]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, key: Any) -> list[Any]:
+    def __missing__(self, key: Any) -> _Value:
         value = self[key] = self._make(key)
         return value
 
@@ -293,14 +297,16 @@ def lxml_tree(markup: str) -> Tree | None:
         return _children_lists((node,), containers, preserving)[node]
 
     made = _Made(children_of)
-    made.update(_children_lists(document.elements, containers, preserving))
+    attributes = _Made(_attributes)  # read once per element: the walks' ``attrs``
+    made.update(_children_lists(document.elements, containers, preserving, attributes))
     made[document] = document.top
+    attributes[document] = document.attrib
 
     return Tree(
         parser="lxml",
         root=document,
         name=attrgetter("tag"),
-        attrs=attrgetter("attrib"),
+        attrs=attributes.__getitem__,
         parent=methodcaller("getparent"),
         children=made.__getitem__,
         text_types=frozenset({str, RubyString, CodeString}),
@@ -310,13 +316,34 @@ def lxml_tree(markup: str) -> Tree | None:
     )
 
 
+def _attributes(node: Any) -> Mapping[str, str]:
+    """The attributes of an lxml element as a dictionary (none: one shared empty one).
+
+    lxml's ``attrib`` is a new proxy on every ask, and each lookup in it makes the
+    strings again; the walks ask an element's attributes up to four times (its marks,
+    its role, the byline test, the named container), so they are read once. libxml2's
+    HTML parser keeps the first of a repeated attribute only, so the dictionary holds
+    what ``attrib`` does.
+    """
+    items = node.items()
+    return dict(items) if items else _NO_ATTRIBUTES
+
+
+#: The attributes of an element that has none (read-only: one for every such element).
+_NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
+
+
 def _children_lists(
-    elements: Iterable[Any], containers: Mapping[int, type[str]], preserving: Container[int]
+    elements: Iterable[Any],
+    containers: Mapping[int, type[str]],
+    preserving: Container[int],
+    attributes: dict[Any, Mapping[str, str]] | None = None,
 ) -> dict[Any, list[Any]]:
     """The children of each lxml element of ``elements`` (others left out): its
     elements, and its text, tails, comments and processing instructions as strings of
     their types (``containers``: the string type inside a ``_CONTAINERS`` element, by
-    ``id()``; whitespace is kept as it is inside the ``preserving`` elements).
+    ``id()``; whitespace is kept as it is inside the ``preserving`` elements). Each
+    element's attributes go into ``attributes`` on the way, when given (``_attributes``).
 
     One loop over the page's elements, with no call per element.
     """
@@ -327,6 +354,9 @@ def _children_lists(
         # What the strings of ``node`` become is the same for all of them: asked once.
         key, out = id(node), []
         kind, keep = containers.get(key), key in preserving
+        if attributes is not None:  # ``_attributes``, inlined: once per element
+            items = node.items()
+            attributes[node] = dict(items) if items else _NO_ATTRIBUTES
         text = node.text
         for child in (*node, None):  # each child after the text before it; None: the end
             if text:
