@@ -94,8 +94,8 @@ def collapse_spaces(text: str) -> str:
     is returned as it is: a quarter of a page's lines, and the ``sub`` that would copy
     them space by space is the costliest call of ending a line.
 
-    >>> collapse_spaces("a \t b\nc"), collapse_spaces("a b\xa0c")
-    ('a b c', 'a b\xa0c')
+    >>> collapse_spaces("a \\t b\\nc"), collapse_spaces("a b\\xa0c")
+    ('a b c', 'a b\\xa0c')
     """
     if "  " not in text and text.isprintable():  # tabs and line breaks are not printable
         return text
