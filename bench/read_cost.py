@@ -5,6 +5,7 @@ instructions, once on some pages and once on none, and subtract.
     python bench/read_cost.py ../shared/bench 40        # every 40th page: CPU-s and a digest
     python bench/read_cost.py ../shared/bench 40 --none # the same start-up, no page read
     python bench/read_cost.py ../shared/bench 20 --pipeline  # then the default pipeline
+    python bench/read_cost.py ../shared/bench 40 --parse # decoding and the tree alone
 
     # instructions of reading every 40th page (43 pages), this checkout against main's
     # (each with the python of its own venv, whose editable install is that checkout):
@@ -44,6 +45,9 @@ def main() -> int:
     parser.add_argument(
         "--pipeline", action="store_true", help="then run the default pipeline over the pages read"
     )
+    parser.add_argument(
+        "--parse", action="store_true", help="only decode and parse the pages (the tree's phase)"
+    )
     args = parser.parse_args()
     folders = [args.root / "traf-dev", args.root / "dragnet-dev"]
     pages = [gzip.decompress(path.read_bytes()) for path in unique_pages(folders)]
@@ -52,6 +56,9 @@ def main() -> int:
     from corpuskit.readers.options import ReadOptions
 
     options = ReadOptions()
+    if args.parse:
+        print(parsed(chosen))
+        return 0
     start = time.process_time()
     docs = [read_html(f"{number}.html", raw, options) for number, raw in enumerate(chosen)]
     seconds = time.process_time() - start
@@ -61,6 +68,28 @@ def main() -> int:
     if args.pipeline:
         print(cleaned_digest(docs))
     return 0
+
+
+def parsed(pages: list[bytes]) -> str:
+    """Decode and parse ``pages`` as ``read_html`` does, and no more (the lxml tree with
+    its truncation check and children lists); say the CPU time and a digest of each
+    tree's element names."""
+    from corpuskit.html.tree import parse
+    from corpuskit.readers.text import decode_page
+
+    start = time.process_time()
+    trees = []
+    for number, raw in enumerate(pages):
+        decoded = decode_page(f"{number}.html", raw, "html")
+        if isinstance(decoded, tuple):
+            trees.append(parse(decoded[0]))
+    seconds = time.process_time() - start
+    names = repr([[tree.name(e) for e in tree.elements(tree.root)] for tree in trees])
+    return f"{len(trees)} pages parsed, {seconds:.3f} CPU-s, digest {_digest(names)}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def cleaned_digest(docs: list[Any]) -> str:

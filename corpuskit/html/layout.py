@@ -97,8 +97,8 @@ class LayoutRecorder:
         """Enter ``tag`` named ``name`` (``furniture``: a furniture landmark kept by the
         share guard)."""
         bits, density, container = self._stack[-1]
-        measure = self.measure
-        marks = measure.marks.get(id(tag), 0)
+        measure, key = self.measure, id(tag)
+        marks = measure.marks.get(key, 0)
         if marks & JUNK and bits & MAIN:  # a box of junk inside the article, not around it
             bits |= JUNK_IN_MAIN
         bits |= (marks & _MARKS) | _NAME_BITS.get(name, 0)
@@ -106,11 +106,11 @@ class LayoutRecorder:
             bits |= FURNITURE
         if marks & COMMENT and not bits & THREAD and measure.comment_section(tag):
             bits |= THREAD
-        if id(tag) == self._main_id:
+        if key == self._main_id:
             bits |= MAIN
-        if id(tag) in self._readable:
+        if key in self._readable:
             bits |= READABLE
-        if id(tag) == self._named_id:
+        if key == self._named_id:
             bits |= NAMED
         if name in BLOCK_TAGS:
             density, container = self._around(measure.tree.parent(tag))

@@ -87,6 +87,21 @@ CELL_SEPARATOR = " | "
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
+def collapse_spaces(text: str) -> str:
+    """``text`` with each run of HTML's whitespace made one space, as a browser shows it.
+
+    A printable string with no two spaces in a row holds no run but single spaces, so it
+    is returned as it is: a quarter of a page's lines, and the ``sub`` that would copy
+    them space by space is the costliest call of ending a line.
+
+    >>> collapse_spaces("a \\t b\\nc"), collapse_spaces("a b\\xa0c")
+    ('a b c', 'a b\\xa0c')
+    """
+    if "  " not in text and text.isprintable():  # tabs and line breaks are not printable
+        return text
+    return _HTML_SPACE.sub(" ", text)
+
+
 def body_text(tree: Tree, metadata_tags: list[Any] | None = None) -> str:
     """The readable text of the page ``tree``: lines of inline text, blocks set apart.
 
@@ -164,8 +179,9 @@ def _walk(
     recorder = lines.recorder
     name_of, attrs_of, children, text_types = tree.name, tree.attrs, tree.children, tree.text_types
     add, open_, close, invisible = lines.add, lines.open, lines.close, sizes.invisible
-    # Nodes to enter, and ``(element,)`` where an element entered is left: the children
-    # go on as they are, no pair made for each.
+    # Nodes to enter, and ``(name,)`` where an element of that name entered is left:
+    # the children go on as they are, no pair made for each, and the name is not asked
+    # again (lxml makes a new string for each ask).
     stack: list[Any] = [tree.root]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
@@ -175,14 +191,14 @@ def _walk(
                 add(node)
             continue
         if type(node) is tuple:
-            name = name_of(node[0])
+            name = node[0]
             if name in _EDGES:
                 close(name)
             if recorder is not None:
                 recorder.pop()
             continue
         name = name_of(node)
-        if name in METADATA_TAGS:
+        if name in _METADATA:
             met.append(node)
         elif name not in SKIPPED_TAGS:
             attrs = attrs_of(node)
@@ -196,7 +212,7 @@ def _walk(
                 recorder.push(node, name, furniture)
             if name in _EDGES:
                 open_(name)
-            push((node,))
+            push((name,))
             extend(reversed(children(node)))
 
 
@@ -356,7 +372,7 @@ class _Lines:
             self.filled = False  # so none counted by the recorder either (no reset)
             self.gap = max(self.gap, gap)
             return
-        line = _HTML_SPACE.sub(" ", "".join(self.parts)).strip()
+        line = collapse_spaces("".join(self.parts)).strip()
         self.parts.clear()
         self.filled = False
         if line:
@@ -386,6 +402,9 @@ class _Lines:
 #: The break an element's edge makes: 2 for a paragraph, 1 for a block; inline
 #: elements, absent, make none.
 _GAPS: dict[str, int] = {**dict.fromkeys(LINE_TAGS, 1), **dict.fromkeys(PARAGRAPH_TAGS, 2)}
+
+#: ``METADATA_TAGS`` as a set: the walk asks it of every element.
+_METADATA = frozenset(METADATA_TAGS)
 
 #: The elements whose edges ``_Lines.open`` and ``close`` act on: the others (inline
 #: elements) change nothing there, so the walk does not call them.
