@@ -703,7 +703,7 @@ def _word_counts(
     codes = np.frombuffer(lower.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     spaced = np.where(word, codes, np.uint32(32)).astype(np.uint32, copy=False)
     found = spaced.tobytes().decode("utf-32-le", "surrogatepass").split()
-    stop = np.fromiter(map(stopwords.__contains__, found), dtype=np.int64, count=len(found))
+    stop = np.fromiter(map(stopwords.__contains__, found), dtype=np.bool_, count=len(found))
     running = np.zeros(len(found) + 1, dtype=np.int64)
     np.cumsum(stop, out=running[1:])
     ends = np.cumsum(words)
