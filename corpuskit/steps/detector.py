@@ -108,9 +108,9 @@ _NORMALIZED = _Normalized()
 #: the six ASCII signs between Z and a) and as not Latin: every character from U+0300 on
 #: (it means to spare the Latin Extended Additional block, but compares the block's
 #: number with its name, so it never does; the same is done here, to give its answers).
-_LATIN = re.compile("[A-z]")
+_LATIN_FIRST, _LATIN_LAST = ord("A"), ord("z")
+_NOT_LATIN_FIRST = 0x300
 _LATIN_RUNS = re.compile("[A-z]+")
-_NOT_LATIN = re.compile("[\u0300-\U0010ffff]")
 _SPACE_RUNS = re.compile("  +")
 
 #: Words whose n-grams a memo keeps before it starts again (a few MB; prose repeats its
@@ -276,9 +276,16 @@ class FastDetector(Detector):  # type: ignore[misc]  # langdetect is untyped
 
     def cleaning_text(self) -> None:
         """``Detector.cleaning_text``: a text with more than twice as many non-Latin
-        characters as Latin ones loses its Latin ones (see ``_LATIN``)."""
+        characters as Latin ones loses its Latin ones (see ``_LATIN_FIRST``).
+
+        The characters are counted on the text's code points (an ASCII text has no
+        non-Latin one): ``findall`` made a string per character of the text."""
         text = self.text
-        if len(_LATIN.findall(text)) * 2 < len(_NOT_LATIN.findall(text)):
+        if text.isascii():
+            return
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        latin = np.count_nonzero((codes >= _LATIN_FIRST) & (codes <= _LATIN_LAST))
+        if latin * 2 < np.count_nonzero(codes >= _NOT_LATIN_FIRST):
             self.text = _LATIN_RUNS.sub("", text)
 
     def _detect_block(self) -> None:

@@ -131,6 +131,22 @@ def test_identical_to_langdetect_on_what_append_and_cleaning_rewrite(
         assert detector.text == stock.text
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("aAzZ[`{@ \u02ff\u0300日ộ\U0001f600\ud800")), max_size=40)
+)
+def test_cleaning_counts_latin_and_other_characters_as_langdetect(
+    factory: DetectorFactory, text: str
+) -> None:
+    """Around the bounds of both counts ("A" to "z", from U+0300; a lone surrogate counts
+    too) and of the two-to-one rule, the text cleaned is langdetect's."""
+    detector, stock = fast(factory), Detector(factory)
+    for one in (detector, stock):
+        one.text = text
+        one.cleaning_text()
+    assert detector.text == stock.text
+
+
 @given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=0, max_value=2**32))
 def test_draws_are_randbelows_draws(n: int, seed: int) -> None:
     """The written-out draws are ``_randbelow``'s, in order (``random.choice``'s)."""

@@ -164,13 +164,14 @@ def split_blocks(stats: Sequence[LineStats]) -> list[Block]:
 def main_region(blocks: Sequence[Block]) -> tuple[int, int]:
     """The densest stretch of prose: the run of blocks with the largest sum, where a
     good block counts its length and every other block its length negated."""
-    return _main_region([block.kind for block in blocks], [block.chars for block in blocks])
+    good = [block.kind == "good" for block in blocks]
+    return _main_region(good, [block.chars for block in blocks])
 
 
-def _main_region(kinds: Sequence[str], chars: Sequence[int]) -> tuple[int, int]:
+def _main_region(good: Sequence[bool], chars: Sequence[int]) -> tuple[int, int]:
     best, total, start, low, high = 0, 0, 0, 0, 0
-    for index, (kind, size) in enumerate(zip(kinds, chars, strict=True)):
-        weight = size if kind == "good" else -size
+    for index, (is_good, size) in enumerate(zip(good, chars, strict=True)):
+        weight = size if is_good else -size
         if total <= 0:
             total, start = weight, index
         else:
@@ -477,21 +478,42 @@ def _block_part(page: PageContext, number: int) -> list[float]:
 # The page at once: the features above, computed as arrays over all the lines of a page.
 
 #: Bits of a character's class: ``str.isalpha``, ``isdigit``, ``isupper``, ``islower``
-#: and ``isalnum`` of the character, one bit each.
-ALPHA, DIGIT, UPPER, LOWER, ALNUM = 1, 2, 4, 8, 16
+#: and ``isalnum`` of the character, one bit each; ``WORD_CHAR``: ``WORD`` matches it
+#: (``isalnum`` or "_"); ``KEEPS``: lowercasing keeps it one character, a word
+#: character if and only if it was one (so a page in lower case has its words where the
+#: page has them: ``_word_counts``).
+ALPHA, DIGIT, UPPER, LOWER, ALNUM, WORD_CHAR, KEEPS = 1, 2, 4, 8, 16, 32, 64
 
 
 def char_class(code: int) -> int:
     """The class bits of the character ``code``.
 
-    >>> char_class(ord("A")) == ALPHA | UPPER | ALNUM, char_class(ord("²")) == DIGIT | ALNUM
-    (True, True)
+    >>> char_class(ord("A")) == ALPHA | UPPER | ALNUM | WORD_CHAR | KEEPS
+    True
+    >>> char_class(ord("²")) == DIGIT | ALNUM | WORD_CHAR | KEEPS, char_class(ord("İ")) & KEEPS
+    (True, 0)
     """
     char = chr(code)
-    tests = (char.isalpha(), char.isdigit(), char.isupper(), char.islower(), char.isalnum())
-    return sum(
-        bit for bit, holds in zip((ALPHA, DIGIT, UPPER, LOWER, ALNUM), tests, strict=True) if holds
+    lower = char.lower()
+    word = _is_word(char)
+    tests = (
+        char.isalpha(),
+        char.isdigit(),
+        char.isupper(),
+        char.islower(),
+        char.isalnum(),
+        word,
+        len(lower) == 1 and _is_word(lower) == word,
     )
+    bits = (ALPHA, DIGIT, UPPER, LOWER, ALNUM, WORD_CHAR, KEEPS)
+    return sum(bit for bit, holds in zip(bits, tests, strict=True) if holds)
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``WORD`` matches ``char`` (``\\w``): a letter, a digit or a number (as
+    ``str.isalnum`` has them), or "_" (``re``'s definition for ``str`` patterns; a test
+    compares the two on every code point)."""
+    return char.isalnum() or char == "_"
 
 
 #: The classes of the ASCII characters (DEL, 127, has none: codes above it are clipped
@@ -512,10 +534,11 @@ def _table(marks: Sequence[str]) -> NDArray[np.bool_]:
 
 
 _TERMINAL = _table(TERMINAL)
-#: The marks of furniture that ``_line_part`` looks for, and the break between lines; in
-#: the page in lower case (nothing but "C" lowers to "c", so "(c)" is found as there).
-_MARKS = re.compile(r"\(c\)|http|www\.|[©@|\n]")
-_MARK_COLUMN = {"\n": 0, "©": 1, "(c)": 1, "@": 2, "http": 3, "www.": 3, "|": 4}
+#: The marks of furniture that ``_line_part`` looks for, by their column in
+#: ``PageText.marks``; in the page in lower case (nothing but "C" lowers to "c", so
+#: "(c)" is found as there). No two can overlap (no mark holds a character of another
+#: but itself), so every place one stands is a place ``_line_part``'s test finds.
+_MARK_COLUMN = {"©": 1, "(c)": 1, "@": 2, "http": 3, "www.": 3, "|": 4}
 
 
 #: ``math.log1p`` of each count below 4,096, as a table: the counts a page's features
@@ -548,19 +571,20 @@ def _ratio(top: NDArray[Any], bottom: NDArray[Any]) -> FloatArray:
     return out
 
 
-def _classes(codes: NDArray[np.uint32]) -> NDArray[np.uint8]:
-    """The class bits of each character code."""
+def _classes(codes: NDArray[np.uint32]) -> tuple[NDArray[np.uint8], bool]:
+    """The class bits of each character code, and whether every one of them ``KEEPS``."""
     classes = _ASCII_CLASS[np.minimum(codes, 127)]
     other = codes > 127
-    if other.any():
-        distinct, where = np.unique(codes[other], return_inverse=True)
-        known = _OTHER_CLASSES
-        for code in distinct.tolist():
-            if code not in known:
-                known[code] = char_class(code)
-        table = np.array([known[code] for code in distinct.tolist()], dtype=np.uint8)
-        classes[other] = table[where]
-    return classes
+    if not other.any():
+        return classes, True
+    distinct, where = np.unique(codes[other], return_inverse=True)
+    known = _OTHER_CLASSES
+    for code in distinct.tolist():
+        if code not in known:
+            known[code] = char_class(code)
+    table = np.array([known[code] for code in distinct.tolist()], dtype=np.uint8)
+    classes[other] = table[where]
+    return classes, bool((table & KEEPS).all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,14 +610,19 @@ class PageText:
         joined = "\n".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=size)
-        starts = np.zeros(size, dtype=np.int64)
-        np.cumsum(lengths[:-1] + 1, out=starts[1:])
-        classes = _classes(codes)
+        starts = _line_starts(lengths)
+        classes, keeps = _classes(codes)
         bits = [(classes & bit) != 0 for bit in (ALPHA, DIGIT, UPPER, ALNUM)]
         counts = np.array([_sums(mask, starts) for mask in (*bits, codes == 32)])
         last = codes[starts + lengths - 1] if size else codes[:0]
         lower = joined.lower()
-        words, stops = _word_counts(lower, stopwords, size)
+        if keeps:  # the words of ``lower`` stand where the page's do
+            words, stops = _word_counts(lower, stopwords, (classes & WORD_CHAR) != 0, starts)
+        else:
+            words, stops = _word_counts_by_line(lower, stopwords, size)
+        lower_starts = starts
+        if len(lower) != len(joined):  # a character lowered to several: lines start later
+            lower_starts = _line_starts(np.fromiter(map(len, lower.split("\n")), np.int64, size))
         return cls(
             list(compress(range(len(stripped)), stripped)),
             lengths,
@@ -603,7 +632,7 @@ class PageText:
             classes[starts] if size else classes[:0],
             _TERMINAL[np.minimum(last, len(_TERMINAL) - 1)],
             last == ord(":"),
-            _marks(lower, size),
+            _marks(lower, lower_starts),
         )
 
     def line_array(self) -> FloatArray:
@@ -638,6 +667,13 @@ class PageText:
         return np.array(flags, dtype=np.float64).T.reshape(size, len(LINE_NAMES))
 
 
+def _line_starts(lengths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Where each line begins in the lines of ``lengths`` joined by line breaks."""
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return starts
+
+
 def _sums(values: NDArray[Any], starts: NDArray[np.int64]) -> NDArray[np.int64]:
     """The sum of ``values`` (flags or counts) over each line, or each block: the runs
     that begin at ``starts``."""
@@ -648,10 +684,39 @@ def _sums(values: NDArray[Any], starts: NDArray[np.int64]) -> NDArray[np.int64]:
 
 
 def _word_counts(
+    lower: str, stopwords: frozenset[str], word: NDArray[np.bool_], starts: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Words and stopwords in each line of ``lower`` (the page in lower case, its lines
+    joined by line breaks, beginning at ``starts``), where ``word`` says which of its
+    characters are word characters (``WORD_CHAR``).
+
+    A line's words are the runs of word characters in it (what ``WORD`` finds), counted
+    where a run begins. The words themselves, in page order, line after line: the page
+    with every other character made a space, split on whitespace (no word character is
+    whitespace); a line's stopwords are counted in its stretch of that list. No Python
+    call per line or per word, and no regular expression (``WORD.findall`` over the page
+    cost three times as much).
+    """
+    begins = word.copy()
+    begins[1:] &= ~word[:-1]
+    words = _sums(begins, starts)
+    codes = np.frombuffer(lower.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaced = np.where(word, codes, np.uint32(32)).astype(np.uint32, copy=False)
+    found = spaced.tobytes().decode("utf-32-le", "surrogatepass").split()
+    stop = np.fromiter(map(stopwords.__contains__, found), dtype=np.bool_, count=len(found))
+    running = np.zeros(len(found) + 1, dtype=np.int64)
+    np.cumsum(stop, out=running[1:])
+    ends = np.cumsum(words)
+    stops: NDArray[np.int64] = running[ends] - running[ends - words]
+    return words, stops
+
+
+def _word_counts_by_line(
     lower: str, stopwords: frozenset[str], size: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Words and stopwords in each of the ``size`` lines of ``lower`` (the page, in lower
-    case, its lines joined by line breaks)."""
+    case, its lines joined by line breaks), a ``findall`` per line: for a page where
+    lowering moves or changes word characters (``KEEPS``)."""
     per_line = list(map(WORD.findall, lower.split("\n"))) if size else []
     words = np.fromiter(map(len, per_line), dtype=np.int64, count=size)
     flat = list(chain.from_iterable(per_line))
@@ -660,15 +725,22 @@ def _word_counts(
     return words, np.bincount(line[stop], minlength=size)
 
 
-def _marks(lower: str, size: int) -> NDArray[np.bool_]:
-    """For each line of ``lower``, which ``_MARKS`` it holds (columns: ``_MARK_COLUMN``)."""
-    found = _MARKS.findall(lower)
-    count = len(found)
-    breaks = np.fromiter(map("\n".__eq__, found), dtype=np.bool_, count=count)
-    column = np.fromiter(map(_MARK_COLUMN.__getitem__, found), dtype=np.int64, count=count)
-    marks = np.zeros((max(size, 1), 5), dtype=np.bool_)
-    marks[np.cumsum(breaks), column] = True
-    return marks[:size]
+def _marks(lower: str, starts: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """For each line of ``lower`` (beginning at ``starts``), which marks of
+    ``_MARK_COLUMN`` it holds (column 0 unused). Each mark is looked for by ``str.find``
+    from one place it stands to the next, in C: most pages hold few or none."""
+    marks = np.zeros((len(starts), 5), dtype=np.bool_)
+    find = lower.find
+    for mark, column in _MARK_COLUMN.items():
+        at = find(mark)
+        if at < 0:
+            continue
+        places = []
+        while at >= 0:
+            places.append(at)
+            at = find(mark, at + 1)
+        marks[np.searchsorted(starts, places, side="right") - 1, column] = True
+    return marks
 
 
 #: Block kinds by number, as ``PageBlocks`` codes them.
@@ -687,7 +759,7 @@ class PageBlocks:
     lines_ending_sentence: FloatArray
     stopwords: FloatArray
     quality: FloatArray
-    kinds: list[str]
+    kind: NDArray[np.int64]  # by number: KINDS
 
     @classmethod
     def of(cls, page: PageText) -> PageBlocks:
@@ -715,14 +787,15 @@ class PageBlocks:
             _sums(page.terminal, starts) / members,
             density,
             _log1p(chars) * density,
-            [KINDS[k] for k in kind.tolist()],
+            kind,
         )
 
     def block_array(self) -> FloatArray:
         """The ``BLOCK_NAMES`` features of every block, a row per block."""
-        size, kinds, quality = len(self.kinds), self.kinds, self.quality
+        size, kind, quality = len(self.kind), self.kind, self.quality
         number = np.arange(size)
-        low, high = _main_region(kinds, self.chars.tolist())
+        good = kind == 1
+        low, high = _main_region(good.tolist(), self.chars.tolist())
         inside = (low <= number) & (number < high)
         distance = np.where(inside, 0, np.minimum(np.abs(number - low), np.abs(number - high + 1)))
         # The quality of the nearest blocks, two either side (0 when there are none;
@@ -730,7 +803,6 @@ class PageBlocks:
         padded = np.concatenate([np.zeros(2), quality, np.zeros(2)])
         near = np.maximum.reduce([padded[shift : shift + size] for shift in (0, 1, 3, 4)])
         best = (float(quality.max()) if size else 0.0) or 1.0
-        kind = np.array([KINDS.index(k) for k in kinds], dtype=np.int64)
         columns = [
             _log1p(self.chars),
             self.stopwords,
@@ -741,18 +813,56 @@ class PageBlocks:
             padded[1 : size + 1],
             padded[3 : size + 3],
             near,
-            _prose_before(kinds),
-            _prose_before(kinds[::-1])[::-1],
+            _prose_before_blocks(kind),
+            _prose_before_blocks(kind[::-1])[::-1],
             inside,
             _log1p(distance),
-            _log1p(np.array(_short_runs(kinds))),
+            _log1p(_short_runs_blocks(kind)),
             quality,
-            kind == 1,
+            good,
             kind == 2,
             kind == 0,
             self.stopwords >= STOPWORDS_LOW,
             self.chars > LENGTH_HIGH,
             quality / best,
-            _log1p(np.array(_good_distance(kinds))),
+            _log1p(_good_distance_blocks(good)),
         ]
         return np.array(columns, dtype=np.float64).T.reshape(size, len(BLOCK_NAMES))
+
+
+# ``_prose_before``, ``_short_runs`` and ``_good_distance`` over the blocks' kinds by
+# number (``KINDS``), as arrays: the same values (the bench test compares every page's).
+
+
+def _prose_before_blocks(kind: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """For each block, whether the nearest earlier non-short block is good or near-good."""
+    number = np.arange(len(kind))
+    # the nearest non-short block before each: the last at or before the one before
+    last = np.maximum.accumulate(np.where(kind != 0, number, -1))
+    before = np.concatenate([[-1], last[:-1]]).astype(np.int64) if len(kind) else last
+    prose = (kind == 1) | (kind == 2)
+    found: NDArray[np.bool_] = (before >= 0) & prose[before]
+    return found
+
+
+def _short_runs_blocks(kind: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For each block, the length of the run of short blocks it belongs to (0 if none)."""
+    if not len(kind):
+        return np.zeros(0, dtype=np.int64)
+    short = kind == 0
+    begins = short.copy()
+    begins[1:] &= ~short[:-1]
+    run = np.cumsum(begins)  # the run each short block is in, from 1
+    lengths = np.bincount(run[short], minlength=int(run[-1]) + 1)
+    runs: NDArray[np.int64] = np.where(short, lengths[run], 0)
+    return runs
+
+
+def _good_distance_blocks(good: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """For each block, how many blocks away the nearest good block is (99 if none)."""
+    far, size = 99, len(good)
+    number = np.arange(size)
+    last = np.maximum.accumulate(np.where(good, number, -far))
+    following = np.minimum.accumulate(np.where(good, number, size + far)[::-1])[::-1]
+    distance: NDArray[np.int64] = np.minimum(np.minimum(number - last, following - number), far)
+    return distance

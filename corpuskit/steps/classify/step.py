@@ -24,8 +24,8 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from itertools import compress
-from operator import mul
+from itertools import compress, repeat
+from operator import itemgetter, mul, ne, or_
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -563,14 +563,35 @@ def judged_lines(
     lines: Sequence[str], features: PageFeatures, scores: Sequence[float], html: bool
 ) -> list[Judged]:
     """Each scored line as ``decide.keep_back`` sees it (``html``: the page's features
-    hold its layout's)."""
-    names = HTML_LINE_NAMES if html else LINE_NAMES
-    marks = [names.index(name) for name in (HTML_FURNITURE_MARKS if html else FURNITURE_MARKS)]
-    marked = np.asarray(features.line_array[:, marks] > 0).any(axis=1)
-    furniture: list[bool] = np.asarray(marked).tolist()
-    words: list[float] = np.rint(
-        np.expm1(features.line_array[:, LINE_NAMES.index("line_words")])
-    ).tolist()
+    hold its layout's).
+
+    Made a column at a time (``Judged`` fields from ``map`` over the page's lines, the
+    tuples made by ``tuple.__new__``, which is what a named tuple's constructor calls):
+    no Python call per line. ``judged_lines_by_line`` is the definition it must match.
+    """
+    furniture = _furniture(features, html)
+    words: list[int] = np.rint(np.expm1(features.line_array[:, _WORDS])).astype(np.int64).tolist()
+    blocks = features.blocks
+    opens = list(map(ne, blocks, [None, *blocks[:-1]]))
+    texts = list(map(str.strip, map(lines.__getitem__, features.lines)))  # none is blank
+    firsts = list(map(itemgetter(0), texts))
+    closing = _closing_marks()
+    if all(len(mark) == 1 for mark in closing):  # ``startswith`` is then membership
+        going = list(
+            map(or_, map(str.islower, firsts), map(frozenset(closing).__contains__, firsts))
+        )
+    else:
+        going = [_goes_on(text, closing) for text in texts]
+    fields = zip(scores, words, furniture, map(itemgetter(-1), texts), opens, going, strict=True)
+    return list(map(tuple.__new__, repeat(Judged), fields))
+
+
+def judged_lines_by_line(
+    lines: Sequence[str], features: PageFeatures, scores: Sequence[float], html: bool
+) -> list[Judged]:
+    """``judged_lines`` one line at a time: the definition (kept for the tests)."""
+    furniture = _furniture(features, html)
+    words: list[float] = np.rint(np.expm1(features.line_array[:, _WORDS])).tolist()
     blocks = features.blocks
     opens = [k == 0 or blocks[k] != blocks[k - 1] for k in range(len(blocks))]
     closing = _closing_marks()
@@ -580,6 +601,20 @@ def judged_lines(
             scores, words, furniture, (lines[at] for at in features.lines), opens, strict=True
         )
     ]
+
+
+#: Where ``line_words`` (log1p of the line's words) is among a line's features.
+_WORDS = LINE_NAMES.index("line_words")
+
+
+def _furniture(features: PageFeatures, html: bool) -> list[bool]:
+    """For each line of ``features``, whether it bears a mark of furniture: one of
+    ``FURNITURE_MARKS`` (``HTML_FURNITURE_MARKS`` for ``html``) is not 0."""
+    names = HTML_LINE_NAMES if html else LINE_NAMES
+    marks = [names.index(name) for name in (HTML_FURNITURE_MARKS if html else FURNITURE_MARKS)]
+    marked = np.asarray(features.line_array[:, marks] > 0).any(axis=1)
+    furniture: list[bool] = np.asarray(marked).tolist()
+    return furniture
 
 
 @cache

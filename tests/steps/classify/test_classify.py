@@ -29,6 +29,8 @@ from corpuskit.steps.classify.step import (
     ClassifyLines,
     LineModel,
     context,
+    judged_lines,
+    judged_lines_by_line,
     ordered_dot,
 )
 from tests.conftest import bench_pages, bench_params, doc_from, seed_pages
@@ -222,3 +224,27 @@ def test_ordered_dot_sums_as_python_sum_does(rows: int, weights: list[float], da
     matrix = [data.draw(cells) for _ in range(rows)]
     found = ordered_dot(np.array(matrix, dtype=float).reshape(rows, len(weights)), weights)
     assert found.tolist() == [sum(map(mul, weights, row)) for row in matrix]
+
+
+def same_judgment(lines: list[str], html: bool = False) -> bool:
+    """Whether ``judged_lines`` gives, field for field and type for type, what the
+    line-by-line definition gives (scores made up: the judgment only carries them)."""
+    features = page_features(lines, Stopwords().get("en"))
+    scores = [float(k % 7) - 3.0 for k in range(len(features.lines))]
+    fast = judged_lines(lines, features, scores, html)
+    slow = judged_lines_by_line(lines, features, scores, html)
+    types = [[type(value) for value in line] for line in fast]
+    return fast == slow and types == [[type(value) for value in line] for line in slow]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=30).map(lambda line: line.replace("\n", " ")), max_size=12))
+def test_judged_lines_are_the_line_by_line_judgment(lines: list[str]) -> None:
+    assert same_judgment(lines)
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_judged_lines_are_the_line_by_line_judgment_on_every_dev_page(dev_set: str) -> None:
+    for page in bench_pages("*.txt", dev_set):
+        assert same_judgment(prepared(page).text.split("\n")), page.name

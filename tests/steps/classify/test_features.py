@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,13 +12,24 @@ from hypothesis import strategies as st
 from corpuskit.lexicon.stopwords import Stopwords
 from corpuskit.steps.classify.features import (
     BLOCK_NAMES,
+    KEEPS,
+    KINDS,
     LENGTH_HIGH,
     LENGTH_LOW,
     LINE_NAMES,
+    WORD,
     Block,
     LineStats,
     _char_counts,
+    _good_distance,
+    _good_distance_blocks,
+    _is_word,
+    _prose_before,
+    _prose_before_blocks,
+    _short_runs,
+    _short_runs_blocks,
     block_kind,
+    char_class,
     good_distance,
     main_region,
     page_features,
@@ -212,10 +224,28 @@ def test_array_features_are_the_line_by_line_features(page: Path) -> None:
     assert same_features(page_lines(page), ENGLISH)
 
 
+#: Lines that exercise the page-wide counts: words joined by "_", a capital whose lower
+#: case is two characters (İ) or depends on what follows (Σ, final or not, across an
+#: apostrophe), furniture marks in either case, overlapping and at a line's edges.
+TRICKY_LINES = [
+    "",
+    " ",
+    "The cat sat on the mat.",
+    "© 2024 | Home",
+    "İ ΑΣ",
+    "snake_case and __init__ are one word each",
+    "ΟΔΟΣ'Α ΟΔΟΣ. Σ",
+    "(C) HTTP://WWW.EXAMPLE.COM a@b.c ||| (c)(c) httphttp www.www.",
+    "@|",
+    "ǅ ᾈ Ⅻ ½ ٣ 東京",
+]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.sampled_from(["", " ", "The cat sat on the mat.", "© 2024 | Home", "İ ΑΣ"]))
+    st.lists(st.sampled_from(TRICKY_LINES))
     | st.lists(st.text(max_size=40), max_size=12)
+    | st.lists(st.text(alphabet=st.sampled_from("aA_İΣσ'. \u00a0@|(cC)httpw©東"), max_size=30))
 )
 def test_array_features_are_the_line_by_line_features_on_any_lines(lines: list[str]) -> None:
     lines = [line.replace("\n", " ") for line in lines]  # lines hold no line break
@@ -261,3 +291,26 @@ def test_the_cell_separator_of_a_table_row_is_no_pipe_in_html_mode() -> None:
         "10,000 EUR | 36 months | 2.0 %": 0.0,
         "A paragraph of the article, long enough to be prose, with a comma.": 0.0,
     }
+
+
+def test_the_word_character_class_is_what_word_matches_on_every_code_point() -> None:
+    """``_is_word`` (``isalnum`` or "_") is ``re``'s ``\\w``, and ``KEEPS`` holds where a
+    character lowers to one character that is a word character when it was one: what
+    ``PageText`` counts words by (checked on every code point of this Python's Unicode)."""
+    for code in range(0x110000):
+        char = chr(code)
+        assert _is_word(char) == (WORD.fullmatch(char) is not None), hex(code)
+        assert not (_is_word(char) and char.isspace()), hex(code)  # split() keeps words
+        lower = char.lower()
+        keeps = len(lower) == 1 and _is_word(lower) == _is_word(char)
+        assert bool(char_class(code) & KEEPS) == keeps, hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(KINDS), max_size=14))
+def test_block_measures_by_array_are_the_block_by_block_ones(kinds: list[str]) -> None:
+    kind = np.array([KINDS.index(name) for name in kinds], dtype=np.int64)
+    assert _prose_before_blocks(kind).tolist() == _prose_before(kinds)
+    assert _prose_before_blocks(kind[::-1])[::-1].tolist() == _prose_before(kinds[::-1])[::-1]
+    assert _short_runs_blocks(kind).tolist() == _short_runs(kinds)
+    assert _good_distance_blocks(kind == 1).tolist() == _good_distance(kinds)
