@@ -22,11 +22,11 @@ from math import log1p
 from corpuskit.lexicon.layout import LAYOUT_NAMES
 
 #: Positions of the layout features read here.
-_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY, _EMPHASIS, _FIGURE = (
+_LINK, _HEADING, _PARAGRAPH, _MAIN, _DENSITY, _EMPHASIS, _FIGURE, _READABLE = (
     LAYOUT_NAMES.index(name)
     for name in (
         "html_link", "html_heading", "html_paragraph", "html_main", "html_block_link_density",
-        "html_emphasis", "html_figure",
+        "html_emphasis", "html_figure", "html_readability",
     )
 )  # fmt: skip
 
@@ -40,7 +40,7 @@ MARKUP_NAMES: tuple[str, ...] = (
     "html_link_run", "html_neighbours_linked", "html_main_link", "html_main_density",
     "html_before_main_text", "html_after_main_text", "html_within_main_text",
     "html_prev_prose", "html_after_heading", "html_main_text_distance", "html_main_emphasis",
-    "html_main_figure",
+    "html_main_figure", "html_after_readable_text",
 )  # fmt: skip
 
 
@@ -84,6 +84,9 @@ class _Columns:
     proses: list[float]
     runs: list[int]
     main_text: list[int]
+    #: The last line of prose inside readability's article (-1: none), for
+    #: ``html_after_readable_text``.
+    last_readable: int
 
     @classmethod
     def of(cls, lines: Sequence[str], rows: Sequence[Sequence[float]]) -> _Columns:
@@ -92,13 +95,14 @@ class _Columns:
         # The main container's text: its lines that are mostly prose (the first and the
         # last of them bound "before", "after" and "within").
         main_text = [k for k, row in enumerate(rows) if proses[k] >= 0.5 and row[_MAIN] >= 0.5]
-        return cls(rows, proses, _link_runs(rows), main_text)
+        return cls(rows, proses, _link_runs(rows), main_text, _last_prose(rows, proses, _READABLE))
 
     def values(self) -> list[tuple[float, ...]]:
         """Each line's ``MARKUP_NAMES`` values, in that order."""
         rows, proses, main_text = self.rows, self.proses, self.main_text
         size = len(rows)
         first, last = (main_text[0], main_text[-1]) if main_text else (size, -1)
+        last_readable = self.last_readable
         distances = _distances(size, main_text)
         logs = _logs(max([*self.runs, *distances, 0]))
         afters = [*proses[1:], 0.0]
@@ -120,6 +124,7 @@ class _Columns:
                 logs[distance],
                 row[_MAIN] * row[_EMPHASIS],
                 row[_MAIN] * row[_FIGURE],
+                1.0 if last_readable >= 0 and k > last_readable else 0.0,
             )
             for k, (row, after, before, heading, run, distance, linked) in enumerate(
                 zip(
@@ -134,6 +139,23 @@ class _Columns:
                 )
             )
         ]
+
+
+def _last_prose(rows: Sequence[Sequence[float]], proses: Sequence[float], column: int) -> int:
+    """The index of the last line that is mostly prose and mostly inside ``column``'s
+    element (-1: none). A line after it is after the article readability would keep
+    (``html_after_readable_text``): "related", "latest" and share boxes, author boxes
+    and the page's foot, which follow the article on any site. The main container's
+    own bound (``html_after_main_text``) stops short of readability's siblings, and
+    trafilatura's named container is often a wrapper holding those boxes too.
+
+    >>> _last_prose([[1.0], [1.0], [0.0]], [1.0, 0.2, 1.0], 0), _last_prose([[0.0]], [1.0], 0)
+    (0, -1)
+    """
+    for k in range(len(rows) - 1, -1, -1):
+        if proses[k] >= 0.5 and rows[k][column] >= 0.5:
+            return k
+    return -1
 
 
 def _logs(top: int) -> list[float]:

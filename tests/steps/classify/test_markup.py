@@ -45,3 +45,17 @@ def test_blank_lines_get_zeros_and_a_page_without_main_text_no_position() -> Non
         if not line:
             assert not any(row)
         assert values["html_before_main_text"] == values["html_after_main_text"] == 0.0
+
+
+def test_a_box_after_the_articles_last_prose_is_after_readabilitys_article() -> None:
+    rows = named(
+        f"<div><div class=entry-content><p>{PROSE}</p><p>{PROSE}</p></div>"
+        f"<p>A sibling paragraph that readability keeps: {PROSE}</p>"
+        "<div class=share><a href=/s>Share this story</a></div></div>"
+    )
+    kept = next(line for line in rows if line.startswith("A sibling"))
+    assert rows[kept]["html_readability"] == 1.0
+    assert rows[kept]["html_after_main_text"] == 1.0  # past the main container's text...
+    assert rows[kept]["html_after_readable_text"] == 0.0  # ...not past readability's
+    assert rows["Share this story"]["html_after_readable_text"] == 1.0
+    assert rows[PROSE.strip()]["html_after_readable_text"] == 0.0
