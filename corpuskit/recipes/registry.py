@@ -99,7 +99,7 @@ def summary(target: object) -> str:
     ``Step ``name``:`` prefix some docstrings open with.
 
     >>> summary(RepeatedLines)
-    'Drop short lines found on ``min_pages`` pages of a scope.'
+    'Drop the lines found on many pages of a scope.'
     """
     doc = inspect.getdoc(target) or ""
     first = " ".join(doc.split("\n\n")[0].split())

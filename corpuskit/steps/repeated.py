@@ -8,9 +8,10 @@ shard). No phrase list can name them all, but counting finds them.
 ``repeated_lines`` is a **corpus step**: the executor first shows it every page
 (``observe``, after the steps before it, so lines are compared in the same normalized
 form), then runs the fitted step, which removes the short lines counted on at least
-``min_pages`` pages of their scope (reason ``repeated_line``), and the longer lines
-counted on at least ``long_min_pages`` (reason ``repeated_passage``: a blog's blurb, an
-author's or a company's box, a disclaimer, printed on every page of a site) unless they
+``min_pages`` pages of their scope (reason ``repeated_line``), and, if it is set (it
+is off by default: ``LONG_MIN_PAGES``), the longer lines counted on at least
+``long_min_pages`` (reason ``repeated_passage``: a blog's blurb, an author's or a
+company's box, a disclaimer, printed on every page of a site) unless they
 hold ``long_share`` of the words of the page's counted lines (every line with a letter)
 or more: a page made mostly of lines found elsewhere is a copy of an article, the
 business of duplicate removal. Counts are kept per line hash, not per line, and merge by
@@ -47,9 +48,16 @@ MAX_WORDS = 10
 # models fitted on pages without this rule, ``bench/devsets.training_pages``), F
 # traf-dev / dragnet-dev from 0.8575 / 0.8401: 0.8584 / 0.8452 from two pages, 0.8582 /
 # 0.8443 from three, 0.8574 / 0.8437 from four (with the share below at 0.5 of long
-# lines' words). 0 turns it off. Re-measure with bench/quality.py --generalization
-# after changing.
-LONG_MIN_PAGES = 3
+# lines' words). 0 turns it off, and off is the default: where one article is on three
+# pages or more (a wire story on several sites, a page fetched twice under other URLs, a
+# crawl's near copies) and each copy carries enough other text (comments, a sidebar)
+# that the article holds under ``long_share`` of its words, the article's lines would go
+# from every copy (tests/steps/test_near_duplicates.py's copies of real pages showed
+# it: their articles removed, near duplicates no longer found). Turn it on (3) for a
+# corpus known to hold no such copies, or with ``scope = "site"``. Keeping the first
+# copy's lines, in input order, would make it safe; not done. Re-measure with
+# bench/quality.py --generalization after changing.
+LONG_MIN_PAGES = 0
 # A page whose repeated long lines hold this share of the words of its counted lines
 # (every line with a letter) or more is a copy (a wire story printed by several sites),
 # which duplicate removal deals with as a whole: its lines are left alone. 0.7: no
@@ -189,9 +197,11 @@ _UNKNOWN = object()
 
 @dataclass(frozen=True)
 class RepeatedLines:
-    """Step ``repeated_lines``: drop short lines found on ``min_pages`` pages of a scope,
-    and longer ones found on ``long_min_pages`` pages unless the page is mostly made of
-    them (``long_share``; see the module docstring).
+    """Step ``repeated_lines``: drop the lines found on many pages of a scope.
+
+    Short lines go from ``min_pages`` pages; longer ones, if ``long_min_pages`` is above
+    0 (off by default: ``LONG_MIN_PAGES``), from that many, unless the page is mostly
+    made of them (``long_share``; see the module docstring).
 
     ``scope`` is ``corpus`` (every page counts together) or ``site`` (pages of one host,
     from the page's URL, else of one source folder or file).

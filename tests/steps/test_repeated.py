@@ -57,12 +57,15 @@ def blog(count: int, blurb_pages: int) -> list[Document]:
 
 def test_a_long_line_on_three_pages_goes_as_a_passage() -> None:
     docs = blog(25, 3)
-    step = fitted(RepeatedLines(), docs)
+    assert fitted(RepeatedLines(), docs)(docs[0]) is docs[0], "off by default"
+    step = fitted(RepeatedLines(long_min_pages=3), docs)
     result = step(docs[0])
     assert result.text.strip() == f"{PROSE} Artikel 0 mit eigenem Text."
     assert result.edits[-1].removed == {"repeated_passage": 1}
     two = blog(25, 2)
-    assert fitted(RepeatedLines(), two)(two[0]) is two[0], "on two pages: maybe a quote"
+    assert fitted(RepeatedLines(long_min_pages=3), two)(two[0]) is two[0], (
+        "on two pages: maybe a quote"
+    )
     off = RepeatedLines(long_min_pages=0)
     assert fitted(off, docs)(docs[0]) is docs[0], "0 turns the long lines off"
 
@@ -71,11 +74,14 @@ def test_a_page_made_of_repeated_passages_is_a_copy_left_alone() -> None:
     copy = doc_from(f"{BLURB}\n{BLURB} Noch einmal.\nKurz.")
     copies = [copy, *blog(25, 0)]
     others = [doc_from(f"{BLURB}\n{BLURB} Noch einmal.\n{PROSE} {i}") for i in range(3)]
-    step = fitted(RepeatedLines(), copies + others)
+    step = fitted(RepeatedLines(long_min_pages=3), copies + others)
     assert step(copy) is copy, "its repeated long lines hold over long_share of its words"
     result = step(others[0])
     assert result.edits[-1].removed == {"repeated_passage": 2}, "28 of its 41 words"
-    assert fitted(RepeatedLines(long_share=0.5), copies + others)(others[0]) is others[0]
+    assert (
+        fitted(RepeatedLines(long_min_pages=3, long_share=0.5), copies + others)(others[0])
+        is others[0]
+    )
 
 
 def test_unfitted_step_changes_nothing() -> None:
