@@ -115,22 +115,15 @@ def countable(line: str, max_words: int) -> bool:
 def long_hash(line: str) -> int:
     """How ``LineHashes`` marks a long line: its ``line_hash`` turned negative (``~``),
     so that one integer says which line and that it is long. A line is counted under
-    its ``line_hash`` whatever its length (``counted``): "| Playlist: … »" counts with
+    its ``line_hash`` whatever its length (``~`` turns a long one back: ``observe`` and
+    the fitted step do so inline, per distinct line): "| Playlist: … »" counts with
     "Playlist: …", which the decoration makes a word shorter.
 
-    >>> long_hash("Impressum") == ~line_hash("Impressum") < 0
-    True
+    >>> long = long_hash("Impressum")
+    >>> long == ~line_hash("Impressum") < 0, ~long == line_hash("Impressum")
+    (True, True)
     """
     return ~line_hash(line)
-
-
-def counted(hashed: int) -> int:
-    """The ``line_hash`` a line of ``LineHashes`` is counted under (see ``long_hash``).
-
-    >>> counted(long_hash("Impressum")) == counted(line_hash("Impressum"))
-    True
-    """
-    return hashed if hashed >= 0 else ~hashed
 
 
 class LineHashes:
@@ -243,7 +236,7 @@ class RepeatedLines:
         scope = self.scope_of(doc)
         state.pages[scope] += 1
         hashes = set(self.hashed.of_lines(page_lines(doc.text)))
-        # counted(h), inlined: this runs for every distinct line of every page
+        # a long line counts under its line_hash (``long_hash``)
         state.lines.update({(scope, h if h >= 0 else ~h) for h in hashes if h is not None})
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
@@ -265,7 +258,7 @@ class RepeatedLines:
         seen, least, long_least = counts.lines, self.min_pages, self.long_min_pages
         lines = page_lines(doc.text)
         hashes = self.hashed.of_lines(lines)
-        found = {  # counted(h) inlined, as in ``observe``
+        found = {  # a long line counts under its line_hash, as in ``observe``
             h
             for h in set(hashes)
             if h is not None
