@@ -23,7 +23,7 @@ trafilatura 2.3.1 ``extract(include_comments=False)`` and readability-lxml 0.9.
 ``--json PATH`` writes the table with each row's per-page scores; every row's outputs go
 to ``bench/out/generalization/<mode>-<set>-<run>.jsonl`` for reading. ``--worst N`` lists,
 per mode and set, the N pages where the ``lodo`` output is furthest below the better
-anchor of that set (per-page F).
+anchor of that set (per-page F); it runs the anchors whatever the modes.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def report(
     """The whole table as text (and ``json_path`` written, if given)."""
     study = Study([DevSet.of(folder) for folder in folders], modes, folds)
     rows = study.corpuskit_rows()
-    if "html" in modes:
+    if "html" in modes or worst:  # the worst pages are measured against the anchors
         rows += study.anchor_rows()
     rows.sort(key=lambda row: (modes.index(row.mode) if row.mode in modes else 0, row.devset))
     write_outputs(rows)
