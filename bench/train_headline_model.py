@@ -29,7 +29,9 @@ order before, a sure rule's line first): cross-validated by page (``FOLDS`` fold
 both sets) and leave-one-dataset-out (fitted on one set, scored on the other), the
 headline match (the HTML title lifted, of the pages whose dump holds it as a line) and
 the wrong lifts (a title lifted that is not the HTML title, and of those how many
-contain it or are contained in it). ``--misses`` counts instead each set's
+contain it or are contained in it). ``--curves`` prints, fitted on one set and
+scored on the other, the right and wrong titles at every threshold on both (where the
+fitted threshold lands on the held-out set's curve). ``--misses`` counts instead each set's
 leave-one-dataset-out misses by kind (``MISSES``: the title not a candidate, nothing
 lifted, or which other line was lifted and where it sits). ``--write`` fits on every
 page of every set given and writes ``corpuskit/data/headline_model.toml``.
@@ -244,13 +246,19 @@ def _gain(train: list[Page], w: np.ndarray, threshold: float) -> int:
     """Right titles less wrong ones, on the pages whose dump holds the HTML title (on
     the others, the line lifted may be the page's printed headline where ``<title>``
     says something else)."""
+    right, wrong = _counts(train, w, threshold)
+    return right - wrong
+
+
+def _counts(pages: list[Page], w: np.ndarray, threshold: float) -> tuple[int, int]:
+    """Right and wrong titles lifted on the held pages of ``pages``."""
     right = wrong = 0
-    for page in train:
+    for page in pages:
         title = lifted(page, w, threshold)
         if title is not None and page.held:
             right += plain(title) == plain(page.title or "")
             wrong += plain(title) != plain(page.title or "")
-    return right - wrong
+    return right, wrong
 
 
 def rates(test: list[Page], w: np.ndarray, threshold: float) -> str:
@@ -356,6 +364,26 @@ def misses(by_set: dict[str, list[Page]]) -> list[str]:
     return out
 
 
+def curves(by_set: dict[str, list[Page]]) -> list[str]:
+    """For each set, fitted on the others (LODO): right (wrong) titles at each of
+    ``THRESHOLDS`` on the training pages, which the threshold is chosen on (the most
+    right less wrong), and on the set's own pages, which it is applied to; so the
+    threshold fitted can be set beside the one the held-out set would have wanted."""
+    out = []
+    for name, ps in by_set.items():
+        others = [p for n, q in by_set.items() if n != name for p in q]
+        w, fitted = train(others)
+        out.append(f"lodo {name} (fitted on the others at {fitted}):")
+        out.append("  threshold  training right (wrong) less  held-out right (wrong) less")
+        for threshold in THRESHOLDS:
+            (a, b), (c, d) = _counts(others, w, threshold), _counts(ps, w, threshold)
+            mark = " <- fitted" if threshold == fitted else ""
+            out.append(
+                f"  {threshold:9.2f}  {a:6} ({b:3}) {a - b:4}  {c:10} ({d:3}) {c - d:4}{mark}"
+            )
+    return out
+
+
 def _fixed(page: Page, w: np.ndarray, threshold: float) -> Page:
     """``page`` with its decision made by (``w``, ``threshold``) and frozen, so that
     ``rates`` can score pages decided by different fold models together."""
@@ -401,6 +429,11 @@ def main() -> int:
     parser.add_argument(
         "--misses", action="store_true", help="count the LODO misses by kind, and stop"
     )
+    parser.add_argument(
+        "--curves",
+        action="store_true",
+        help="right (wrong) titles by threshold, LODO, on training and held-out pages, and stop",
+    )
     args = parser.parse_args()
     # only its date and byline marks are used: no model is needed (nor may exist yet)
     step = LiftMetadata(headlines=HeadlineModel((0.0,) * len(NAMES), 2.0))
@@ -411,6 +444,9 @@ def main() -> int:
         page.sure_first = args.sure_rules_first
     if args.misses:
         print("\n".join(misses(by_set)))
+        return 0
+    if args.curves:
+        print("\n".join(curves(by_set)))
         return 0
     lines = report(by_set)
     print("\n".join(lines))

@@ -28,6 +28,7 @@ share bar and again above the body) are one candidate, their odds added up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -185,13 +186,14 @@ def candidates(
     of the window that ``_Page.possible`` lets through (the others are not scored at
     all, which halves the work: most are menu items). ``leads``: the leads of a byline
     split at its name (``MetadataVocabulary.leads``, ``byline_lead``)."""
-    kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    kept = [i for i in nonblank if not reasons[i]]
     norms, counts = measured([lines[i] for i in kept])
     start = body_start(counts)
     first = 0 if start is None else max(0, start - BEFORE_BODY)
     last = BEFORE_BODY if start is None else start + INTO_BODY + 1
     window = range(first, min(last, len(kept)))
-    page = _Page(lines, reasons, kept, (norms, counts), start or 0, window, leads)
+    page = _Page(lines, reasons, (nonblank, kept), (norms, counts), start or 0, window, leads)
     return [(kept[k], page.features(k)) for k in window if page.possible(k)]
 
 
@@ -226,12 +228,13 @@ class _Page:
         self,
         lines: Sequence[str],
         reasons: Sequence[str | None],
-        kept: list[int],
+        indices: tuple[list[int], list[int]],
         measures: tuple[list[str], list[int]],
         start: int,
         window: range,
         leads: Collection[str],
     ) -> None:
+        nonblank, kept = indices  # the non-blank lines' indices, and of those the kept
         self.lines, self.reasons, self.kept, self.start = lines, reasons, kept, start
         self.norms, self.counts = measures
         counts = self.counts
@@ -256,7 +259,7 @@ class _Page:
         self.next_body = _next_body(counts)
         self.shares: list[float] = []  # body shares of the candidates so far, in order
         around = kept[near.start : near.stop]
-        after, before = _metadata_near(lines, reasons, around)
+        after, before = _metadata_near(nonblank, reasons, around)
         after = _lead_next(after, lines, around, counts[near.start : near.stop], leads)
         self.metadata_next = _near(near, len(kept), after)
         self.metadata_before = _near(near, len(kept), before)
@@ -268,9 +271,11 @@ class _Page:
         of one or two words). On a page of two or three lines the best candidate takes
         most of the odds whatever it is; this keeps a standfirst or "More text." from
         being lifted."""
+        if self.like[k]:
+            return True
         line = self.lines[self.kept[k]]
         ends = ends_sentence(line) or line.rstrip().endswith((":", ";", ","))
-        return self.like[k] or (not ends and self._body_share(k) > 0)
+        return not ends and self._body_share(k) > 0
 
     def features(self, k: int) -> list[float]:
         line, n = self.lines[self.kept[k]], self.counts[k]
@@ -375,6 +380,8 @@ def content_words(line: str) -> set[str]:
     >>> sorted(content_words("Rain ends the drought in Spain"))
     ['drought', 'ends', 'rain', 'spain']
     """
+    if line.isascii():  # casefold is lower there, and lowering keeps every word whole
+        return set(CONTENT_WORD.findall(line.lower()))
     return {word.casefold() for word in CONTENT_WORD.findall(line)}
 
 
@@ -398,15 +405,15 @@ def body_start(counts: Sequence[int]) -> int | None:
 
 
 def _metadata_near(
-    lines: Sequence[str], reasons: Sequence[str | None], kept: list[int]
+    nonblank: list[int], reasons: Sequence[str | None], kept: list[int]
 ) -> tuple[list[bool], list[bool]]:
-    """For each kept line, whether one of the two non-blank lines after it, and one of
-    the two before it, is a dateline or a byline (one pass each way).
+    """For each of the ``kept`` lines, whether one of the two non-blank lines after it,
+    and one of the two before it, is a dateline or a byline (one pass each way);
+    ``nonblank``: the indices of the page's non-blank lines, the ``kept`` among them.
 
-    >>> _metadata_near(["A", "", "B", "x"], [None, None, None, "byline"], [0, 2])
+    >>> _metadata_near([0, 2, 3], [None, None, None, "byline"], [0, 2])
     ([True, True], [False, False])
     """
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
     meta = [reasons[i] in METADATA for i in nonblank]
     where = {index: j for j, index in enumerate(nonblank)}
     after = [any(meta[where[i] + 1 : where[i] + 3]) for i in kept]
@@ -430,17 +437,22 @@ def _lead_next(
     [True, False, False]
     """
     out = list(after)
+    ends = _frozen_lead_ends(leads) if isinstance(leads, frozenset) else lead_ends(leads)
     for j in [j for j, n in enumerate(counts) if n <= LEAD_WORDS]:
-        if byline_lead(lines[kept[j]], counts[j], leads):
+        if byline_lead(lines[kept[j]], counts[j], leads, ends):
             out[max(0, j - 2) : j] = [True] * (j - max(0, j - 2))
     return out
 
 
-def byline_lead(line: str, words: int, leads: Collection[str]) -> bool:
+def byline_lead(
+    line: str, words: int, leads: Collection[str], ends: Collection[str] | None = None
+) -> bool:
     """Whether ``line`` (of ``words`` words) is a byline's or dateline's lead without
     the name or date: one of ``leads`` (case folded, no closing colon:
     ``MetadataVocabulary.leads``), maybe after a few words (a date, "Posted"); the
-    line's last words are looked up, at most ``LEAD_WORDS`` of them.
+    line's last words are looked up, at most ``LEAD_WORDS`` of them, and only when
+    the last one ends a lead (``ends``: ``lead_ends(leads)``, worked out once for a
+    vocabulary by ``_lead_next``; most short lines, menu items, end in no lead's word).
 
     >>> leads = {"by", "posted on"}
     >>> byline_lead("Posted By", 2, leads), byline_lead("By:", 1, leads)
@@ -451,7 +463,27 @@ def byline_lead(line: str, words: int, leads: Collection[str]) -> bool:
     if words > LEAD_WORDS:
         return False
     tail = line.casefold().rstrip(" :").split()
+    if not tail or tail[-1] not in (lead_ends(leads) if ends is None else ends):
+        return False
     return any(" ".join(tail[i:]) in leads for i in range(len(tail)))
+
+
+def lead_ends(leads: Collection[str]) -> frozenset[str]:
+    """The last words of ``leads`` that ``byline_lead`` can match: a lead of words
+    set apart by single spaces (it compares the line's last words joined so).
+
+    >>> sorted(lead_ends({"by", "posted on", "von "}))
+    ['by', 'on']
+    """
+    return frozenset(
+        lead.rpartition(" ")[2] for lead in leads if lead and " ".join(lead.split()) == lead
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _frozen_lead_ends(leads: frozenset[str]) -> frozenset[str]:
+    """``lead_ends`` of a vocabulary's leads (a frozenset), worked out once."""
+    return lead_ends(leads)
 
 
 def _near(near: range, size: int, values: list[bool]) -> list[bool]:

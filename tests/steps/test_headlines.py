@@ -16,6 +16,7 @@ from corpuskit.lexicon.metadata import MetadataVocabulary
 from corpuskit.pipeline import Pipeline
 from corpuskit.steps.headlines import (
     BEFORE_BODY,
+    CONTENT_WORD,
     INTO_BODY,
     LEAD_WORDS,
     NAMES,
@@ -23,6 +24,8 @@ from corpuskit.steps.headlines import (
     _metadata_near,
     byline_lead,
     candidates,
+    content_words,
+    lead_ends,
     measured,
 )
 from corpuskit.steps.metadata import LiftMetadata
@@ -141,9 +144,10 @@ def test_metadata_near_some_kept_lines_is_their_part_of_all(
 ) -> None:
     """``_Page`` asks ``_metadata_near`` about the kept lines near the window only."""
     reasons = [{"5 May 2024": "dateline", "By Ana": "byline"}.get(line) for line in lines]
-    kept = [i for i, line in enumerate(lines) if line.strip() and not reasons[i]]
-    after, before = _metadata_near(lines, reasons, kept)
-    assert _metadata_near(lines, reasons, kept[low:high]) == (after[low:high], before[low:high])
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    kept = [i for i in nonblank if not reasons[i]]
+    after, before = _metadata_near(nonblank, reasons, kept)
+    assert _metadata_near(nonblank, reasons, kept[low:high]) == (after[low:high], before[low:high])
 
 
 def test_a_byline_split_at_its_name_marks_the_line_above_it() -> None:
@@ -179,6 +183,32 @@ def test_a_lead_is_a_short_line_whose_last_words_are_a_prefix(words: list[str]) 
         " ".join(tail[i:]) == lead for i in range(len(tail)) for lead in LEADS
     )
     assert byline_lead(line, len(words), LEADS) == expected
+
+
+@given(
+    st.lists(st.sampled_from(["by", "Posted", "on", "Ana", "von", ":", "Text", "By:"]), max_size=6),
+    st.sets(st.sampled_from(["by", "posted on", "on", "von ", "text  von", "text von", ""])),
+)
+def test_the_last_word_check_leaves_byline_lead_as_it_was(
+    words: list[str], leads: set[str]
+) -> None:
+    # ``byline_lead`` first asks whether the line's last word ends a lead
+    # (``lead_ends``): the answer is the full look-up's, for any leads, given or not,
+    # including leads it can never match ("von ", "text  von": not single-spaced).
+    line = " ".join(words)
+    tail = line.casefold().rstrip(" :").split()
+    expected = len(words) <= LEAD_WORDS and any(
+        " ".join(tail[i:]) in leads for i in range(len(tail))
+    )
+    assert byline_lead(line, len(words), leads) == expected
+    assert byline_lead(line, len(words), leads, lead_ends(leads)) == expected
+    assert byline_lead(line, len(words), frozenset(leads)) == expected
+
+
+@given(st.text(alphabet="abzXYZ_09 -'.İıßéŉ\u0307", max_size=30))
+def test_content_words_of_a_line_are_its_long_words_case_folded(line: str) -> None:
+    # ASCII lines take a shorter path (lowered, then matched): the same words
+    assert content_words(line) == {word.casefold() for word in CONTENT_WORD.findall(line)}
 
 
 def test_a_custom_vocabulary_changes_the_bylines_and_the_ranker_alike() -> None:
