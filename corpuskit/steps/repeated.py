@@ -8,15 +8,25 @@ shard). No phrase list can name them all, but counting finds them.
 ``repeated_lines`` is a **corpus step**: the executor first shows it every page
 (``observe``, after the steps before it, so lines are compared in the same normalized
 form), then runs the fitted step, which removes the short lines counted on at least
-``min_pages`` pages of their scope (reason ``repeated_line``), and, if it is set (it
-is off by default: ``LONG_MIN_PAGES``), the longer lines counted on at least
-``long_min_pages`` (reason ``repeated_passage``: a blog's blurb, an author's or a
-company's box, a disclaimer, printed on every page of a site) unless they
-hold ``long_share`` of the words of the page's counted lines (every line with a letter)
-or more: a page made mostly of lines found elsewhere is a copy of an article, the
-business of duplicate removal. Counts are kept per line hash, not per line, and merge by
-addition, so workers can count apart. A scope with fewer than ``min_run_pages`` pages is
-left alone: there is not enough to count (``clean_text`` on one page, say).
+``min_pages`` pages of their scope (reason ``repeated_line``), and the longer lines
+counted on at least ``long_min_pages`` (reason ``repeated_passage``: a blog's blurb, an
+author's or a company's box, a disclaimer, printed on every page of a site; 0 turns
+them off), except the lines of an article copied (a wire story, a page fetched under
+several URLs, a crawl's near copies), which are duplicate removal's business. An
+article's long lines travel as a block, furniture's alone or in twos, or beside each
+page's own article: long lines that are on exactly the same pages as each other,
+``COPY_LINES`` of them or more (or ``COPY_WORDS`` words), which hold ``long_share`` of
+the words of the long lines of one of those pages or more (the one with the fewest: a
+copy with little else around it), stay on every page they are on, however much other
+text (comments, another site's furniture) each copy has. Which pages a long line is on
+is known from the sum of its pages' keys (``page_key``) kept beside its count, and the
+fewest long-line words of a page it is on beside that (``LineCounts``); ``explain``
+shows these figures for each long line removed (its features) and kept as a copy.
+
+Counts and key sums are kept per line hash, not per line, and merge by addition (the
+fewest words by taking the smaller), so workers can count apart, in any order. A scope
+with fewer than ``min_run_pages`` pages is left alone: there is not enough to count
+(``clean_text`` on one page, say).
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any, Literal
@@ -31,7 +42,7 @@ from urllib.parse import urlsplit
 
 from corpuskit.document import Document
 from corpuskit.lexicon.lines import line_key
-from corpuskit.pipeline import page_lines, remove_lines
+from corpuskit.pipeline import has_run, page_lines, remove_lines
 
 # A line on two different pages of its scope is furniture: across the 659 sites of the
 # traf-dev benchmark, lines on two or more pages hold 449 of its 2,088 junk passages and
@@ -48,26 +59,42 @@ MAX_WORDS = 10
 # models fitted on pages without this rule, ``bench/devsets.training_pages``), F
 # traf-dev / dragnet-dev from 0.8575 / 0.8401: 0.8584 / 0.8452 from two pages, 0.8582 /
 # 0.8443 from three, 0.8574 / 0.8437 from four (with the share below at 0.5 of long
-# lines' words). 0 turns it off, and off is the default: where one article is on three
-# pages or more (a wire story on several sites, a page fetched twice under other URLs, a
-# crawl's near copies) and each copy carries enough other text (comments, a sidebar)
-# that the article holds under ``long_share`` of its words, the article's lines would go
-# from every copy (tests/steps/test_near_duplicates.py's copies of real pages showed
-# it: their articles removed, near duplicates no longer found). Turn it on (3) for a
-# corpus known to hold no such copies, or with ``scope = "site"``. Keeping the first
-# copy's lines, in input order, would make it safe; not done. Re-measure with
-# bench/quality.py --generalization after changing.
-LONG_MIN_PAGES = 0
-# A page whose repeated long lines hold this share of the words of its counted lines
-# (every line with a letter) or more is a copy (a wire story printed by several sites),
-# which duplicate removal deals with as a whole: its lines are left alone. 0.7: no
-# dev-set page is such a copy (the same scores as without the check: dragnet-dev F
-# 0.8560); at 0.5 0.8536. Counted over the long lines' words only (a short article of
-# short lines under a long blurb then looks like a copy), 0.5 / 0.7 / 0.9 gave dragnet-dev
-# 0.8443 / 0.8500 / 0.8525; traf-dev 0.8582 in every case.
+# lines' words). 0 turns it off. On by default since the seventh session, with an
+# article copied on several pages kept (COPY_LINES): text LODO F 0.8582 / 0.8504 (0.8560
+# on dragnet-dev without that protection, which removed an article found on three pages
+# or more from every copy with other text around it: tests/steps/test_near_duplicates.py's
+# copies of real pages). Re-measure with bench/quality.py --generalization after changing.
+LONG_MIN_PAGES = 3
+# The share of the words of the long lines of one of its pages (the one with the fewest)
+# that a block of long lines on the same pages must hold to be an article copied
+# (``COPY_LINES``). Words of the long lines found on three pages removed / kept as
+# copies, on dragnet-dev's text dumps: 60,011 / 5,615 at 0.7 (gold words removed 3,393,
+# as with no copy rule: a site's disclaimer, the page's own headline in the other
+# pages' lists), 55,852 / 9,774 at 0.6 (3,134), 61,534 / 4,092 at 0.8; the copies of
+# real pages of tests/steps/test_near_duplicates.py keep 34,849 of 37,378 at 0.5 to 0.7,
+# 31,961 at 0.8. Taken on the page with the fewest long-line words, one copy with
+# little around the article keeps it on every copy. Until the seventh session this was
+# a check of each page alone (all its repeated long lines against every counted line's
+# words), which left an article with other text around in each copy unprotected.
 LONG_SHARE = 0.7
 # Below this many pages in a scope, recurrence means little; the step does nothing.
 MIN_RUN_PAGES = 20
+# An article copied on several pages (a wire story, a page fetched under several URLs, a
+# crawl's near copies) has its long lines on the same pages, as a block that is most of
+# the long text of some copy; furniture travels alone or in twos (a blurb, an author's
+# box), or as a block beside each page's own article (a site's sidebar of teasers, on
+# the same pages of a site crawled at once). Long lines on exactly the same pages as
+# each other (``LineCounts.long_keys``), COPY_LINES of them or more or COPY_WORDS words
+# or more, holding ``long_share`` of the words of the long lines of one of their pages
+# or more, are an article copied, left to duplicate removal. On the copies of real
+# pages of tests/steps/test_near_duplicates.py (each original, and copies with another
+# page's furniture around, cut, re-encoded) such blocks hold 34,849 of the 37,378 words
+# of the long lines found on three pages; on dragnet-dev's text dumps (no page copied)
+# 5,615 of 65,626, none in the gold. Without the share, blocks of 4 lines or 100 words
+# held 45,712 of dragnet-dev's: its sites' sidebars. Re-measure with bench/quality.py
+# --generalization after changing.
+COPY_LINES = 4
+COPY_WORDS = 100
 # Lines LineHashes remembers before it starts again. Every page is looked at twice
 # (counted, then cleaned) and furniture recurs from page to page: the 696 traf-dev pages
 # hold 77,512 distinct short lines in 133,832. Long lines are remembered too, as not
@@ -82,10 +109,26 @@ class LineCounts:
 
     lines: Counter[tuple[str, int]] = field(default_factory=Counter)
     pages: Counter[str] = field(default_factory=Counter)
+    #: For a long line (under its ``line_hash``), the sum of the ``page_key`` of the
+    #: pages it is on: two long lines with the same count and the same sum are on the
+    #: same pages. An integer per distinct long line, added up as the counts are.
+    long_keys: Counter[tuple[str, int]] = field(default_factory=Counter)
+    #: For a long line, the fewest words of long lines (``long_words``) of a page it is
+    #: on: merged by taking the smaller.
+    fewest: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def merge(self, other: LineCounts) -> None:
         self.lines.update(other.lines)
         self.pages.update(other.pages)
+        self.long_keys.update(other.long_keys)
+        self.least_words(other.fewest)
+
+    def least_words(self, words: Mapping[tuple[str, int], int]) -> None:
+        """Keep for each long line the smaller of its ``fewest`` and ``words``'."""
+        fewest = self.fewest
+        for key, count in words.items():
+            if count < fewest.get(key, count + 1):
+                fewest[key] = count
 
 
 def line_hash(line: str) -> int:
@@ -96,6 +139,38 @@ def line_hash(line: str) -> int:
     """
     digest = hashlib.blake2b(line_key(line).encode("utf-8", "replace"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+def page_key(doc: Document) -> int:
+    """A stable 64-bit key of a page, from its id (the same on a resumed run, with any
+    number of workers and on Ray: ``Document.id`` is made from where the page was read).
+
+    >>> from corpuskit.document import Source
+    >>> page_key(Document("a1", "Text", Source("a.txt"))) == page_key(
+    ...     Document("a1", "Other text", Source("b.txt")))
+    True
+    """
+    digest = hashlib.blake2b(doc.id.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def long_words(lines: list[str], hashes: list[int | None]) -> int:
+    """The words of a page's long lines (``LineHashes``: a negative hash), each distinct
+    line once.
+
+    >>> long_words(["a b c", "x", "a b c"], [~1, 5, ~1])
+    3
+    """
+    return sum(len(line.split()) for _, line in _long_lines(lines, hashes))
+
+
+def _long_lines(lines: list[str], hashes: list[int | None]) -> list[tuple[int, str]]:
+    """Each distinct long line of a page (by its ``long_hash``) with its first text."""
+    first: dict[int, str] = {}
+    for line, hashed in zip(lines, hashes, strict=True):
+        if hashed is not None and hashed < 0 and hashed not in first:
+            first[hashed] = line
+    return list(first.items())
 
 
 def countable(line: str, max_words: int) -> bool:
@@ -192,9 +267,9 @@ _UNKNOWN = object()
 class RepeatedLines:
     """Step ``repeated_lines``: drop the lines found on many pages of a scope.
 
-    Short lines go from ``min_pages`` pages; longer ones, if ``long_min_pages`` is above
-    0 (off by default: ``LONG_MIN_PAGES``), from that many, unless the page is mostly
-    made of them (``long_share``; see the module docstring).
+    Short lines go from ``min_pages`` pages; longer ones from ``long_min_pages`` (0: never),
+    unless they are a block copied with an article (``COPY_LINES``, ``COPY_WORDS``,
+    ``long_share``; see the module docstring).
 
     ``scope`` is ``corpus`` (every page counts together) or ``site`` (pages of one host,
     from the page's URL, else of one source folder or file).
@@ -235,9 +310,16 @@ class RepeatedLines:
         """Count the page once for its scope and once for each distinct counted line."""
         scope = self.scope_of(doc)
         state.pages[scope] += 1
-        hashes = set(self.hashed.of_lines(page_lines(doc.text)))
-        # a long line counts under its line_hash (``long_hash``)
-        state.lines.update({(scope, h if h >= 0 else ~h) for h in hashes if h is not None})
+        lines = page_lines(doc.text)
+        hashed = self.hashed.of_lines(lines)
+        hashes = {h for h in hashed if h is not None}
+        # a long line counts under its line_hash (``long_hash``); the counters are
+        # given the same key tuples, which a new entry then shares
+        long = {(scope, ~h) for h in hashes if h < 0}
+        state.lines.update(long.union((scope, h) for h in hashes if h >= 0))
+        if long:
+            state.long_keys.update(dict.fromkeys(long, page_key(doc)))
+            state.least_words(dict.fromkeys(long, long_words(lines, hashed)))
 
     def fitted(self, state: LineCounts) -> RepeatedLines:
         """This step with the counts of a whole corpus."""
@@ -251,10 +333,31 @@ class RepeatedLines:
         return os.path.dirname(doc.source.path) or doc.source.path
 
     def __call__(self, doc: Document) -> Document:
+        judged = self._judge(doc)
+        if judged is None:
+            return doc
+        lines, rules, features, _ = judged
+        return remove_lines(doc, self.name, rules, features=features, lines=lines)
+
+    def judged(self, doc: Document) -> dict[int, Mapping[str, float]]:
+        """The long lines found on ``long_min_pages`` pages or more that this step keeps
+        on ``doc`` as part of an article copied (``COPY_LINES``), by their index in
+        ``doc``'s lines, with the figures that decided (``_blocks``): ``corpuskit
+        explain`` shows why they stayed; a removed one carries the same figures as its
+        features."""
+        if has_run(doc, self.name):
+            return {}
+        judged = self._judge(doc)
+        return {} if judged is None else judged[3]
+
+    def _judge(self, doc: Document) -> _Judgment | None:
+        """The page's lines, the rule removing each (or None), what decided each long
+        line removed and each kept as part of a copy; None when the step leaves the
+        page alone (unfitted, or a scope too small to count)."""
         counts = self.counts
         scope = self.scope_of(doc)
         if counts is None or counts.pages[scope] < self.min_run_pages:
-            return doc
+            return None
         seen, least, long_least = counts.lines, self.min_pages, self.long_min_pages
         lines = page_lines(doc.text)
         hashes = self.hashed.of_lines(lines)
@@ -264,21 +367,64 @@ class RepeatedLines:
             if h is not None
             and (seen[(scope, h)] >= least if h >= 0 else seen[(scope, ~h)] >= long_least)
         }
-        if any(h < 0 for h in found) and self._a_copy(lines, hashes, found):
-            found = {h for h in found if h >= 0}
+        removed: dict[int, Mapping[str, float]] = {}
+        kept: dict[int, Mapping[str, float]] = {}
+        if any(h < 0 for h in found):
+            blocks = self._blocks(scope, lines, hashes, found)
+            for index, hashed in enumerate(hashes):
+                if hashed in blocks:
+                    why = blocks[hashed]
+                    (kept if self._copied(why) else removed)[index] = why
+            found.difference_update(h for h, why in blocks.items() if self._copied(why))
         rules = [_REASONS[h >= 0] if h in found else None for h in hashes]
-        return remove_lines(doc, self.name, rules, lines=lines)
+        return lines, rules, removed, kept
 
-    def _a_copy(self, lines: list[str], hashes: list[int | None], found: set[int]) -> bool:
-        """Whether the page's long lines found elsewhere hold ``long_share`` of the words
-        of its counted lines or more (a copy of an article, left to duplicate removal)."""
-        repeated = total = 0
-        for line, hashed in zip(lines, hashes, strict=True):
-            if hashed is not None:
-                words = len(line.split())
-                total += words
-                repeated += words if hashed < 0 and hashed in found else 0
-        return repeated >= self.long_share * total
+    def _copied(self, block: Mapping[str, float]) -> bool:
+        """Whether a block of long lines on the same pages (``_blocks``) is an article
+        copied: ``COPY_LINES`` lines or ``COPY_WORDS`` words or more, and on one of those
+        pages (the one with the fewest words of long lines) ``long_share`` of the words
+        of its long lines or more."""
+        big = block["same_pages"] >= COPY_LINES or block["same_pages_words"] >= COPY_WORDS
+        return big and block["same_pages_share"] >= self.long_share
+
+    def _blocks(
+        self, scope: str, lines: list[str], hashes: list[int | None], found: set[int]
+    ) -> dict[int, Mapping[str, float]]:
+        """For each long line of the page found on ``long_min_pages`` pages (by its
+        ``long_hash``): on how many pages it is (``pages``), how many of the page's such
+        lines are on exactly the same pages (``same_pages``: the same count and the same
+        sum of page keys, ``LineCounts.long_keys``; itself included), their words, and
+        the share those words are of the words of the long lines of the page among those
+        with the fewest (``LineCounts.fewest``): of the copy with the least other text
+        around the block. Each distinct line counts once."""
+        counts = self.counts
+        assert counts is not None
+        seen, keys, fewest = counts.lines, counts.long_keys, counts.fewest
+        words_of = {h: len(line.split()) for h, line in _long_lines(lines, hashes) if h in found}
+        where = {h: (seen[(scope, ~h)], keys[(scope, ~h)]) for h in words_of}
+        sizes: Counter[tuple[int, int]] = Counter(where.values())
+        words: Counter[tuple[int, int]] = Counter()
+        smallest: dict[tuple[int, int], int] = {}
+        for hashed, pages in where.items():
+            words[pages] += words_of[hashed]
+            least = fewest.get((scope, ~hashed), 0)  # 0: never seen long, kept
+            smallest[pages] = min(smallest.get(pages, least), least)
+        return {
+            h: {
+                "pages": pages[0],
+                "same_pages": sizes[pages],
+                "same_pages_words": words[pages],
+                "same_pages_share": round(words[pages] / max(smallest[pages], 1), 3),
+            }
+            for h, pages in where.items()
+        }
+
+
+#: What ``RepeatedLines._judge`` finds on a page: its lines, the rule removing each, what
+#: decided each long line removed and each kept as part of a copy (by line index).
+_Judgment = tuple[
+    list[str], list[str | None], dict[int, Mapping[str, float]], dict[int, Mapping[str, float]]
+]
 
 
 #: The reason of a repeated line, by whether it is short.
