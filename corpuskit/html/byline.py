@@ -77,9 +77,16 @@ def markup_candidates(tree: Tree) -> dict[str, list[str]]:
     """
     found = _Found(tree)
     name_of, attrs_of = tree.name, tree.attrs
-    for tag in tree.elements(tree.root):  # about 800 a page: the quick test inline
+    for tag in tree.elements(tree.root):  # about 800 a page: ``_worth_a_look`` inline
         attrs = attrs_of(tag)
-        if attrs and _worth_a_look(name_of(tag), attrs):
+        if not attrs:
+            continue
+        classes = attrs.get("class")
+        if "itemprop" in attrs or (classes and _byline_like(_joined(classes))):
+            found.look_at(tag)
+            continue
+        name = name_of(tag)
+        if name == "time" or (name == "a" and "rel" in attrs):
             found.look_at(tag)
     return found.candidates()
 
@@ -189,7 +196,12 @@ def _worth_a_look(name: str, attrs: Any) -> bool:
     classes = attrs.get("class")
     if not classes:
         return False
-    return _byline_like(classes if isinstance(classes, str) else " ".join(classes))
+    return _byline_like(_joined(classes))
+
+
+def _joined(classes: Any) -> str:
+    """A ``class`` value as one string (a parser may give a list of names)."""
+    return classes if isinstance(classes, str) else " ".join(classes)
 
 
 #: How many ``class`` values ``_byline_like`` remembers its answer for.

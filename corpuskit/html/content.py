@@ -183,7 +183,8 @@ class Vocabulary:
             style = get("style")
             if style is not None and _HIDDEN_STYLE.search(_text(style)):
                 bits |= INVISIBLE
-        if bits & INVISIBLE or _text(get("aria-hidden")).lower() == "true":
+        aria_hidden = get("aria-hidden")
+        if bits & INVISIBLE or (aria_hidden is not None and _text(aria_hidden).lower() == "true"):
             bits |= HIDDEN
         return bits
 
@@ -225,7 +226,7 @@ class Vocabulary:
         >>> words("sr-only", None) == INVISIBLE, words("hidden-xs", None) == JUNK
         (True, True)
         """
-        key = (classes, ident) if isinstance(classes, str | None) else None
+        key = (classes, ident) if classes is None or isinstance(classes, str) else None
         if key is not None:
             known = self._words.get(key)
             if known is not None:
@@ -251,10 +252,30 @@ def _default_vocabulary() -> Vocabulary:
 
 
 def _pattern(stems: Iterable[str], words: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for substrings ``stems`` and whole words ``words`` (letters only)."""
-    parts = [re.escape(stem) for stem in stems]
-    parts += [rf"(?<![a-z]){re.escape(word)}(?![a-z])" for word in words]
+    """One pattern for substrings ``stems`` and whole words ``words`` (letters only).
+
+    Every alternative starts with its first letter, so that ``re`` skips in C to the
+    places where one of those letters stands: a whole word's "no letter before" is
+    asked after its first letter (``r(?<![a-z]r)eplies``, the same test as
+    ``(?<![a-z])replies``). With the test first, ``re`` tried every alternative at every
+    character of a ``class``/``id`` value (21.6 against 3.9 microseconds for a value of
+    115 characters); the matches are the same (``tests/html/test_fast_paths.py``).
+
+    >>> pattern = _pattern(["comment"], ["replies"])
+    >>> [bool(pattern.search(n)) for n in ("comments", "replies-2", "no-replies", "xreplies")]
+    [True, True, True, False]
+    """
+    parts = [re.escape(stem) for stem in stems] + [_whole_word(word) for word in words]
     return re.compile("|".join(parts) or "(?!)")  # no words: a pattern that never matches
+
+
+def _whole_word(word: str) -> str:
+    """The pattern of ``word`` with no letter ``a``-``z`` before or after it, its first
+    letter first (``_pattern``)."""
+    if not word:
+        return "(?<![a-z])(?![a-z])"
+    first = re.escape(word[0])
+    return rf"{first}(?<![a-z]{first}){re.escape(word[1:])}(?![a-z])"
 
 
 def _bits(lists: Mapping[int, Iterable[str]]) -> dict[str, int]:

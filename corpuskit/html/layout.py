@@ -169,7 +169,14 @@ class LayoutRecorder:
         return features
 
     def reset(self) -> None:
-        """Forget the text counted since the last line (it made no line)."""
+        """Forget the text counted since the last line (it made no line).
+
+        With no character counted every count is zero already (``add`` counts at least
+        one): nothing to forget, and most resets (at a block's edge with only
+        whitespace since the last line) make no new lists.
+        """
+        if not self._chars:
+            return
         self._chars = 0
         self._by_bit = [0] * len(_BITS)
         self._density = 0.0

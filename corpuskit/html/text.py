@@ -179,6 +179,7 @@ def _walk(
     recorder = lines.recorder
     name_of, attrs_of, children, text_types = tree.name, tree.attrs, tree.children, tree.text_types
     add, open_, close, invisible = lines.add, lines.open, lines.close, sizes.invisible
+    add_part = lines.parts.append  # the list is cleared, never replaced
     # Nodes to enter, and ``(name,)`` where an element of that name entered is left:
     # the children go on as they are, no pair made for each, and the name is not asked
     # again (lxml makes a new string for each ask).
@@ -187,8 +188,16 @@ def _walk(
     while stack:
         node = pop()
         if isinstance(node, str):
-            if type(node) in text_types:  # joined with plain strings: no ``str()`` copy
+            if type(node) not in text_types:  # joined with plain strings: no ``str()`` copy
+                continue
+            if lines.pre and "\n" in node:  # line breaks inside ``pre``
                 add(node)
+            else:  # ``_Lines.add`` of a string without a break, inlined: ~800 a page
+                add_part(node)
+                if node and not node.isspace():
+                    lines.filled = True
+                    if recorder is not None:
+                        recorder.add(len(node.strip()))
             continue
         if type(node) is tuple:
             name = node[0]

@@ -248,8 +248,9 @@ _Value = TypeVar("_Value")
 
 class _Document:
     """The document node of an lxml tree: its top-level nodes, and every element kept
-    alive, so that ``id()`` of an element stays its identity while the tree is walked
-    (lxml makes a new Python proxy for a node whose last one was freed)."""
+    alive (in document order; no comments or processing instructions), so that ``id()``
+    of an element stays its identity while the tree is walked (lxml makes a new Python
+    proxy for a node whose last one was freed)."""
 
     tag = "[document]"
     attrib: Mapping[str, str] = {}
@@ -294,6 +295,8 @@ def lxml_tree(markup: str) -> Tree | None:
     def children_of(node: Any) -> list[Any]:  # a node not of this page's elements
         if node.__class__ is _Document:
             return node.top
+        if node.__class__ is not _ELEMENT and node.tag.__class__ is not str:
+            raise KeyError(node)  # a comment or processing instruction has no children
         return _children_lists((node,), containers, preserving)[node]
 
     made = _Made(children_of)
@@ -339,18 +342,17 @@ def _children_lists(
     preserving: Container[int],
     attributes: dict[Any, Mapping[str, str]] | None = None,
 ) -> dict[Any, list[Any]]:
-    """The children of each lxml element of ``elements`` (others left out): its
-    elements, and its text, tails, comments and processing instructions as strings of
-    their types (``containers``: the string type inside a ``_CONTAINERS`` element, by
-    ``id()``; whitespace is kept as it is inside the ``preserving`` elements). Each
-    element's attributes go into ``attributes`` on the way, when given (``_attributes``).
+    """The children of each lxml element of ``elements`` (elements only: libxml2's
+    ``iter(etree.Element)``): its elements, and its text, tails, comments and
+    processing instructions as strings of their types (``containers``: the string type
+    inside a ``_CONTAINERS`` element, by ``id()``; whitespace is kept as it is inside
+    the ``preserving`` elements). Each element's attributes go into ``attributes`` on
+    the way, when given (``_attributes``).
 
     One loop over the page's elements, with no call per element.
     """
     made: dict[Any, list[Any]] = {}
     for node in elements:
-        if node.__class__ is not _ELEMENT and node.tag.__class__ is not str:
-            continue
         # What the strings of ``node`` become is the same for all of them: asked once.
         key, out = id(node), []
         kind, keep = containers.get(key), key in preserving
@@ -378,11 +380,7 @@ def elements_under(node: Any) -> Iterable[Any]:
     """The elements under ``node`` of an lxml tree, in document order: libxml2's own
     iteration (comments and processing instructions left out), no Python walk."""
     if node.__class__ is _Document:
-        return [
-            element
-            for element in node.elements
-            if element.__class__ is _ELEMENT or element.tag.__class__ is str
-        ]
+        return iter(node.elements)
     inside: Iterator[Any] = node.iter(etree.Element)
     next(inside)  # ``node`` itself
     return inside
@@ -464,7 +462,7 @@ def _top_level(root: Any) -> tuple[list[Any], list[Any]]:
         tag = node.tag
         if tag.__class__ is str:
             top.append(node)
-            elements.extend(node.iter())
+            elements.extend(node.iter(etree.Element))
         else:
             top.append(_NODE_STRINGS.get(tag, Comment)(node.text or ""))
         node = node.getnext()

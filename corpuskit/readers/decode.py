@@ -69,6 +69,8 @@ BROWSER_CODECS: dict[str, str] = {
 BINARY_WINDOW = 8192
 
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+#: The characters that start a match of ``_LINE_BREAKS``.
+_BREAK_STARTS = ("\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 
 
 #: How ``decode_text`` chose a codec, as ``Source.encoding_from`` records it: a byte order
@@ -198,9 +200,16 @@ def normalize_newlines(text: str) -> str:
     paragraph separators each become one ``"\\n"``; later steps count lines and rely on
     the count staying what it was after reading.
 
+    A text with none of those characters (nearly every page once read) is returned as it
+    is: six ``in`` tests scan a page at memory speed (an ASCII page skips the three
+    characters above U+00FF at once), where the ``sub`` tried its alternatives at every
+    character (0.26 ms for a 22 KB page).
+
     >>> normalize_newlines("one\\r\\ntwo\\rthree\\u2028four\\x0cfive  ")
     'one\\ntwo\\nthree\\nfour\\nfive  '
     """
+    if not any(start in text for start in _BREAK_STARTS):
+        return text
     return _LINE_BREAKS.sub("\n", text)
 
 

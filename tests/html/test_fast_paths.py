@@ -7,7 +7,11 @@ give what its definition gives, on generated input and on every page of both dev
   is, against the ``sub`` of every run of HTML whitespace;
 - ``tree.looks_truncated``: no ``sub`` over the markup when the tree holds a quarter of
   all its characters;
-- ``byline._byline_like``: the class test remembered by value.
+- ``byline._byline_like``: the class test remembered by value;
+- (seventh round) ``content._pattern``: a whole word's "no letter before" asked after
+  its first letter, so that ``re`` skips to the candidates in C, against the test
+  first; ``candidates._TierPatterns``: the first tier of a named container by one
+  automaton over all substrings, against each tier's patterns asked in turn.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from hypothesis import strategies as st
 
 from corpuskit.html import PARSERS, Tree, parse
 from corpuskit.html.byline import CLASS_WORDS, _byline_like
+from corpuskit.html.candidates import NamedContainers, _TierPatterns
+from corpuskit.html.content import Vocabulary, _pattern
 from corpuskit.html.metadata import METADATA_TAGS
 from corpuskit.html.text import _HTML_SPACE, collapse_spaces
 from corpuskit.html.tree import _MARKUP, TRUNCATED_SHARE, looks_truncated, walk_named
@@ -109,6 +115,93 @@ def test_byline_like_is_the_class_words_test(classes: str) -> None:
     assert _byline_like(classes) == expected  # remembered
 
 
+def pattern_by_definition(stems: list[str], words: list[str]) -> re.Pattern[str]:
+    """``content._pattern``'s definition: each whole word with its tests around it."""
+    parts = [re.escape(stem) for stem in stems]
+    parts += [rf"(?<![a-z]){re.escape(word)}(?![a-z])" for word in words]
+    return re.compile("|".join(parts) or "(?!)")
+
+
+#: Letters of a few stems and words, and what stands between class names.
+LETTERS = ["r", "e", "p", "l", "y", "c", "o", "m", "-"]
+NAMES = st.text(st.sampled_from([*LETTERS, "_", " ", "2", "é"]))
+WORDS = st.lists(st.text(st.sampled_from(LETTERS)), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WORDS, WORDS, NAMES)
+def test_pattern_finds_what_its_definition_finds(
+    stems: list[str], words: list[str], names: str
+) -> None:
+    found = _pattern(stems, words).search(names)
+    assert bool(found) == bool(pattern_by_definition(stems, words).search(names))
+
+
+def tier_by_definition(
+    tiers: tuple[tuple[str, ...], ...], name: str, attrs: dict[str, str]
+) -> int | None:
+    """``NamedContainers``' first tier by its definition: each tier's patterns in turn."""
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    for number, tier in enumerate(tiers):
+        for pattern in tier:
+            if pattern.startswith("<"):
+                matched = name == pattern[1:-1]
+            elif "=" in pattern:
+                key, value = pattern.split("=", 1)
+                matched = attrs.get(key, "").strip().lower() == value
+            else:
+                matched = pattern in names
+            if matched:
+                return number
+    return None
+
+
+TIER_PATTERNS = st.sampled_from(
+    ["post", "post-body", "body", "st-bo", "<div>", "<article>", "role=main", "id=x", "", "t b"]
+)
+CLASS_VALUES = st.text(st.sampled_from(["p", "o", "s", "t", "-", "b", "d", "y", " ", "X"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(TIER_PATTERNS, max_size=3).map(tuple), max_size=4).map(tuple),
+    st.sampled_from(["div", "article", "main"]),
+    CLASS_VALUES,
+    CLASS_VALUES,
+    st.sampled_from(["", "main", " Main ", "x"]),
+)
+def test_tier_patterns_find_the_first_tier_of_the_definition(
+    tiers: tuple[tuple[str, ...], ...], name: str, classes: str, ident: str, role: str
+) -> None:
+    attrs = {"class": classes, "id": ident, "role": role}
+    assert _TierPatterns(tiers).first(name, attrs) == tier_by_definition(tiers, name, attrs)
+
+
+def assert_marking_shortcuts_hold(tree: Tree) -> None:
+    """The comment patterns and the named containers' tiers on every element of ``tree``."""
+    vocabulary, named = Vocabulary.default(), NamedContainers.default()
+    table_comment = pattern_by_definition(*COMMENT_WORDS)
+    table_not = pattern_by_definition(COMMENT_NOT, [])
+    for element in tree.elements(tree.root):
+        attrs = dict(tree.attrs(element))
+        names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+        assert bool(vocabulary.comment.search(names)) == bool(table_comment.search(names))
+        assert bool(vocabulary.comment_not.search(names)) == bool(table_not.search(names))
+        name = tree.name(element)
+        expected = tier_by_definition(named.tiers, name, attrs)
+        assert named._tier(name, attrs) == expected, (name, attrs)
+
+
+def _comment_words() -> tuple[tuple[list[str], list[str]], list[str]]:
+    from corpuskit.data import load_table
+
+    words = load_table("html")["vocabulary"]
+    return (words["comment"], words["comment_words"]), words["comment_not"]
+
+
+COMMENT_WORDS, COMMENT_NOT = _comment_words()
+
+
 def dev_markups() -> Iterator[str]:
     for dev_set in ("traf-dev", "dragnet-dev"):
         for path in bench_pages("*.html.gz", dev_set):
@@ -121,6 +214,7 @@ def test_fast_paths_on_every_dev_page() -> None:
     for markup in dev_markups():
         tree = parse(markup, "lxml")
         assert_find_all_is_the_walk(tree)
+        assert_marking_shortcuts_hold(tree)
         # each piece of text between tags: real whitespace of every kind
         for piece in re.split("<[^>]*>", markup):
             assert collapse_spaces(piece) == _HTML_SPACE.sub(" ", piece)

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from corpuskit.document import Document, Drop, InputEnd, sha256_hex, stable_id
 from corpuskit.errors import InputError
 from corpuskit.readers import FORMATS, decode_bytes, read, read_marked
-from corpuskit.readers.decode import normalize_newlines
+from corpuskit.readers.decode import _LINE_BREAKS, normalize_newlines
 from corpuskit.readers.detect import format_from_name, looks_like_html
 from corpuskit.readers.limits import Limits, MiB, time_limit
 from corpuskit.readers.paths import open_input
@@ -141,6 +141,7 @@ def test_normalize_newlines_leaves_only_newline(pieces: list[str]) -> None:
     assert not any(brk in result for brk in BREAKS if brk != "\n")
     assert normalize_newlines(result) == result
     assert result.replace("\n", "") == "".join(p for p in pieces if p not in BREAKS)
+    assert result == _LINE_BREAKS.sub("\n", text)  # its definition: the shortcut agrees
 
 
 # --- text files ---------------------------------------------------------------------------
