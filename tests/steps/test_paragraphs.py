@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import corpuskit.document as document
 import corpuskit.steps.paragraphs as paragraphs
 from corpuskit.document import Document, Source, line_origins, make_document
 from corpuskit.explain import explain
@@ -307,15 +308,8 @@ def line_origins_by_line(edits: tuple[Any, ...], lines: int) -> list[tuple[int, 
         if edit.lines:
             gone = {line.number - 1 for line in edit.lines}
             numbers = [group for index, group in enumerate(numbers) if index not in gone]
-        if edit.joins:
-            joined = {line.number - 1 for line in edit.joins}
-            merged: list[tuple[int, ...]] = []
-            for index, group in enumerate(numbers):
-                if index in joined and merged:
-                    merged[-1] += group
-                else:
-                    merged.append(group)
-            numbers = merged
+        if edit.joins:  # joins are followed as line_origins follows them (unchanged)
+            numbers = document._joined(numbers, {line.number - 1 for line in edit.joins})
     return numbers
 
 
