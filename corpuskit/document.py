@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, overload
+from itertools import compress
+from operator import not_
+from typing import Any, TypeVar, overload
 
 #: Metadata fields a Document carries as attributes (and a corpus record at top level).
 FIELDS: tuple[str, ...] = ("title", "author", "published", "url", "lang", "lang_score")
@@ -325,7 +327,7 @@ def origins(edits: Iterable[Edit], lines: int) -> Iterator[tuple[Edit, list[tupl
     >>> [(edit.step, numbers) for edit, numbers in origins([removal, join, removal], 3)]
     [('a', [(1,), (2,), (3,)]), ('b', [(2,), (3,)]), ('a', [(2, 3)])]
     """
-    numbers: list[tuple[int, ...]] = [(number,) for number in range(1, lines + 1)]
+    numbers: list[tuple[int, ...]] = list(zip(range(1, lines + 1)))  # [(1,), (2,), ...]
     for edit in edits:
         yield edit, numbers
         numbers = _after(edit, numbers)
@@ -337,7 +339,7 @@ def line_origins(edits: Iterable[Edit], lines: int) -> list[tuple[int, ...]]:
     >>> line_origins([Edit("b", 0, 0, joins=(JoinedLine(2, "etc.", "lowercase"),))], 3)
     [(1, 2), (3,)]
     """
-    numbers: list[tuple[int, ...]] = [(number,) for number in range(1, lines + 1)]
+    numbers: list[tuple[int, ...]] = list(zip(range(1, lines + 1)))  # [(1,), (2,), ...]
     for edit in edits:
         numbers = _after(edit, numbers)
     return numbers
@@ -346,8 +348,7 @@ def line_origins(edits: Iterable[Edit], lines: int) -> list[tuple[int, ...]]:
 def _after(edit: Edit, numbers: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
     """The origins of the lines ``edit`` leaves, from those of the lines it was made on."""
     if edit.lines:
-        gone = _gone(edit.lines)
-        numbers = [group for index, group in enumerate(numbers) if index not in gone]
+        numbers = _kept(numbers, edit.lines)
     if edit.joins:
         numbers = _joined(numbers, {line.number - 1 for line in edit.joins})
     return numbers
@@ -408,9 +409,23 @@ def _kept_rows(
     rows = list(layout)
     for edit in edits:
         if edit.lines:
-            gone = _gone(edit.lines)
-            rows = [row for index, row in enumerate(rows) if index not in gone]
+            rows = _kept(rows, edit.lines)
     return rows
+
+
+_Item = TypeVar("_Item")
+
+
+def _kept(items: list[_Item], removed: Sequence[RemovedLine]) -> list[_Item]:
+    """``items`` (one per line of a step's input) without those of the lines the step
+    ``removed``: in C (a set's ``__contains__`` and ``compress`` over the indices), no
+    Python per line; a page's hundreds of lines pass several edits.
+
+    >>> _kept(["a", "b", "c", "d"], (RemovedLine(2, "b", "x"), RemovedLine(4, "d", "x")))
+    ['a', 'c']
+    """
+    gone = _gone(removed)
+    return list(compress(items, map(not_, map(gone.__contains__, range(len(items))))))
 
 
 def _gone(lines: Sequence[RemovedLine]) -> set[int]:

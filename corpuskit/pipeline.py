@@ -286,15 +286,20 @@ def join_lines(
         return doc
     if lines is None:
         lines = page_lines(doc.text)
+    elif len(lines) != count:
+        raise ValueError(f"{step}: {len(lines)} lines given for a page of {count}")
     glue = glue or glue_lines
     out: list[str] = []
     joins = []
-    for index, (line, rule) in enumerate(zip(lines, rules, strict=True)):
-        if rule and out:
-            out[-1] = glue(out[-1], line)
-            joins.append(JoinedLine(index + 1, line, rule))
-        else:
-            out.append(line)
+    start = 0  # the first line not yet in ``out``
+    # only the joined lines are visited: the lines between them are copied by slices
+    for index in compress(range(1, count), rules[1:]):
+        out += lines[start:index]
+        line, rule = lines[index], rules[index]
+        out[-1] = glue(out[-1], line)
+        joins.append(JoinedLine(index + 1, line, rule))  # type: ignore[arg-type]
+        start = index + 1
+    out += lines[start:]
     text = "\n".join(out)
     _remember(text, out)  # the first line is never joined away: out holds one at least
     counts = dict(sorted(Counter(join.rule for join in joins).items()))

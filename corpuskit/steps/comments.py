@@ -65,8 +65,9 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate, compress, repeat
 from operator import mul
 from typing import Any, ClassVar, NamedTuple
@@ -221,16 +222,50 @@ class CommentMarkers:
         text = line.strip()
         if not text or len(text) > self.max_chars:
             return None
-        if self.signs is not None and self.signs.search(text) is None:
+        checked: Iterable[tuple[tuple[str, re.Pattern[str]], re.Pattern[str] | None]]
+        if self._plain_first is not None:
+            # the plain patterns come first: asked at once, for every line
+            plain_kinds, checked = self._plain_first
+            either = plain_kinds.fullmatch(text)
+            if either:
+                return either.lastgroup
+            if self.signs is not None and self.signs.search(text) is None:
+                return None
+        elif self.signs is not None and self.signs.search(text) is None:
             # no pre-check passes: only the plain patterns can match
             either = self.plain_kinds.fullmatch(text) if self.plain_kinds else None
             return either.lastgroup if either else None
-        for (kind, pattern), check in zip(self.patterns, self.checks, strict=True):
+        else:
+            checked = zip(self.patterns, self.checks, strict=True)
+        for (kind, pattern), check in checked:
             if (check is None or check.search(text)) and pattern.fullmatch(text):
                 return kind
         if len(text) <= self.timestamp_chars and self.time.search(text):
             return "timestamp" if self.date.search(text) else None
         return "date" if self.date_only.fullmatch(text) else None
+
+    @cached_property
+    def _plain_first(
+        self,
+    ) -> (
+        tuple[
+            re.Pattern[str], tuple[tuple[tuple[str, re.Pattern[str]], re.Pattern[str] | None], ...]
+        ]
+        | None
+    ):
+        """When the patterns without a pre-check (``plain``) are the first ones (as
+        shipped: header and reply), those in one pattern (``one_of``) and the patterns
+        after them with their pre-checks: ``kind`` then asks the first ones in one
+        ``fullmatch`` of every line (about 10% of ``kind``'s time on the short lines of
+        the dev dumps, against two on a line that passes ``signs``). Else None."""
+        first = 0
+        while first < len(self.checks) and self.checks[first] is None:
+            first += 1
+        either = self.one_of(self.patterns[:first])
+        if either is None or self.patterns[:first] != self.plain:
+            return None
+        after = tuple(zip(self.patterns[first:], self.checks[first:], strict=True))
+        return either, after
 
     @staticmethod
     def one_of(kinds: Sequence[tuple[str, re.Pattern[str]]]) -> re.Pattern[str] | None:

@@ -60,6 +60,8 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import and_, itemgetter, not_
 from typing import Any
 
 from corpuskit.data import load_table
@@ -291,10 +293,11 @@ class JoinLines:
         [None, 'inline', 'lowercase']
         """
         rules: list[str | None] = [None] * len(lines)
-        for index in range(1, len(lines)):
-            before, line = lines[index - 1].strip(), lines[index].strip()
-            if not before or not line or (blocks and (blocks[index] or blocks[index - 1])):
+        stripped = list(map(str.strip, lines))
+        for index in _seams_between_text(stripped):
+            if blocks and (blocks[index] or blocks[index - 1]):
                 continue
+            before, line = stripped[index - 1], stripped[index]
             rules[index] = self.seams.rule(before, line) or self._inline(lines, index, before)
         return rules
 
@@ -316,17 +319,18 @@ class JoinLines:
         """
         if origins is None or not self.blank_separated(lines, origins):
             return []
-        blank = {group[0] for group, line in zip(origins, lines, strict=True) if not line.strip()}
+        stripped = list(map(str.strip, lines))
+        blank = _blank_origins(stripped, origins)
         joined = [bool(rule) for rule in plan[1:]] + [False]  # onto each line, the next
         short = [
             0 < len(line.split()) <= SHORT_WORDS and not (rule or after)
             for line, rule, after in zip(lines, plan, joined, strict=True)
         ]
         found = []
-        for index in range(1, len(lines)):
-            before, line = lines[index - 1].strip(), lines[index].strip()
+        for index in _seams_between_text(stripped):
+            before, line = stripped[index - 1], stripped[index]
             start, end = origins[index - 1][0], origins[index - 1][-1]
-            if plan[index] or not before or not line or origins[index][0] != end + 1:
+            if plan[index] or origins[index][0] != end + 1:
                 continue
             if line.startswith(("...", "…")):  # an ellipsis: the line before's or a prompt
                 continue
@@ -339,12 +343,20 @@ class JoinLines:
     def blank_separated(self, lines: Sequence[str], origins: Sequence[tuple[int, ...]]) -> bool:
         """Whether at least ``BLOCK_STYLE`` of the kept lines of prose (and at least
         ``BLOCK_LINES``) are followed by a blank line in the page as read."""
-        blank = {group[0] for group, line in zip(origins, lines, strict=True) if not line.strip()}
-        last = max((group[-1] for group in origins), default=0)
+        if len(origins) != len(lines):
+            raise ValueError(f"{len(origins)} origins for {len(lines)} lines")
+        stripped = list(map(str.strip, lines))
+        blank = _blank_origins(stripped, origins)
+        ends = list(map(itemgetter(-1), origins))
+        last = max(ends, default=0)
+        # a line of prose: ``PROSE_WORDS`` words at least (counted in C, a line's words
+        # are its stripped line's) and the end of a sentence (asked of those lines only)
+        wordy = map(PROSE_WORDS.__le__, map(len, map(str.split, lines)))
+        ends_sentence = self.seams.ends_sentence
         followed = [
-            group[-1] + 1 in blank
-            for group, line in zip(origins, lines, strict=True)
-            if group[-1] < last and _prose_line(line.strip(), self.seams)
+            ends[index] + 1 in blank
+            for index in compress(range(len(lines)), wordy)
+            if ends[index] < last and ends_sentence(stripped[index])
         ]
         return len(followed) >= BLOCK_LINES and sum(followed) >= BLOCK_STYLE * len(followed)
 
@@ -353,8 +365,22 @@ class JoinLines:
         return "inline" if self.seams.inline(current, lines[index].strip(), after) else None
 
 
-def _prose_line(line: str, seams: Seams) -> bool:
-    return len(line.split()) >= PROSE_WORDS and seams.ends_sentence(line)
+def _seams_between_text(stripped: Sequence[str]) -> compress[int]:
+    """The indices of the lines that, like the line before them, are not blank
+    (``stripped``: the page's lines stripped): the only seams a rule can join. Found in
+    C, as a dump's lines are mostly separated by blank lines.
+
+    >>> list(_seams_between_text(["A", "b", "", "C", "d", "e"]))
+    [1, 4, 5]
+    """
+    text = list(map(bool, stripped))
+    return compress(range(1, len(stripped)), map(and_, text, text[1:]))
+
+
+def _blank_origins(stripped: Sequence[str], origins: Sequence[tuple[int, ...]]) -> set[int]:
+    """The lines of the page as read (``origins``' numbers) that are blank lines now
+    (``stripped``: the page's lines stripped)."""
+    return {origins[index][0] for index in compress(range(len(stripped)), map(not_, stripped))}
 
 
 def _heading(line: str, starts_block: bool) -> bool:

@@ -17,11 +17,18 @@ from hypothesis import strategies as st
 
 from corpuskit.document import Document
 from corpuskit.pipeline import Pipeline, step_config
+from corpuskit.readers import decode
+from corpuskit.readers.decode import normalize_newlines
 from corpuskit.steps.chardata import (
     INVISIBLE_CHARS,
+    INVISIBLE_RE,
     MOJIBAKE_CLUE_RE,
     MOJIBAKE_ENCODINGS,
     SPACE_CHARS,
+    SPACES_RE,
+    SURROGATE_RE,
+    TERMINAL_ESCAPE_RE,
+    UNREPLACED_SPACES,
     WHITESPACE_CONTROLS,
     ftfy_config,
 )
@@ -34,7 +41,7 @@ from corpuskit.steps.normalize import (
     normalize_whitespace,
     remove_control_chars,
 )
-from tests.conftest import BENCH_PAGES, doc_from, needs_bench, seed_pages
+from tests.conftest import BENCH_PAGES, bench_pages, doc_from, needs_bench, seed_pages
 
 POLICIES = [
     PunctuationPolicy(quotes="ascii", dashes="ascii", ellipsis="dots"),
@@ -426,3 +433,66 @@ def test_seed_prose_survives_the_default_normalization(path: Path) -> None:
         assert (needle in cleaned) == (needle in text)
     words = re.findall(r"\S+", text)
     assert re.findall(r"\S+", cleaned) == words  # only spaces changed, not one word
+
+
+# The fast paths of the page-wide fixes (docs/performance.md, "Seventh round (text)"):
+# each must give what its plain definition gives.
+
+
+def normalize_whitespace_by_line(text: str) -> str:
+    """``normalize_whitespace`` as first written: the spaces made plain, every line
+    stripped."""
+    return "\n".join(line.strip() for line in SPACES_RE.sub(" ", text).split("\n"))
+
+
+def remove_control_chars_by_search(text: str) -> str:
+    """``remove_control_chars`` without its first search for any character it may
+    change."""
+    if SURROGATE_RE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if "\x1b" in text:
+        text = TERMINAL_ESCAPE_RE.sub("", text)
+    return INVISIBLE_RE.sub("", text)
+
+
+def test_unreplaced_spaces_are_what_strip_strips_and_spaces_re_does_not_make_plain() -> None:
+    """Every code point but "\\n" that ``str.strip`` strips is either one that
+    ``SPACES_RE`` replaces or one of ``UNREPLACED_SPACES``, which it does not."""
+    stripped = {c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\n "}
+    replaced = {c for c in stripped if SPACES_RE.fullmatch(c)}
+    assert stripped - replaced == set(UNREPLACED_SPACES)
+
+
+#: Text full of what the fast paths look for: spaces of every kind at line ends,
+#: separators, controls, surrogates, astral characters, line breaks.
+edgy_text = st.text(
+    st.sampled_from(
+        [
+            *"ab \n\t\r\x0b\x0c\x85\u2028\u2029\x1c\x1f\u3000\xa0\u2009\x00\x1b[m\xad",
+            *("\u200b", "\ufeff", "\ud800", "\U0001f600", "\U000e0001", "\U000f0000", "é"),
+        ]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=edgy_text)
+@example(text=" a\n\u3000b\x1c")
+def test_the_fast_paths_give_what_the_plain_definitions_give(text: str) -> None:
+    assert normalize_whitespace(text) == normalize_whitespace_by_line(text)
+    assert remove_control_chars(text) == remove_control_chars_by_search(text)
+    assert normalize_newlines(text) == decode._LINE_BREAKS.sub("\n", text)
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_every_dev_dump_is_fixed_as_the_plain_definitions_fix_it(dev_set: str) -> None:
+    changed = 0
+    for path in bench_pages("*.txt", dev_set):
+        text = path.read_text(encoding="utf-8")
+        assert normalize_newlines(text) == decode._LINE_BREAKS.sub("\n", text), path.name
+        assert remove_control_chars(text) == remove_control_chars_by_search(text), path.name
+        assert normalize_whitespace(text) == normalize_whitespace_by_line(text), path.name
+        changed += normalize_whitespace(text) != text
+    assert changed > 100  # the spaces of many dumps change: not a comparison of no-ops

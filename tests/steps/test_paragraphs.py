@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import corpuskit.document as document
 import corpuskit.steps.paragraphs as paragraphs
 from corpuskit.document import Document, Source, line_origins, make_document
 from corpuskit.explain import explain
 from corpuskit.pipeline import Pipeline
+from corpuskit.recipes.defaults import default_pipeline
 from corpuskit.steps.blanks import collapse_blank_lines
 from corpuskit.steps.paragraphs import JoinLines
 from tests.conftest import BENCH, bench_pages, doc_from
@@ -221,3 +226,154 @@ def test_on_dev_pages_joined_article_lines_stay_inside_one_gold_paragraph() -> N
 def test_steps_docs_describe_it() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "steps.md").read_text("utf-8")
     assert "`join_lines`" in docs
+
+
+# ``JoinLines``' fast paths (docs/performance.md, "Seventh round (text)"): the seams
+# between two lines of text found in C, the prose lines' word counts before their
+# ends, ``join_lines`` visiting the joined lines only, ``line_origins`` by ``compress``.
+# Each is compared with its definition as first written.
+
+
+def plan_by_line(join: JoinLines, lines: list[str], blocks: list[bool] | None) -> list[str | None]:
+    rules: list[str | None] = [None] * len(lines)
+    for index in range(1, len(lines)):
+        before, line = lines[index - 1].strip(), lines[index].strip()
+        if not before or not line or (blocks and (blocks[index] or blocks[index - 1])):
+            continue
+        rules[index] = join.seams.rule(before, line) or join._inline(lines, index, before)
+    return rules
+
+
+def blank_separated_by_line(
+    join: JoinLines, lines: list[str], origins: list[tuple[int, ...]]
+) -> bool:
+    blank = {group[0] for group, line in zip(origins, lines, strict=True) if not line.strip()}
+    last = max((group[-1] for group in origins), default=0)
+    followed = [
+        group[-1] + 1 in blank
+        for group, line in zip(origins, lines, strict=True)
+        if group[-1] < last
+        and len(line.strip().split()) >= paragraphs.PROSE_WORDS
+        and join.seams.ends_sentence(line.strip())
+    ]
+    return len(followed) >= paragraphs.BLOCK_LINES and sum(followed) >= (
+        paragraphs.BLOCK_STYLE * len(followed)
+    )
+
+
+def block_seams_by_line(
+    join: JoinLines, lines: list[str], origins: list[tuple[int, ...]], plan: list[str | None]
+) -> list[int]:
+    if not blank_separated_by_line(join, lines, origins):
+        return []
+    blank = {group[0] for group, line in zip(origins, lines, strict=True) if not line.strip()}
+    joined = [bool(rule) for rule in plan[1:]] + [False]
+    short = [
+        0 < len(line.split()) <= paragraphs.SHORT_WORDS and not (rule or after)
+        for line, rule, after in zip(lines, plan, joined, strict=True)
+    ]
+    found = []
+    for index in range(1, len(lines)):
+        before, line = lines[index - 1].strip(), lines[index].strip()
+        start, end = origins[index - 1][0], origins[index - 1][-1]
+        if plan[index] or not before or not line or origins[index][0] != end + 1:
+            continue
+        if line.startswith(("...", "…")):
+            continue
+        if paragraphs.BULLET.match(line) or paragraphs._heading(
+            before, start == 1 or start - 1 in blank
+        ):
+            continue
+        if not paragraphs._in_list(short, index):
+            found.append(index)
+    return found
+
+
+def joined_by_line(lines: list[str], rules: list[str | None]) -> tuple[list[str], list[int]]:
+    """``join_lines``' loop as first written: the lines out and the joined numbers."""
+    out: list[str] = []
+    numbers = []
+    for index, (line, rule) in enumerate(zip(lines, rules, strict=True)):
+        if rule and out:
+            out[-1] = JOIN.seams.glue(out[-1], line)
+            numbers.append(index + 1)
+        else:
+            out.append(line)
+    return out, numbers
+
+
+def line_origins_by_line(edits: tuple[Any, ...], lines: int) -> list[tuple[int, ...]]:
+    numbers: list[tuple[int, ...]] = [(number,) for number in range(1, lines + 1)]
+    for edit in edits:
+        if edit.lines:
+            gone = {line.number - 1 for line in edit.lines}
+            numbers = [group for index, group in enumerate(numbers) if index not in gone]
+        if edit.joins:  # joins are followed as line_origins follows them (unchanged)
+            numbers = document._joined(numbers, {line.number - 1 for line in edit.joins})
+    return numbers
+
+
+def assert_joined_as_by_line(doc: Document, name: str) -> int:
+    """Compare each fast path with its definition on ``doc`` (a page about to be
+    joined); the number of lines joined."""
+    lines = doc.text.split("\n")
+    plan = JOIN.plan(lines)
+    assert plan == plan_by_line(JOIN, lines, None), name
+    origins = line_origins(doc.edits, paragraphs.lines_read(doc))
+    assert origins == line_origins_by_line(doc.edits, paragraphs.lines_read(doc)), name
+    if len(origins) == len(lines):
+        assert JOIN.blank_separated(lines, origins) == blank_separated_by_line(
+            JOIN, lines, origins
+        ), name
+        assert JOIN.block_seams(lines, origins, plan) == block_seams_by_line(
+            JOIN, lines, origins, plan
+        ), name
+    _, rules = JOIN.rules(doc)
+    after = JOIN(doc)
+    out, numbers = joined_by_line(lines, rules)
+    assert after.text.split("\n") == out, name
+    assert [j.number for edit in after.edits[len(doc.edits) :] for j in edit.joins] == numbers
+    return len(numbers)
+
+
+page_lines_text = st.lists(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Home",
+            "- a list item",
+            "The report was published via the",
+            "Los Angeles Times",
+            ", which showed the route.",
+            "and the city council voted to close the old bridge last year.",
+            "A sentence of prose that is long enough to count here.",
+            "Unemployment rose to a new high, said",
+            "Eurostat",
+            "... and more",
+            "Peaks and valleys",
+        ]
+    ),
+    max_size=30,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=page_lines_text)
+def test_join_lines_fast_paths_give_what_their_definitions_give(text: str) -> None:
+    assert_joined_as_by_line(doc_from(text), text)
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("dev_set", ["traf-dev", "dragnet-dev"])
+def test_every_dev_dump_is_joined_as_the_definitions_join_it(dev_set: str) -> None:
+    """Every dev dump as it reaches ``join_lines`` in the default pipeline (on its own,
+    so that ``repeated_lines`` removes nothing), with the edits of the steps before."""
+    pipeline = default_pipeline()
+    before = Pipeline(pipeline.steps[: pipeline.names.index("join_lines")])
+    joins = 0
+    for path in bench_pages("*.txt", dev_set):
+        doc = before(doc_from(path.read_text(encoding="utf-8")))
+        if isinstance(doc, Document):
+            joins += assert_joined_as_by_line(doc, path.name)
+    assert joins > 1000  # lines are joined there: not a comparison of no-ops
