@@ -363,7 +363,10 @@ def state_bytes(root: Path) -> int:
         state = make()
         size, _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        extra = f", {len(state.lines):,} distinct short lines" if label.startswith("rep") else ""
+        extra = ""
+        if label.startswith("rep"):  # the long lines (long_min_pages) have key sums too
+            long = len(state.long_keys)
+            extra = f", {len(state.lines) - long:,} distinct short lines, {long:,} long"
         print(f"{label}: {size / len(docs):,.0f} bytes per page ({size / 2**20:.1f} MiB){extra}")
         del state
     pickled(docs)
