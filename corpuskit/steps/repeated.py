@@ -371,11 +371,11 @@ class RepeatedLines:
         kept: dict[int, Mapping[str, float]] = {}
         if any(h < 0 for h in found):
             blocks = self._blocks(scope, lines, hashes, found)
+            copied = {h for h, why in blocks.items() if self._copied(why)}
             for index, hashed in enumerate(hashes):
                 if hashed in blocks:
-                    why = blocks[hashed]
-                    (kept if self._copied(why) else removed)[index] = why
-            found.difference_update(h for h, why in blocks.items() if self._copied(why))
+                    (kept if hashed in copied else removed)[index] = blocks[hashed]
+            found -= copied
         rules = [_REASONS[h >= 0] if h in found else None for h in hashes]
         return lines, rules, removed, kept
 
